@@ -1,0 +1,355 @@
+using System.Collections;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MellaPipeline.Json;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace MellaPipeline.Config;
+
+/// <summary>A validated pipeline file: the options with every default filled in, and where they came from.</summary>
+public sealed record LoadedPipeline(string SourcePath, PipelineOptions Options)
+{
+    /// <summary>The resolved configuration as saved in a run directory (<c>config.json</c>).</summary>
+    public byte[] ResolvedJson() => JsonSerializer.SerializeToUtf8Bytes(Options, MellaJson.Indented);
+}
+
+/// <summary>
+/// Reads a pipeline YAML file strictly: unknown keys, wrong types, out-of-range values and missing
+/// required keys are all errors that name the file, the line and the key, found before anything
+/// runs. Relative input paths are resolved against the pipeline file's folder.
+/// </summary>
+public static partial class PipelineConfigLoader
+{
+    public static LoadedPipeline Load(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(fullPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(path, null, null, $"cannot read pipeline file ({ex.Message})");
+        }
+
+        var options = Parse(text, path);
+        ResolveInputPaths(options, path, Path.GetDirectoryName(fullPath)!, text);
+        return new LoadedPipeline(fullPath, options);
+    }
+
+    /// <summary>Binds and validates YAML text; <paramref name="displayName"/> names it in errors.</summary>
+    public static PipelineOptions Parse(string yaml, string displayName)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigException(displayName, (int)ex.Start.Line, null, $"not valid YAML: {FirstLine(ex.InnerException?.Message ?? ex.Message)}");
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ConfigException(displayName, 1, null, "expected a mapping of pipeline settings (name:, input:, ...)");
+        }
+
+        var binder = new Binder(displayName);
+        return (PipelineOptions)binder.BindObject(root, typeof(PipelineOptions), keyPath: null);
+    }
+
+    private static void ResolveInputPaths(PipelineOptions options, string displayName, string baseDir, string yaml)
+    {
+        for (int i = 0; i < options.Input.Paths.Count; i++)
+        {
+            string resolved = Path.GetFullPath(Path.Combine(baseDir, options.Input.Paths[i]));
+            if (!File.Exists(resolved) && !Directory.Exists(resolved))
+            {
+                int? line = FindLine(yaml, options.Input.Paths[i]);
+                throw new ConfigException(displayName, line, $"input.paths[{i}]", $"no such file or folder: {resolved}");
+            }
+
+            options.Input.Paths[i] = resolved;
+        }
+    }
+
+    private static int? FindLine(string yaml, string value)
+    {
+        var lines = yaml.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Contains(value, StringComparison.Ordinal))
+            {
+                return i + 1;
+            }
+        }
+
+        return null;
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    internal static string SnakeCase(string pascal) => SnakeCaseBoundary().Replace(pascal, "$1_$2").ToLowerInvariant();
+
+    [GeneratedRegex("([a-z0-9])([A-Z])")]
+    private static partial Regex SnakeCaseBoundary();
+
+    private sealed class Binder(string file)
+    {
+        public object BindObject(YamlMappingNode node, Type type, string? keyPath)
+        {
+            object instance = Activator.CreateInstance(type)!;
+            var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.CanWrite)
+                .ToDictionary(p => SnakeCase(p.Name), StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+
+            foreach (var (keyNode, valueNode) in node.Children)
+            {
+                string key = keyNode is YamlScalarNode { Value: { } k } ? k : throw Error(keyNode, keyPath, "keys must be plain names");
+                string childPath = Join(keyPath, key);
+                if (!properties.TryGetValue(key, out var property))
+                {
+                    throw Error(keyNode, childPath, $"unknown key (expected one of: {string.Join(", ", properties.Keys.Order(StringComparer.Ordinal))})");
+                }
+
+                seen.Add(key);
+                property.SetValue(instance, BindValue(valueNode, property.PropertyType, property, childPath));
+            }
+
+            foreach (var (key, property) in properties)
+            {
+                if (property.GetCustomAttribute<RequiredAttribute>() is not null && !seen.Contains(key))
+                {
+                    throw Error(node, Join(keyPath, key), "required key is missing");
+                }
+            }
+
+            Validate(instance, node, keyPath);
+            return instance;
+        }
+
+        private object? BindValue(YamlNode node, Type type, PropertyInfo property, string keyPath)
+        {
+            if (type == typeof(string))
+            {
+                return Scalar(node, keyPath, "a string");
+            }
+
+            if (type == typeof(List<string>))
+            {
+                if (node is not YamlSequenceNode sequence)
+                {
+                    throw Error(node, keyPath, "expected a list, e.g. [a, b]");
+                }
+
+                var list = new List<string>();
+                int index = 0;
+                foreach (var item in sequence)
+                {
+                    list.Add(Scalar(item, $"{keyPath}[{index++}]", "a string"));
+                }
+
+                return list;
+            }
+
+            if (type.IsEnum)
+            {
+                string value = Scalar(node, keyPath, "a name");
+                var names = Enum.GetNames(type).ToDictionary(SnakeCase, n => n, StringComparer.Ordinal);
+                return names.TryGetValue(value, out var name)
+                    ? Enum.Parse(type, name)
+                    : throw Error(node, keyPath, $"'{value}' is not one of: {string.Join(", ", names.Keys)}");
+            }
+
+            if (type == typeof(bool))
+            {
+                string value = Scalar(node, keyPath, "true or false");
+                return value switch
+                {
+                    "true" => true,
+                    "false" => false,
+                    _ => throw Error(node, keyPath, $"expected true or false, got '{value}'"),
+                };
+            }
+
+            if (type == typeof(int))
+            {
+                string value = Scalar(node, keyPath, "a whole number");
+                return int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n)
+                    ? n
+                    : throw Error(node, keyPath, $"expected a whole number, got '{value}'");
+            }
+
+            if (type == typeof(long))
+            {
+                string value = Scalar(node, keyPath, "a whole number");
+                if (property.GetCustomAttribute<ByteSizeAttribute>() is not null)
+                {
+                    return ByteSize.TryParse(value, out long bytes)
+                        ? bytes
+                        : throw Error(node, keyPath, $"expected a size such as 512MB, 64MiB or 1000, got '{value}'");
+                }
+
+                return long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n)
+                    ? n
+                    : throw Error(node, keyPath, $"expected a whole number, got '{value}'");
+            }
+
+            if (type == typeof(double))
+            {
+                string value = Scalar(node, keyPath, "a number");
+                return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
+                    ? d
+                    : throw Error(node, keyPath, $"expected a number, got '{value}'");
+            }
+
+            if (type.IsClass)
+            {
+                return node is YamlMappingNode mapping
+                    ? BindObject(mapping, type, keyPath)
+                    : throw Error(node, keyPath, "expected a mapping of settings");
+            }
+
+            throw new InvalidOperationException($"No binding for option type {type} at {keyPath}.");
+        }
+
+        private string Scalar(YamlNode node, string keyPath, string expected)
+        {
+            if (node is not YamlScalarNode scalar)
+            {
+                throw Error(node, keyPath, $"expected {expected}, got a {(node is YamlSequenceNode ? "list" : "mapping")}");
+            }
+
+            if (scalar.Value is null || (scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is "" or "~" or "null"))
+            {
+                throw Error(node, keyPath, $"expected {expected}, got nothing");
+            }
+
+            return scalar.Value;
+        }
+
+        private void Validate(object instance, YamlMappingNode node, string? keyPath)
+        {
+            var results = new List<ValidationResult>();
+            var context = new ValidationContext(instance);
+            // Nested options are validated when they are bound, so only this level's rules run here.
+            foreach (var property in instance.GetType().GetProperties())
+            {
+                context.MemberName = property.Name;
+                var value = property.GetValue(instance);
+                foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>())
+                {
+                    if (attribute is RequiredAttribute && value is not string)
+                    {
+                        continue;
+                    }
+
+                    var result = attribute.GetValidationResult(value, context);
+                    if (result != ValidationResult.Success)
+                    {
+                        string key = SnakeCase(property.Name);
+                        var location = FindKeyNode(node, key);
+                        throw Error(location?.Value ?? node, Join(keyPath, key), Describe(attribute, value, result!));
+                    }
+                }
+            }
+
+            if (instance is IValidatableObject validatable)
+            {
+                foreach (var result in validatable.Validate(context))
+                {
+                    string member = result.MemberNames.FirstOrDefault() ?? string.Empty;
+                    string baseKey = member.Split('[')[0];
+                    var location = FindKeyNode(node, baseKey);
+                    YamlNode at = location?.Value ?? node;
+                    if (location?.Value is YamlSequenceNode sequence && member.Contains('[', StringComparison.Ordinal))
+                    {
+                        int index = int.Parse(member.Split('[', ']')[1], CultureInfo.InvariantCulture);
+                        if (index < sequence.Children.Count)
+                        {
+                            at = sequence.Children[index];
+                        }
+                    }
+
+                    throw Error(at, Join(keyPath, member), result.ErrorMessage ?? "invalid value");
+                }
+            }
+        }
+
+        private static string Describe(ValidationAttribute attribute, object? value, ValidationResult result) => attribute switch
+        {
+            RangeAttribute range => $"must be between {range.Minimum} and {range.Maximum} (got {FormatValue(value)})",
+            MinLengthAttribute min => $"needs at least {min.Length} item{(min.Length == 1 ? string.Empty : "s")}",
+            RequiredAttribute => "must not be empty",
+            RegularExpressionAttribute => $"{result.ErrorMessage} (got '{value}')",
+            _ => result.ErrorMessage ?? "invalid value",
+        };
+
+        private static string FormatValue(object? value) => value switch
+        {
+            IEnumerable and not string => "a list",
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value?.ToString() ?? "nothing",
+        };
+
+        private static KeyValuePair<YamlNode, YamlNode>? FindKeyNode(YamlMappingNode node, string key)
+        {
+            foreach (var pair in node.Children)
+            {
+                if (pair.Key is YamlScalarNode { Value: var k } && k == key)
+                {
+                    return pair;
+                }
+            }
+
+            return null;
+        }
+
+        private ConfigException Error(YamlNode node, string? keyPath, string problem) =>
+            new(file, (int)node.Start.Line, keyPath, problem);
+
+        private static string Join(string? parent, string key) => parent is null ? key : $"{parent}.{key}";
+    }
+}
+
+/// <summary>Parses sizes written as <c>512MB</c>, <c>64 MiB</c>, <c>10kb</c> or a plain number of bytes (1 MB = 2²⁰ bytes).</summary>
+public static partial class ByteSize
+{
+    public static bool TryParse(string text, out long bytes)
+    {
+        bytes = 0;
+        var match = SizePattern().Match(text.Trim());
+        if (!match.Success || !double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number))
+        {
+            return false;
+        }
+
+        long unit = match.Groups[2].Value.ToUpperInvariant() switch
+        {
+            "" or "B" => 1,
+            "K" or "KB" or "KIB" => 1L << 10,
+            "M" or "MB" or "MIB" => 1L << 20,
+            "G" or "GB" or "GIB" => 1L << 30,
+            "T" or "TB" or "TIB" => 1L << 40,
+            _ => 0,
+        };
+        double value = number * unit;
+        if (unit == 0 || value < 0 || value > long.MaxValue)
+        {
+            return false;
+        }
+
+        bytes = (long)value;
+        return true;
+    }
+
+    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)$")]
+    private static partial Regex SizePattern();
+}

@@ -1,0 +1,183 @@
+using System.Buffers.Binary;
+
+namespace MellaPipeline.Images;
+
+/// <summary>Image container formats the toolkit accepts.</summary>
+public enum ImageFormat
+{
+    Png,
+    Jpeg,
+    Gif,
+    WebP,
+}
+
+/// <summary>Format and pixel size read from an image's header, without decoding any pixels.</summary>
+public readonly record struct ImageHeader(ImageFormat Format, int Width, int Height)
+{
+    /// <summary>
+    /// Reads the format and size from the first bytes of an encoded image. Anything other than
+    /// PNG, JPEG, GIF or WebP is refused here, before a decoder ever sees it: the accepted set is
+    /// deliberately small (TIFF, BMP, ICO and SVG decoders are where image-parsing attacks live).
+    /// </summary>
+    /// <returns>False with a reason code when the bytes are not a supported image or the header is broken.</returns>
+    public static bool TryRead(ReadOnlySpan<byte> data, out ImageHeader header, out string reason)
+    {
+        header = default;
+        reason = Stages.ReasonCodes.ImageFormatUnsupported;
+        if (data.StartsWith("\x89PNG\r\n\x1a\n"u8))
+        {
+            return TryReadPng(data, out header, out reason);
+        }
+
+        if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
+        {
+            return TryReadJpeg(data, out header, out reason);
+        }
+
+        if (data.StartsWith("GIF87a"u8) || data.StartsWith("GIF89a"u8))
+        {
+            return TryReadGif(data, out header, out reason);
+        }
+
+        if (data.Length >= 12 && data.StartsWith("RIFF"u8) && data[8..12].SequenceEqual("WEBP"u8))
+        {
+            return TryReadWebP(data, out header, out reason);
+        }
+
+        return false;
+    }
+
+    private static bool Invalid(out ImageHeader header, out string reason)
+    {
+        header = default;
+        reason = Stages.ReasonCodes.ImageHeaderInvalid;
+        return false;
+    }
+
+    private static bool Valid(ImageFormat format, long width, long height, out ImageHeader header, out string reason)
+    {
+        if (width <= 0 || height <= 0 || width > int.MaxValue || height > int.MaxValue)
+        {
+            return Invalid(out header, out reason);
+        }
+
+        header = new ImageHeader(format, (int)width, (int)height);
+        reason = string.Empty;
+        return true;
+    }
+
+    private static bool TryReadPng(ReadOnlySpan<byte> data, out ImageHeader header, out string reason)
+    {
+        // Signature (8), chunk length (4), "IHDR" (4), width (4), height (4).
+        if (data.Length < 24 || !data[12..16].SequenceEqual("IHDR"u8))
+        {
+            return Invalid(out header, out reason);
+        }
+
+        return Valid(ImageFormat.Png, BinaryPrimitives.ReadUInt32BigEndian(data[16..]), BinaryPrimitives.ReadUInt32BigEndian(data[20..]), out header, out reason);
+    }
+
+    private static bool TryReadGif(ReadOnlySpan<byte> data, out ImageHeader header, out string reason)
+    {
+        if (data.Length < 10)
+        {
+            return Invalid(out header, out reason);
+        }
+
+        return Valid(ImageFormat.Gif, BinaryPrimitives.ReadUInt16LittleEndian(data[6..]), BinaryPrimitives.ReadUInt16LittleEndian(data[8..]), out header, out reason);
+    }
+
+    private static bool TryReadJpeg(ReadOnlySpan<byte> data, out ImageHeader header, out string reason)
+    {
+        int i = 2;
+        while (i + 4 <= data.Length)
+        {
+            if (data[i] != 0xFF)
+            {
+                return Invalid(out header, out reason);
+            }
+
+            byte marker = data[i + 1];
+            if (marker == 0xFF)
+            {
+                i++; // fill byte
+                continue;
+            }
+
+            if (marker is 0xD8 or 0x01 or (>= 0xD0 and <= 0xD7))
+            {
+                i += 2; // markers without a length
+                continue;
+            }
+
+            int length = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 2)..]);
+            if (length < 2)
+            {
+                return Invalid(out header, out reason);
+            }
+
+            // Start-of-frame markers carry the size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but do not.
+            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC)
+            {
+                if (i + 9 > data.Length)
+                {
+                    return Invalid(out header, out reason);
+                }
+
+                int height = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 5)..]);
+                int width = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 7)..]);
+                return Valid(ImageFormat.Jpeg, width, height, out header, out reason);
+            }
+
+            if (marker is 0xD9 or 0xDA)
+            {
+                break; // end of image or start of scan before any frame header
+            }
+
+            i += 2 + length;
+        }
+
+        return Invalid(out header, out reason);
+    }
+
+    private static bool TryReadWebP(ReadOnlySpan<byte> data, out ImageHeader header, out string reason)
+    {
+        if (data.Length < 30)
+        {
+            return Invalid(out header, out reason);
+        }
+
+        var chunk = data[12..16];
+        if (chunk.SequenceEqual("VP8 "u8))
+        {
+            // Key frame: start code 9D 01 2A at 23..25, then 14-bit width and height.
+            if (data[23] != 0x9D || data[24] != 0x01 || data[25] != 0x2A)
+            {
+                return Invalid(out header, out reason);
+            }
+
+            return Valid(ImageFormat.WebP, BinaryPrimitives.ReadUInt16LittleEndian(data[26..]) & 0x3FFF,
+                BinaryPrimitives.ReadUInt16LittleEndian(data[28..]) & 0x3FFF, out header, out reason);
+        }
+
+        if (chunk.SequenceEqual("VP8L"u8))
+        {
+            if (data[20] != 0x2F)
+            {
+                return Invalid(out header, out reason);
+            }
+
+            uint bits = BinaryPrimitives.ReadUInt32LittleEndian(data[21..]);
+            return Valid(ImageFormat.WebP, (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1, out header, out reason);
+        }
+
+        if (chunk.SequenceEqual("VP8X"u8))
+        {
+            long width = 1 + (data[24] | (data[25] << 8) | (data[26] << 16));
+            long height = 1 + (data[27] | (data[28] << 8) | (data[29] << 16));
+            return Valid(ImageFormat.WebP, width, height, out header, out reason);
+        }
+
+        return Invalid(out header, out reason);
+    }
+}

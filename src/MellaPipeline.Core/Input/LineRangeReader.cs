@@ -1,0 +1,170 @@
+using System.Buffers;
+
+namespace MellaPipeline.Input;
+
+/// <summary>One line of an input file, without its line break, and the byte offset it starts at.</summary>
+public readonly record struct InputLine(string File, long Offset, ReadOnlyMemory<byte> Bytes, bool TooLong);
+
+/// <summary>
+/// Splits line-oriented input files among the tasks of a run without reading them twice: the files
+/// are laid end to end, the whole is cut into <c>world_size</c> equal byte ranges, and a task owns
+/// every line that <em>starts</em> inside its range. Each line belongs to exactly one task, a task
+/// reads little more than its own share, and the split does not depend on how many lines there are.
+/// </summary>
+public static class LineRangeReader
+{
+    /// <summary>Lines longer than this are reported (as <see cref="InputLine.TooLong"/>) instead of buffered.</summary>
+    public const int MaxLineBytes = 1 << 20;
+
+    /// <summary>Expands folders to their <c>*.jsonl</c> files and orders everything by ordinal path.</summary>
+    public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> paths, string pattern = "*.jsonl")
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, pattern, SearchOption.AllDirectories));
+            }
+            else
+            {
+                files.Add(path);
+            }
+        }
+
+        return files.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    public static async IAsyncEnumerable<InputLine> ReadAsync(
+        IReadOnlyList<string> files, int rank, int worldSize,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var sizes = files.Select(f => new FileInfo(f).Length).ToArray();
+        long total = sizes.Sum();
+        long begin = Boundary(total, rank, worldSize);
+        long end = Boundary(total, rank + 1, worldSize);
+        long fileStart = 0;
+        for (int i = 0; i < files.Count; i++)
+        {
+            long fileEnd = fileStart + sizes[i];
+            long lo = Math.Max(begin, fileStart) - fileStart;
+            long hi = Math.Min(end, fileEnd) - fileStart;
+            if (lo < hi)
+            {
+                await foreach (var line in ReadFileRangeAsync(files[i], lo, hi, cancellationToken))
+                {
+                    yield return line;
+                }
+            }
+
+            fileStart = fileEnd;
+        }
+    }
+
+    private static long Boundary(long total, int rank, int worldSize) =>
+        (long)(total * (System.Numerics.BigInteger)rank / worldSize);
+
+    private static async IAsyncEnumerable<InputLine> ReadFileRangeAsync(
+        string file, long lo, long hi, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        byte[] line = ArrayPool<byte>.Shared.Rent(1 << 12);
+        try
+        {
+            // A line starting before lo belongs to the previous range: start after the first line
+            // break at or after lo - 1.
+            long position = lo == 0 ? 0 : lo - 1;
+            stream.Seek(position, SeekOrigin.Begin);
+            bool skipping = lo != 0;
+            long lineStart = position;
+            int lineLength = 0;
+            bool tooLong = false;
+
+            while (true)
+            {
+                int read = await stream.ReadAsync(buffer, cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                for (int i = 0; i < read; i++, position++)
+                {
+                    byte b = buffer[i];
+                    if (skipping)
+                    {
+                        if (b == (byte)'\n')
+                        {
+                            skipping = false;
+                            lineStart = position + 1;
+                        }
+
+                        continue;
+                    }
+
+                    if (lineStart >= hi)
+                    {
+                        yield break;
+                    }
+
+                    if (b == (byte)'\n')
+                    {
+                        if (TryMake(file, lineStart, line, lineLength, tooLong, out var made))
+                        {
+                            yield return made;
+                        }
+
+                        lineStart = position + 1;
+                        lineLength = 0;
+                        tooLong = false;
+                        continue;
+                    }
+
+                    if (tooLong)
+                    {
+                        continue;
+                    }
+
+                    if (lineLength == MaxLineBytes)
+                    {
+                        tooLong = true;
+                        continue;
+                    }
+
+                    if (lineLength == line.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(line.Length * 2, MaxLineBytes));
+                        line.AsSpan(0, lineLength).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(line);
+                        line = bigger;
+                    }
+
+                    line[lineLength++] = b;
+                }
+            }
+
+            if (!skipping && lineStart < hi && TryMake(file, lineStart, line, lineLength, tooLong, out var last))
+            {
+                yield return last;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(line);
+        }
+    }
+
+    private static bool TryMake(string file, long start, byte[] line, int length, bool tooLong, out InputLine made)
+    {
+        if (length > 0 && line[length - 1] == (byte)'\r')
+        {
+            length--;
+        }
+
+        bool blank = !tooLong && line.AsSpan(0, length).Trim(" \t"u8).IsEmpty;
+        made = new InputLine(file, start, tooLong ? ReadOnlyMemory<byte>.Empty : line.AsSpan(0, length).ToArray(), tooLong);
+        return !blank;
+    }
+}

@@ -1,0 +1,38 @@
+namespace MellaPipeline.Records;
+
+/// <summary>
+/// One dataset row (SPEC §3): an image-text pair with its image loaded and described. This is
+/// the record that shard writers consume.
+/// </summary>
+public sealed record PairRecord : IKeyedRecord
+{
+    public required string Key { get; init; }
+    public required string Origin { get; init; }
+    public required string Lang { get; init; }
+    public required string Script { get; init; }
+    public required string Source { get; init; }
+    public required string Text { get; init; }
+
+    /// <summary>Encoded image bytes, or null when images are stored by reference.</summary>
+    public byte[]? ImageBytes { get; init; }
+
+    /// <summary>The image's file name or path, as Hugging Face's <c>Image</c> feature expects.</summary>
+    public string? ImagePath { get; init; }
+
+    public string? Url { get; init; }
+    public string? PageUrl { get; init; }
+    public required int Width { get; init; }
+    public required int Height { get; init; }
+
+    /// <summary>Lowercase hex SHA-256 of the stored image bytes.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>16 hex digits of a 64-bit perceptual hash, or null before the hashing stage exists.</summary>
+    public string? Phash { get; init; }
+
+    /// <summary>Near-duplicate cluster id, identical for every pair of near-identical images.</summary>
+    public required string DupCluster { get; init; }
+
+    public string? CaptionModel { get; init; }
+    public string? CaptionSourceLang { get; init; }
+}

@@ -1,0 +1,88 @@
+using MellaPipeline.Runtime;
+
+namespace MellaPipeline.Runs;
+
+/// <summary>Counters of one stage in <c>stats/RRRRR.json</c>.</summary>
+public sealed record StageStats(
+    string Name,
+    long In,
+    long Ok,
+    long Dropped,
+    long Failed,
+    double BusySeconds,
+    SortedDictionary<string, long> Reasons)
+{
+    public static StageStats From(StageCounters counters) => new(
+        counters.Name,
+        counters.In,
+        counters.Ok,
+        counters.Dropped,
+        counters.Failed,
+        Math.Round(counters.Busy.TotalSeconds, 3),
+        new SortedDictionary<string, long>(counters.Reasons.ToDictionary(), StringComparer.Ordinal));
+
+    public StageStats Plus(StageStats other)
+    {
+        var reasons = new SortedDictionary<string, long>(Reasons, StringComparer.Ordinal);
+        foreach (var (reason, count) in other.Reasons)
+        {
+            reasons[reason] = reasons.GetValueOrDefault(reason) + count;
+        }
+
+        return new StageStats(Name, In + other.In, Ok + other.Ok, Dropped + other.Dropped, Failed + other.Failed,
+            Math.Round(BusySeconds + other.BusySeconds, 3), reasons);
+    }
+}
+
+/// <summary>
+/// What one task did: <c>stats/RRRRR.json</c>. The numbers add up: every input record is either a
+/// row or a reject, <c>input_records == rows + dropped + failed</c>.
+/// </summary>
+public sealed record TaskStats
+{
+    public required int Rank { get; init; }
+    public required int WorldSize { get; init; }
+    public required double Seconds { get; init; }
+    public required long InputRecords { get; init; }
+    public required long Rows { get; init; }
+    public required long Dropped { get; init; }
+    public required long Failed { get; init; }
+    public required SortedDictionary<string, long> Reasons { get; init; }
+    public required LanguageSourceCounts Counts { get; init; }
+    public required IReadOnlyList<StageStats> Stages { get; init; }
+    public required IReadOnlyList<ShardInfo> Shards { get; init; }
+
+    public static TaskStats From(TaskSlice slice, TimeSpan elapsed, PipelineCounters counters, IReadOnlyList<ShardInfo> shards)
+    {
+        var stages = counters.Stages.Select(StageStats.From).ToArray();
+        var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var stage in stages)
+        {
+            foreach (var (reason, count) in stage.Reasons)
+            {
+                reasons[reason] = reasons.GetValueOrDefault(reason) + count;
+            }
+        }
+
+        var counts = new LanguageSourceCounts();
+        foreach (var shard in shards)
+        {
+            counts.AddAll(shard.Counts);
+        }
+
+        return new TaskStats
+        {
+            Rank = slice.Rank,
+            WorldSize = slice.WorldSize,
+            Seconds = Math.Round(elapsed.TotalSeconds, 3),
+            InputRecords = stages.Length > 0 ? stages[0].In : 0,
+            Rows = shards.Sum(s => s.Rows),
+            Dropped = stages.Sum(s => s.Dropped),
+            Failed = stages.Sum(s => s.Failed),
+            Reasons = reasons,
+            Counts = counts,
+            Stages = stages,
+            Shards = shards,
+        };
+    }
+}

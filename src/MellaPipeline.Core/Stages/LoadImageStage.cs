@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using MellaPipeline.Config;
+using MellaPipeline.Images;
+using MellaPipeline.Records;
+
+namespace MellaPipeline.Stages;
+
+/// <summary>
+/// Reads a pair's image file, checks its size, format and dimensions from the header (no pixel is
+/// decoded here), hashes it and turns the candidate into a dataset row. Until near-duplicate
+/// clustering runs, a pair's cluster is the exact-content cluster: the first 16 hex digits of
+/// the image's SHA-256.
+/// </summary>
+public sealed class LoadImageStage(LoadImagesOptions options) : IRecordStage<PairCandidate, PairRecord>
+{
+    public string Name => "load_images";
+
+    public async ValueTask<StageOutcome<PairRecord>> ProcessAsync(PairCandidate input, CancellationToken cancellationToken)
+    {
+        if (input.ImagePath is null)
+        {
+            return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageMissing, "no image path");
+        }
+
+        byte[] bytes;
+        try
+        {
+            var file = new FileInfo(input.ImagePath);
+            if (!file.Exists)
+            {
+                return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageMissing, input.ImagePath);
+            }
+
+            if (file.Length > options.MaxBytes)
+            {
+                return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageTooLarge, $"{file.Length} bytes > {options.MaxBytes}");
+            }
+
+            bytes = await File.ReadAllBytesAsync(input.ImagePath, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageUnreadable, ex.Message);
+        }
+
+        if (!ImageHeader.TryRead(bytes, out var header, out string reason))
+        {
+            return StageOutcome<PairRecord>.Failed(reason, Path.GetFileName(input.ImagePath));
+        }
+
+        int smaller = Math.Min(header.Width, header.Height);
+        int larger = Math.Max(header.Width, header.Height);
+        if (smaller < options.MinDimension || larger > options.MaxDimension)
+        {
+            return StageOutcome<PairRecord>.Dropped(
+                ReasonCodes.ImageDimensionsOutOfRange,
+                $"{header.Width}x{header.Height} outside {options.MinDimension}..{options.MaxDimension}");
+        }
+
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        bool byReference = options.Store == ImageStorage.Reference;
+        return StageOutcome<PairRecord>.Ok(new PairRecord
+        {
+            Key = input.Key,
+            Origin = input.Origin,
+            Lang = input.Lang!,
+            Script = input.Script!,
+            Source = input.Source,
+            Text = input.Text,
+            ImageBytes = byReference ? null : bytes,
+            ImagePath = byReference ? input.ImagePath : Path.GetFileName(input.ImagePath),
+            Url = input.Url,
+            PageUrl = input.PageUrl,
+            Width = header.Width,
+            Height = header.Height,
+            Sha256 = sha256,
+            Phash = null,
+            DupCluster = sha256[..16],
+            CaptionModel = input.CaptionModel,
+            CaptionSourceLang = input.CaptionSourceLang,
+        });
+    }
+}
