@@ -14,6 +14,8 @@ public enum ImageFormat
 /// <summary>Format and pixel size read from an image's header, without decoding any pixels.</summary>
 public readonly record struct ImageHeader(ImageFormat Format, int Width, int Height)
 {
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
     /// <summary>
     /// Reads the format and size from the first bytes of an encoded image. Anything other than
     /// PNG, JPEG, GIF or WebP is refused here, before a decoder ever sees it: the accepted set is
@@ -24,7 +26,7 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
     {
         header = default;
         reason = Stages.ReasonCodes.ImageFormatUnsupported;
-        if (data.StartsWith("\x89PNG\r\n\x1a\n"u8))
+        if (data.StartsWith(PngSignature))
         {
             return TryReadPng(data, out header, out reason);
         }

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+using MellaPipeline.Cli.Pipelines;
+using MellaPipeline.Cli.Progress;
+using MellaPipeline.Json;
+using MellaPipeline.Parquet;
+using MellaPipeline.Runs;
+using MellaPipeline.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace MellaPipeline.Cli.Hosting;
+
+/// <summary>
+/// Runs every task of a run on this machine, <c>workers</c> at a time, then the reduce step: the
+/// dataset manifest and the run summary. Tasks already marked complete are skipped, so running
+/// the same command again continues an interrupted run and changes nothing in a finished one.
+/// </summary>
+public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgressDisplay display, ILogger<LocalRunCoordinator> logger)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var options = request.Pipeline.Options;
+        var run = new RunDirectory(request.OutDir);
+        bool continuing = RunConfigGuard.Prepare(run, request.Pipeline.ResolvedJson(), request.RequireExistingRun);
+        int world = options.Tasks;
+        var ranks = Enumerable.Range(0, world).ToArray();
+        int alreadyDone = ranks.Count(run.IsComplete);
+
+        if (alreadyDone == world && File.Exists(run.SummaryPath))
+        {
+            var finished = JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(run.SummaryPath), MellaJson.Indented)!;
+            LogAlreadyComplete(logger, run.Root);
+            PrintReport(run, finished);
+            return finished.WithinFailureBudget ? ExitCodes.Success : ExitCodes.CheckFailed;
+        }
+
+        int workers = Math.Min(world, options.Workers == 0 ? Environment.ProcessorCount : options.Workers);
+        if (continuing)
+        {
+            LogContinuing(logger, run.Root, alreadyDone, world);
+        }
+        else
+        {
+            LogStarting(logger, options.Name, run.Root, world, workers);
+        }
+
+        var progress = new RunProgress(world, alreadyDone);
+        var executor = new TaskExecutor(run);
+        await using (display.Start(progress, logger))
+        {
+            await Parallel.ForEachAsync(
+                ranks.Where(r => !run.IsComplete(r)),
+                new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
+                async (rank, token) =>
+                {
+                    var counters = new PipelineCounters();
+                    progress.Started(rank, counters);
+                    var result = await executor.RunAsync(
+                        new TaskSlice(rank, world), counters, (task, t) => PairPipeline.RunTaskAsync(options, task, t), token);
+                    progress.Finished(rank, result == TaskResult.Completed);
+                });
+        }
+
+        var stats = ranks.Select(run.ReadStats).ToArray();
+        DatasetManifest.FromShards(options.Name, ShardSchema.NoPhashAlgorithm, stats.SelectMany(s => s.Shards)).Write(run.ManifestPath);
+        CrashPoints.Reach(CrashPoints.ManifestWritten);
+        var summary = RunSummary.Aggregate(options.Name, stats, options.FailureBudget);
+        AtomicFile.WriteJson(run.SummaryPath, summary, MellaJson.Indented);
+        PrintReport(run, summary);
+        if (!summary.WithinFailureBudget)
+        {
+            LogOverBudget(logger, summary.FailedFraction, summary.FailureBudget);
+            return ExitCodes.CheckFailed;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static void PrintReport(RunDirectory run, RunSummary summary)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var output = Console.Out;
+        output.WriteLine(string.Create(inv,
+            $"run complete: {summary.Rows:N0} rows in {summary.Shards} shards ({summary.ShardBytes:N0} bytes); " +
+            $"{summary.InputRecords:N0} records read, {summary.Dropped:N0} dropped, {summary.Failed:N0} failed"));
+        foreach (var (lang, bySource) in summary.Counts)
+        {
+            output.WriteLine($"  {lang}: {string.Join(", ", bySource.Select(s => string.Create(inv, $"{s.Key} {s.Value:N0}")))}");
+        }
+
+        output.WriteLine($"shards:   {run.ShardsDir}");
+        output.WriteLine($"manifest: {run.ManifestPath}");
+        output.WriteLine($"stats:    {run.StatsDir}");
+        output.WriteLine($"rejects:  {run.RejectsDir}");
+        output.WriteLine($"summary:  {run.SummaryPath}");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "starting pipeline '{Pipeline}' in {RunDir}: {Tasks} tasks, {Workers} at a time")]
+    private static partial void LogStarting(ILogger logger, string pipeline, string runDir, int tasks, int workers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "continuing the run in {RunDir}: {Done} of {Tasks} tasks already complete")]
+    private static partial void LogContinuing(ILogger logger, string runDir, int done, int tasks);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{RunDir} is already complete; nothing to do")]
+    private static partial void LogAlreadyComplete(ILogger logger, string runDir);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "failure budget exceeded: {Failed:P2} of input records failed (budget {Budget:P2}); see rejects/")]
+    private static partial void LogOverBudget(ILogger logger, double failed, double budget);
+}

@@ -1,0 +1,15 @@
+using MellaPipeline.Config;
+
+namespace MellaPipeline.Cli.Hosting;
+
+/// <summary>What <c>mella run</c> was asked to do.</summary>
+/// <param name="Pipeline">The validated pipeline file.</param>
+/// <param name="OutDir">The run directory.</param>
+/// <param name="RequireExistingRun">True for <c>--resume</c>: continuing is required, starting afresh is an error.</param>
+public sealed record RunRequest(LoadedPipeline Pipeline, string OutDir, bool RequireExistingRun);
+
+/// <summary>The exit code the hosted run decided on, read after the host stops.</summary>
+public sealed class RunOutcome
+{
+    public int ExitCode { get; set; } = ExitCodes.Interrupted;
+}

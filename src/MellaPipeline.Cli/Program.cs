@@ -1,0 +1,3 @@
+using MellaPipeline.Cli;
+
+return await MellaCommandLine.InvokeAsync(args);

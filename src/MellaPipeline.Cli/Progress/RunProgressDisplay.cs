@@ -1,0 +1,124 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace MellaPipeline.Cli.Progress;
+
+/// <summary>Shows a run's progress until disposed.</summary>
+public interface IRunProgressDisplay
+{
+    IAsyncDisposable Start(RunProgress progress, ILogger logger);
+}
+
+/// <summary>
+/// A live progress bar on an interactive terminal (Spectre.Console, drawn on stderr so stdout stays
+/// clean), and plain periodic log lines when stderr is redirected to a file or a pipe.
+/// </summary>
+public static partial class RunProgressDisplay
+{
+    public static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(5);
+
+    public static IRunProgressDisplay ForConsole() =>
+        Console.IsErrorRedirected ? new LogLines(TimeProvider.System, LogInterval) : new Bar();
+
+    public static string Describe(ProgressSnapshot s, double recordsPerSecond) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"tasks {s.TasksDone}/{s.TasksTotal} · {s.RecordsRead:N0} records read · {s.RowsWritten:N0} rows · {s.Rejected:N0} rejects · {recordsPerSecond:N0} records/s");
+
+    /// <summary>Periodic log lines; a final line when the run ends.</summary>
+    public sealed partial class LogLines(TimeProvider time, TimeSpan interval) : IRunProgressDisplay
+    {
+        public IAsyncDisposable Start(RunProgress progress, ILogger logger) => new Loop(progress, logger, time, interval);
+
+        private sealed class Loop : IAsyncDisposable
+        {
+            private readonly CancellationTokenSource _stop = new();
+            private readonly Task _task;
+
+            public Loop(RunProgress progress, ILogger logger, TimeProvider time, TimeSpan interval)
+            {
+                _task = Task.Run(async () =>
+                {
+                    long started = time.GetTimestamp();
+                    using var timer = new PeriodicTimer(interval, time);
+                    try
+                    {
+                        while (await timer.WaitForNextTickAsync(_stop.Token))
+                        {
+                            var snapshot = progress.Snapshot();
+                            double seconds = time.GetElapsedTime(started).TotalSeconds;
+                            LogProgress(logger, Describe(snapshot, snapshot.RecordsRead / Math.Max(seconds, 1e-3)));
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // disposed: the run is over
+                    }
+                });
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                await _stop.CancelAsync();
+                await _task;
+                _stop.Dispose();
+            }
+        }
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "progress: {Progress}")]
+        private static partial void LogProgress(ILogger logger, string progress);
+    }
+
+    /// <summary>A Spectre.Console progress bar over tasks, with the record counts as its label.</summary>
+    public sealed class Bar : IRunProgressDisplay
+    {
+        public IAsyncDisposable Start(RunProgress progress, ILogger logger) => new Loop(progress);
+
+        private sealed class Loop : IAsyncDisposable
+        {
+            private readonly CancellationTokenSource _stop = new();
+            private readonly Task _task;
+
+            public Loop(RunProgress progress)
+            {
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+                _task = console.Progress()
+                    .AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .StartAsync(async context =>
+                    {
+                        var bar = context.AddTask("starting", maxValue: progress.TasksTotal);
+                        long started = TimeProvider.System.GetTimestamp();
+                        while (true)
+                        {
+                            var snapshot = progress.Snapshot();
+                            double seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
+                            bar.Value = snapshot.TasksDone;
+                            bar.Description = Markup.Escape(Describe(snapshot, snapshot.RecordsRead / Math.Max(seconds, 1e-3)));
+                            context.Refresh();
+                            if (_stop.IsCancellationRequested)
+                            {
+                                break;
+                            }
+
+                            try
+                            {
+                                await Task.Delay(250, _stop.Token);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                // one last refresh above shows the final counts
+                            }
+                        }
+                    });
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                await _stop.CancelAsync();
+                await _task;
+                _stop.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+
+namespace MellaPipeline.Runs;
+
+/// <summary>
+/// Decides whether a run directory may be used for a pipeline config: a fresh folder gets the
+/// config saved; a folder holding a run continues only if the saved config matches. Settings that
+/// change how a run is executed but not what it produces (<see cref="ExecutionOnlyKeys"/>) may differ.
+/// </summary>
+public static class RunConfigGuard
+{
+    public static readonly IReadOnlyList<string> ExecutionOnlyKeys = ["workers"];
+
+    /// <summary>Prepares <paramref name="run"/>; returns true when an earlier run is being continued.</summary>
+    /// <exception cref="RunDirectoryException">The folder cannot be used; the message names it and says why.</exception>
+    public static bool Prepare(RunDirectory run, byte[] resolvedConfigJson, bool requireExistingRun)
+    {
+        if (run.HasRun)
+        {
+            string? difference = FirstDifference(File.ReadAllBytes(run.ConfigPath), resolvedConfigJson);
+            if (difference is not null)
+            {
+                throw new RunDirectoryException(
+                    $"{run.ConfigPath}: this run directory holds a run of a different pipeline config ('{difference}' differs); " +
+                    "use another --out, or delete the folder to start over");
+            }
+
+            run.Create();
+            return true;
+        }
+
+        if (requireExistingRun)
+        {
+            throw new RunDirectoryException($"{run.Root}: nothing to resume (no config.json); run without --resume to start");
+        }
+
+        if (Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any())
+        {
+            throw new RunDirectoryException($"{run.Root}: folder is not empty and holds no run; choose another --out");
+        }
+
+        run.Create();
+        AtomicFile.WriteAllBytes(run.ConfigPath, resolvedConfigJson);
+        return false;
+    }
+
+    /// <summary>The dotted path of the first setting that differs, or null when the configs are the same.</summary>
+    public static string? FirstDifference(byte[] savedJson, byte[] currentJson)
+    {
+        var saved = JsonNode.Parse(savedJson);
+        var current = JsonNode.Parse(currentJson);
+        foreach (var key in ExecutionOnlyKeys)
+        {
+            (saved as JsonObject)?.Remove(key);
+            (current as JsonObject)?.Remove(key);
+        }
+
+        return Compare(saved, current, path: null);
+    }
+
+    private static string? Compare(JsonNode? a, JsonNode? b, string? path)
+    {
+        if (a is JsonObject objectA && b is JsonObject objectB)
+        {
+            foreach (var key in objectA.Select(p => p.Key).Union(objectB.Select(p => p.Key)).Order(StringComparer.Ordinal))
+            {
+                var difference = Compare(objectA[key], objectB[key], path is null ? key : $"{path}.{key}");
+                if (difference is not null)
+                {
+                    return difference;
+                }
+            }
+
+            return null;
+        }
+
+        return JsonNode.DeepEquals(a, b) ? null : path ?? "(root)";
+    }
+}

@@ -1,0 +1,250 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using MellaPipeline.Config;
+using MellaPipeline.Records;
+using MellaPipeline.Runs;
+using MellaPipeline.Stages;
+using Parquet;
+
+namespace MellaPipeline.Parquet;
+
+/// <summary>
+/// Writes a task's rows into size-bounded shards <c>part-RRRRR-NNNNN.parquet</c>. Rows are buffered
+/// column by column up to <see cref="OutputOptions.RowGroupMaxBytes"/> (or rows), which bounds memory;
+/// a shard is closed before a row would take it past <see cref="OutputOptions.ShardMaxBytes"/> (by
+/// uncompressed size, so the file itself stays below) or <see cref="OutputOptions.ShardMaxRows"/>.
+/// Each shard is written under a temporary name and renamed only when its footer is on disk.
+/// </summary>
+public sealed class ParquetShardWriter : IRecordSink<PairRecord>
+{
+    private readonly ShardWriterOptions _options;
+    private readonly OutputOptions _bounds;
+    private readonly ParquetOptions _parquetOptions;
+    private readonly Dictionary<string, string> _metadata;
+    private readonly ColumnBuffer _buffer = new();
+    private readonly List<ShardInfo> _shards = [];
+
+    private FileStream? _stream;
+    private ParquetWriter? _writer;
+    private string? _tempPath;
+    private long _shardRows;
+    private long _shardUncompressedBytes;
+    private LanguageSourceCounts _shardCounts = new();
+    private int _sequence;
+
+    public ParquetShardWriter(ShardWriterOptions options)
+    {
+        _options = options;
+        _bounds = options.Output;
+        _parquetOptions = new ParquetOptions
+        {
+            CompressionMethod = options.Output.Compression == ShardCompression.Snappy ? CompressionMethod.Snappy : CompressionMethod.Zstd,
+            CompressionLevel = CompressionLevel.Fastest,
+        };
+        _metadata = ShardSchema.Metadata(options.Pipeline, options.PhashAlgorithm);
+        Directory.CreateDirectory(options.ShardsDir);
+    }
+
+    public string Name => "write_shards";
+
+    /// <summary>Shards finished so far, in the order written.</summary>
+    public IReadOnlyList<ShardInfo> Shards => _shards;
+
+    public async ValueTask WriteAsync(PairRecord record, CancellationToken cancellationToken)
+    {
+        long rowBytes = ColumnBuffer.EstimateBytes(record);
+        long pendingRows = _shardRows + _buffer.Count;
+        long pendingBytes = _shardUncompressedBytes + _buffer.Bytes;
+        if (pendingRows > 0 && (pendingRows + 1 > _bounds.ShardMaxRows || pendingBytes + rowBytes > _bounds.ShardMaxBytes))
+        {
+            await FlushRowGroupAsync(cancellationToken);
+            await CloseShardAsync(cancellationToken);
+        }
+
+        _buffer.Add(record, rowBytes);
+        if (_buffer.Count >= _bounds.RowGroupMaxRows || _buffer.Bytes >= _bounds.RowGroupMaxBytes)
+        {
+            await FlushRowGroupAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        await FlushRowGroupAsync(cancellationToken);
+        await CloseShardAsync(cancellationToken);
+    }
+
+    /// <summary>Discards an unfinished shard: a shard that was not completed never gets its final name.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null)
+        {
+            try
+            {
+                await _writer.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException)
+            {
+                // The partial file is deleted below; a broken footer does not matter.
+            }
+        }
+
+        if (_stream is not null)
+        {
+            await _stream.DisposeAsync();
+        }
+
+        if (_tempPath is not null)
+        {
+            File.Delete(_tempPath);
+        }
+
+        _writer = null;
+        _stream = null;
+        _tempPath = null;
+    }
+
+    private async Task FlushRowGroupAsync(CancellationToken cancellationToken)
+    {
+        if (_buffer.Count == 0)
+        {
+            return;
+        }
+
+        if (_writer is null)
+        {
+            string finalPath = Path.Combine(_options.ShardsDir, RunDirectory.ShardFileName(_options.Rank, _sequence));
+            _tempPath = AtomicFile.TempPathFor(finalPath);
+            _stream = new FileStream(_tempPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+            _writer = await ParquetWriter.CreateAsync(ShardSchema.Schema, _stream, _parquetOptions, append: false, cancellationToken);
+            _writer.CustomMetadata = _metadata;
+        }
+
+        await _buffer.WriteRowGroupAsync(_writer, cancellationToken);
+        _shardRows += _buffer.Count;
+        _shardUncompressedBytes += _buffer.Bytes;
+        _shardCounts.AddAll(_buffer.Counts);
+        _buffer.Clear();
+    }
+
+    private async Task CloseShardAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is null)
+        {
+            return;
+        }
+
+        await _writer.DisposeAsync();
+        _writer = null;
+        await _stream!.FlushAsync(cancellationToken);
+        _stream.Flush(flushToDisk: true);
+        long bytes = _stream.Length;
+        _stream.Position = 0;
+        string sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(_stream, cancellationToken));
+        await _stream.DisposeAsync();
+        _stream = null;
+
+        string fileName = RunDirectory.ShardFileName(_options.Rank, _sequence);
+        CrashPoints.Reach(CrashPoints.ShardTempWritten);
+        AtomicFile.Commit(_tempPath!, Path.Combine(_options.ShardsDir, fileName));
+        _tempPath = null;
+        CrashPoints.Reach(CrashPoints.ShardRenamed);
+
+        _shards.Add(new ShardInfo(fileName, _shardRows, bytes, sha256, _shardCounts));
+        _sequence++;
+        _shardRows = 0;
+        _shardUncompressedBytes = 0;
+        _shardCounts = new LanguageSourceCounts();
+    }
+
+    /// <summary>Rows of the row group being built, one list per column.</summary>
+    private sealed class ColumnBuffer
+    {
+        private readonly List<string> _key = [];
+        private readonly List<string> _lang = [];
+        private readonly List<string> _script = [];
+        private readonly List<string> _source = [];
+        private readonly List<string> _text = [];
+        private readonly List<byte[]?> _imageBytes = [];
+        private readonly List<string?> _imagePath = [];
+        private readonly List<string?> _url = [];
+        private readonly List<string?> _pageUrl = [];
+        private readonly List<int> _width = [];
+        private readonly List<int> _height = [];
+        private readonly List<string> _sha256 = [];
+        private readonly List<string?> _phash = [];
+        private readonly List<string> _dupCluster = [];
+        private readonly List<string?> _captionModel = [];
+        private readonly List<string?> _captionSourceLang = [];
+
+        public int Count => _key.Count;
+        public long Bytes { get; private set; }
+        public LanguageSourceCounts Counts { get; private set; } = new();
+
+        public static long EstimateBytes(PairRecord r) =>
+            Utf8(r.Key) + Utf8(r.Lang) + Utf8(r.Script) + Utf8(r.Source) + Utf8(r.Text) + (r.ImageBytes?.Length ?? 0)
+            + Utf8(r.ImagePath) + Utf8(r.Url) + Utf8(r.PageUrl) + 8 + Utf8(r.Sha256) + Utf8(r.Phash) + Utf8(r.DupCluster)
+            + Utf8(r.CaptionModel) + Utf8(r.CaptionSourceLang);
+
+        private static int Utf8(string? s) => s is null ? 0 : Encoding.UTF8.GetByteCount(s);
+
+        public void Add(PairRecord r, long bytes)
+        {
+            _key.Add(r.Key);
+            _lang.Add(r.Lang);
+            _script.Add(r.Script);
+            _source.Add(r.Source);
+            _text.Add(r.Text);
+            _imageBytes.Add(r.ImageBytes);
+            _imagePath.Add(r.ImagePath);
+            _url.Add(r.Url);
+            _pageUrl.Add(r.PageUrl);
+            _width.Add(r.Width);
+            _height.Add(r.Height);
+            _sha256.Add(r.Sha256);
+            _phash.Add(r.Phash);
+            _dupCluster.Add(r.DupCluster);
+            _captionModel.Add(r.CaptionModel);
+            _captionSourceLang.Add(r.CaptionSourceLang);
+            Bytes += bytes;
+            Counts.Add(r.Lang, r.Source);
+        }
+
+        public async Task WriteRowGroupAsync(ParquetWriter writer, CancellationToken cancellationToken)
+        {
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(ShardSchema.Key, _key);
+            await group.WriteAsync(ShardSchema.Lang, _lang);
+            await group.WriteAsync(ShardSchema.Script, _script);
+            await group.WriteAsync(ShardSchema.Source, _source);
+            await group.WriteAsync(ShardSchema.Text, _text);
+            await group.WriteAsync(ShardSchema.ImageBytes, _imageBytes!);
+            await group.WriteAsync(ShardSchema.ImagePath, _imagePath!);
+            await group.WriteAsync(ShardSchema.Url, _url!);
+            await group.WriteAsync(ShardSchema.PageUrl, _pageUrl!);
+            await group.WriteAsync(ShardSchema.Width, (ReadOnlyMemory<int>)_width.ToArray(), null, null, cancellationToken);
+            await group.WriteAsync(ShardSchema.Height, (ReadOnlyMemory<int>)_height.ToArray(), null, null, cancellationToken);
+            await group.WriteAsync(ShardSchema.Sha256, _sha256);
+            await group.WriteAsync(ShardSchema.Phash, _phash!);
+            await group.WriteAsync(ShardSchema.DupCluster, _dupCluster);
+            await group.WriteAsync(ShardSchema.CaptionModel, _captionModel!);
+            await group.WriteAsync(ShardSchema.CaptionSourceLang, _captionSourceLang!);
+        }
+
+        public void Clear()
+        {
+            foreach (var list in new System.Collections.IList[]
+            {
+                _key, _lang, _script, _source, _text, _imageBytes, _imagePath, _url, _pageUrl, _width, _height,
+                _sha256, _phash, _dupCluster, _captionModel, _captionSourceLang,
+            })
+            {
+                list.Clear();
+            }
+
+            Bytes = 0;
+            Counts = new LanguageSourceCounts();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using MellaPipeline.TestSupport;
+
+// Writes the demo's images: `dotnet run --project tests/MellaPipeline.TestSupport -- pipelines/demo/images`.
+if (args.Length != 1)
+{
+    Console.Error.WriteLine("usage: MellaPipeline.TestSupport OUTPUT_FOLDER");
+    return 2;
+}
+
+Directory.CreateDirectory(args[0]);
+foreach (var image in DemoImages.All)
+{
+    File.WriteAllBytes(Path.Combine(args[0], image.FileName), SyntheticPng.Create(image.Width, image.Height, image.Seed));
+}
+
+Console.WriteLine($"wrote {DemoImages.All.Count} images to {args[0]}");
+return 0;
