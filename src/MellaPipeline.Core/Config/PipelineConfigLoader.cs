@@ -46,13 +46,19 @@ public static partial class PipelineConfigLoader
     public static PipelineOptions Parse(string yaml, string displayName)
     {
         var stream = new YamlStream();
+        var parser = new PositionTrackingParser(new Parser(new StringReader(yaml)));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             throw new ConfigException(displayName, (int)ex.Start.Line, null, $"not valid YAML: {FirstLine(ex.InnerException?.Message ?? ex.Message)}");
+        }
+        catch (InvalidOperationException)
+        {
+            // Some scanner errors (e.g. an unclosed flow list) surface without a position.
+            throw new ConfigException(displayName, parser.LastLine, null, "not valid YAML: unclosed [ ], { } or quote near here");
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -99,6 +105,25 @@ public static partial class PipelineConfigLoader
 
     [GeneratedRegex("([a-z0-9])([A-Z])")]
     private static partial Regex SnakeCaseBoundary();
+
+    /// <summary>Remembers where the parser last was, for errors that carry no position.</summary>
+    private sealed class PositionTrackingParser(IParser inner) : IParser
+    {
+        public int LastLine { get; private set; } = 1;
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            bool moved = inner.MoveNext();
+            if (inner.Current is { } current)
+            {
+                LastLine = (int)current.End.Line;
+            }
+
+            return moved;
+        }
+    }
 
     private sealed class Binder(string file)
     {

@@ -34,6 +34,11 @@ public sealed class PairsJsonlSource(IReadOnlyList<string> files) : IRecordSourc
             return StageOutcome<PairCandidate>.Failed(ReasonCodes.InputMalformed, $"line longer than {LineRangeReader.MaxLineBytes} bytes", unparsed);
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(line.Bytes.Span))
+        {
+            return StageOutcome<PairCandidate>.Failed(ReasonCodes.InputMalformed, "line is not valid UTF-8", unparsed);
+        }
+
         JsonDocument document;
         try
         {

@@ -1,0 +1,159 @@
+using MellaPipeline.Config;
+using MellaPipeline.TestSupport;
+
+namespace MellaPipeline.Core.Tests.Config;
+
+public class PipelineConfigLoaderTests
+{
+    private const string Minimal = """
+        name: sample
+        input:
+          paths: [pairs.jsonl]
+        """;
+
+    private static ConfigException Fails(string yaml) =>
+        Assert.Throws<ConfigException>(() => PipelineConfigLoader.Parse(yaml, "p.yaml"));
+
+    [Fact]
+    public void A_minimal_file_gets_every_default()
+    {
+        var options = PipelineConfigLoader.Parse(Minimal, "p.yaml");
+
+        Assert.Equal("sample", options.Name);
+        Assert.Equal(["pairs.jsonl"], options.Input.Paths);
+        Assert.Equal(InputKind.Pairs, options.Input.Kind);
+        Assert.Equal(8, options.Languages.Count);
+        Assert.Equal(4, options.Tasks);
+        Assert.Equal(10_000, options.Output.ShardMaxRows);
+        Assert.Equal(512L << 20, options.Output.ShardMaxBytes);
+        Assert.Equal(ShardCompression.Zstd, options.Output.Compression);
+        Assert.Equal(20L << 20, options.Stages.LoadImages.MaxBytes);
+        Assert.True(options.Stages.DedupExact.Enabled);
+    }
+
+    [Fact]
+    public void Sizes_enums_and_nested_settings_bind()
+    {
+        var options = PipelineConfigLoader.Parse(Minimal + """
+
+            languages: [th, vi]
+            stages:
+              load_images: {max_bytes: 1.5 MiB, store: reference, concurrency: 3}
+              normalize_text: {require_script_match: false}
+            output: {shard_max_bytes: 2GB, row_group_max_bytes: 64kb, compression: snappy}
+            """, "p.yaml");
+
+        Assert.Equal(["th", "vi"], options.Languages);
+        Assert.Equal((long)(1.5 * (1 << 20)), options.Stages.LoadImages.MaxBytes);
+        Assert.Equal(ImageStorage.Reference, options.Stages.LoadImages.Store);
+        Assert.Equal(3, options.Stages.LoadImages.Concurrency);
+        Assert.False(options.Stages.NormalizeText.RequireScriptMatch);
+        Assert.Equal(2L << 30, options.Output.ShardMaxBytes);
+        Assert.Equal(64L << 10, options.Output.RowGroupMaxBytes);
+        Assert.Equal(ShardCompression.Snappy, options.Output.Compression);
+    }
+
+    [Fact]
+    public void An_unknown_key_is_named_with_its_line_and_the_keys_that_exist()
+    {
+        var error = Fails(Minimal + "\noutput:\n  shard_max_row: 5\n");
+
+        Assert.Equal(5, error.Line);
+        Assert.Equal("output.shard_max_row", error.Key);
+        Assert.StartsWith("p.yaml:5: output.shard_max_row: unknown key", error.Message);
+        Assert.Contains("shard_max_rows", error.Message);
+    }
+
+    [Theory]
+    [InlineData("tasks: many", "tasks", "expected a whole number, got 'many'")]
+    [InlineData("tasks: 0", "tasks", "must be between 1 and 1000000 (got 0)")]
+    [InlineData("failure_budget: 1.5", "failure_budget", "must be between 0 and 1")]
+    [InlineData("languages: ru", "languages", "expected a list")]
+    [InlineData("languages: []", "languages", "needs at least 1 item")]
+    [InlineData("languages: [ru, de]", "languages[1]", "'de' is not a target language")]
+    [InlineData("output: {compression: lz4}", "output.compression", "'lz4' is not one of: zstd, snappy")]
+    [InlineData("output: {shard_max_bytes: lots}", "output.shard_max_bytes", "expected a size such as 512MB")]
+    [InlineData("output: {shard_max_bytes: 1MB, row_group_max_bytes: 2MB}", "output.row_group_max_bytes", "must not exceed shard_max_bytes")]
+    [InlineData("stages: {normalize_text: {min_chars: 50, max_chars: 10}}", "stages.normalize_text.min_chars", "must not exceed max_chars")]
+    [InlineData("stages: {dedup_exact: {enabled: yes please}}", "stages.dedup_exact.enabled", "expected true or false")]
+    [InlineData("stages: [normalize_text]", "stages", "expected a mapping")]
+    [InlineData("workers:", "workers", "got nothing")]
+    [InlineData("name: Has Spaces", "name", "must be lowercase letters")]
+    public void Wrong_values_name_the_key_and_say_what_is_expected(string line, string key, string problem)
+    {
+        string yaml = line.StartsWith("name:", StringComparison.Ordinal)
+            ? "input:\n  paths: [p.jsonl]\n" + line
+            : Minimal + "\n" + line;
+
+        var error = Fails(yaml);
+
+        Assert.Equal(key, error.Key);
+        Assert.Contains(problem, error.Problem);
+        Assert.NotNull(error.Line);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Theory]
+    [InlineData("input:\n  paths: [a.jsonl]\n", "name")]
+    [InlineData("name: x\n", "input")]
+    [InlineData("name: x\ninput:\n  kind: pairs\n", "input.paths")]
+    public void Missing_required_keys_are_named(string yaml, string key)
+    {
+        Assert.Equal(key, Fails(yaml).Key);
+        Assert.Contains("required key is missing", Fails(yaml).Message);
+    }
+
+    [Fact]
+    public void Broken_yaml_reports_its_line()
+    {
+        var error = Fails("name: x\ninput:\n  paths: [a.jsonl\nother: 1\n");
+
+        Assert.Contains("not valid YAML", error.Message);
+        Assert.NotNull(error.Line);
+    }
+
+    [Fact]
+    public void Input_paths_resolve_against_the_pipeline_file_and_must_exist()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("pairs.jsonl"), "");
+        File.WriteAllText(dir.File("ok.yaml"), Minimal);
+        File.WriteAllText(dir.File("missing.yaml"), "name: x\ninput:\n  paths: [pairs.jsonl, nowhere.jsonl]\n");
+
+        var loaded = PipelineConfigLoader.Load(dir.File("ok.yaml"));
+        var error = Assert.Throws<ConfigException>(() => PipelineConfigLoader.Load(dir.File("missing.yaml")));
+
+        Assert.Equal([dir.File("pairs.jsonl")], loaded.Options.Input.Paths);
+        Assert.Equal("input.paths[1]", error.Key);
+        Assert.Equal(3, error.Line);
+        Assert.Contains("no such file or folder", error.Message);
+    }
+
+    [Fact]
+    public void The_demo_pipeline_is_valid()
+    {
+        var loaded = PipelineConfigLoader.Load(RepoPaths.Demo);
+
+        Assert.Equal("demo", loaded.Options.Name);
+        Assert.All(loaded.Options.Input.Paths, p => Assert.True(File.Exists(p)));
+    }
+
+    [Theory]
+    [InlineData("512MB", 512L << 20)]
+    [InlineData("64 MiB", 64L << 20)]
+    [InlineData("10kb", 10L << 10)]
+    [InlineData("1000", 1000L)]
+    [InlineData("2G", 2L << 30)]
+    public void Byte_sizes_parse(string text, long expected)
+    {
+        Assert.True(ByteSize.TryParse(text, out long bytes));
+        Assert.Equal(expected, bytes);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-5MB")]
+    [InlineData("12 parsecs")]
+    [InlineData("MB")]
+    public void Bad_byte_sizes_do_not_parse(string text) => Assert.False(ByteSize.TryParse(text, out _));
+}

@@ -1,0 +1,49 @@
+using System.Text;
+using MellaPipeline.Runs;
+using MellaPipeline.TestSupport;
+
+namespace MellaPipeline.Core.Tests.Runs;
+
+public class RunConfigGuardTests
+{
+    private static byte[] Config(int tasks, int workers = 2, int maxRows = 100) =>
+        Encoding.UTF8.GetBytes($$$"""{"name": "x", "tasks": {{{tasks}}}, "workers": {{{workers}}}, "output": {"shard_max_rows": {{{maxRows}}}}}""");
+
+    [Fact]
+    public void A_fresh_folder_gets_the_config_and_a_matching_rerun_continues()
+    {
+        using var dir = new TempDir();
+        var run = new RunDirectory(dir.File("run"));
+
+        Assert.False(RunConfigGuard.Prepare(run, Config(4), requireExistingRun: false));
+        Assert.True(File.Exists(run.ConfigPath));
+        Assert.True(RunConfigGuard.Prepare(run, Config(4), requireExistingRun: true));
+        Assert.True(RunConfigGuard.Prepare(run, Config(4, workers: 7), requireExistingRun: false));
+    }
+
+    [Fact]
+    public void A_different_config_is_refused_naming_the_setting()
+    {
+        using var dir = new TempDir();
+        var run = new RunDirectory(dir.Path);
+        RunConfigGuard.Prepare(run, Config(4), requireExistingRun: false);
+
+        var error = Assert.Throws<RunDirectoryException>(() => RunConfigGuard.Prepare(run, Config(4, maxRows: 5), false));
+
+        Assert.Contains("'output.shard_max_rows' differs", error.Message);
+        Assert.Contains(run.ConfigPath, error.Message);
+    }
+
+    [Fact]
+    public void A_folder_of_other_files_and_a_resume_of_nothing_are_refused()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("precious.txt"), "not a run");
+
+        Assert.Contains("not empty", Assert.Throws<RunDirectoryException>(() =>
+            RunConfigGuard.Prepare(new RunDirectory(dir.Path), Config(1), false)).Message);
+        Assert.Contains("nothing to resume", Assert.Throws<RunDirectoryException>(() =>
+            RunConfigGuard.Prepare(new RunDirectory(dir.File("new")), Config(1), requireExistingRun: true)).Message);
+        Assert.False(Directory.Exists(dir.File("new")));
+    }
+}
