@@ -25,11 +25,20 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
     private readonly ColumnBuffer _buffer = new();
     private readonly List<ShardInfo> _shards = [];
 
+    /// <summary>Schema, key-value metadata (the features JSON is about 1.5 KB) and file trailer.</summary>
+    private const long FooterBaseBytes = 8 << 10;
+
+    /// <summary>Page header, column chunk metadata and length prefixes' slack, per column and row group.</summary>
+    private const long PageOverheadBytes = 256;
+
+    private readonly int[] _rowStringBytes = new int[ColumnBuffer.StringColumns];
+    private int _rowGroupsInShard;
+    private long _closedGroupsFooterBytes;
+
     private FileStream? _stream;
     private ParquetWriter? _writer;
     private string? _tempPath;
     private long _shardRows;
-    private long _shardUncompressedBytes;
     private LanguageSourceCounts _shardCounts = new();
     private int _sequence;
 
@@ -53,20 +62,32 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
 
     public async ValueTask WriteAsync(PairRecord record, CancellationToken cancellationToken)
     {
-        long rowBytes = ColumnBuffer.EstimateBytes(record);
+        long rowBytes = ColumnBuffer.Measure(record, _rowStringBytes);
         long pendingRows = _shardRows + _buffer.Count;
-        long pendingBytes = _shardUncompressedBytes + _buffer.Bytes;
-        if (pendingRows > 0 && (pendingRows + 1 > _bounds.ShardMaxRows || pendingBytes + rowBytes > _bounds.ShardMaxBytes))
+        if (pendingRows > 0 && (pendingRows + 1 > _bounds.ShardMaxRows || ProjectedShardBytes(rowBytes) > _bounds.ShardMaxBytes))
         {
             await FlushRowGroupAsync(cancellationToken);
             await CloseShardAsync(cancellationToken);
         }
 
-        _buffer.Add(record, rowBytes);
+        _buffer.Add(record, rowBytes, _rowStringBytes);
         if (_buffer.Count >= _bounds.RowGroupMaxRows || _buffer.Bytes >= _bounds.RowGroupMaxBytes)
         {
             await FlushRowGroupAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// An upper bound on the shard's file size if the row just measured joins it: the bytes
+    /// already encoded, the buffered rows and this one uncompressed (compression only shrinks them,
+    /// but for headers), page headers, and the footer with each row group's min/max statistics.
+    /// </summary>
+    private long ProjectedShardBytes(long rowBytes)
+    {
+        long encoded = _stream?.Position ?? 0;
+        long statistics = _buffer.StatisticsBoundWith(_rowStringBytes);
+        long pageHeaders = (long)(_rowGroupsInShard + 1) * ShardSchema.Schema.DataFields.Length * PageOverheadBytes;
+        return encoded + _buffer.Bytes + rowBytes + statistics + pageHeaders + _closedGroupsFooterBytes + FooterBaseBytes;
     }
 
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)
@@ -122,8 +143,9 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
         }
 
         await _buffer.WriteRowGroupAsync(_writer, cancellationToken);
+        _rowGroupsInShard++;
+        _closedGroupsFooterBytes += _buffer.StatisticsBound;
         _shardRows += _buffer.Count;
-        _shardUncompressedBytes += _buffer.Bytes;
         _shardCounts.AddAll(_buffer.Counts);
         _buffer.Clear();
     }
@@ -154,7 +176,8 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
         _shards.Add(new ShardInfo(fileName, _shardRows, bytes, sha256, _shardCounts));
         _sequence++;
         _shardRows = 0;
-        _shardUncompressedBytes = 0;
+        _rowGroupsInShard = 0;
+        _closedGroupsFooterBytes = 0;
         _shardCounts = new LanguageSourceCounts();
     }
 
@@ -182,14 +205,59 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
         public long Bytes { get; private set; }
         public LanguageSourceCounts Counts { get; private set; } = new();
 
-        public static long EstimateBytes(PairRecord r) =>
-            Utf8(r.Key) + Utf8(r.Lang) + Utf8(r.Script) + Utf8(r.Source) + Utf8(r.Text) + (r.ImageBytes?.Length ?? 0)
-            + Utf8(r.ImagePath) + Utf8(r.Url) + Utf8(r.PageUrl) + 8 + Utf8(r.Sha256) + Utf8(r.Phash) + Utf8(r.DupCluster)
-            + Utf8(r.CaptionModel) + Utf8(r.CaptionSourceLang);
+        private readonly int[] _maxStringBytes = new int[StringColumns];
+
+        public const int StringColumns = 13;
+
+        /// <summary>
+        /// Encoded size of a row before compression: values plus their 4-byte length prefixes.
+        /// Fills <paramref name="stringBytes"/> with the UTF-8 length of each string column.
+        /// </summary>
+        public static long Measure(PairRecord r, int[] stringBytes)
+        {
+            stringBytes[0] = Utf8(r.Key);
+            stringBytes[1] = Utf8(r.Lang);
+            stringBytes[2] = Utf8(r.Script);
+            stringBytes[3] = Utf8(r.Source);
+            stringBytes[4] = Utf8(r.Text);
+            stringBytes[5] = Utf8(r.ImagePath);
+            stringBytes[6] = Utf8(r.Url);
+            stringBytes[7] = Utf8(r.PageUrl);
+            stringBytes[8] = Utf8(r.Sha256);
+            stringBytes[9] = Utf8(r.Phash);
+            stringBytes[10] = Utf8(r.DupCluster);
+            stringBytes[11] = Utf8(r.CaptionModel);
+            stringBytes[12] = Utf8(r.CaptionSourceLang);
+            long total = (r.ImageBytes?.Length ?? 0) + 8 + (4 * ShardSchema.ColumnNames.Count);
+            foreach (int n in stringBytes)
+            {
+                total += n;
+            }
+
+            return total;
+        }
+
+        /// <summary>
+        /// Bound on the min/max statistics the footer holds for this row group: two values per
+        /// string column, each at most that column's longest value (image bytes get none).
+        /// </summary>
+        public long StatisticsBound => 2L * _maxStringBytes.Sum();
+
+        /// <summary><see cref="StatisticsBound"/> if a row with these string lengths were added.</summary>
+        public long StatisticsBoundWith(int[] stringBytes)
+        {
+            long total = 0;
+            for (int i = 0; i < StringColumns; i++)
+            {
+                total += Math.Max(_maxStringBytes[i], stringBytes[i]);
+            }
+
+            return 2 * total;
+        }
 
         private static int Utf8(string? s) => s is null ? 0 : Encoding.UTF8.GetByteCount(s);
 
-        public void Add(PairRecord r, long bytes)
+        public void Add(PairRecord r, long bytes, int[] stringBytes)
         {
             _key.Add(r.Key);
             _lang.Add(r.Lang);
@@ -209,6 +277,10 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             _captionSourceLang.Add(r.CaptionSourceLang);
             Bytes += bytes;
             Counts.Add(r.Lang, r.Source);
+            for (int i = 0; i < StringColumns; i++)
+            {
+                _maxStringBytes[i] = Math.Max(_maxStringBytes[i], stringBytes[i]);
+            }
         }
 
         public async Task WriteRowGroupAsync(ParquetWriter writer, CancellationToken cancellationToken)
@@ -245,6 +317,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
 
             Bytes = 0;
             Counts = new LanguageSourceCounts();
+            Array.Clear(_maxStringBytes);
         }
     }
 }
