@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using MellaPipeline.Json;
+using MellaPipeline.Parquet;
+using MellaPipeline.Runs;
+using MellaPipeline.TestSupport;
+using SkiaSharp;
+
+namespace MellaPipeline.Cli.Tests;
+
+public class DemoRunTests
+{
+    [Fact]
+    public async Task The_demo_writes_a_dataset_that_DuckDB_reads_with_a_manifest_stats_and_rejects_that_add_up()
+    {
+        using var dir = new TempDir();
+        string runDir = dir.File("demo");
+
+        var result = await MellaProcess.RunAsync(["run", RepoPaths.Demo, "--out", runDir]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"shards:   {Path.Combine(runDir, "shards")}", result.Stdout);
+        Assert.Contains($"summary:  {Path.Combine(runDir, "summary.json")}", result.Stdout);
+
+        string shards = DuckDb.Shards(runDir);
+        var manifest = DatasetManifest.Read(Path.Combine(runDir, "shards", "manifest.json"));
+        long rows = Convert.ToInt64(DuckDb.Scalar($"SELECT count(*) FROM {shards}"));
+        Assert.Equal(manifest.Rows, rows);
+        Assert.Equal(rows, Convert.ToInt64(DuckDb.Scalar($"SELECT count(DISTINCT key) FROM {shards}")));
+        Assert.True(manifest.Shards.Count >= 2, "the demo is configured to write several shards");
+
+        // Every target language, both sources, and the manifest's counts match what DuckDB counts.
+        var counted = DuckDb.Query($"SELECT lang, source, count(*) FROM {shards} GROUP BY ALL");
+        Assert.Equal(16, counted.Count);
+        foreach (var row in counted)
+        {
+            Assert.Equal(manifest.Counts[(string)row[0]!][(string)row[1]!], Convert.ToInt64(row[2]));
+        }
+
+        foreach (var shard in manifest.Shards)
+        {
+            string path = Path.Combine(runDir, "shards", shard.Path);
+            Assert.Equal(shard.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))));
+            Assert.Equal(shard.Rows, Convert.ToInt64(DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{path}')")));
+        }
+
+        // Images decode and match their recorded size and hash; text is NFC and scripts are right.
+        foreach (var row in DuckDb.Query($"SELECT image.bytes, width, height, sha256, text, lang, script FROM {shards}"))
+        {
+            var bytes = (byte[])row[0]!;
+            using var bitmap = SKBitmap.Decode(bytes);
+            Assert.Equal(((int)row[1]!, (int)row[2]!), (bitmap.Width, bitmap.Height));
+            Assert.Equal(row[3], Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            string text = (string)row[4]!;
+            Assert.True(text.IsNormalized(), text);
+            Assert.DoesNotContain('\u0640', text);
+            Assert.Equal(row[6], Languages.Scripts.Detect(text));
+        }
+
+        // Every input line is a row or a reject, and the files agree with each other.
+        var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(Path.Combine(runDir, "summary.json")), MellaJson.Indented)!;
+        var stats = Directory.EnumerateFiles(Path.Combine(runDir, "stats")).Select(f =>
+            JsonSerializer.Deserialize<TaskStats>(File.ReadAllBytes(f), MellaJson.Indented)!).ToArray();
+        var rejects = Directory.EnumerateFiles(Path.Combine(runDir, "rejects"))
+            .SelectMany(File.ReadAllLines)
+            .Select(l => JsonSerializer.Deserialize<MellaPipeline.Runtime.RejectRecord>(l, MellaJson.Compact)!)
+            .ToArray();
+        int inputLines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "pipelines", "demo", "pairs.jsonl")).Count(l => l.Trim().Length > 0);
+
+        Assert.Equal(inputLines, summary.InputRecords);
+        Assert.Equal(summary.InputRecords, summary.Rows + summary.Dropped + summary.Failed);
+        Assert.Equal(rows, summary.Rows);
+        Assert.Equal(summary.Rows, stats.Sum(s => s.Rows));
+        Assert.Equal(summary.Dropped + summary.Failed, rejects.Length);
+        Assert.Equal(
+            ["duplicate_pair", "image_format_unsupported", "image_missing", "input_field_missing", "input_malformed",
+             "lang_not_targeted", "script_mismatch", "text_empty", "text_too_short"],
+            rejects.Select(r => r.Reason).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(summary.Reasons.Values.Sum(), rejects.Length);
+        Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(runDir, "completions")).Count());
+    }
+
+    [Fact]
+    public async Task Rerunning_a_finished_run_changes_nothing()
+    {
+        using var dir = new TempDir();
+        string runDir = dir.File("demo");
+        Assert.Equal(0, (await MellaProcess.RunAsync(["run", RepoPaths.Demo, "--out", runDir])).ExitCode);
+        var before = RunSnapshot.Of(runDir, withTimes: true);
+
+        var again = await MellaProcess.RunAsync(["run", RepoPaths.Demo, "--out", runDir]);
+        var resumed = await MellaProcess.RunAsync(["run", RepoPaths.Demo, "--out", runDir, "--resume", "--workers", "1"]);
+
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("already complete", again.Stderr);
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.Equal(before, RunSnapshot.Of(runDir, withTimes: true));
+    }
+}
