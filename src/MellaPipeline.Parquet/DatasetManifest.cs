@@ -24,12 +24,6 @@ public sealed record DatasetManifest
     public static DatasetManifest FromShards(string pipeline, string phashAlgorithm, IEnumerable<ShardInfo> shards)
     {
         var list = shards.ToArray();
-        var counts = new LanguageSourceCounts();
-        foreach (var shard in list)
-        {
-            counts.AddAll(shard.Counts);
-        }
-
         return new DatasetManifest
         {
             SchemaVersion = ShardSchema.Version,
@@ -37,7 +31,7 @@ public sealed record DatasetManifest
             PhashAlgorithm = phashAlgorithm,
             Rows = list.Sum(s => s.Rows),
             Bytes = list.Sum(s => s.Bytes),
-            Counts = counts,
+            Counts = LanguageSourceCounts.SumOf(list.Select(s => s.Counts)),
             Shards = list,
         };
     }

@@ -49,7 +49,8 @@ public static class RunCommand
             LoadedPipeline loaded;
             try
             {
-                loaded = PipelineConfigLoader.Load(file.FullName == Path.GetFullPath(file.ToString()) ? file.ToString() : file.FullName);
+                // The path as typed, so that errors name the file the way the user wrote it.
+                loaded = PipelineConfigLoader.Load(file.ToString());
             }
             catch (ConfigException ex)
             {

@@ -27,10 +27,12 @@ public sealed partial class PipelineRunService(
             outcome.ExitCode = ExitCodes.BadInput;
             await Console.Error.WriteLineAsync($"mella run: {ex.Message}");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
+            // Infrastructure (disk full, permissions) or a bug: the run stops here, with what
+            // went wrong on one line; completed tasks keep their outputs and markers.
             outcome.ExitCode = ExitCodes.CheckFailed;
-            LogInfrastructureFailure(logger, ex.Message, ex);
+            LogRunStopped(logger, ex.Message, ex);
         }
         finally
         {
@@ -42,5 +44,5 @@ public sealed partial class PipelineRunService(
     private static partial void LogInterrupted(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "run stopped: {Problem}")]
-    private static partial void LogInfrastructureFailure(ILogger logger, string problem, Exception exception);
+    private static partial void LogRunStopped(ILogger logger, string problem, Exception exception);
 }

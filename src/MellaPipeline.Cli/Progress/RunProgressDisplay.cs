@@ -23,7 +23,7 @@ public static partial class RunProgressDisplay
 
     public static string Describe(ProgressSnapshot s, double recordsPerSecond) => string.Create(
         CultureInfo.InvariantCulture,
-        $"tasks {s.TasksDone}/{s.TasksTotal} · {s.RecordsRead:N0} records read · {s.RowsWritten:N0} rows · {s.Rejected:N0} rejects · {recordsPerSecond:N0} records/s");
+        $"{s.TasksDone}/{s.TasksTotal} tasks · {s.RecordsRead:N0} read · {s.RowsWritten:N0} rows · {s.Rejected:N0} rejects · {recordsPerSecond:N0}/s");
 
     /// <summary>Periodic log lines; a final line when the run ends.</summary>
     public sealed partial class LogLines(TimeProvider time, TimeSpan interval) : IRunProgressDisplay
@@ -37,22 +37,26 @@ public static partial class RunProgressDisplay
 
             public Loop(RunProgress progress, ILogger logger, TimeProvider time, TimeSpan interval)
             {
+                // The timer starts now, not when the loop's task first runs, so ticks keep to the interval.
+                var timer = new PeriodicTimer(interval, time);
+                long started = time.GetTimestamp();
                 _task = Task.Run(async () =>
                 {
-                    long started = time.GetTimestamp();
-                    using var timer = new PeriodicTimer(interval, time);
-                    try
+                    using (timer)
                     {
-                        while (await timer.WaitForNextTickAsync(_stop.Token))
+                        try
                         {
-                            var snapshot = progress.Snapshot();
-                            double seconds = time.GetElapsedTime(started).TotalSeconds;
-                            LogProgress(logger, Describe(snapshot, snapshot.RecordsRead / Math.Max(seconds, 1e-3)));
+                            while (await timer.WaitForNextTickAsync(_stop.Token))
+                            {
+                                var snapshot = progress.Snapshot();
+                                double seconds = time.GetElapsedTime(started).TotalSeconds;
+                                LogProgress(logger, Describe(snapshot, snapshot.RecordsRead / Math.Max(seconds, 1e-3)));
+                            }
                         }
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // disposed: the run is over
+                        catch (OperationCanceledException)
+                        {
+                            // disposed: the run is over
+                        }
                     }
                 });
             }
@@ -84,7 +88,7 @@ public static partial class RunProgressDisplay
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
                 _task = console.Progress()
                     .AutoClear(false)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new ElapsedTimeColumn())
                     .StartAsync(async context =>
                     {
                         var bar = context.AddTask("starting", maxValue: progress.TasksTotal);

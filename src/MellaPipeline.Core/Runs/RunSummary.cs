@@ -29,7 +29,6 @@ public sealed record RunSummary
     public static RunSummary Aggregate(string pipeline, IReadOnlyList<TaskStats> tasks, double failureBudget)
     {
         var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var counts = new LanguageSourceCounts();
         var stages = new List<StageStats>();
         foreach (var task in tasks.OrderBy(t => t.Rank))
         {
@@ -38,7 +37,6 @@ public sealed record RunSummary
                 reasons[reason] = reasons.GetValueOrDefault(reason) + count;
             }
 
-            counts.AddAll(task.Counts);
             foreach (var stage in task.Stages)
             {
                 int index = stages.FindIndex(s => s.Name == stage.Name);
@@ -66,7 +64,7 @@ public sealed record RunSummary
             Shards = tasks.Sum(t => t.Shards.Count),
             ShardBytes = tasks.Sum(t => t.Shards.Sum(s => s.Bytes)),
             Reasons = reasons,
-            Counts = counts,
+            Counts = LanguageSourceCounts.SumOf(tasks.Select(t => t.Counts)),
             Stages = stages,
             FailedFraction = input == 0 ? 0 : Math.Round((double)failed / input, 6),
             FailureBudget = failureBudget,

@@ -33,6 +33,18 @@ public sealed class LanguageSourceCounts : SortedDictionary<string, SortedDictio
     }
 
     public long Total => this.Sum(l => l.Value.Values.Sum());
+
+    /// <summary>The counts of several shards (or tasks) added up.</summary>
+    public static LanguageSourceCounts SumOf(IEnumerable<LanguageSourceCounts> parts)
+    {
+        var total = new LanguageSourceCounts();
+        foreach (var part in parts)
+        {
+            total.AddAll(part);
+        }
+
+        return total;
+    }
 }
 
 /// <summary>One finished shard: where it is (relative to the dataset's <c>shards/</c> folder), its size and checksum.</summary>

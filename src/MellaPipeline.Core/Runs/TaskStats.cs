@@ -64,12 +64,6 @@ public sealed record TaskStats
             }
         }
 
-        var counts = new LanguageSourceCounts();
-        foreach (var shard in shards)
-        {
-            counts.AddAll(shard.Counts);
-        }
-
         return new TaskStats
         {
             Rank = slice.Rank,
@@ -80,7 +74,7 @@ public sealed record TaskStats
             Dropped = stages.Sum(s => s.Dropped),
             Failed = stages.Sum(s => s.Failed),
             Reasons = reasons,
-            Counts = counts,
+            Counts = LanguageSourceCounts.SumOf(shards.Select(s => s.Counts)),
             Stages = stages,
             Shards = shards,
         };

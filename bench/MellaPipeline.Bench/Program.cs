@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+using MellaPipeline.Bench;
+using MellaPipeline.Config;
+using MellaPipeline.Parquet;
+
+// Writes synthetic metadata rows through the real shard writer and reports throughput and peak memory.
+//   dotnet run -c Release --project bench/MellaPipeline.Bench -- shard-write --rows 6800000 --tasks 2 --out /tmp/bench-shards
+var arguments = ParseArguments(args);
+if (arguments.Command != "shard-write")
+{
+    Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--compression zstd|snappy] [--out DIR]");
+    return 2;
+}
+
+long rows = arguments.Get("rows", 6_800_000);
+int tasks = (int)arguments.Get("tasks", 2);
+var compression = Enum.Parse<ShardCompression>(arguments.Value("compression") ?? "zstd", ignoreCase: true);
+bool generateOnly = arguments.Value("generate-only") == "true";
+string outDir = arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-shards");
+if (Directory.Exists(outDir))
+{
+    Directory.Delete(outDir, recursive: true);
+}
+
+Directory.CreateDirectory(outDir);
+var output = new OutputOptions { Compression = compression };
+var clock = Stopwatch.StartNew();
+var results = await Task.WhenAll(Enumerable.Range(0, tasks).Select(rank => Task.Run(async () =>
+{
+    long begin = rows * rank / tasks, end = rows * (rank + 1) / tasks;
+    var synthetic = new SyntheticRows(seed: rank);
+    await using var writer = new ParquetShardWriter(new ShardWriterOptions(outDir, rank, output, "bench"));
+    for (long i = begin; i < end; i++)
+    {
+        var row = synthetic.Next(i);
+        if (!generateOnly)
+        {
+            await writer.WriteAsync(row, default);
+        }
+    }
+
+    await writer.CompleteAsync(default);
+    return writer.Shards;
+})));
+clock.Stop();
+
+
+var shards = results.SelectMany(s => s).ToArray();
+long written = shards.Sum(s => s.Rows);
+long bytes = shards.Sum(s => s.Bytes);
+var inv = CultureInfo.InvariantCulture;
+Console.WriteLine(string.Create(inv, $"rows={written} tasks={tasks} compression={compression.ToString().ToLowerInvariant()} shards={shards.Length} bytes={bytes}"));
+Console.WriteLine(string.Create(inv, $"seconds={clock.Elapsed.TotalSeconds:F1} rows_per_second={written / clock.Elapsed.TotalSeconds:F0} peak_rss_mb={PeakRssMegabytes():F0}"));
+Console.WriteLine(string.Create(inv,
+    $"gc_collections={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc_pause_seconds={GC.GetTotalPauseDuration().TotalSeconds:F1} allocated_gb={GC.GetTotalAllocatedBytes() / 1e9:F1}"));
+return written == rows || generateOnly ? 0 : 1;
+
+static double PeakRssMegabytes()
+{
+    foreach (var line in File.ReadLines("/proc/self/status"))
+    {
+        if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+        {
+            return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        }
+    }
+
+    return double.NaN;
+}
+
+static (string? Command, Dictionary<string, string> Options) ParseArgumentsCore(string[] args)
+{
+    var options = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (int i = 1; i + 1 < args.Length; i += 2)
+    {
+        options[args[i].TrimStart('-')] = args[i + 1];
+    }
+
+    return (args.Length > 0 ? args[0] : null, options);
+}
+
+static BenchArguments ParseArguments(string[] args)
+{
+    var (command, options) = ParseArgumentsCore(args);
+    return new BenchArguments(command, options);
+}
+
+internal sealed record BenchArguments(string? Command, Dictionary<string, string> Options)
+{
+    public string? Value(string name) => Options.GetValueOrDefault(name);
+
+    public long Get(string name, long fallback) =>
+        Options.TryGetValue(name, out var text) ? long.Parse(text, CultureInfo.InvariantCulture) : fallback;
+}

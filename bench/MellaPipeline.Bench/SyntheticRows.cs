@@ -1,0 +1,73 @@
+using System.Text;
+using MellaPipeline.Languages;
+using MellaPipeline.Records;
+
+namespace MellaPipeline.Bench;
+
+/// <summary>
+/// Metadata rows (no image bytes) shaped like the reference dataset: captions of 20 to 400
+/// characters in the eight target languages built from real phrases, two sources, real-looking
+/// URLs and hashes. Deterministic for a seed.
+/// </summary>
+public sealed class SyntheticRows(int seed)
+{
+    private static readonly (string Lang, string[] Phrases)[] Pools =
+    [
+        ("ar", ["طبق الكسكس المغربي التقليدي", "مع الخضار الطازجة", "في سوق المدينة القديمة", "عند غروب الشمس", "على طاولة خشبية", "بجانب إبريق شاي بالنعناع"]),
+        ("cs", ["Pražský orloj na Staroměstském náměstí", "v ranní mlze", "s houskovým knedlíkem", "na břehu Vltavy", "během vánočních trhů", "pod zasněženými střechami"]),
+        ("hu", ["Gulyásleves bográcsban", "a Balaton partján", "a budapesti Országház előtt", "esti kivilágításban", "friss tejföllel", "a nyári fesztivál idején"]),
+        ("ko", ["경복궁 근정전 앞에서", "한복을 입은 관광객들이", "김치찌개와 공깃밥", "부산 해운대 해수욕장의", "여름 풍경을 담은 사진", "전통 시장의 활기찬 모습"]),
+        ("ru", ["Храм Василия Блаженного", "на Красной площади", "пельмени со сметаной", "в глиняной миске", "зимний лес после снегопада", "набережная Невы белой ночью"]),
+        ("sr", ["Манастир Студеница", "у долини Ибра", "Beogradska tvrđava Kalemegdan", "u sumrak nad Dunavom", "ћевапи са кајмаком", "на старој калдрми"]),
+        ("th", ["วัดอรุณราชวรารามยามพระอาทิตย์ตก", "ต้มยำกุ้งน้ำข้น", "ในชามดินเผา", "ตลาดน้ำดำเนินสะดวก", "ในตอนเช้าตรู่", "ริมแม่น้ำเจ้าพระยา"]),
+        ("vi", ["Phở bò Hà Nội", "với hành lá và rau thơm", "Vịnh Hạ Long nhìn từ trên cao", "áo dài truyền thống", "trong ngày Tết Nguyên Đán", "bên hồ Hoàn Kiếm"]),
+    ];
+
+    private readonly Random _random = new(seed);
+    private readonly StringBuilder _text = new(512);
+    private readonly byte[] _hash = new byte[32];
+
+    public PairRecord Next(long index)
+    {
+        var (lang, phrases) = Pools[(int)(index % Pools.Length)];
+        bool mllm = _random.Next(3) == 0;
+        _text.Clear();
+        int parts = mllm ? 4 + _random.Next(8) : 1 + _random.Next(3);
+        for (int i = 0; i < parts; i++)
+        {
+            if (i > 0)
+            {
+                _text.Append(lang is "th" ? "" : " ");
+            }
+
+            _text.Append(phrases[_random.Next(phrases.Length)]);
+        }
+
+        string text = _text.ToString();
+        string url = $"https://img.example.{lang}/{index / 1000}/{index}.jpg";
+        string pageUrl = $"https://news.example.{lang}/article/{index / 7}";
+        string source = mllm ? PairSources.Mllm : PairSources.Native;
+        _random.NextBytes(_hash);
+        string sha = Convert.ToHexStringLower(_hash);
+        return new PairRecord
+        {
+            Key = PairKey.For(source, url, pageUrl, text),
+            Origin = "synthetic",
+            Lang = lang,
+            Script = lang == "sr" ? Scripts.Detect(text) : TargetLanguages.ScriptsOf(lang)[0],
+            Source = source,
+            Text = text,
+            ImageBytes = null,
+            ImagePath = url,
+            Url = url,
+            PageUrl = pageUrl,
+            Width = 200 + _random.Next(1800),
+            Height = 200 + _random.Next(1800),
+            Sha256 = sha,
+            Phash = sha[..16],
+            DupCluster = sha[16..32],
+            CaptionModel = mllm ? "qwen2-vl-7b" : null,
+            CaptionSourceLang = mllm ? "en" : null,
+        };
+    }
+}
