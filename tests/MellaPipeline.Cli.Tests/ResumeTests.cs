@@ -114,8 +114,10 @@ public class ResumeTests(ResumeFixture fixture) : IClassFixture<ResumeFixture>
         await AssertResumesToTheBaseline(runDir);
     }
 
-    [Fact]
-    public async Task Ctrl_C_keeps_completed_tasks_marks_no_unfinished_one_and_exits_130()
+    [Theory]
+    [InlineData(SigInt)]
+    [InlineData(SigTerm)]
+    public async Task Ctrl_C_or_SIGTERM_keeps_completed_tasks_marks_no_unfinished_one_and_exits_130(int signal)
     {
         using var dir = new TempDir();
         string pairs = PairsInput.Write(dir.Path, 600, distinctImages: 6);
@@ -132,7 +134,7 @@ public class ResumeTests(ResumeFixture fixture) : IClassFixture<ResumeFixture>
                 await Task.Delay(10);
             }
 
-            Assert.Equal(0, SendSignal(process.Id, SigInt));
+            Assert.Equal(0, SendSignal(process.Id, signal));
             interrupted = await MellaProcess.WaitAsync(process);
         }
 
@@ -153,6 +155,7 @@ public class ResumeTests(ResumeFixture fixture) : IClassFixture<ResumeFixture>
     }
 
     private const int SigInt = 2;
+    private const int SigTerm = 15;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
