@@ -7,9 +7,15 @@ using MellaPipeline.Parquet;
 // Writes synthetic metadata rows through the real shard writer and reports throughput and peak memory.
 //   dotnet run -c Release --project bench/MellaPipeline.Bench -- shard-write --rows 6800000 --tasks 2 --out /tmp/bench-shards
 var arguments = ParseArguments(args);
+if (arguments.Command == "langid-eval")
+{
+    return LangIdEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid"));
+}
+
 if (arguments.Command != "shard-write")
 {
     Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--compression zstd|snappy] [--out DIR]");
+    Console.Error.WriteLine("       MellaPipeline.Bench langid-eval [--data ../shared/data/langid]");
     return 2;
 }
 

@@ -12,6 +12,7 @@ public static class MellaCommandLine
             "MellaPipeline: build multilingual image-text datasets (ar, cs, hu, ko, ru, sr, th, vi), " +
             "validate them and score models on them.");
         root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(LangIdCommand.Build());
         return root;
     }
 

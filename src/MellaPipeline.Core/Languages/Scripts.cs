@@ -16,6 +16,7 @@ public static class Scripts
     public const string Hebrew = "Hebr";
     public const string Devanagari = "Deva";
     public const string Kana = "Jpan";
+    public const string Lao = "Laoo";
 
     /// <summary>No letters at all (digits, punctuation, emoji only).</summary>
     public const string Unknown = "Zyyy";
@@ -25,7 +26,10 @@ public static class Scripts
     /// when it has no letters. Marks, digits, punctuation and symbols do not vote, so a Thai caption
     /// with a Latin brand name or a Korean one with a few Hanja still comes out as Thai or Hangul.
     /// </summary>
-    public static string Detect(ReadOnlySpan<char> text)
+    public static string Detect(ReadOnlySpan<char> text) => DetectWithShare(text).Script;
+
+    /// <summary>The dominant script and the share of the text's letters written in it (0 when there are none).</summary>
+    public static (string Script, double Share) DetectWithShare(ReadOnlySpan<char> text)
     {
         Span<int> votes = stackalloc int[(int)Bucket.Count];
         foreach (var rune in text.EnumerateRunes())
@@ -39,8 +43,10 @@ public static class Scripts
 
         int best = -1;
         int bestVotes = 0;
+        int total = 0;
         for (int i = 0; i < votes.Length; i++)
         {
+            total += votes[i];
             if (votes[i] > bestVotes)
             {
                 best = i;
@@ -48,7 +54,21 @@ public static class Scripts
             }
         }
 
-        return best < 0 ? Unknown : Codes[best];
+        return best < 0 ? (Unknown, 0) : (Codes[best], (double)bestVotes / total);
+    }
+
+    /// <summary>True when <paramref name="text"/> has any hiragana or katakana: Han text with kana is Japanese.</summary>
+    public static bool HasKana(ReadOnlySpan<char> text)
+    {
+        foreach (char c in text)
+        {
+            if (c is (>= '\u3040' and <= '\u30FF') or (>= '\u31F0' and <= '\u31FF'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private enum Bucket
@@ -64,11 +84,12 @@ public static class Scripts
         Hebrew,
         Devanagari,
         Kana,
+        Lao,
         Other,
         Count,
     }
 
-    private static readonly string[] Codes = [Latin, Cyrillic, Arabic, Hangul, Thai, Han, Greek, Hebrew, Devanagari, Kana, "Zzzz"];
+    private static readonly string[] Codes = [Latin, Cyrillic, Arabic, Hangul, Thai, Han, Greek, Hebrew, Devanagari, Kana, Lao, "Zzzz"];
 
     private static Bucket Classify(Rune rune)
     {
@@ -98,6 +119,7 @@ public static class Scripts
             >= 0xFE70 and <= 0xFEFF => Bucket.Arabic,
             >= 0x0900 and <= 0x097F => Bucket.Devanagari,
             >= 0x0E00 and <= 0x0E7F => Bucket.Thai,
+            >= 0x0E80 and <= 0x0EFF => Bucket.Lao,
             >= 0x1100 and <= 0x11FF => Bucket.Hangul,
             >= 0x3130 and <= 0x318F => Bucket.Hangul,
             >= 0xA960 and <= 0xA97F => Bucket.Hangul,

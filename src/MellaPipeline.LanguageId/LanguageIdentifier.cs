@@ -1,0 +1,197 @@
+using System.Collections.Frozen;
+using Lingua;
+using MellaPipeline.Languages;
+using MellaPipeline.Text;
+using static Lingua.Language;
+
+namespace MellaPipeline.LanguageId;
+
+/// <summary>
+/// Identifies the language and script of captions for the eight targets, without ever labelling
+/// another language as one of them:
+/// <list type="number">
+/// <item>The script decides wherever it belongs to one language (Hangul → ko, Thai → th, Lao → lo,
+/// kana → ja, Han → zh; Greek, Hebrew, Devanagari likewise).</item>
+/// <item>Arabic, Cyrillic and Latin script go to Lingua n-gram models of that script's target
+/// languages and their confusables only: ar/fa/ur; ru/uk/be/bg/mk/sr; cs/sk/pl/hu/vi/hr/bs/sl/en.</item>
+/// <item>Latin text also passes a guard of 40 more Latin-script languages (trigram models) so that
+/// German or Spanish is reported as such rather than as the nearest target.</item>
+/// <item>Latin text that the models call Croatian or Bosnian is re-checked for Serbian
+/// (<see cref="SerbianLatin"/>); Lingua's Serbian model knows only Cyrillic.</item>
+/// <item>Page hints (<see cref="LanguageHints"/>) settle only what the text leaves open: near-ties
+/// between the models' top two, and Serbian-or-Croatian/Bosnian Latin text with no markers.</item>
+/// </list>
+/// Thread-safe once built. Building loads every model it needs up front.
+/// </summary>
+public sealed class LanguageIdentifier
+{
+    /// <summary>Top-two confidence gap under which a page hint may choose between them.</summary>
+    public const double TieMargin = 0.15;
+
+    private static readonly Language[] ArabicScript = [Arabic, Persian, Urdu];
+    private static readonly Language[] CyrillicScript = [Russian, Ukrainian, Belarusian, Bulgarian, Macedonian, Serbian];
+    private static readonly Language[] LatinScript = [Czech, Slovak, Polish, Hungarian, Vietnamese, Croatian, Bosnian, Slovene, English];
+
+    /// <summary>Other Latin-script languages, known only to keep them from being labelled as a target.</summary>
+    private static readonly Language[] LatinGuard =
+    [
+        German, French, Spanish, Italian, Portuguese, Dutch, Romanian, Turkish, Indonesian, Malay, Swedish, Danish,
+        Bokmal, Nynorsk, Finnish, Estonian, Latvian, Lithuanian, Albanian, Azerbaijani, Tagalog, Latin, Catalan,
+        Basque, Icelandic, Irish, Welsh, Esperanto, Afrikaans, Swahili, Somali, Yoruba, Zulu, Xhosa, Tsonga, Tswana,
+        Sotho, Shona, Ganda, Maori,
+    ];
+
+    private static readonly FrozenSet<Language> LatinModelled = LatinScript.ToFrozenSet();
+
+    private readonly LanguageDetector _arabic;
+    private readonly LanguageDetector _cyrillic;
+    private readonly LanguageDetector _latin;
+    private readonly LanguageDetector _latinGuard;
+
+    private LanguageIdentifier(LanguageDetector arabic, LanguageDetector cyrillic, LanguageDetector latin, LanguageDetector latinGuard)
+    {
+        _arabic = arabic;
+        _cyrillic = cyrillic;
+        _latin = latin;
+        _latinGuard = latinGuard;
+    }
+
+    /// <summary>Folder the models ship in, beside the assembly.</summary>
+    public static string DefaultModelsDirectory => Path.Combine(AppContext.BaseDirectory, "Lingua", "LanguageModels");
+
+    /// <summary>Loads every model (the four script groups in parallel).</summary>
+    public static LanguageIdentifier Create(string? modelsDirectory = null)
+    {
+        string directory = modelsDirectory ?? DefaultModelsDirectory;
+        if (!Directory.Exists(Path.Combine(directory, "ru")))
+        {
+            throw new DirectoryNotFoundException($"language models not found in {directory}");
+        }
+
+        LanguageDetector Build(Language[] languages, bool guard)
+        {
+            var builder = LanguageDetectorBuilder.FromLanguages(languages)
+                .WithLanguageModelsDirectory(directory)
+                .WithPreloadedLanguageModels();
+            return (guard ? builder.WithLowAccuracyMode() : builder).Build();
+        }
+
+        var latin = Build(LatinScript, guard: false);
+        var cyrillic = Build(CyrillicScript, guard: false);
+        var arabic = Build(ArabicScript, guard: false);
+        var guard = Build([.. LatinScript, .. LatinGuard], guard: true);
+        return new LanguageIdentifier(arabic, cyrillic, latin, guard);
+    }
+
+    public LanguageGuess Identify(string? text, LanguageHints? hints = null)
+    {
+        string normalized = TextNormalizer.Normalize(text);
+        var (script, share) = Scripts.DetectWithShare(normalized);
+        return script switch
+        {
+            Scripts.Unknown => LanguageGuess.Empty,
+            Scripts.Hangul => ByScript("ko", script, share),
+            Scripts.Thai => ByScript("th", script, share),
+            Scripts.Lao => ByScript("lo", script, share),
+            Scripts.Kana => ByScript("ja", script, share),
+            Scripts.Han => Scripts.HasKana(normalized) ? ByScript("ja", Scripts.Kana, share) : ByScript("zh", script, share),
+            Scripts.Greek => ByScript("el", script, share),
+            Scripts.Hebrew => ByScript("he", script, share),
+            Scripts.Devanagari => ByScript("hi", script, share),
+            Scripts.Arabic => ByModel(_arabic, normalized, script, hints),
+            Scripts.Cyrillic => ByModel(_cyrillic, normalized, script, hints),
+            Scripts.Latin => IdentifyLatin(normalized, hints),
+            _ => new LanguageGuess(LanguageGuess.Undetermined, script, 0, "script"),
+        };
+    }
+
+    private static LanguageGuess ByScript(string lang, string script, double share) =>
+        new(lang, script, Math.Round(share, 4), "script");
+
+    private LanguageGuess IdentifyLatin(string text, LanguageHints? hints)
+    {
+        var guess = ByModel(_latin, text, Scripts.Latin, hints);
+
+        // The guard's trigram models are noisy on short text, so another Latin language beats a
+        // target or confusable only when the guard is sure of it and gives the modelled choice next
+        // to no chance; English, itself a non-target, it beats on the guard's plain ranking.
+        var guard = _latinGuard.ComputeLanguageConfidenceValues(text);
+        var (other, otherConfidence) = Top(guard);
+        double modelledConfidence = guard.GetValueOrDefault(FromCode(guess.Lang));
+        bool overrules = guess.Lang == "en"
+            ? otherConfidence > modelledConfidence
+            : otherConfidence >= GuardMinimum && modelledConfidence < GuardModelledMaximum;
+        if (other != Unknown && !LatinModelled.Contains(other) && overrules)
+        {
+            return new LanguageGuess(Code(other), Scripts.Latin, Math.Round(otherConfidence, 4), "model");
+        }
+
+        if (guess.Lang is not ("hr" or "bs"))
+        {
+            return guess;
+        }
+
+        int score = SerbianLatin.Score(text, modelSaidCroatian: guess.Lang == "hr");
+        if (score > 0)
+        {
+            return guess with { Lang = "sr", DecidedBy = "serbian_markers" };
+        }
+
+        if (score == 0 && hints is not null && HintFor(hints, "sr") is { } decidedBy)
+        {
+            return guess with { Lang = "sr", DecidedBy = decidedBy };
+        }
+
+        return guess;
+    }
+
+    /// <summary>Guard confidence a non-modelled Latin language needs to be reported.</summary>
+    private const double GuardMinimum = 0.7;
+
+    /// <summary>Guard confidence of the modelled choice below which the guard may overrule it.</summary>
+    private const double GuardModelledMaximum = 0.1;
+
+    private static Language FromCode(string code) =>
+        LatinScript.FirstOrDefault(l => Code(l) == code, Unknown);
+
+    private static LanguageGuess ByModel(LanguageDetector detector, string text, string script, LanguageHints? hints)
+    {
+        var values = detector.ComputeLanguageConfidenceValues(text);
+        var (first, firstConfidence) = Top(values);
+        if (first == Unknown)
+        {
+            return new LanguageGuess(LanguageGuess.Undetermined, script, 0, "model");
+        }
+
+        if (hints is not null)
+        {
+            // Only a near-tie lets the page choose, and only between the two the text allows.
+            var second = values.Where(v => v.Key != first).MaxBy(v => v.Value);
+            if (second.Key != Unknown && firstConfidence - second.Value < TieMargin && HintFor(hints, Code(second.Key)) is { } decidedBy)
+            {
+                return new LanguageGuess(Code(second.Key), script, Math.Round(second.Value, 4), decidedBy);
+            }
+        }
+
+        return new LanguageGuess(Code(first), script, Math.Round(firstConfidence, 4), "model");
+    }
+
+    private static string? HintFor(LanguageHints hints, string lang) =>
+        hints.DeclaredLang == lang ? "hint:html_lang" : hints.TldLang == lang ? "hint:tld" : null;
+
+    private static (Language Language, double Confidence) Top(IReadOnlyDictionary<Language, double> values)
+    {
+        var best = (Language: Unknown, Confidence: 0.0);
+        foreach (var (language, confidence) in values)
+        {
+            if (confidence > best.Confidence)
+            {
+                best = (language, confidence);
+            }
+        }
+
+        return best;
+    }
+
+    private static string Code(Language language) => language.IsoCode6391().ToString().ToLowerInvariant();
+}
