@@ -13,6 +13,7 @@ public static class MellaCommandLine
             "validate them and score models on them.");
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(LangIdCommand.Build());
+        root.Subcommands.Add(ExtractCommand.Build());
         return root;
     }
 
