@@ -22,7 +22,7 @@ public static class LangIdEvaluation
         GC.Collect();
         double memoryMb = (Environment.WorkingSet - before) / 1e6;
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(inv, $"startup_seconds={startup:F2} model_memory_mb={memoryMb:F0} peak_rss_mb={PeakRss():F0}"));
+        Console.WriteLine(string.Create(inv, $"startup_seconds={startup:F2} model_memory_mb={memoryMb:F0} peak_rss_mb={ProcessMemory.PeakRssMegabytes():F0}"));
 
         var sentences = Load(Path.Combine(dataDir, "lingua_sentences.tsv"))
             .Concat(Load(Path.Combine(dataDir, "tatoeba_laser_v1.tsv")))
@@ -44,7 +44,7 @@ public static class LangIdEvaluation
         }
 
         Console.WriteLine(string.Create(inv, $"throughput_short_texts_per_second_one_thread={shortTexts.Length / clock.Elapsed.TotalSeconds:F0} (n={shortTexts.Length})"));
-        Console.WriteLine(string.Create(inv, $"peak_rss_mb={PeakRss():F0}"));
+        Console.WriteLine(string.Create(inv, $"peak_rss_mb={ProcessMemory.PeakRssMegabytes():F0}"));
         return 0;
     }
 
@@ -138,18 +138,5 @@ public static class LangIdEvaluation
 
         Console.WriteLine(string.Create(inv,
             $"confusable texts labelled as a target: {confusablesAsTarget}/{confusables} = {(confusables == 0 ? 0 : 100.0 * confusablesAsTarget / confusables):F2}%"));
-    }
-
-    private static double PeakRss()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-            }
-        }
-
-        return double.NaN;
     }
 }

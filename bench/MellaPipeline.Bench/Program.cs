@@ -57,23 +57,10 @@ long written = shards.Sum(s => s.Rows);
 long bytes = shards.Sum(s => s.Bytes);
 var inv = CultureInfo.InvariantCulture;
 Console.WriteLine(string.Create(inv, $"rows={written} tasks={tasks} compression={compression.ToString().ToLowerInvariant()} shards={shards.Length} bytes={bytes}"));
-Console.WriteLine(string.Create(inv, $"seconds={clock.Elapsed.TotalSeconds:F1} rows_per_second={written / clock.Elapsed.TotalSeconds:F0} peak_rss_mb={PeakRssMegabytes():F0}"));
+Console.WriteLine(string.Create(inv, $"seconds={clock.Elapsed.TotalSeconds:F1} rows_per_second={written / clock.Elapsed.TotalSeconds:F0} peak_rss_mb={ProcessMemory.PeakRssMegabytes():F0}"));
 Console.WriteLine(string.Create(inv,
     $"gc_collections={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc_pause_seconds={GC.GetTotalPauseDuration().TotalSeconds:F1} allocated_gb={GC.GetTotalAllocatedBytes() / 1e9:F1}"));
 return written == rows || generateOnly ? 0 : 1;
-
-static double PeakRssMegabytes()
-{
-    foreach (var line in File.ReadLines("/proc/self/status"))
-    {
-        if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-        {
-            return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-        }
-    }
-
-    return double.NaN;
-}
 
 static (string? Command, Dictionary<string, string> Options) ParseArgumentsCore(string[] args)
 {
