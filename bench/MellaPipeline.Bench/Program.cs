@@ -6,7 +6,7 @@ using MellaPipeline.Parquet;
 
 // Writes synthetic metadata rows through the real shard writer and reports throughput and peak memory.
 //   dotnet run -c Release --project bench/MellaPipeline.Bench -- shard-write --rows 6800000 --tasks 2 --out /tmp/bench-shards
-var arguments = ParseArguments(args);
+var arguments = BenchArguments.Parse(args);
 if (arguments.Command == "langid-eval")
 {
     return LangIdEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid"));
@@ -62,25 +62,20 @@ Console.WriteLine(string.Create(inv,
     $"gc_collections={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc_pause_seconds={GC.GetTotalPauseDuration().TotalSeconds:F1} allocated_gb={GC.GetTotalAllocatedBytes() / 1e9:F1}"));
 return written == rows || generateOnly ? 0 : 1;
 
-static (string? Command, Dictionary<string, string> Options) ParseArgumentsCore(string[] args)
-{
-    var options = new Dictionary<string, string>(StringComparer.Ordinal);
-    for (int i = 1; i + 1 < args.Length; i += 2)
-    {
-        options[args[i].TrimStart('-')] = args[i + 1];
-    }
-
-    return (args.Length > 0 ? args[0] : null, options);
-}
-
-static BenchArguments ParseArguments(string[] args)
-{
-    var (command, options) = ParseArgumentsCore(args);
-    return new BenchArguments(command, options);
-}
-
+/// <summary><c>COMMAND --name value ...</c></summary>
 internal sealed record BenchArguments(string? Command, Dictionary<string, string> Options)
 {
+    public static BenchArguments Parse(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 1; i + 1 < args.Length; i += 2)
+        {
+            options[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        return new BenchArguments(args.Length > 0 ? args[0] : null, options);
+    }
+
     public string? Value(string name) => Options.GetValueOrDefault(name);
 
     public long Get(string name, long fallback) =>

@@ -14,49 +14,52 @@ public sealed record LanguageGuess(string Lang, string Script, double Confidence
     public static LanguageGuess Empty { get; } = new(Undetermined, Languages.Scripts.Unknown, 0, "empty");
 }
 
-/// <summary>What the page says about its language: <c>&lt;html lang&gt;</c> or Content-Language, and the host's top-level domain.</summary>
-public sealed record LanguageHints(string? HtmlLang, string? Host)
+/// <summary>
+/// What the page says about its language: <c>&lt;html lang&gt;</c> or Content-Language, and the
+/// host's top-level domain. Both priors are worked out once, when the hints are made.
+/// </summary>
+public sealed class LanguageHints(string? htmlLang, string? host)
 {
     public static LanguageHints None { get; } = new(null, null);
 
     /// <summary>The ISO 639-1 part of the declared language (<c>sr-Latn-RS</c> → <c>sr</c>).</summary>
-    public string? DeclaredLang => HtmlLang is { Length: >= 2 } h ? h.Split('-', '_')[0].Trim().ToLowerInvariant() : null;
+    public string? DeclaredLang { get; } = htmlLang is { Length: >= 2 } h ? h.Split('-', '_')[0].Trim().ToLowerInvariant() : null;
 
     /// <summary>The language a country-code top-level domain suggests for the eight targets and their confusables.</summary>
-    public string? TldLang
-    {
-        get
-        {
-            if (Host is null)
-            {
-                return null;
-            }
+    public string? TldLang { get; } = LanguageOfDomain(host);
 
-            string tld = Host.TrimEnd('.')[(Host.TrimEnd('.').LastIndexOf('.') + 1)..].ToLowerInvariant();
-            return tld switch
-            {
-                "rs" or "срб" => "sr",
-                "hr" => "hr",
-                "ba" => "bs",
-                "me" => null, // Montenegrin sites write Serbian and Montenegrin; no prior
-                "cz" => "cs",
-                "sk" => "sk",
-                "hu" => "hu",
-                "ru" or "рф" => "ru",
-                "ua" or "укр" => "uk",
-                "by" => "be",
-                "bg" => "bg",
-                "mk" => "mk",
-                "si" => "sl",
-                "pl" => "pl",
-                "vn" => "vi",
-                "kr" => "ko",
-                "th" => "th",
-                "ir" => "fa",
-                "pk" => "ur",
-                "sa" or "eg" or "ae" or "ma" or "dz" or "tn" or "iq" or "jo" or "lb" or "qa" or "kw" or "om" or "sy" or "ly" => "ar",
-                _ => null,
-            };
+    private static string? LanguageOfDomain(string? host)
+    {
+        if (host is null)
+        {
+            return null;
         }
+
+        string trimmed = host.TrimEnd('.');
+        string tld = trimmed[(trimmed.LastIndexOf('.') + 1)..].ToLowerInvariant();
+        return tld switch
+        {
+            "rs" or "срб" => "sr",
+            "hr" => "hr",
+            "ba" => "bs",
+            "me" => null, // Montenegrin sites write Serbian and Montenegrin; no prior
+            "cz" => "cs",
+            "sk" => "sk",
+            "hu" => "hu",
+            "ru" or "рф" => "ru",
+            "ua" or "укр" => "uk",
+            "by" => "be",
+            "bg" => "bg",
+            "mk" => "mk",
+            "si" => "sl",
+            "pl" => "pl",
+            "vn" => "vi",
+            "kr" => "ko",
+            "th" => "th",
+            "ir" => "fa",
+            "pk" => "ur",
+            "sa" or "eg" or "ae" or "ma" or "dz" or "tn" or "iq" or "jo" or "lb" or "qa" or "kw" or "om" or "sy" or "ly" => "ar",
+            _ => null,
+        };
     }
 }

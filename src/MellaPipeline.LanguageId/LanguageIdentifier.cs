@@ -43,6 +43,14 @@ public sealed class LanguageIdentifier
 
     private static readonly FrozenSet<Language> LatinModelled = LatinScript.ToFrozenSet();
 
+    /// <summary>ISO 639-1 code of every language a detector here can answer with.</summary>
+    private static readonly FrozenDictionary<Language, string> Codes =
+        ArabicScript.Concat(CyrillicScript).Concat(LatinScript).Concat(LatinGuard)
+            .ToFrozenDictionary(l => l, l => l.IsoCode6391().ToString().ToLowerInvariant());
+
+    private static readonly FrozenDictionary<string, Language> LatinByCode =
+        LatinScript.ToFrozenDictionary(l => Codes[l], l => l, StringComparer.Ordinal);
+
     private readonly LanguageDetector _arabic;
     private readonly LanguageDetector _cyrillic;
     private readonly LanguageDetector _latin;
@@ -117,7 +125,7 @@ public sealed class LanguageIdentifier
         // to no chance; English, itself a non-target, it beats on the guard's plain ranking.
         var guard = _latinGuard.ComputeLanguageConfidenceValues(text);
         var (other, otherConfidence) = Top(guard);
-        double modelledConfidence = guard.GetValueOrDefault(FromCode(guess.Lang));
+        double modelledConfidence = guard.GetValueOrDefault(LatinByCode.GetValueOrDefault(guess.Lang, Unknown));
         bool overrules = guess.Lang == "en"
             ? otherConfidence > modelledConfidence
             : otherConfidence >= GuardMinimum && modelledConfidence < GuardModelledMaximum;
@@ -150,9 +158,6 @@ public sealed class LanguageIdentifier
 
     /// <summary>Guard confidence of the modelled choice below which the guard may overrule it.</summary>
     private const double GuardModelledMaximum = 0.1;
-
-    private static Language FromCode(string code) =>
-        LatinScript.FirstOrDefault(l => Code(l) == code, Unknown);
 
     private static LanguageGuess ByModel(LanguageDetector detector, string text, string script, LanguageHints? hints)
     {
@@ -193,5 +198,5 @@ public sealed class LanguageIdentifier
         return best;
     }
 
-    private static string Code(Language language) => language.IsoCode6391().ToString().ToLowerInvariant();
+    private static string Code(Language language) => Codes[language];
 }

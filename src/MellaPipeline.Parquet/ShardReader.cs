@@ -27,12 +27,6 @@ public static class ShardReader
         return Directory.EnumerateFiles(folder, "*.parquet").Order(StringComparer.Ordinal).ToArray();
     }
 
-    public static async Task<IReadOnlyDictionary<string, string>> ReadMetadataAsync(string path, CancellationToken cancellationToken = default)
-    {
-        await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
-        return reader.CustomMetadata;
-    }
-
     public static async IAsyncEnumerable<PairRecord> ReadAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);

@@ -16,6 +16,7 @@ public class ExtractCommandTests
             <img src="/img/2.jpg" alt="IMG_2041.JPG">
             <img src="/img/3.jpg" alt="Red Square at night in winter">
             <img src="/img/4.svg" alt="Логотип сайта новостей">
+            <img src="/img/5.jpg" alt="Обложка журнала &amp;amp; приложение &lt;Огонёк&gt;">
             </body></html>
             """;
         File.WriteAllBytes(dir.File("page.html"), MellaPipeline.Crawl.Html.HtmlDecoder.Resolve("windows-1251")!.GetBytes(html));
@@ -24,12 +25,14 @@ public class ExtractCommandTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var records = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
-        Assert.Equal(4, records.Length);
-        Assert.Equal(["kept", "alt_filename", "lang_other", "image_svg"], records.Select(r => r.GetProperty("status").GetString()!).ToArray());
+        Assert.Equal(5, records.Length);
+        Assert.Equal(["kept", "alt_filename", "lang_other", "image_svg", "kept"], records.Select(r => r.GetProperty("status").GetString()!).ToArray());
         Assert.Equal("https://news.example.ru/img/1.jpg", records[0].GetProperty("image_url").GetString());
         Assert.Equal(("ru", "Cyrl", "ru"), (records[0].GetProperty("lang").GetString(), records[0].GetProperty("script").GetString(), records[0].GetProperty("html_lang").GetString()));
         Assert.Equal("Храм Василия Блаженного на Красной площади", records[0].GetProperty("alt_text").GetString());
         Assert.Equal("en", records[2].GetProperty("lang").GetString());
+        // Entities are decoded exactly once: "&amp;amp;" in the page is a literal "&amp;" in the caption.
+        Assert.Equal("Обложка журнала &amp; приложение <Огонёк>", records[4].GetProperty("alt_text").GetString());
     }
 
     [Theory]

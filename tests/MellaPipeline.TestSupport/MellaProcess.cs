@@ -30,7 +30,7 @@ public static class MellaProcess
             info.ArgumentList.Add(arg);
         }
 
-        info.Environment.Remove(Runs_CrashVariable);
+        info.Environment.Remove(MellaPipeline.Runs.CrashPoints.EnvironmentVariable);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
@@ -62,6 +62,4 @@ public static class MellaProcess
 
         return new MellaResult(process.ExitCode, await stdout, await stderr);
     }
-
-    private const string Runs_CrashVariable = "MELLA_CRASH_AT";
 }

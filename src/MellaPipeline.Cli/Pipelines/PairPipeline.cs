@@ -14,12 +14,6 @@ namespace MellaPipeline.Cli.Pipelines;
 /// </summary>
 public static class PairPipeline
 {
-    /// <summary>Stage names in order, as they appear in stats.</summary>
-    public static IReadOnlyList<string> StageNames(PipelineOptions options) =>
-        options.Stages.DedupExact.Enabled
-            ? ["read_pairs", "normalize_text", "dedup_exact", "load_images", "write_shards"]
-            : ["read_pairs", "normalize_text", "load_images", "write_shards"];
-
     /// <summary>Runs one task: its slice of the input through every stage into its shards.</summary>
     public static async Task<TaskOutput> RunTaskAsync(PipelineOptions options, TaskContext task, CancellationToken cancellationToken)
     {

@@ -28,7 +28,7 @@ public sealed record AltTextRecord(
         var hints = new LanguageHints(page.HtmlLang, host);
         foreach (var image in page.Images)
         {
-            string alt = TextNormalizer.Normalize(System.Net.WebUtility.HtmlDecode(image.AltRaw ?? string.Empty));
+            string alt = TextNormalizer.Normalize(image.AltRaw);
             string? status = AltTextFilter.CheckImage(image) ?? AltTextFilter.CheckAlt(image.AltRaw, alt);
             var guess = alt.Length == 0 ? LanguageGuess.Empty : identifier.Identify(alt, hints);
             if (status is null)

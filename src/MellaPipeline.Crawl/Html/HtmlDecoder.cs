@@ -53,7 +53,7 @@ public static partial class HtmlDecoder
         {
             // A page that declares a legacy charset but is valid UTF-8 was re-saved without
             // updating the declaration: trust the bytes.
-            if (fromMeta.WebName != "utf-8" && IsAsciiOnly(body) is false && System.Text.Unicode.Utf8.IsValid(body))
+            if (fromMeta.WebName != "utf-8" && body.ContainsAnyInRange((byte)0x80, (byte)0xFF) && System.Text.Unicode.Utf8.IsValid(body))
             {
                 return new DecodedHtml(System.Text.Encoding.UTF8.GetString(body), "utf-8", "detected");
             }
@@ -110,8 +110,6 @@ public static partial class HtmlDecoder
             return null;
         }
     }
-
-    private static bool IsAsciiOnly(ReadOnlySpan<byte> body) => !body.ContainsAnyInRange((byte)0x80, (byte)0xFF);
 
     /// <summary>Letters concentrated in one script score high; replacement characters and C1 controls score low.</summary>
     private static double Plausibility(string text)
