@@ -37,7 +37,7 @@ public class ExtractCommandTests
 
     [Theory]
     [InlineData("--base-url", "not a url")]
-    [InlineData("--out", "x.parquet")]
+    [InlineData("--base-url", "ftp://example.org/")]
     public async Task Bad_options_exit_2(string option, string value)
     {
         using var dir = new TempDir();
@@ -47,5 +47,52 @@ public class ExtractCommandTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Single(result.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_missing_input_exits_2_naming_it()
+    {
+        var result = await MellaProcess.RunAsync(["extract", "/nonexistent/page.warc.gz"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("/nonexistent/page.warc.gz", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_warc_with_a_damaged_record_gives_jsonl_and_parquet_with_the_same_records()
+    {
+        using var dir = new TempDir();
+        const string thai = "<html lang=\"th\"><body><img src=\"/p/wat.jpg\" alt=\"วัดพระแก้วในกรุงเทพมหานครยามเย็น\"><img src=\"/p/x.jpg\" alt=\"\"></body></html>";
+        const string korean = "<html lang=\"ko\"><body><img src=\"https://cdn.example.kr/a.jpg\" alt=\"서울 남산타워의 야경\"></body></html>";
+        byte[] warc =
+        [
+            .. WarcFile.Gzip(WarcFile.Record("response", "https://news.example.th/a", WarcFile.Http(thai))),
+            .. WarcFile.Gzip(WarcFile.Record("response", "https://news.example.th/broken", WarcFile.Http(thai), contentLength: "-5")),
+            .. WarcFile.Gzip(WarcFile.Record("response", "https://news.example.kr/b", WarcFile.Http(korean))),
+        ];
+        File.WriteAllBytes(dir.File("crawl.warc.gz"), warc);
+
+        var jsonl = await MellaProcess.RunAsync(["extract", dir.File("crawl.warc.gz"), "--out", dir.File("out.jsonl")]);
+        var parquet = await MellaProcess.RunAsync(["extract", dir.File("crawl.warc.gz"), "--out", dir.File("out.parquet")]);
+
+        Assert.True(jsonl.ExitCode == 0, jsonl.ToString());
+        Assert.True(parquet.ExitCode == 0, parquet.ToString());
+        Assert.Contains("warc_header_invalid", jsonl.Stderr, StringComparison.Ordinal);
+        var records = File.ReadAllLines(dir.File("out.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(r => (r.GetProperty("page_url").GetString(), r.GetProperty("image_url").GetString(), r.GetProperty("alt_text").GetString(), r.GetProperty("lang").GetString(), r.GetProperty("status").GetString()))
+            .ToList();
+        Assert.Equal(
+            [
+                ("https://news.example.th/a", "https://news.example.th/p/wat.jpg", "วัดพระแก้วในกรุงเทพมหานครยามเย็น", "th", "kept"),
+                ("https://news.example.th/a", "https://news.example.th/p/x.jpg", "", "und", "alt_empty"),
+                ("https://news.example.th/broken", null, "", "und", "warc_header_invalid"),
+                ("https://news.example.kr/b", "https://cdn.example.kr/a.jpg", "서울 남산타워의 야경", "ko", "kept"),
+            ],
+            records);
+        var rows = DuckDb.Query($"select page_url, image_url, alt_text, lang, status from read_parquet('{dir.File("out.parquet")}')")
+            .Select(r => ((string?)r[0], (string?)r[1], (string?)r[2], (string?)r[3], (string?)r[4]))
+            .ToList();
+        Assert.Equal(records, rows);
+        Assert.False(File.Exists(dir.File("out.parquet.tmp")));
     }
 }

@@ -1,5 +1,6 @@
 using MellaPipeline.Cli.Progress;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -15,11 +16,7 @@ public static class PipelineHost
     public static async Task<int> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.FormatterName = PlainLogFormatter.FormatterName);
-        builder.Logging.AddConsoleFormatter<PlainLogFormatter, ConsoleFormatterOptions>();
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        ConfigureLogging(builder.Logging);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o =>
         {
@@ -39,4 +36,18 @@ public static class PipelineHost
         await host.RunAsync(cancellationToken);
         return outcome.ExitCode;
     }
+
+    /// <summary>Plain log lines on stderr, Microsoft's own only from warnings up; shared by every command.</summary>
+    public static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.Services.TryAddSingleton(TimeProvider.System);
+        logging.AddConsole(o => o.FormatterName = PlainLogFormatter.FormatterName);
+        logging.AddConsoleFormatter<PlainLogFormatter, ConsoleFormatterOptions>();
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    /// <summary>A logger factory for commands that run without a host.</summary>
+    public static ILoggerFactory CreateLoggerFactory() => LoggerFactory.Create(ConfigureLogging);
 }

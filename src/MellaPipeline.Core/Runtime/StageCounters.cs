@@ -24,11 +24,11 @@ public sealed class StageCounters(string name)
 
     public IReadOnlyDictionary<string, long> Reasons => _reasons;
 
-    internal void CountIn() => Interlocked.Increment(ref _in);
+    public void CountIn() => Interlocked.Increment(ref _in);
 
-    internal void CountOk() => Interlocked.Increment(ref _ok);
+    public void CountOk() => Interlocked.Increment(ref _ok);
 
-    internal void CountReject(Stages.OutcomeKind kind, string reason)
+    public void CountReject(Stages.OutcomeKind kind, string reason)
     {
         Interlocked.Increment(ref kind == Stages.OutcomeKind.Dropped ? ref _dropped : ref _failed);
         _reasons.AddOrUpdate(reason, 1, static (_, n) => n + 1);

@@ -22,7 +22,8 @@ public static class AltTextExtractor
     /// <param name="html">The decoded page.</param>
     /// <param name="pageUrl">Where the page was fetched from (absolute), for resolving relative URLs.</param>
     /// <param name="contentLanguage">The HTTP Content-Language, used when the page declares no <c>lang</c>.</param>
-    public static ExtractedPage Extract(string html, Uri pageUrl, string? contentLanguage = null)
+    /// <param name="collectLinks">Also list the page's links (for a crawler that follows them).</param>
+    public static ExtractedPage Extract(string html, Uri pageUrl, string? contentLanguage = null, bool collectLinks = false)
     {
         using var document = Parser.ParseDocument(html);
         var baseUrl = pageUrl;
@@ -47,7 +48,29 @@ public static class AltTextExtractor
             images.Add(Describe(img, index++, baseUrl));
         }
 
-        return new ExtractedPage(pageUrl.AbsoluteUri, htmlLang, images);
+        var metaRobots = document.QuerySelectorAll("meta[name][content]")
+            .Where(m => m.GetAttribute("name")!.Trim().ToLowerInvariant() is "robots" or "mellapipeline" or "ccbot")
+            .Select(m => m.GetAttribute("content")!)
+            .ToList();
+
+        var links = new List<string>();
+        if (collectLinks)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var anchor in document.QuerySelectorAll("a[href]"))
+            {
+                if (Uri.TryCreate(baseUrl, anchor.GetAttribute("href")!.Trim(), out var target) && target.Scheme is "http" or "https")
+                {
+                    var withoutFragment = new UriBuilder(target) { Fragment = string.Empty }.Uri.AbsoluteUri;
+                    if (seen.Add(withoutFragment))
+                    {
+                        links.Add(withoutFragment);
+                    }
+                }
+            }
+        }
+
+        return new ExtractedPage(pageUrl.AbsoluteUri, htmlLang, images) { MetaRobots = metaRobots, Links = links };
     }
 
     private static ExtractedImage Describe(IElement img, int index, Uri baseUrl)

@@ -22,6 +22,7 @@ public static class AltStatus
     public const string AltTooShort = "alt_too_short";
     public const string AltTooLong = "alt_too_long";
     public const string AltMixedScript = "alt_mixed_script";
+    public const string AltDomainRepeated = "alt_domain_repeated";
     public const string LangUndetermined = "lang_undetermined";
     public const string LangOther = "lang_other";
 }

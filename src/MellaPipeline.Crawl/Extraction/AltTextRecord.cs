@@ -18,18 +18,24 @@ public sealed record AltTextRecord(
     string Status)
 {
     /// <summary>
-    /// Turns each image of <paramref name="page"/> into a record: image rules first, then the alt
-    /// text's, then its language (page hints apply only where the text is ambiguous). Every image
+    /// Turns each image of <paramref name="page"/> into a record: the page's robots opt-outs first, then image
+    /// rules, then the alt text's, then its language (page hints apply only where the text is ambiguous). Every image
     /// gives a record; <see cref="Status"/> is <c>kept</c> or the reason it was dropped.
     /// </summary>
-    public static IEnumerable<AltTextRecord> FromPage(ExtractedPage page, LanguageIdentifier identifier, IReadOnlySet<string>? languages = null)
+    /// <param name="repeats">Tracks each host's alt texts across pages; null skips the repeated-alt rule.</param>
+    public static IEnumerable<AltTextRecord> FromPage(ExtractedPage page, LanguageIdentifier identifier, IReadOnlySet<string>? languages = null, DomainAltRepeats? repeats = null)
     {
         var host = Uri.TryCreate(page.PageUrl, UriKind.Absolute, out var url) ? url.Host : null;
         var hints = new LanguageHints(page.HtmlLang, host);
         foreach (var image in page.Images)
         {
             string alt = TextNormalizer.Normalize(image.AltRaw);
-            string? status = AltTextFilter.CheckImage(image) ?? AltTextFilter.CheckAlt(image.AltRaw, alt);
+            string? status = page.Robots.OptOutReason ?? AltTextFilter.CheckImage(image) ?? AltTextFilter.CheckAlt(image.AltRaw, alt);
+            if (status is null && host is not null && repeats?.IsRepeated(host, page.PageUrl, alt) == true)
+            {
+                status = AltStatus.AltDomainRepeated;
+            }
+
             var guess = alt.Length == 0 ? LanguageGuess.Empty : identifier.Identify(alt, hints);
             if (status is null)
             {
@@ -48,4 +54,8 @@ public sealed record AltTextRecord(
                 guess.Confidence, guess.DecidedBy, status ?? AltStatus.Kept);
         }
     }
+
+    /// <summary>The record standing for input that gave no page (a corrupt archive record, an unreachable URL).</summary>
+    public static AltTextRecord ForProblem(string pageUrl, string reason) =>
+        new(pageUrl, null, string.Empty, null, null, LanguageGuess.Undetermined, Scripts.Unknown, 0, LanguageGuess.Empty.DecidedBy, reason);
 }

@@ -20,4 +20,14 @@ public sealed record ExtractedImage(
     int? DeclaredHeight);
 
 /// <summary>A parsed page: its declared language and its images.</summary>
-public sealed record ExtractedPage(string PageUrl, string? HtmlLang, IReadOnlyList<ExtractedImage> Images);
+public sealed record ExtractedPage(string PageUrl, string? HtmlLang, IReadOnlyList<ExtractedImage> Images)
+{
+    /// <summary>Contents of the page's <c>&lt;meta name="robots"&gt;</c> (and crawler-named) tags.</summary>
+    public IReadOnlyList<string> MetaRobots { get; init; } = [];
+
+    /// <summary>The header and meta robots directives together; set by <see cref="Pages.PageExtraction"/>.</summary>
+    public Pages.RobotsDirectives Robots { get; init; } = Pages.RobotsDirectives.None;
+
+    /// <summary>Absolute http(s) URLs of the page's <c>&lt;a href&gt;</c> links, without fragments, when asked for.</summary>
+    public IReadOnlyList<string> Links { get; init; } = [];
+}
