@@ -1,0 +1,70 @@
+using System.Net;
+
+namespace MellaPipeline.Crawl.Fetching;
+
+/// <summary>How <see cref="PoliteHttpClient"/> behaves towards the sites it visits.</summary>
+public sealed record HttpFetchOptions
+{
+    public const string DefaultUserAgent = "MellaPipeline/1.0 (research dataset crawler; honours robots.txt, X-Robots-Tag noai/noimageai)";
+
+    /// <summary>Sent with every request; its first word (before <c>/</c>) is the product token robots.txt groups and scoped robots directives name.</summary>
+    public string UserAgent { get; init; } = DefaultUserAgent;
+
+    public string ProductToken => UserAgent.Split('/', ' ')[0].Trim().ToLowerInvariant();
+
+    public int MaxRedirects { get; init; } = 5;
+
+    /// <summary>One request, from sending to the last body byte.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>One URL, all attempts and waits included.</summary>
+    public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Retries after a transient failure (connection error, timeout, 408, 429, 5xx).</summary>
+    public int MaxRetries { get; init; } = 3;
+
+    /// <summary>First backoff delay; it doubles with each retry, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A server asking (<c>Retry-After</c>) for a longer wait than this is not retried: the URL is reported instead.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Requests per second to one host (a token bucket); a robots.txt <c>Crawl-delay</c> can only slow it down.</summary>
+    public double PerHostRequestsPerSecond { get; init; } = 1;
+
+    /// <summary>Requests in flight to one host at a time.</summary>
+    public int PerHostConcurrency { get; init; } = 2;
+
+    public long MaxPageBytes { get; init; } = 5L * 1024 * 1024;
+
+    public long MaxImageBytes { get; init; } = 10L * 1024 * 1024;
+
+    public bool RespectRobotsTxt { get; init; } = true;
+
+    /// <summary>Non-public addresses the crawler may still connect to (e.g. <c>127.0.0.1</c> for a local test site). Empty by default.</summary>
+    public IReadOnlyList<IPAddress> AllowedAddresses { get; init; } = [];
+
+    /// <summary>Fixed answers for name resolution, <c>host:port</c> → endpoint (like curl's <c>--resolve</c>); still subject to the address guard.</summary>
+    public IReadOnlyDictionary<string, IPEndPoint> HostOverrides { get; init; } = new Dictionary<string, IPEndPoint>();
+}
+
+/// <summary>Reason codes of <see cref="PoliteHttpClient"/>.</summary>
+public static class FetchReasons
+{
+    public const string RobotsDisallowed = "robots_disallowed";
+    public const string RobotsUnavailable = "robots_unavailable";
+    public const string AddressBlocked = "address_blocked";
+    public const string DnsFailed = "dns_failed";
+    public const string ConnectFailed = "connect_failed";
+    public const string HttpError = "http_error";
+    public const string Timeout = "timeout";
+    public const string RedirectLimit = "redirect_limit";
+    public const string RedirectLoop = "redirect_loop";
+    public const string RedirectInvalid = "redirect_invalid";
+    public const string SchemeUnsupported = "scheme_unsupported";
+    public const string ContentTypeUnexpected = "content_type_unexpected";
+    public const string TooLarge = "too_large";
+
+    /// <summary><c>http_404</c>, <c>http_503</c>…: the final status when it is not a success.</summary>
+    public static string ForStatus(int status) => $"http_{status}";
+}

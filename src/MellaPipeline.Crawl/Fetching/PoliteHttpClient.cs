@@ -1,0 +1,436 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Threading.RateLimiting;
+using MellaPipeline.Crawl.Pages;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.Timeout;
+
+namespace MellaPipeline.Crawl.Fetching;
+
+/// <summary>What a fetch is for: it decides the accepted content types and the size cap.</summary>
+public enum FetchKind
+{
+    Page,
+    Image,
+    Robots,
+}
+
+/// <summary>The outcome of fetching one URL: the response (success) or a reason code.</summary>
+/// <param name="Url">The URL asked for.</param>
+/// <param name="Response">Status, final URL, headers and body, on success.</param>
+/// <param name="Requests">HTTP requests sent for this URL, retries and redirects included.</param>
+public sealed record FetchResult(string Url, FetchedPage? Response, string? Reason, string? Detail, int Requests)
+{
+    public bool Succeeded => Response is not null;
+}
+
+/// <summary>
+/// An HTTP client that behaves well on other people's servers and safely on ours: an honest user
+/// agent, robots.txt fetched once per host and obeyed, a token bucket and a concurrency limit per
+/// host, retries with exponential backoff and jitter that honour <c>Retry-After</c> (Polly via
+/// Microsoft.Extensions.Http.Resilience), per-attempt and total timeouts, redirect limits and loop
+/// detection, content-type checks and size caps on the decompressed body. Every connection goes
+/// through an SSRF guard that checks the resolved address (every redirect hop included) and
+/// refuses loopback, private, link-local, multicast and reserved networks unless an address is
+/// explicitly allowed.
+/// </summary>
+public sealed class PoliteHttpClient : IDisposable
+{
+    private readonly HttpFetchOptions _options;
+    private readonly HttpClient _http;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly AddressGuard _guard;
+    private readonly ConcurrentDictionary<string, Lazy<Task<RobotsRules>>> _robots = new();
+    private readonly ConcurrentDictionary<string, HostGate> _gates = new();
+
+    public PoliteHttpClient(HttpFetchOptions options)
+    {
+        _options = options;
+        _guard = new AddressGuard(options.AllowedAddresses);
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.All,
+            UseProxy = false,
+            UseCookies = false,
+            ConnectTimeout = options.AttemptTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = Math.Max(1, options.PerHostConcurrency),
+            ConnectCallback = ConnectAsync,
+        };
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.Clear();
+        _http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
+
+        var retry = new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = Math.Max(0, options.MaxRetries),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.RetryBaseDelay,
+            MaxDelay = options.MaxRetryAfter,
+            ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
+        };
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout });
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(retry);
+        }
+
+        _pipeline = builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.AttemptTimeout }).Build();
+    }
+
+    /// <summary>Requests sent so far, robots.txt included.</summary>
+    public int RequestsSent => _requestsSent;
+
+    private int _requestsSent;
+
+    public async Task<FetchResult> FetchAsync(Uri url, FetchKind kind, CancellationToken cancellationToken)
+    {
+        int requests = 0;
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var current = url;
+        for (int hop = 0; ; hop++)
+        {
+            if (current.Scheme is not ("http" or "https"))
+            {
+                return Fail(FetchReasons.SchemeUnsupported, current.Scheme);
+            }
+
+            if (!visited.Add(current.AbsoluteUri))
+            {
+                return Fail(FetchReasons.RedirectLoop, $"{current.AbsoluteUri} again after {hop} redirects");
+            }
+
+            if (hop > _options.MaxRedirects)
+            {
+                return Fail(FetchReasons.RedirectLimit, $"more than {_options.MaxRedirects} redirects");
+            }
+
+            if (kind != FetchKind.Robots && _options.RespectRobotsTxt)
+            {
+                var robots = await RobotsFor(current, cancellationToken);
+                if (robots.FailureReason is { } robotsFailure)
+                {
+                    return Fail(robotsFailure, robots.FailureDetail);
+                }
+
+                if (!robots.Rules.IsAllowed(current))
+                {
+                    return Fail(FetchReasons.RobotsDisallowed, $"robots.txt of {current.Authority} disallows {current.PathAndQuery}");
+                }
+            }
+
+            var gate = GateFor(current);
+            await gate.Concurrency.WaitAsync(cancellationToken);
+            try
+            {
+                HttpResponseMessage response;
+                try
+                {
+                    var target = current;
+                    response = await _pipeline.ExecuteAsync(
+                        async token =>
+                        {
+                            using (var lease = await gate.Rate.AcquireAsync(1, token))
+                            {
+                                if (!lease.IsAcquired)
+                                {
+                                    throw new HttpRequestException("per-host rate limiter refused the request");
+                                }
+                            }
+
+                            requests++;
+                            Interlocked.Increment(ref _requestsSent);
+                            using var request = new HttpRequestMessage(HttpMethod.Get, target);
+                            request.Headers.Accept.ParseAdd(kind switch
+                            {
+                                FetchKind.Page => "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+                                FetchKind.Image => "image/avif,image/webp,image/png,image/jpeg,image/gif,image/*;q=0.8",
+                                _ => "text/plain,*/*;q=0.5",
+                            });
+                            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+                        },
+                        cancellationToken);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { } failure)
+                {
+                    return Fail(failure.Reason, failure.Detail);
+                }
+
+                using (response)
+                {
+                    int status = (int)response.StatusCode;
+                    if (status is >= 300 and < 400 && response.Headers.Location is { } location)
+                    {
+                        if (!Uri.TryCreate(current, location, out var next))
+                        {
+                            return Fail(FetchReasons.RedirectInvalid, location.OriginalString);
+                        }
+
+                        current = next;
+                        continue;
+                    }
+
+                    if (status is < 200 or > 299)
+                    {
+                        string detail = response.Headers.RetryAfter is { } retryAfter && RetryAfterDelay(retryAfter) > _options.MaxRetryAfter
+                            ? $"Retry-After {RetryAfterDelay(retryAfter)} is longer than the {_options.MaxRetryAfter} limit"
+                            : $"{status} {response.ReasonPhrase}";
+                        return Fail(FetchReasons.ForStatus(status), detail);
+                    }
+
+                    string? contentType = response.Content.Headers.ContentType?.ToString();
+                    string? media = ContentTypes.MediaType(contentType);
+                    bool acceptable = kind switch
+                    {
+                        FetchKind.Page => media is null or "text/html" or "application/xhtml+xml" or "application/octet-stream" or "text/plain",
+                        FetchKind.Image => media is null or "application/octet-stream" || media.StartsWith("image/", StringComparison.Ordinal),
+                        _ => true,
+                    };
+                    if (!acceptable)
+                    {
+                        return Fail(FetchReasons.ContentTypeUnexpected, contentType!);
+                    }
+
+                    long cap = kind == FetchKind.Image ? _options.MaxImageBytes : _options.MaxPageBytes;
+                    if (response.Content.Headers.ContentLength > cap)
+                    {
+                        return Fail(FetchReasons.TooLarge, $"Content-Length {response.Content.Headers.ContentLength} > {cap}");
+                    }
+
+                    byte[]? body;
+                    using (var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                    {
+                        bodyTimeout.CancelAfter(_options.AttemptTimeout);
+                        try
+                        {
+                            body = await ReadCappedAsync(response.Content, cap, bodyTimeout.Token);
+                        }
+                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            return Fail(FetchReasons.Timeout, $"body not received within {_options.AttemptTimeout}");
+                        }
+                        catch (Exception e) when (e is HttpRequestException or IOException)
+                        {
+                            return Fail(FetchReasons.HttpError, e.Message);
+                        }
+                    }
+
+                    if (body is null)
+                    {
+                        return Fail(FetchReasons.TooLarge, $"body over {cap} bytes");
+                    }
+
+                    string? robotsHeader = response.Headers.TryGetValues("X-Robots-Tag", out var tags) ? string.Join(", ", tags) : null;
+                    string? language = response.Content.Headers.ContentLanguage.Count > 0 ? string.Join(", ", response.Content.Headers.ContentLanguage) : null;
+                    return new FetchResult(url.AbsoluteUri, new FetchedPage(current.AbsoluteUri, status, contentType, language, robotsHeader, body), null, null, requests);
+                }
+            }
+            finally
+            {
+                gate.Concurrency.Release();
+            }
+        }
+
+        FetchResult Fail(string reason, string? detail) => new(url.AbsoluteUri, null, reason, detail, requests);
+    }
+
+    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long cap, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var output = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            output.Write(buffer, 0, read);
+            if (output.Length > cap)
+            {
+                return null;
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
+    {
+        if (outcome.Exception is { } exception && Find<AddressBlockedException>(exception) is not null)
+        {
+            return false;
+        }
+
+        if (outcome.Result is { } response && response.Headers.RetryAfter is { } retryAfter && RetryAfterDelay(retryAfter) > _options.MaxRetryAfter)
+        {
+            return false;
+        }
+
+        return HttpClientResiliencePredicates.IsTransient(outcome);
+    }
+
+    private static TimeSpan RetryAfterDelay(RetryConditionHeaderValue value) =>
+        value.Delta ?? (value.Date is { } date ? date - DateTimeOffset.UtcNow : TimeSpan.Zero);
+
+    private static (string Reason, string Detail)? Classify(Exception e)
+    {
+        if (Find<AddressBlockedException>(e) is { } blocked)
+        {
+            return (FetchReasons.AddressBlocked, blocked.Message);
+        }
+
+        if (e is TimeoutRejectedException or TaskCanceledException or OperationCanceledException)
+        {
+            return (FetchReasons.Timeout, e.Message);
+        }
+
+        if (e is HttpRequestException request)
+        {
+            return request.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => (FetchReasons.DnsFailed, request.Message),
+                HttpRequestError.ConnectionError => (FetchReasons.ConnectFailed, request.Message),
+                _ when Find<SocketException>(e) is { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => (FetchReasons.DnsFailed, request.Message),
+                _ => (FetchReasons.HttpError, request.Message),
+            };
+        }
+
+        return null;
+    }
+
+    private static T? Find<T>(Exception? e)
+        where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        string host = context.DnsEndPoint.Host;
+        int port = context.DnsEndPoint.Port;
+        IPAddress[] addresses;
+        if (_options.HostOverrides.TryGetValue($"{host}:{port}", out var fixedEndpoint))
+        {
+            addresses = [fixedEndpoint.Address];
+            port = fixedEndpoint.Port;
+        }
+        else if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
+        {
+            addresses = [literal];
+        }
+        else
+        {
+            addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+        }
+
+        var allowed = addresses.Where(_guard.IsAllowed).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw addresses.Length == 0
+                ? new HttpRequestException(HttpRequestError.NameResolutionError, $"{host} has no address")
+                : new AddressBlockedException(host, addresses[0]);
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private Task<RobotsRules> RobotsFor(Uri url, CancellationToken cancellationToken)
+    {
+        string origin = url.GetLeftPart(UriPartial.Authority);
+        return _robots.GetOrAdd(origin, _ => new Lazy<Task<RobotsRules>>(() => FetchRobotsAsync(new Uri(origin + "/robots.txt"), cancellationToken))).Value;
+    }
+
+    private async Task<RobotsRules> FetchRobotsAsync(Uri robotsUrl, CancellationToken cancellationToken)
+    {
+        var result = await FetchAsync(robotsUrl, FetchKind.Robots, cancellationToken);
+        if (result.Response is { } response)
+        {
+            var rules = RobotsTxt.Parse(RobotsTxt.Decode(response.Body), _options.ProductToken);
+            if (rules.CrawlDelaySeconds is > 0 and var delay)
+            {
+                GateFor(robotsUrl).SlowDownTo(delay);
+            }
+
+            return new RobotsRules(rules, null, null);
+        }
+
+        // RFC 9309: a 4xx robots.txt means no rules; a server error or no answer means assume complete disallow.
+        if (result.Reason is { } reason && reason.StartsWith("http_4", StringComparison.Ordinal))
+        {
+            return new RobotsRules(RobotsTxt.AllowAll, null, null);
+        }
+
+        return result.Reason is FetchReasons.AddressBlocked or FetchReasons.DnsFailed or FetchReasons.ConnectFailed
+            ? new RobotsRules(RobotsTxt.DisallowAll, result.Reason, result.Detail)
+            : new RobotsRules(RobotsTxt.DisallowAll, FetchReasons.RobotsUnavailable, $"robots.txt: {result.Reason} {result.Detail}");
+    }
+
+    private HostGate GateFor(Uri url) =>
+        _gates.GetOrAdd(url.Authority, _ => new HostGate(_options.PerHostConcurrency, _options.PerHostRequestsPerSecond));
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        foreach (var gate in _gates.Values)
+        {
+            gate.Dispose();
+        }
+    }
+
+    private sealed record RobotsRules(RobotsTxt Rules, string? FailureReason, string? FailureDetail);
+
+    /// <summary>A host's concurrency limit and token bucket.</summary>
+    private sealed class HostGate(int concurrency, double requestsPerSecond) : IDisposable
+    {
+        public SemaphoreSlim Concurrency { get; } = new(Math.Max(1, concurrency));
+
+        public RateLimiter Rate { get; private set; } = Bucket(requestsPerSecond);
+
+        public void SlowDownTo(double secondsPerRequest)
+        {
+            if (1 / secondsPerRequest < requestsPerSecond)
+            {
+                Rate = Bucket(1 / secondsPerRequest);
+            }
+        }
+
+        private static TokenBucketRateLimiter Bucket(double perSecond) => new(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = 1,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / Math.Max(perSecond, 0.001)),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+
+        public void Dispose()
+        {
+            Concurrency.Dispose();
+            Rate.Dispose();
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using System.Net;
+using MellaPipeline.Crawl.Crawling;
+using MellaPipeline.Crawl.Extraction;
+using MellaPipeline.Crawl.Fetching;
+using MellaPipeline.Crawl.Pages;
+using MellaPipeline.LanguageId;
+using MellaPipeline.TestSupport;
+
+namespace MellaPipeline.Crawl.Tests;
+
+/// <summary>
+/// Crawls a local test site (HttpListener on 127.0.0.1) full of the things real sites do: robots.txt
+/// rules, X-Robots-Tag and meta robots, 429 with Retry-After, 503 bursts, slow and oversized
+/// responses, redirect loops, and links and redirects to a second loopback address (127.0.0.2)
+/// that the SSRF guard must never connect to.
+/// </summary>
+public sealed class CrawlerTests : IAsyncLifetime
+{
+    private readonly LocalHttpServer _site = new();
+    private readonly ConnectionTrap _trap = new();
+    private int _rateLimitedHits;
+    private int _flakyHits;
+
+    private static HttpFetchOptions Options => new()
+    {
+        AllowedAddresses = [IPAddress.Loopback],
+        AttemptTimeout = TimeSpan.FromSeconds(1),
+        TotalTimeout = TimeSpan.FromSeconds(8),
+        RetryBaseDelay = TimeSpan.FromMilliseconds(50),
+        MaxRetries = 2,
+        MaxRetryAfter = TimeSpan.FromSeconds(3),
+        PerHostRequestsPerSecond = 200,
+        PerHostConcurrency = 4,
+        MaxPageBytes = 64 * 1024,
+        MaxRedirects = 4,
+    };
+
+    public Task InitializeAsync()
+    {
+        string Page(string lang, string body) => $"<!doctype html><html lang=\"{lang}\"><head><title>t</title></head><body>{body}</body></html>";
+
+        _site.Map("/robots.txt", "User-agent: *\nDisallow: /\n\nUser-agent: mellapipeline\nDisallow: /private/\nAllow: /\n", "text/plain");
+        _site.Map("/", Page("cs", """
+            <img src="/img/praha.jpg" alt="Pražský hrad a Karlův most při západu slunce">
+            <a href="/vi.html">vi</a> <a href="/private/secret.html">secret</a> <a href="/noai.html">noai</a>
+            <a href="/noindex.html">noindex</a> <a href="/rate-limited.html">429</a> <a href="/flaky.html">503</a>
+            <a href="/down.html">down</a> <a href="/slow.html">slow</a> <a href="/huge.html">huge</a> <a href="/huge-chunked.html">huge chunked</a>
+            <a href="/loop-a">loop</a> <a href="/redirect-away">away</a> <a href="/photo.png">png</a> <a href="/missing.html">404</a>
+            <a href="/retry-later.html">retry later</a> <a href="/vi.html#top">same page</a>
+            """ + $"<a href=\"{_trap.Url}outside.html\">outside</a>"));
+        _site.Map("/vi.html", Page("vi", "<img src=\"/img/halong.jpg\" alt=\"Vịnh Hạ Long nhìn từ trên cao vào buổi sáng\"><a href=\"/deeper.html\">deeper</a>"));
+        _site.Map("/deeper.html", Page("vi", "<img src=\"/img/d.jpg\" alt=\"Phố cổ Hội An về đêm với đèn lồng\">"));
+        _site.Map("/private/secret.html", Page("cs", "<img src=\"/s.jpg\" alt=\"Tajná fotografie\">"));
+        _site.Map("/noai.html", Page("hu", "<img src=\"/img/bp.jpg\" alt=\"A budapesti Parlament épülete éjjel\">"), headers: new Dictionary<string, string> { ["X-Robots-Tag"] = "noai" });
+        _site.Map("/noindex.html", Page("ru", "<meta name=\"robots\" content=\"noindex, nofollow\"><img src=\"/img/m.jpg\" alt=\"Красная площадь зимой\"><a href=\"/only-from-noindex.html\">x</a>"));
+        _site.Map("/only-from-noindex.html", Page("ru", "never fetched"));
+        _site.Map("/rate-limited.html", async context =>
+        {
+            if (Interlocked.Increment(ref _rateLimitedHits) == 1)
+            {
+                await LocalHttpServer.Respond(context, "slow down", "text/plain", 429, new Dictionary<string, string> { ["Retry-After"] = "1" });
+                return;
+            }
+
+            await LocalHttpServer.Respond(context, Page("ko", "<img src=\"/img/seoul.jpg\" alt=\"서울 남산타워의 야경과 도시의 불빛\">"));
+        });
+        _site.Map("/flaky.html", async context =>
+        {
+            if (Interlocked.Increment(ref _flakyHits) <= 2)
+            {
+                await LocalHttpServer.Respond(context, "busy", "text/plain", 503);
+                return;
+            }
+
+            await LocalHttpServer.Respond(context, Page("ar", "<img src=\"/img/cairo.jpg\" alt=\"أهرامات الجيزة عند غروب الشمس\">"));
+        });
+        _site.Map("/down.html", "down", "text/plain", 503);
+        _site.Map("/retry-later.html", "come back tomorrow", "text/plain", 429, new Dictionary<string, string> { ["Retry-After"] = "86400" });
+        _site.Map("/slow.html", async context =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            await LocalHttpServer.Respond(context, Page("th", "late"));
+        });
+        _site.Map("/huge.html", Page("cs", new string('x', 200 * 1024)));
+        _site.Map("/huge-chunked.html", async context =>
+        {
+            context.Response.ContentType = "text/html";
+            context.Response.SendChunked = true;
+            var chunk = new byte[16 * 1024];
+            for (int i = 0; i < 16; i++)
+            {
+                await context.Response.OutputStream.WriteAsync(chunk);
+            }
+
+            context.Response.Close();
+        });
+        _site.Map("/loop-a", context => Redirect(context, "/loop-b"));
+        _site.Map("/loop-b", context => Redirect(context, "/loop-a"));
+        _site.Map("/redirect-away", context => Redirect(context, _trap.Url + "landing.html"));
+        _site.Map("/photo.png", "\x89PNG", "image/png");
+        return Task.CompletedTask;
+    }
+
+    private static Task Redirect(HttpListenerContext context, string location)
+    {
+        context.Response.StatusCode = 302;
+        context.Response.RedirectLocation = location;
+        context.Response.Close();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _site.DisposeAsync();
+        _trap.Dispose();
+    }
+
+    [Fact]
+    public async Task Every_page_is_extracted_or_rejected_with_its_reason_and_nothing_forbidden_is_requested()
+    {
+        using var client = new PoliteHttpClient(Options);
+        var crawler = new SiteCrawler(client, new CrawlOptions { MaxDepth = 1, MaxPagesPerSite = 50, Concurrency = 8 });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var pages = new List<CrawledPage>();
+        await foreach (var page in crawler.CrawlAsync([_site.Root.AbsoluteUri, _trap.Url + "seed.html"], timeout.Token))
+        {
+            pages.Add(page);
+        }
+
+        var outcome = pages.ToDictionary(p => new Uri(p.Url).AbsolutePath + (new Uri(p.Url).Port == _trap.Port ? "@trap" : ""), p => p.Reason ?? "extracted");
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["/"] = "extracted",
+            ["/seed.html@trap"] = FetchReasons.AddressBlocked,
+            ["/vi.html"] = "extracted",
+            ["/private/secret.html"] = FetchReasons.RobotsDisallowed,
+            ["/noai.html"] = "extracted",
+            ["/noindex.html"] = "extracted",
+            ["/rate-limited.html"] = "extracted",
+            ["/flaky.html"] = "extracted",
+            ["/down.html"] = "http_503",
+            ["/slow.html"] = FetchReasons.Timeout,
+            ["/huge.html"] = FetchReasons.TooLarge,
+            ["/huge-chunked.html"] = FetchReasons.TooLarge,
+            ["/loop-a"] = FetchReasons.RedirectLoop,
+            ["/redirect-away"] = FetchReasons.AddressBlocked,
+            ["/photo.png"] = FetchReasons.ContentTypeUnexpected,
+            ["/missing.html"] = "http_404",
+            ["/retry-later.html"] = "http_429",
+        }, outcome);
+
+        // Never asked for: disallowed by robots.txt, linked only from a nofollow page, beyond the depth limit, on a blocked address.
+        Assert.Equal(0, _site.CountOf("/private/secret.html"));
+        Assert.Equal(0, _site.CountOf("/only-from-noindex.html"));
+        Assert.Equal(0, _site.CountOf("/deeper.html"));
+        Assert.Equal(0, _trap.Connections);
+        Assert.Equal(1, _site.CountOf("/robots.txt"));
+        Assert.Equal(1, _site.CountOf("/retry-later.html"));
+        Assert.Equal(1, _site.CountOf("/vi.html"));
+        Assert.All(_site.Requests, r => Assert.Equal(HttpFetchOptions.DefaultUserAgent, r.UserAgent));
+
+        // 429 + Retry-After: 1 → the retry waits at least that long.
+        var retried = _site.Requests.Where(r => r.Path == "/rate-limited.html").Select(r => r.At).Order().ToList();
+        Assert.Equal(2, retried.Count);
+        Assert.True(retried[1] - retried[0] >= TimeSpan.FromMilliseconds(900), $"retried after {retried[1] - retried[0]}");
+        Assert.Equal(3, _site.CountOf("/flaky.html"));
+        Assert.Equal(3, _site.CountOf("/down.html"));
+
+        var identifier = LanguageIdentifier.Create();
+        var records = pages.Where(p => p.Page is not null).SelectMany(p => AltTextRecord.FromPage(p.Page!, identifier)).ToDictionary(r => new Uri(r.PageUrl).AbsolutePath);
+        Assert.Equal(("kept", "cs"), (records["/"].Status, records["/"].Lang));
+        Assert.Equal(("kept", "vi"), (records["/vi.html"].Status, records["/vi.html"].Lang));
+        Assert.Equal(("kept", "ko"), (records["/rate-limited.html"].Status, records["/rate-limited.html"].Lang));
+        Assert.Equal(("kept", "ar"), (records["/flaky.html"].Status, records["/flaky.html"].Lang));
+        Assert.Equal(PageStatus.RobotsNoAi, records["/noai.html"].Status);
+        Assert.Equal(PageStatus.RobotsNoIndex, records["/noindex.html"].Status);
+        Assert.Equal(_site.Root + "img/praha.jpg", records["/"].ImageUrl);
+    }
+
+    [Fact]
+    public async Task The_page_budget_and_depth_bound_the_crawl()
+    {
+        using var client = new PoliteHttpClient(Options);
+        var crawler = new SiteCrawler(client, new CrawlOptions { MaxDepth = 5, MaxPagesPerSite = 3 });
+
+        var pages = new List<CrawledPage>();
+        await foreach (var page in crawler.CrawlAsync([_site.Root.AbsoluteUri, "not a url", "ftp://example.org/x"], CancellationToken.None))
+        {
+            pages.Add(page);
+        }
+
+        Assert.Equal([SiteCrawler.SeedInvalid, SiteCrawler.SeedInvalid], pages.Take(2).Select(p => p.Reason));
+        Assert.Equal(3, pages.Count(p => p.Url.StartsWith(_site.Root.AbsoluteUri, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Without_an_allowance_loopback_is_blocked_before_any_connection()
+    {
+        using var client = new PoliteHttpClient(Options with { AllowedAddresses = [] });
+
+        var result = await client.FetchAsync(_site.Root, FetchKind.Page, CancellationToken.None);
+
+        Assert.Equal(FetchReasons.AddressBlocked, result.Reason);
+        Assert.Empty(_site.Requests);
+    }
+
+    [Fact]
+    public async Task Host_overrides_reach_a_served_folder_under_a_stable_name()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("news"));
+        File.WriteAllText(dir.File("news/index.html"), "<html lang=\"sr\"><img src=\"a.jpg\" alt=\"Калемегдан у сумрак\"></html>");
+        File.WriteAllText(dir.File("robots.txt"), "User-agent: *\nDisallow: /hidden/\n");
+        File.WriteAllText(dir.File("_headers"), "/news/\n  X-Robots-Tag: noimageai\n");
+        await using var server = new StaticSiteServer(dir.Path);
+        using var client = new PoliteHttpClient(Options with
+        {
+            HostOverrides = new Dictionary<string, IPEndPoint> { ["demo-site.test:80"] = server.Endpoint },
+        });
+
+        var page = await client.FetchAsync(new Uri("http://demo-site.test/news/"), FetchKind.Page, CancellationToken.None);
+        var hidden = await client.FetchAsync(new Uri("http://demo-site.test/hidden/x.html"), FetchKind.Page, CancellationToken.None);
+        var outside = await client.FetchAsync(new Uri("http://demo-site.test/../../etc/passwd"), FetchKind.Page, CancellationToken.None);
+
+        Assert.True(page.Succeeded, page.Reason + " " + page.Detail);
+        Assert.Equal(("http://demo-site.test/news/", "noimageai"), (page.Response!.Url, page.Response.RobotsHeader));
+        Assert.Equal(FetchReasons.RobotsDisallowed, hidden.Reason);
+        Assert.Equal("http_404", outside.Reason);
+    }
+}
