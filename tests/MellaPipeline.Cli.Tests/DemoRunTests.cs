@@ -66,16 +66,44 @@ public class DemoRunTests
             .Select(l => JsonSerializer.Deserialize<MellaPipeline.Runtime.RejectRecord>(l, MellaJson.Compact)!)
             .ToArray();
         int inputLines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "pipelines", "demo", "pairs.jsonl")).Count(l => l.Trim().Length > 0);
+        int crawledImagesAndPages = rejects.Count(r => r.Origin.StartsWith("http://demo-site.test/", StringComparison.Ordinal) && r.Stage == "read_inputs")
+            + rejects.Count(r => r.Stage != "read_inputs" && r.Origin.StartsWith("http://demo-site.test/", StringComparison.Ordinal))
+            + Convert.ToInt32(DuckDb.Scalar($"SELECT count(*) FROM {shards} WHERE page_url LIKE 'http://demo-site.test/%'"));
 
-        Assert.Equal(inputLines, summary.InputRecords);
+        Assert.Equal(inputLines + crawledImagesAndPages, summary.InputRecords);
         Assert.Equal(summary.InputRecords, summary.Rows + summary.Dropped + summary.Failed);
         Assert.Equal(rows, summary.Rows);
         Assert.Equal(summary.Rows, stats.Sum(s => s.Rows));
         Assert.Equal(summary.Dropped + summary.Failed, rejects.Length);
         Assert.Equal(
-            ["duplicate_pair", "image_format_unsupported", "image_missing", "input_field_missing", "input_malformed",
-             "lang_not_targeted", "script_mismatch", "text_empty", "text_too_short"],
+            ["alt_boilerplate", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated",
+             "alt_domain_repeated", "alt_empty", "alt_filename", "duplicate_pair", "http_404", "image_format_unsupported", "image_format_unsupported",
+             "image_http_404", "image_missing", "image_svg", "image_tracking_pixel", "input_field_missing", "input_malformed", "lang_not_targeted",
+             "lang_other", "robots_disallowed", "robots_noai", "robots_noai", "script_mismatch", "text_empty", "text_too_short"],
             rejects.Select(r => r.Reason).Order(StringComparer.Ordinal).ToArray());
+
+        // The crawled half: the sample site's good alt texts, with their language and script, and images fetched from the site.
+        var crawled = DuckDb.Query($"SELECT page_url, text, lang, script, image.path FROM {shards} WHERE page_url LIKE 'http://demo-site.test/%' ORDER BY page_url, text")
+            .Select(r => ($"{r[0]}".Replace("http://demo-site.test/site/", "", StringComparison.Ordinal), (string)r[1]!, (string)r[2]!, (string)r[3]!))
+            .ToList();
+        const string footer = "Ukázkové fotografie z cest po Česku a přátelských zemích";
+        Assert.Equal(
+            new List<(string, string, string, string)>
+            {
+                ("ar.html", footer, "cs", "Latn"),
+                ("ar.html", "مسجد محمد علي في قلعة صلاح الدين بالقاهرة", "ar", "Arab"),
+                ("hu.html", "A Széchenyi lánchíd és a budai Várnegyed alkonyatkor", "hu", "Latn"),
+                ("index.html", footer, "cs", "Latn"),
+                ("index.html", "Pražský orloj na Staroměstském náměstí", "cs", "Latn"),
+                ("ko.html", "경복궁 근정전 앞마당의 가을 풍경", "ko", "Hang"),
+                ("ru.html", "Зимний дворец на Дворцовой набережной Невы", "ru", "Cyrl"),
+                ("sr.html", "Beogradska tvrđava Kalemegdan na ušću Save u Dunav", "sr", "Latn"),
+                ("sr.html", "Манастир Студеница у долини реке Ибар", "sr", "Cyrl"),
+                ("th.html", "วัดอรุณราชวรารามยามพระอาทิตย์ตกริมแม่น้ำเจ้าพระยา", "th", "Thai"),
+                ("vi.html", "Phố cổ Hội An về đêm với những chiếc đèn lồng", "vi", "Latn"),
+            }.OrderBy(r => r.Item1, StringComparer.Ordinal).ThenBy(r => r.Item2, StringComparer.Ordinal).ToList(),
+            crawled.OrderBy(r => r.Item1, StringComparer.Ordinal).ThenBy(r => r.Item2, StringComparer.Ordinal).ToList());
+        Assert.Contains(rejects, r => r.Reason == "robots_disallowed" && r.Origin.EndsWith("/site/private/draft.html", StringComparison.Ordinal));
         Assert.Equal(summary.Reasons.Values.Sum(), rejects.Length);
         Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(runDir, "completions")).Count());
     }

@@ -54,6 +54,9 @@ public sealed class LocalHttpServer : IAsyncDisposable
     public void Map(string path, string body, string contentType = "text/html; charset=utf-8", int status = 200, IReadOnlyDictionary<string, string>? headers = null) =>
         Map(path, context => Respond(context, body, contentType, status, headers));
 
+    /// <summary>Serves fixed bytes.</summary>
+    public void Map(string path, byte[] body, string contentType) => Map(path, context => Respond(context, body, contentType));
+
     public static async Task Respond(HttpListenerContext context, string body, string contentType = "text/html; charset=utf-8", int status = 200, IReadOnlyDictionary<string, string>? headers = null) =>
         await Respond(context, System.Text.Encoding.UTF8.GetBytes(body), contentType, status, headers);
 

@@ -72,16 +72,32 @@ public static partial class PipelineConfigLoader
 
     private static void ResolveInputPaths(PipelineOptions options, string displayName, string baseDir, string yaml)
     {
-        for (int i = 0; i < options.Input.Paths.Count; i++)
+        var inputs = options.InputList();
+        for (int n = 0; n < inputs.Count; n++)
         {
-            string resolved = Path.GetFullPath(Path.Combine(baseDir, options.Input.Paths[i]));
-            if (!File.Exists(resolved) && !Directory.Exists(resolved))
+            var input = inputs[n];
+            string prefix = options.Input is not null ? "input" : $"inputs[{n}]";
+            for (int i = 0; i < input.Paths.Count; i++)
             {
-                int? line = FindLine(yaml, options.Input.Paths[i]);
-                throw new ConfigException(displayName, line, $"input.paths[{i}]", $"no such file or folder: {resolved}");
+                string resolved = Path.GetFullPath(Path.Combine(baseDir, input.Paths[i]));
+                if (!File.Exists(resolved) && !Directory.Exists(resolved))
+                {
+                    throw new ConfigException(displayName, FindLine(yaml, input.Paths[i]), $"{prefix}.paths[{i}]", $"no such file or folder: {resolved}");
+                }
+
+                input.Paths[i] = resolved;
             }
 
-            options.Input.Paths[i] = resolved;
+            if (input.Crawl.ServeFolder.Length > 0)
+            {
+                string folder = Path.GetFullPath(Path.Combine(baseDir, input.Crawl.ServeFolder));
+                if (!Directory.Exists(folder))
+                {
+                    throw new ConfigException(displayName, FindLine(yaml, input.Crawl.ServeFolder), $"{prefix}.crawl.serve_folder", $"no such folder: {folder}");
+                }
+
+                input.Crawl.ServeFolder = folder;
+            }
         }
     }
 
@@ -233,6 +249,26 @@ public static partial class PipelineConfigLoader
                 return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
                     ? d
                     : throw Error(node, keyPath, $"expected a number, got '{value}'");
+            }
+
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) && type.GetGenericArguments()[0].IsClass)
+            {
+                if (node is not YamlSequenceNode items)
+                {
+                    throw Error(node, keyPath, "expected a list of mappings");
+                }
+
+                var list = (System.Collections.IList)Activator.CreateInstance(type)!;
+                int index = 0;
+                foreach (var item in items)
+                {
+                    string itemPath = $"{keyPath}[{index++}]";
+                    list.Add(item is YamlMappingNode itemMapping
+                        ? BindObject(itemMapping, type.GetGenericArguments()[0], itemPath)
+                        : throw Error(item, itemPath, "expected a mapping of settings"));
+                }
+
+                return list;
             }
 
             if (type.IsClass)

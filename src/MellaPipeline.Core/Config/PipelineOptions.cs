@@ -20,8 +20,14 @@ public sealed class PipelineOptions : IValidatableObject
     [RegularExpression("^[a-z0-9][a-z0-9_.-]*$", ErrorMessage = "must be lowercase letters, digits, '.', '_' or '-'")]
     public string Name { get; set; } = string.Empty;
 
-    [Required]
-    public InputOptions Input { get; set; } = new();
+    /// <summary>Where the pipeline reads from; or use <see cref="Inputs"/> for several sources.</summary>
+    public InputOptions? Input { get; set; }
+
+    /// <summary>Several sources read one after the other by every task (e.g. a crawl for native alt text and a pairs file of model captions).</summary>
+    public List<InputOptions> Inputs { get; set; } = [];
+
+    /// <summary>The sources in reading order: <see cref="Input"/> alone, or <see cref="Inputs"/>.</summary>
+    public IReadOnlyList<InputOptions> InputList() => Input is not null ? [Input] : Inputs;
 
     /// <summary>Languages to keep (ISO 639-1); pairs in any other language are dropped as <c>lang_not_targeted</c>.</summary>
     [MinLength(1)]
@@ -49,6 +55,15 @@ public sealed class PipelineOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Input is null && Inputs.Count == 0)
+        {
+            yield return new ValidationResult("required key is missing (or give a list under 'inputs')", ["input"]);
+        }
+        else if (Input is not null && Inputs.Count > 0)
+        {
+            yield return new ValidationResult("give either 'input' or 'inputs', not both", ["inputs"]);
+        }
+
         for (int i = 0; i < Languages.Count; i++)
         {
             if (!TargetLanguages.IsTarget(Languages[i]))
@@ -62,20 +77,151 @@ public sealed class PipelineOptions : IValidatableObject
 }
 
 /// <summary>Where the pipeline reads from.</summary>
-public sealed class InputOptions
+public sealed class InputOptions : IValidatableObject
 {
-    /// <summary>Input format; <c>pairs</c> is JSONL of image-text pairs (README, "Input formats").</summary>
+    /// <summary>
+    /// Input format: <c>pairs</c> is JSONL of image-text pairs; <c>crawl</c> crawls the seed URLs
+    /// listed in <see cref="Paths"/> for native alt text; <c>warc</c> reads WARC/ARC/WAT files.
+    /// </summary>
     public InputKind Kind { get; set; } = InputKind.Pairs;
 
-    /// <summary>Files or folders (every <c>*.jsonl</c> inside, sorted), relative to the pipeline file.</summary>
+    /// <summary>
+    /// Files or folders, relative to the pipeline file. <c>pairs</c>: every <c>*.jsonl</c> inside;
+    /// <c>crawl</c>: seed lists (<c>.txt</c> one URL a line, <c>.jsonl</c> with <c>url</c>, <c>.csv</c> with a <c>url</c> column);
+    /// <c>warc</c>: <c>.warc</c>, <c>.arc</c>, <c>.wat</c> files, gzipped or not.
+    /// </summary>
     [Required]
     [MinLength(1)]
     public List<string> Paths { get; set; } = [];
+
+    /// <summary>How the crawler behaves (kind <c>crawl</c>; its limits also apply to image downloads).</summary>
+    public CrawlOptions Crawl { get; set; } = new();
+
+    /// <summary>Native alt-text rules (kinds <c>crawl</c> and <c>warc</c>).</summary>
+    public AltTextOptions AltText { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Kind != InputKind.Crawl && (Crawl.ServeFolder.Length > 0 || Crawl.ServeAs.Length > 0))
+        {
+            yield return new ValidationResult("serving a local site needs input kind 'crawl'", ["crawl.serve_folder"]);
+        }
+    }
 }
 
 public enum InputKind
 {
     Pairs,
+    Crawl,
+    Warc,
+}
+
+/// <summary>The polite crawler's settings.</summary>
+public sealed class CrawlOptions : IValidatableObject
+{
+    /// <summary>User-Agent header; its first word is the product token robots.txt rules name. Empty: the built-in MellaPipeline agent.</summary>
+    public string UserAgent { get; set; } = string.Empty;
+
+    /// <summary>0: the seeds only; 1: also the same-site pages they link to; and so on.</summary>
+    [Range(0, 50)]
+    public int MaxDepth { get; set; } = 1;
+
+    /// <summary>Pages fetched per seed site, the seed included.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxPagesPerSite { get; set; } = 1000;
+
+    /// <summary>Pages fetched at once within one task.</summary>
+    [Range(1, 1024)]
+    public int Concurrency { get; set; } = 8;
+
+    /// <summary>Requests per second to one host (token bucket); robots.txt Crawl-delay can lower it.</summary>
+    [Range(0.001, 10_000.0)]
+    public double RequestsPerSecondPerHost { get; set; } = 1;
+
+    /// <summary>Requests in flight to one host.</summary>
+    [Range(1, 64)]
+    public int ConcurrencyPerHost { get; set; } = 2;
+
+    [Range(0.05, 3600.0)]
+    public double AttemptTimeoutSeconds { get; set; } = 20;
+
+    /// <summary>All attempts for one URL together.</summary>
+    [Range(0.05, 86_400.0)]
+    public double TotalTimeoutSeconds { get; set; } = 90;
+
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>First backoff delay; doubles with each retry, with jitter.</summary>
+    [Range(0.0, 600.0)]
+    public double RetryBaseDelaySeconds { get; set; } = 1;
+
+    /// <summary>A longer Retry-After is not waited for: the URL is reported with its status instead.</summary>
+    [Range(0.0, 86_400.0)]
+    public double MaxRetryAfterSeconds { get; set; } = 60;
+
+    [Range(0, 30)]
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>Largest page accepted, after decompression.</summary>
+    [ByteSize]
+    [Range(1L << 10, 1L << 30)]
+    public long MaxPageBytes { get; set; } = 5L << 20;
+
+    public bool RespectRobotsTxt { get; set; } = true;
+
+    /// <summary>Non-public IP addresses the crawler may connect to anyway (e.g. <c>127.0.0.1</c> for a local site). Empty by default: loopback, private, link-local and multicast networks are refused.</summary>
+    public List<string> AllowAddresses { get; set; } = [];
+
+    /// <summary>A folder to serve on 127.0.0.1 for the run (relative to the pipeline file): a sample site to crawl.</summary>
+    public string ServeFolder { get; set; } = string.Empty;
+
+    /// <summary>The host name the served folder answers to on port 80 (seed URLs use it, so they stay the same whatever port is used).</summary>
+    public string ServeAs { get; set; } = string.Empty;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (int i = 0; i < AllowAddresses.Count; i++)
+        {
+            if (!System.Net.IPAddress.TryParse(AllowAddresses[i], out _))
+            {
+                yield return new ValidationResult($"'{AllowAddresses[i]}' is not an IP address", [$"allow_addresses[{i}]"]);
+            }
+        }
+
+        if ((ServeFolder.Length > 0) != (ServeAs.Length > 0))
+        {
+            yield return new ValidationResult("serve_folder and serve_as go together", [ServeFolder.Length > 0 ? "serve_as" : "serve_folder"]);
+        }
+        else if (ServeAs.Length > 0 && Uri.CheckHostName(ServeAs) != UriHostNameType.Dns)
+        {
+            yield return new ValidationResult($"'{ServeAs}' is not a host name", ["serve_as"]);
+        }
+    }
+}
+
+/// <summary>Rules for native alt text.</summary>
+public sealed class AltTextOptions : IValidatableObject
+{
+    /// <summary>Shortest alt text kept, in grapheme clusters.</summary>
+    [Range(1, 10_000)]
+    public int MinChars { get; set; } = 5;
+
+    /// <summary>Longest alt text kept, in grapheme clusters.</summary>
+    [Range(1, 100_000)]
+    public int MaxChars { get; set; } = 500;
+
+    /// <summary>An alt text found on more than this many pages of one host is the site's boilerplate: later copies are dropped.</summary>
+    [Range(1, 1_000_000)]
+    public int DomainRepeatPages { get; set; } = 2;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MinChars > MaxChars)
+        {
+            yield return new ValidationResult($"must not exceed max_chars ({MaxChars})", ["min_chars"]);
+        }
+    }
 }
 
 public sealed class StagesOptions

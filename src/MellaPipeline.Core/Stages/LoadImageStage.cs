@@ -6,46 +6,69 @@ using MellaPipeline.Records;
 namespace MellaPipeline.Stages;
 
 /// <summary>
-/// Reads a pair's image file, checks its size, format and dimensions from the header (no pixel is
+/// Reads a pair's image file (or, for a pair with only an image URL, downloads it through the
+/// <see cref="IImageFetcher"/>), checks its size, format and dimensions from the header (no pixel is
 /// decoded here), hashes it and turns the candidate into a dataset row. Until near-duplicate
 /// clustering runs, a pair's cluster is the exact-content cluster: the first 16 hex digits of
 /// the image's SHA-256.
 /// </summary>
-public sealed class LoadImageStage(LoadImagesOptions options) : IRecordStage<PairCandidate, PairRecord>
+public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fetcher = null) : IRecordStage<PairCandidate, PairRecord>
 {
     public string Name => "load_images";
 
     public async ValueTask<StageOutcome<PairRecord>> ProcessAsync(PairCandidate input, CancellationToken cancellationToken)
     {
+        byte[] bytes;
+        string imageName;
         if (input.ImagePath is null)
         {
-            return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageMissing, "no image path");
-        }
-
-        byte[] bytes;
-        try
-        {
-            var file = new FileInfo(input.ImagePath);
-            if (!file.Exists)
+            if (fetcher is null || input.Url is null || !Uri.TryCreate(input.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             {
-                return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageMissing, input.ImagePath);
+                return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageMissing, "no image path and no image URL to download");
             }
 
-            if (file.Length > options.MaxBytes)
+            var download = await fetcher.DownloadAsync(input.Url, cancellationToken);
+            if (download.Bytes is null)
             {
-                return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageTooLarge, $"{file.Length} bytes > {options.MaxBytes}");
+                return StageOutcome<PairRecord>.Failed("image_" + download.Reason, $"{input.Url}: {download.Detail}");
             }
 
-            bytes = await File.ReadAllBytesAsync(input.ImagePath, cancellationToken);
+            if (download.Bytes.Length > options.MaxBytes)
+            {
+                return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageTooLarge, $"{download.Bytes.Length} bytes > {options.MaxBytes}");
+            }
+
+            bytes = download.Bytes;
+            imageName = url.Segments[^1] is { Length: > 1 } last ? Uri.UnescapeDataString(last.TrimEnd('/')) : url.Host;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        else
         {
-            return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageUnreadable, ex.Message);
+            try
+            {
+                var file = new FileInfo(input.ImagePath);
+                if (!file.Exists)
+                {
+                    return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageMissing, input.ImagePath);
+                }
+
+                if (file.Length > options.MaxBytes)
+                {
+                    return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageTooLarge, $"{file.Length} bytes > {options.MaxBytes}");
+                }
+
+                bytes = await File.ReadAllBytesAsync(input.ImagePath, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageUnreadable, ex.Message);
+            }
+
+            imageName = Path.GetFileName(input.ImagePath);
         }
 
         if (!ImageHeader.TryRead(bytes, out var header, out string reason))
         {
-            return StageOutcome<PairRecord>.Failed(reason, Path.GetFileName(input.ImagePath));
+            return StageOutcome<PairRecord>.Failed(reason, imageName);
         }
 
         int smaller = Math.Min(header.Width, header.Height);
@@ -68,7 +91,7 @@ public sealed class LoadImageStage(LoadImagesOptions options) : IRecordStage<Pai
             Source = input.Source,
             Text = input.Text,
             ImageBytes = byReference ? null : bytes,
-            ImagePath = byReference ? input.ImagePath : Path.GetFileName(input.ImagePath),
+            ImagePath = byReference ? input.ImagePath ?? input.Url : imageName,
             Url = input.Url,
             PageUrl = input.PageUrl,
             Width = header.Width,

@@ -23,14 +23,16 @@ public sealed record AltTextRecord(
     /// gives a record; <see cref="Status"/> is <c>kept</c> or the reason it was dropped.
     /// </summary>
     /// <param name="repeats">Tracks each host's alt texts across pages; null skips the repeated-alt rule.</param>
-    public static IEnumerable<AltTextRecord> FromPage(ExtractedPage page, LanguageIdentifier identifier, IReadOnlySet<string>? languages = null, DomainAltRepeats? repeats = null)
+    public static IEnumerable<AltTextRecord> FromPage(
+        ExtractedPage page, LanguageIdentifier identifier, IReadOnlySet<string>? languages = null, DomainAltRepeats? repeats = null,
+        int minChars = AltTextFilter.DefaultMinChars, int maxChars = AltTextFilter.DefaultMaxChars)
     {
         var host = Uri.TryCreate(page.PageUrl, UriKind.Absolute, out var url) ? url.Host : null;
         var hints = new LanguageHints(page.HtmlLang, host);
         foreach (var image in page.Images)
         {
             string alt = TextNormalizer.Normalize(image.AltRaw);
-            string? status = page.Robots.OptOutReason ?? AltTextFilter.CheckImage(image) ?? AltTextFilter.CheckAlt(image.AltRaw, alt);
+            string? status = page.Robots.OptOutReason ?? AltTextFilter.CheckImage(image) ?? AltTextFilter.CheckAlt(image.AltRaw, alt, minChars, maxChars);
             if (status is null && host is not null && repeats?.IsRepeated(host, page.PageUrl, alt) == true)
             {
                 status = AltStatus.AltDomainRepeated;

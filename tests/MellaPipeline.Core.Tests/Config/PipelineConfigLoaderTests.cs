@@ -20,8 +20,8 @@ public class PipelineConfigLoaderTests
         var options = PipelineConfigLoader.Parse(Minimal, "p.yaml");
 
         Assert.Equal("sample", options.Name);
-        Assert.Equal(["pairs.jsonl"], options.Input.Paths);
-        Assert.Equal(InputKind.Pairs, options.Input.Kind);
+        Assert.Equal(["pairs.jsonl"], options.Input!.Paths);
+        Assert.Equal(InputKind.Pairs, options.Input!.Kind);
         Assert.Equal(8, options.Languages.Count);
         Assert.Equal(4, options.Tasks);
         Assert.Equal(10_000, options.Output.ShardMaxRows);
@@ -123,7 +123,7 @@ public class PipelineConfigLoaderTests
         var loaded = PipelineConfigLoader.Load(dir.File("ok.yaml"));
         var error = Assert.Throws<ConfigException>(() => PipelineConfigLoader.Load(dir.File("missing.yaml")));
 
-        Assert.Equal([dir.File("pairs.jsonl")], loaded.Options.Input.Paths);
+        Assert.Equal([dir.File("pairs.jsonl")], loaded.Options.Input!.Paths);
         Assert.Equal("input.paths[1]", error.Key);
         Assert.Equal(3, error.Line);
         Assert.Contains("no such file or folder", error.Message);
@@ -135,7 +135,50 @@ public class PipelineConfigLoaderTests
         var loaded = PipelineConfigLoader.Load(RepoPaths.Demo);
 
         Assert.Equal("demo", loaded.Options.Name);
-        Assert.All(loaded.Options.Input.Paths, p => Assert.True(File.Exists(p)));
+        Assert.Equal([InputKind.Crawl, InputKind.Pairs], loaded.Options.InputList().Select(i => i.Kind));
+        Assert.All(loaded.Options.InputList().SelectMany(i => i.Paths), p => Assert.True(File.Exists(p)));
+        Assert.True(Directory.Exists(loaded.Options.InputList()[0].Crawl.ServeFolder));
+    }
+
+    [Fact]
+    public void Several_inputs_bind_with_their_crawl_settings()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("seeds.txt"), "https://example.cz/\n");
+        File.WriteAllText(dir.File("pairs.jsonl"), "");
+        File.WriteAllText(dir.File("p.yaml"), """
+            name: x
+            inputs:
+              - kind: crawl
+                paths: [seeds.txt]
+                crawl: {max_depth: 2, requests_per_second_per_host: 0.5, allow_addresses: [127.0.0.1], max_page_bytes: 2MB}
+                alt_text: {min_chars: 8}
+              - kind: pairs
+                paths: [pairs.jsonl]
+            """);
+
+        var options = PipelineConfigLoader.Load(dir.File("p.yaml")).Options;
+
+        Assert.Null(options.Input);
+        var crawl = options.InputList()[0];
+        Assert.Equal((2, 0.5, "127.0.0.1", 2L << 20, 8), (crawl.Crawl.MaxDepth, crawl.Crawl.RequestsPerSecondPerHost, crawl.Crawl.AllowAddresses.Single(), crawl.Crawl.MaxPageBytes, crawl.AltText.MinChars));
+        Assert.Equal([dir.File("pairs.jsonl")], options.InputList()[1].Paths);
+    }
+
+    [Theory]
+    [InlineData("inputs:\n  - kind: crawl\n    paths: [a.txt]\n    crawl: {allow_addresses: [localhost]}\n", "inputs[0].crawl.allow_addresses[0]", "not an IP address")]
+    [InlineData("inputs:\n  - kind: crawl\n    paths: [a.txt]\n    crawl: {serve_as: demo.test}\n", "inputs[0].crawl.serve_folder", "go together")]
+    [InlineData("inputs:\n  - kind: pairs\n    paths: [a.txt]\n    crawl: {serve_folder: x, serve_as: demo.test}\n", "inputs[0].crawl.serve_folder", "needs input kind 'crawl'")]
+    [InlineData("input:\n  paths: [a.txt]\ninputs:\n  - paths: [a.txt]\n", "inputs", "not both")]
+    [InlineData("inputs: [a.txt]\n", "inputs[0]", "expected a mapping")]
+    [InlineData("inputs:\n  - kind: ftp\n    paths: [a.txt]\n", "inputs[0].kind", "not one of")]
+    [InlineData("inputs:\n  - kind: crawl\n    paths: [a.txt]\n    crawl: {max_depth: -1}\n", "inputs[0].crawl.max_depth", "")]
+    public void Bad_input_settings_are_named(string yaml, string key, string message)
+    {
+        var error = Fails("name: x\n" + yaml);
+
+        Assert.Equal(key, error.Key);
+        Assert.Contains(message, error.Message);
     }
 
     [Theory]

@@ -14,6 +14,8 @@ public class PipelineSchemaTests
     [Theory]
     [InlineData(typeof(PipelineOptions), "")]
     [InlineData(typeof(InputOptions), "input")]
+    [InlineData(typeof(CrawlOptions), "input.crawl")]
+    [InlineData(typeof(AltTextOptions), "input.alt_text")]
     [InlineData(typeof(StagesOptions), "stages")]
     [InlineData(typeof(NormalizeTextOptions), "stages.normalize_text")]
     [InlineData(typeof(LoadImagesOptions), "stages.load_images")]
@@ -25,6 +27,10 @@ public class PipelineSchemaTests
         foreach (var part in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
         {
             node = node.GetProperty("properties").GetProperty(part);
+            if (node.TryGetProperty("$ref", out var reference))
+            {
+                node = Schema.GetProperty("$defs").GetProperty(reference.GetString()!.Split('/')[^1]);
+            }
         }
 
         var schemaKeys = node.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order().ToArray();

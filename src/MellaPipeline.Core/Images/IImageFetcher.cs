@@ -1,0 +1,10 @@
+namespace MellaPipeline.Images;
+
+/// <summary>The bytes of a downloaded image, or the reason code of the failure.</summary>
+public readonly record struct ImageDownload(byte[]? Bytes, string? Reason, string? Detail);
+
+/// <summary>Downloads images by URL, for pairs that ship no image file (crawled or archived alt text).</summary>
+public interface IImageFetcher
+{
+    ValueTask<ImageDownload> DownloadAsync(string url, CancellationToken cancellationToken);
+}

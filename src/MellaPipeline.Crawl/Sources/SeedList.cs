@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json;
+using MellaPipeline.Input;
+
+namespace MellaPipeline.Crawl.Sources;
+
+/// <summary>
+/// Seed URLs from <c>.txt</c> (one a line, <c>#</c> comments), <c>.jsonl</c> (a <c>url</c> field) or
+/// <c>.csv</c> (a <c>url</c> column, else the first) files, split between tasks by byte ranges like
+/// every line-based input.
+/// </summary>
+public static class SeedList
+{
+    public static IReadOnlyList<string> Files(IEnumerable<string> paths) =>
+        LineRangeReader.ExpandInputs(paths, "*").Where(f => Path.GetExtension(f).ToLowerInvariant() is ".txt" or ".jsonl" or ".csv" or ".tsv").ToArray();
+
+    /// <summary>The seeds of one task's slice: (line text as given, URL or null when the line has none).</summary>
+    public static async IAsyncEnumerable<(string Line, string? Url)> ReadAsync(
+        IReadOnlyList<string> files, int rank, int worldSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var urlColumn = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var file in files.Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase)))
+        {
+            var header = Cells(File.ReadLines(file).FirstOrDefault() ?? "", file);
+            urlColumn[file] = Math.Max(0, Array.FindIndex(header, h => h.Equals("url", StringComparison.OrdinalIgnoreCase)));
+        }
+
+        await foreach (var line in LineRangeReader.ReadAsync(files, rank, worldSize, cancellationToken))
+        {
+            string text = Encoding.UTF8.GetString(line.Bytes.Span).Trim();
+            if (text.Length == 0 || text.StartsWith('#'))
+            {
+                continue;
+            }
+
+            string extension = Path.GetExtension(line.File).ToLowerInvariant();
+            if (extension is ".csv" or ".tsv")
+            {
+                if (line.Offset == 0)
+                {
+                    continue; // the header
+                }
+
+                var cells = Cells(text, line.File);
+                yield return (text, urlColumn[line.File] < cells.Length ? cells[urlColumn[line.File]] : null);
+            }
+            else if (extension == ".jsonl")
+            {
+                string? url = null;
+                try
+                {
+                    using var document = JsonDocument.Parse(text);
+                    if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("url", out var value) && value.ValueKind == JsonValueKind.String)
+                    {
+                        url = value.GetString();
+                    }
+                }
+                catch (JsonException)
+                {
+                    // reported as an invalid seed
+                }
+
+                yield return (text, url);
+            }
+            else
+            {
+                yield return (text, text);
+            }
+        }
+    }
+
+    private static string[] Cells(string line, string file) =>
+        line.Split(file.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',').Select(c => c.Trim().Trim('"')).ToArray();
+}
