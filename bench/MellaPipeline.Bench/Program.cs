@@ -12,10 +12,17 @@ if (arguments.Command == "langid-eval")
     return LangIdEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid"));
 }
 
+if (arguments.Command == "extract-throughput")
+{
+    return ExtractThroughput.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "html-multilingual"), (int)arguments.Get("rounds", 20), (int)arguments.Get("threads", 1),
+        arguments.Value("language-id") != "false");
+}
+
 if (arguments.Command != "shard-write")
 {
     Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--compression zstd|snappy] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench langid-eval [--data ../shared/data/langid]");
+    Console.Error.WriteLine("       MellaPipeline.Bench extract-throughput [--data ../shared/data/html-multilingual] [--rounds 20] [--threads 1] [--language-id true|false]");
     return 2;
 }
 

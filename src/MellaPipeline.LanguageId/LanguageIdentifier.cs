@@ -119,6 +119,10 @@ public sealed class LanguageIdentifier
     private LanguageGuess IdentifyLatin(string text, LanguageHints? hints)
     {
         var guess = ByModel(_latin, text, Scripts.Latin, hints);
+        if (guess.Lang != "en" && WrittenOnlyInModelledLanguages(text))
+        {
+            return SerbianRecheck(text, guess, hints);
+        }
 
         // The guard's trigram models are noisy on short text, so another Latin language beats a
         // target or confusable only when the guard is sure of it and gives the modelled choice next
@@ -134,6 +138,39 @@ public sealed class LanguageIdentifier
             return new LanguageGuess(Code(other), Scripts.Latin, Math.Round(otherConfidence, 4), "model");
         }
 
+        return SerbianRecheck(text, guess, hints);
+    }
+
+    /// <summary>
+    /// Letters none of the guard's languages writes (ř ů ě ő ű ł ś ź ż ń ć đ ľ ĺ ŕ ť ď ň ơ ư and
+    /// Vietnamese tone-marked vowels, without the Yoruba ẹ ọ): text with enough of them cannot be
+    /// one of the guard's languages, so the guard, the costliest model, is skipped. A single such
+    /// letter in longer text (a Czech name in a German caption) is not enough.
+    /// </summary>
+    private static readonly System.Buffers.SearchValues<char> ModelledOnlyLetters = System.Buffers.SearchValues.Create(
+        "řůěőűłśźżńćđľĺŕťďňơưŘŮĚŐŰŁŚŹŻŃĆĐĽĹŔŤĎŇƠƯ"
+        + string.Concat(Enumerable.Range(0x1EA0, 0x1EFA - 0x1EA0).Where(c => c is not (0x1EB8 or 0x1EB9 or 0x1ECC or 0x1ECD)).Select(c => (char)c)));
+
+    private static bool WrittenOnlyInModelledLanguages(string text)
+    {
+        int found = 0, letters = 0;
+        foreach (char c in text)
+        {
+            if (char.IsLetter(c))
+            {
+                letters++;
+                if (ModelledOnlyLetters.Contains(c))
+                {
+                    found++;
+                }
+            }
+        }
+
+        return found >= 2 || (found == 1 && letters <= 40);
+    }
+
+    private static LanguageGuess SerbianRecheck(string text, LanguageGuess guess, LanguageHints? hints)
+    {
         if (guess.Lang is not ("hr" or "bs"))
         {
             return guess;

@@ -19,7 +19,8 @@ public sealed record AltTextRecord(
 {
     /// <summary>
     /// Turns each image of <paramref name="page"/> into a record: the page's robots opt-outs first, then image
-    /// rules, then the alt text's, then its language (page hints apply only where the text is ambiguous). Every image
+    /// rules, then the alt text's, then, for an alt that passed them all, its language (page hints apply only where the text
+    /// is ambiguous; a dropped alt keeps <c>und</c>). Every image
     /// gives a record; <see cref="Status"/> is <c>kept</c> or the reason it was dropped.
     /// </summary>
     /// <param name="repeats">Tracks each host's alt texts across pages; null skips the repeated-alt rule.</param>
@@ -38,7 +39,10 @@ public sealed record AltTextRecord(
                 status = AltStatus.AltDomainRepeated;
             }
 
-            var guess = alt.Length == 0 ? LanguageGuess.Empty : identifier.Identify(alt, hints);
+            // Language ID is the costliest step and cannot save an alt a cheaper rule already dropped.
+            var guess = status is null ? identifier.Identify(alt, hints)
+                : alt.Length == 0 ? LanguageGuess.Empty
+                : new LanguageGuess(LanguageGuess.Undetermined, Scripts.Detect(alt), 0, "not_identified");
             if (status is null)
             {
                 if (guess.Lang == LanguageGuess.Undetermined)
