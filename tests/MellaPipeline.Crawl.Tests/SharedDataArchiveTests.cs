@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MellaPipeline.Crawl.Archives;
 using MellaPipeline.Crawl.Extraction;
 using MellaPipeline.Crawl.Pages;
@@ -32,7 +31,7 @@ public class SharedDataArchiveTests
     [MemberData(nameof(Archives))]
     public void Images_and_alt_texts_match_an_independent_reader(string file)
     {
-        var expected = Reference(Path.Combine(Folder, file));
+        var expected = ArchiveReference.Read(Path.Combine(Folder, file));
         var actual = new List<string>();
         var counts = new ArchiveCounts();
         foreach (var item in ArchivePages.Read(Path.Combine(Folder, file), counts))
@@ -41,7 +40,7 @@ public class SharedDataArchiveTests
             {
                 var page = PageExtraction.Extract(html);
                 actual.AddRange(page.Images.Select(i =>
-                    string.Join('\t', html.Url, i.Index, i.AltRaw is null ? "MISSING" : i.AltRaw.Length == 0 ? "EMPTY" : "PRESENT", Collapse(i.SourceAttribute ?? ""), Collapse(i.AltRaw ?? ""))));
+                    string.Join('\t', html.Url, i.Index, i.AltRaw is null ? "MISSING" : i.AltRaw.Length == 0 ? "EMPTY" : "PRESENT", ArchiveReference.Collapse(i.SourceAttribute ?? ""), ArchiveReference.Collapse(i.AltRaw ?? ""))));
             }
         }
 
@@ -100,19 +99,4 @@ public class SharedDataArchiveTests
             Assert.Contains("</html>", text, StringComparison.OrdinalIgnoreCase);
         }
     }
-
-    private static List<string[]> Reference(string path)
-    {
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tests", "MellaPipeline.Crawl.Tests", "Reference", "warc_img_alt.py"));
-        start.ArgumentList.Add(path);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(60_000), "reference reader timed out");
-        Assert.True(process.ExitCode == 0, error);
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
-    }
-
-    private static string Collapse(string text) => string.Join(' ', text.Split((char[])[' ', '\t', '\n', '\r', '\f', '\v'], StringSplitOptions.RemoveEmptyEntries));
 }
