@@ -114,6 +114,30 @@ public class ExtractionTests
         Assert.Equal(("utf-8", "bom"), (HtmlDecoder.Decode(withBom, httpCharset: "windows-1251").Encoding, HtmlDecoder.Decode(withBom, "windows-1251").DecidedBy));
     }
 
+    [Theory]
+    [InlineData("windows-1251", "Зимний лес в Подмосковье после сильного снегопада. Пельмени со сметаной и чай с вареньем на даче.")]
+    [InlineData("windows-1250", "Pražský orloj na Staroměstském náměstí. Šťastné děti si hrají u řeky, žluťoučký kůň úpěl ďábelské ódy.")]
+    [InlineData("iso-8859-2", "Pražský orloj na Staroměstském náměstí. Šťastné děti si hrají u řeky, žluťoučký kůň úpěl ďábelské ódy.")]
+    [InlineData("windows-1250", "A budapesti Országház épülete éjszaka. Árvíztűrő tükörfúrógép, öt szép szűzlány őrült írót nyúz.")]
+    [InlineData("iso-8859-2", "A budapesti Országház épülete éjszaka. Árvíztűrő tükörfúrógép, öt szép szűzlány őrült írót nyúz.")]
+    [InlineData("windows-1250", "Beogradska tvrđava Kalemegdan na ušću Save u Dunav. Ćevapčići i pljeskavica u Skadarliji, šetnja Knez Mihailovom.")]
+    [InlineData("windows-1256", "مسجد الحسن الثاني في الدار البيضاء عند الغروب، والبحر هادئ والسماء صافية.")]
+    [InlineData("euc-kr", "경복궁 근정전 앞의 한복 입은 관광객들. 서울의 가을 하늘은 높고 맑습니다.")]
+    [InlineData("windows-874", "วัดอรุณราชวรารามยามพระอาทิตย์ตกริมแม่น้ำเจ้าพระยา ต้มยำกุ้งน้ำข้นในชามดินเผา")]
+    [InlineData("windows-1258", "Vịnh Hạ Long nhìn từ trên cao vào buổi sáng. Phố cổ Hội An về đêm với những chiếc đèn lồng đỏ rực.")]
+    public void Undeclared_legacy_pages_in_each_target_encoding_are_detected(string charset, string text)
+    {
+        int sentenceEnd = text.IndexOf('.', StringComparison.Ordinal);
+        string alt = sentenceEnd > 0 ? text[..sentenceEnd] : text[..20];
+        string html = $"<html><body><p>{text}</p><img src=\"a.jpg\" alt=\"{alt}\"></body></html>";
+        byte[] bytes = HtmlDecoder.Resolve(charset)!.GetBytes(charset == "windows-1258" ? ToneMarksApart(html) : html);
+
+        var decoded = HtmlDecoder.Decode(bytes);
+
+        Assert.Equal("detected", decoded.DecidedBy);
+        Assert.True(decoded.Text.Normalize(NormalizationForm.FormC).Contains(text.Normalize(NormalizationForm.FormC), StringComparison.Ordinal), $"decoded as {decoded.Encoding}");
+    }
+
     [Fact]
     public void An_undeclared_legacy_page_is_detected()
     {

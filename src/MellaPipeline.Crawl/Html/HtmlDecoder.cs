@@ -111,22 +111,66 @@ public static partial class HtmlDecoder
         }
     }
 
-    /// <summary>Letters concentrated in one script score high; replacement characters and C1 controls score low.</summary>
+    /// <summary>
+    /// How much a decoding looks like text in a target language: letters concentrated in one
+    /// script; among them, the letters that script's target languages use most (a wrong legacy
+    /// decoding spreads bytes evenly over an alphabet, or into letters no target writes, such as
+    /// ð þ ø); few symbols (© ® ¤ ¶, what ISO-8859-2 letters become in windows-1250) and no
+    /// replacement characters or C1 controls.
+    /// </summary>
     private static double Plausibility(string text)
     {
-        var textOnly = TagsAndScripts().Replace(text, " ");
-        var (_, share) = Scripts.DetectWithShare(textOnly);
-        int bad = 0;
+        var textOnly = TagsAndScripts().Replace(text, " ").Normalize(System.Text.NormalizationForm.FormC);
+        var (script, share) = Scripts.DetectWithShare(textOnly);
+        var expected = script switch
+        {
+            Scripts.Cyrillic => CommonCyrillic,
+            Scripts.Arabic => CommonArabic,
+            Scripts.Thai => CommonThai,
+            Scripts.Latin => TargetLatinLetters,
+            _ => null,
+        };
+        int bad = 0, symbols = 0, nonAscii = 0, letters = 0, common = 0;
         foreach (char c in textOnly)
         {
+            if (c < '\u0080')
+            {
+                continue;
+            }
+
+            nonAscii++;
             if (c == '\uFFFD' || c is >= '\u0080' and <= '\u009F')
             {
                 bad++;
             }
+            else if (char.IsLetter(c))
+            {
+                letters++;
+                if (expected is null || expected.Contains(c))
+                {
+                    common++;
+                }
+            }
+            else if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.OtherSymbol
+                or System.Globalization.UnicodeCategory.MathSymbol or System.Globalization.UnicodeCategory.CurrencySymbol or System.Globalization.UnicodeCategory.ModifierSymbol)
+            {
+                symbols++;
+            }
         }
 
-        return share - (10.0 * bad / Math.Max(1, textOnly.Length));
+        double commonShare = letters == 0 ? 0 : (double)common / letters;
+        return share + commonShare - (10.0 * bad / Math.Max(1, textOnly.Length)) - (2.0 * symbols / Math.Max(1, nonAscii));
     }
+
+    // The letters the target languages use most, per script (a correct decoding has most of its letters here).
+    private static readonly System.Buffers.SearchValues<char> CommonCyrillic = System.Buffers.SearchValues.Create("оеаинтсрвлкмдпуяыьгзбчйјОЕАИНТСРВЛКМДПУЯГЗБЧЈ");
+    private static readonly System.Buffers.SearchValues<char> CommonArabic = System.Buffers.SearchValues.Create("اليمنوهرتبعدةفقسكأحإجشصخ");
+    private static readonly System.Buffers.SearchValues<char> CommonThai = System.Buffers.SearchValues.Create("านรอกเงมยลดวสทบคแตะหขใไพจปช");
+
+    // Every non-ASCII letter of Czech, Hungarian, Serbian (Latin) and Vietnamese, precomposed.
+    private static readonly System.Buffers.SearchValues<char> TargetLatinLetters = System.Buffers.SearchValues.Create(
+        "áčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽöőüűÖŐÜŰćđĆĐăâêôơưĂÂÊÔƠƯàèìòùãĩõũỹỳÀÈÌÒÙÃĨÕŨỸỲ"
+        + string.Concat(Enumerable.Range(0x1EA0, 0x1EFA - 0x1EA0).Select(c => (char)c)));
 
     [GeneratedRegex(@"<meta[^>]+charset\s*=\s*[""']?(?<charset>[A-Za-z0-9_\-:.]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MetaCharset();
