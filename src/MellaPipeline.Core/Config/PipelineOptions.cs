@@ -87,7 +87,7 @@ public sealed class InputOptions : IValidatableObject
 
     /// <summary>
     /// Files or folders, relative to the pipeline file. <c>pairs</c>: every <c>*.jsonl</c> inside;
-    /// <c>crawl</c>: seed lists (<c>.txt</c> one URL a line, <c>.jsonl</c> with <c>url</c>, <c>.csv</c> with a <c>url</c> column);
+    /// <c>crawl</c>: seed lists (<c>.txt</c> one URL a line, <c>.jsonl</c> with <c>url</c>, <c>.csv</c> or <c>.parquet</c> with a <c>url</c> column);
     /// <c>warc</c>: <c>.warc</c>, <c>.arc</c>, <c>.wat</c> files, gzipped or not.
     /// </summary>
     [Required]

@@ -5,14 +5,15 @@ using MellaPipeline.Input;
 namespace MellaPipeline.Crawl.Sources;
 
 /// <summary>
-/// Seed URLs from <c>.txt</c> (one a line, <c>#</c> comments), <c>.jsonl</c> (a <c>url</c> field) or
-/// <c>.csv</c> (a <c>url</c> column, else the first) files, split between tasks by byte ranges like
-/// every line-based input.
+/// Seed URLs from <c>.txt</c> (one a line, <c>#</c> comments), <c>.jsonl</c> (a <c>url</c> field),
+/// <c>.csv</c>/<c>.tsv</c> (a <c>url</c> column, else the first) files, split between tasks by byte
+/// ranges like every line-based input, and <c>.parquet</c> files (a <c>url</c> string column), whose
+/// rows are dealt to tasks round-robin.
 /// </summary>
 public static class SeedList
 {
     public static IReadOnlyList<string> Files(IEnumerable<string> paths) =>
-        LineRangeReader.ExpandInputs(paths, "*").Where(f => Path.GetExtension(f).ToLowerInvariant() is ".txt" or ".jsonl" or ".csv" or ".tsv").ToArray();
+        LineRangeReader.ExpandInputs(paths, "*").Where(f => Path.GetExtension(f).ToLowerInvariant() is ".txt" or ".jsonl" or ".csv" or ".tsv" or ".parquet").ToArray();
 
     /// <summary>The seeds of one task's slice: (line text as given, URL or null when the line has none).</summary>
     public static async IAsyncEnumerable<(string Line, string? Url)> ReadAsync(
@@ -25,7 +26,30 @@ public static class SeedList
             urlColumn[file] = Math.Max(0, Array.FindIndex(header, h => h.Equals("url", StringComparison.OrdinalIgnoreCase)));
         }
 
-        await foreach (var line in LineRangeReader.ReadAsync(files, rank, worldSize, cancellationToken))
+        var lineFiles = files.Where(f => !IsParquet(f)).ToArray();
+        foreach (var parquet in files.Where(IsParquet))
+        {
+            if (await Parquet.ParquetColumnReader.ProblemWithAsync(parquet, "url", cancellationToken) is { } problem)
+            {
+                if (rank == 0)
+                {
+                    yield return ($"{Path.GetFileName(parquet)}: {problem}", null);
+                }
+
+                continue;
+            }
+
+            long row = 0;
+            await foreach (var url in Parquet.ParquetColumnReader.ReadStringsAsync(parquet, "url", cancellationToken))
+            {
+                if (row++ % worldSize == rank && !string.IsNullOrWhiteSpace(url))
+                {
+                    yield return (url, url.Trim());
+                }
+            }
+        }
+
+        await foreach (var line in LineRangeReader.ReadAsync(lineFiles, rank, worldSize, cancellationToken))
         {
             string text = Encoding.UTF8.GetString(line.Bytes.Span).Trim();
             if (text.Length == 0 || text.StartsWith('#'))
@@ -68,6 +92,8 @@ public static class SeedList
             }
         }
     }
+
+    private static bool IsParquet(string file) => file.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
 
     private static string[] Cells(string line, string file) =>
         line.Split(file.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',').Select(c => c.Trim().Trim('"')).ToArray();
