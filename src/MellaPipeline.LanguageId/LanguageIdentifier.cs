@@ -196,9 +196,71 @@ public sealed class LanguageIdentifier
     /// <summary>Guard confidence of the modelled choice below which the guard may overrule it.</summary>
     private const double GuardModelledMaximum = 0.1;
 
+    /// <summary>
+    /// The letters each modelled language writes: every Cyrillic letter of the Cyrillic ones, the
+    /// non-ASCII letters of the Latin ones (English lenient, for loanwords such as café or naïve).
+    /// </summary>
+    private static readonly FrozenDictionary<Language, FrozenSet<char>> Alphabets = new Dictionary<Language, string>
+    {
+        [Russian] = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [Ukrainian] = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+        [Belarusian] = "абвгдеёжзійклмнопрстуўфхцчшыьэюя",
+        [Bulgarian] = "абвгдежзийклмнопрстуфхцчшщъьюя",
+        [Macedonian] = "абвгдѓежзѕијклљмнњопрстќуфхцчџш",
+        [Serbian] = "абвгдђежзијклљмнњопрстћуфхцчџш",
+        [Czech] = "áčďéěíňóřšťúůýž",
+        [Slovak] = "áäčďéíĺľňóôŕšťúýž",
+        [Polish] = "ąćęłńóśźż",
+        [Hungarian] = "áéíóöőúüűõûôũ", // õ û ô ũ: how ő and ű come out of Latin-1 conversions, common in Hungarian web text
+        [Croatian] = "čćđšž",
+        [Bosnian] = "čćđšž",
+        [Slovene] = "čćđšž",
+        [Vietnamese] = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ",
+        [English] = "éèêëïîöüàâçñáíóúäåæøœß",
+    }.ToFrozenDictionary(p => p.Key, p => p.Value.ToFrozenSet());
+
+    /// <summary>
+    /// Whether <paramref name="language"/> can have written <paramref name="text"/>: a language is
+    /// ruled out by letters it never uses (ы or э for Ukrainian, ř or ě for Slovak, і for Russian),
+    /// when they are at least 2 % of the letters or three or more, so one foreign name does not count.
+    /// </summary>
+    private static bool Writes(Language language, string text)
+    {
+        if (!Alphabets.TryGetValue(language, out var alphabet))
+        {
+            return true;
+        }
+
+        bool cyrillic = language is Russian or Ukrainian or Belarusian or Bulgarian or Macedonian or Serbian;
+        int letters = 0, foreign = 0;
+        foreach (char raw in text)
+        {
+            if (!char.IsLetter(raw))
+            {
+                continue;
+            }
+
+            letters++;
+            char c = char.ToLowerInvariant(raw);
+            bool checkedLetter = cyrillic ? c is >= '\u0400' and <= '\u04FF' : c is (>= '\u00C0' and <= '\u024F') or (>= '\u1E00' and <= '\u1EFF');
+            if (checkedLetter && !alphabet.Contains(c))
+            {
+                foreign++;
+            }
+        }
+
+        return foreign == 0 || (foreign < 3 && foreign * 50 < letters);
+    }
+
     private static LanguageGuess ByModel(LanguageDetector detector, string text, string script, LanguageHints? hints)
     {
         var values = detector.ComputeLanguageConfidenceValues(text);
+        var possible = values.Where(v => Writes(v.Key, text)).ToDictionary(v => v.Key, v => v.Value);
+        if (possible.Count < values.Count && Top(possible).Language != Unknown)
+        {
+            values = possible;
+        }
+
         var (first, firstConfidence) = Top(values);
         if (first == Unknown)
         {
@@ -208,7 +270,7 @@ public sealed class LanguageIdentifier
         if (hints is not null)
         {
             // Only a near-tie lets the page choose, and only between the two the text allows.
-            var second = values.Where(v => v.Key != first).MaxBy(v => v.Value);
+            var second = values.Where(v => v.Key != first).DefaultIfEmpty(new KeyValuePair<Language, double>(Unknown, 0)).MaxBy(v => v.Value);
             if (second.Key != Unknown && firstConfidence - second.Value < TieMargin && HintFor(hints, Code(second.Key)) is { } decidedBy)
             {
                 return new LanguageGuess(Code(second.Key), script, Math.Round(second.Value, 4), decidedBy);

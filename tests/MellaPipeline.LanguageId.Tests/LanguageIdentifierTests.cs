@@ -73,6 +73,15 @@ public class LanguageIdentifierTests(LanguageIdentifierFixture fixture) : IClass
         Assert.True(lang == expected || lang == alternative, $"got {lang}");
     }
 
+    [Theory]
+    [InlineData("Az erdõ felett hideg szél fújt.", "hu")] // ő and ű as Latin-1 conversions leave them
+    [InlineData("Їжак їсть яблука в саду, а ми п'ємо чай і слухаємо пісні.", "uk")]
+    [InlineData("Съешь же ещё этих мягких французских булок, да выпей чаю.", "ru")]
+    [InlineData("Řeka teče pod mostem a děti si hrají na břehu.", "cs")]
+    [InlineData("Ľudia sa prechádzajú po nábreží a pozerajú na loďky.", "sk")]
+    public void Letters_a_language_never_writes_rule_it_out(string text, string lang) =>
+        Assert.Equal(lang, Identify(text).Lang);
+
     [Fact]
     public void A_page_hint_settles_only_what_the_text_leaves_open()
     {
