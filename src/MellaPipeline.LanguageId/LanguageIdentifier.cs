@@ -220,19 +220,15 @@ public sealed class LanguageIdentifier
     }.ToFrozenDictionary(p => p.Key, p => p.Value.ToFrozenSet());
 
     /// <summary>
-    /// Whether <paramref name="language"/> can have written <paramref name="text"/>: a language is
-    /// ruled out by letters it never uses (ы or э for Ukrainian, ř or ě for Slovak, і for Russian),
-    /// when they are at least 2 % of the letters or three or more, so one foreign name does not count.
+    /// The languages of <paramref name="values"/> that can have written <paramref name="text"/>: a
+    /// language is ruled out by letters it never uses (ы or э for Ukrainian, ř or ě for Slovak, і for
+    /// Russian) when they are at least 2 % of the letters or three or more, so one foreign name does
+    /// not count. The text's distinctive letters are counted once, then checked per language.
     /// </summary>
-    private static bool Writes(Language language, string text)
+    private static IReadOnlyDictionary<Language, double> Possible(IReadOnlyDictionary<Language, double> values, string text)
     {
-        if (!Alphabets.TryGetValue(language, out var alphabet))
-        {
-            return true;
-        }
-
-        bool cyrillic = language is Russian or Ukrainian or Belarusian or Bulgarian or Macedonian or Serbian;
-        int letters = 0, foreign = 0;
+        int letters = 0;
+        Dictionary<char, int>? distinctive = null;
         foreach (char raw in text)
         {
             if (!char.IsLetter(raw))
@@ -241,25 +237,51 @@ public sealed class LanguageIdentifier
             }
 
             letters++;
-            char c = char.ToLowerInvariant(raw);
-            bool checkedLetter = cyrillic ? c is >= '\u0400' and <= '\u04FF' : c is (>= '\u00C0' and <= '\u024F') or (>= '\u1E00' and <= '\u1EFF');
-            if (checkedLetter && !alphabet.Contains(c))
+            if (raw >= '\u00C0')
             {
-                foreign++;
+                char c = char.ToLowerInvariant(raw);
+                distinctive ??= [];
+                distinctive[c] = distinctive.GetValueOrDefault(c) + 1;
             }
         }
 
-        return foreign == 0 || (foreign < 3 && foreign * 50 < letters);
+        if (distinctive is null)
+        {
+            return values;
+        }
+
+        var possible = new Dictionary<Language, double>(values.Count);
+        foreach (var (language, confidence) in values)
+        {
+            if (!Alphabets.TryGetValue(language, out var alphabet))
+            {
+                possible[language] = confidence;
+                continue;
+            }
+
+            bool cyrillic = language is Russian or Ukrainian or Belarusian or Bulgarian or Macedonian or Serbian;
+            int foreign = 0;
+            foreach (var (c, count) in distinctive)
+            {
+                bool checkedLetter = cyrillic ? c is >= '\u0400' and <= '\u04FF' : c is (>= '\u00C0' and <= '\u024F') or (>= '\u1E00' and <= '\u1EFF');
+                if (checkedLetter && !alphabet.Contains(c))
+                {
+                    foreign += count;
+                }
+            }
+
+            if (foreign == 0 || (foreign < 3 && foreign * 50 < letters))
+            {
+                possible[language] = confidence;
+            }
+        }
+
+        return possible.Count < values.Count && Top(possible).Language != Unknown ? possible : values;
     }
 
     private static LanguageGuess ByModel(LanguageDetector detector, string text, string script, LanguageHints? hints)
     {
-        var values = detector.ComputeLanguageConfidenceValues(text);
-        var possible = values.Where(v => Writes(v.Key, text)).ToDictionary(v => v.Key, v => v.Value);
-        if (possible.Count < values.Count && Top(possible).Language != Unknown)
-        {
-            values = possible;
-        }
+        var values = Possible(detector.ComputeLanguageConfidenceValues(text), text);
 
         var (first, firstConfidence) = Top(values);
         if (first == Unknown)
