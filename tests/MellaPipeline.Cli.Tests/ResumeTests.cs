@@ -120,8 +120,9 @@ public class ResumeTests(ResumeFixture fixture) : IClassFixture<ResumeFixture>
     public async Task Ctrl_C_or_SIGTERM_keeps_completed_tasks_marks_no_unfinished_one_and_exits_130(int signal)
     {
         using var dir = new TempDir();
-        string pairs = PairsInput.Write(dir.Path, 600, distinctImages: 6);
-        string pipeline = PairsInput.WritePipeline(dir.Path, pairs, tasks: 40, shardMaxRows: 5, name: "interrupt");
+        // Enough work that the run is still going well after its first task completes, even on a busy machine.
+        string pairs = PairsInput.Write(dir.Path, 6000, distinctImages: 6);
+        string pipeline = PairsInput.WritePipeline(dir.Path, pairs, tasks: 40, shardMaxRows: 50, name: "interrupt");
         string runDir = dir.File("run");
         string completions = Path.Combine(runDir, "completions");
 
