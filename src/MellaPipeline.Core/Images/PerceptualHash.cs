@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace MellaPipeline.Images;
+
+/// <summary>
+/// The 64-bit perceptual hash of an image, defined so that it can be recomputed anywhere
+/// (<see cref="Definition"/>). It follows the pHash of Python's imagehash step by step — PIL's
+/// "L" grayscale, a Lanczos-3 antialiased resize to 32×32 in two 8-bit passes (horizontal, then
+/// vertical), a type-II DCT over columns then rows, the 8×8 lowest frequencies (DC included), and
+/// one bit per coefficient: above their median or not, row-major, first bit most significant —
+/// so hashes of the same pixels agree with imagehash's up to rounding in the resize.
+/// Decoding, orientation and alpha are the caller's: pass straight RGBA after EXIF orientation;
+/// transparency is composited onto white here.
+/// </summary>
+public static class PerceptualHash
+{
+    public const string Definition =
+        "phash-v1:gray=pil-L(r*19595+g*38470+b*7471+32768>>16),alpha=over-white," +
+        "resize=lanczos3-antialias-32x32-8bit-h-then-v,dct=II-axis0-then-axis1,lowfreq=8x8-with-dc,round=1e-6,bit=coef>median64,order=row-major-msb-first";
+
+    private const int Size = 32;
+    private const int HashSide = 8;
+
+    /// <param name="rgba">Straight (not premultiplied) RGBA, 4 bytes a pixel, row-major, no padding.</param>
+    public static ulong Compute(ReadOnlySpan<byte> rgba, int width, int height)
+    {
+        if (width <= 0 || height <= 0 || rgba.Length < (long)width * height * 4)
+        {
+            throw new ArgumentException($"expected {width}x{height} RGBA pixels, got {rgba.Length} bytes", nameof(rgba));
+        }
+
+        var gray = new byte[width * height];
+        for (int i = 0; i < gray.Length; i++)
+        {
+            int a = rgba[(i * 4) + 3];
+            int r = Over(rgba[i * 4], a), g = Over(rgba[(i * 4) + 1], a), b = Over(rgba[(i * 4) + 2], a);
+            gray[i] = (byte)(((r * 19595) + (g * 38470) + (b * 7471) + 0x8000) >> 16);
+        }
+
+        return FromGray(gray, width, height);
+    }
+
+    /// <summary>The hash of an 8-bit grayscale image.</summary>
+    public static ulong FromGray(ReadOnlySpan<byte> gray, int width, int height)
+    {
+        var horizontal = Resample(gray, width, height, Size, horizontalPass: true);
+        var small = Resample(horizontal, Size, height, Size, horizontalPass: false);
+
+        // scipy.fftpack.dct(dct(pixels, axis=0), axis=1); the factor 2 of the unnormalised DCT does not change the bits.
+        var columns = new double[Size * Size];
+        for (int x = 0; x < Size; x++)
+        {
+            for (int k = 0; k < HashSide; k++)
+            {
+                double sum = 0;
+                for (int n = 0; n < Size; n++)
+                {
+                    sum += small[(n * Size) + x] * Cosines[(k * Size) + n];
+                }
+
+                columns[(k * Size) + x] = sum;
+            }
+        }
+
+        Span<double> low = stackalloc double[HashSide * HashSide];
+        for (int k = 0; k < HashSide; k++)
+        {
+            for (int j = 0; j < HashSide; j++)
+            {
+                double sum = 0;
+                for (int n = 0; n < Size; n++)
+                {
+                    sum += columns[(k * Size) + n] * Cosines[(j * Size) + n];
+                }
+
+                // Rounded so that a flat image's AC coefficients are exactly 0, not floating-point noise around it.
+                low[(k * HashSide) + j] = Math.Round(sum, 6);
+            }
+        }
+
+        Span<double> sorted = stackalloc double[low.Length];
+        low.CopyTo(sorted);
+        sorted.Sort();
+        double median = (sorted[(low.Length / 2) - 1] + sorted[low.Length / 2]) / 2;
+        ulong hash = 0;
+        foreach (double coefficient in low)
+        {
+            hash = (hash << 1) | (coefficient > median ? 1UL : 0UL);
+        }
+
+        return hash;
+    }
+
+    public static string ToHex(ulong hash) => hash.ToString("x16", CultureInfo.InvariantCulture);
+
+    public static bool TryParseHex(string text, out ulong hash) =>
+        ulong.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out hash) && text.Length == 16;
+
+    public static int Distance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);
+
+    private static int Over(byte channel, int alpha) => ((channel * alpha) + (255 * (255 - alpha)) + 127) / 255;
+
+    private static readonly double[] Cosines = BuildCosines();
+
+    private static double[] BuildCosines()
+    {
+        var table = new double[Size * Size];
+        for (int k = 0; k < Size; k++)
+        {
+            for (int n = 0; n < Size; n++)
+            {
+                table[(k * Size) + n] = Math.Cos(Math.PI * k * ((2 * n) + 1) / (2.0 * Size));
+            }
+        }
+
+        return table;
+    }
+
+    /// <summary>One pass of PIL's antialiased Lanczos-3 resampling along rows or columns, rounded to 8 bits.</summary>
+    private static byte[] Resample(ReadOnlySpan<byte> source, int width, int height, int target, bool horizontalPass)
+    {
+        int inSize = horizontalPass ? width : height;
+        int outWidth = horizontalPass ? target : width;
+        int outHeight = horizontalPass ? height : target;
+        double scale = (double)inSize / target;
+        double filterScale = Math.Max(scale, 1.0);
+        double support = 3.0 * filterScale;
+        var output = new byte[outWidth * outHeight];
+        Span<double> weights = stackalloc double[(int)Math.Ceiling(support * 2) + 2];
+        for (int o = 0; o < target; o++)
+        {
+            double center = (o + 0.5) * scale;
+            int min = Math.Max((int)(center - support + 0.5), 0);
+            int count = Math.Min((int)(center + support + 0.5), inSize) - min;
+            double total = 0;
+            for (int k = 0; k < count; k++)
+            {
+                weights[k] = Lanczos3((k + min - center + 0.5) / filterScale);
+                total += weights[k];
+            }
+
+            for (int k = 0; k < count; k++)
+            {
+                weights[k] = total == 0 ? 0 : weights[k] / total;
+            }
+
+            int lines = horizontalPass ? height : width;
+            for (int line = 0; line < lines; line++)
+            {
+                double sum = 0;
+                for (int k = 0; k < count; k++)
+                {
+                    int index = horizontalPass ? (line * width) + min + k : ((min + k) * width) + line;
+                    sum += source[index] * weights[k];
+                }
+
+                int value = (int)Math.Round(sum, MidpointRounding.AwayFromZero);
+                output[horizontalPass ? (line * outWidth) + o : (o * outWidth) + line] = (byte)Math.Clamp(value, 0, 255);
+            }
+        }
+
+        return output;
+    }
+
+    private static double Lanczos3(double x)
+    {
+        if (x is > -3.0 and < 3.0)
+        {
+            return Sinc(x) * Sinc(x / 3.0);
+        }
+
+        return 0;
+    }
+
+    private static double Sinc(double x) => x == 0 ? 1.0 : Math.Sin(Math.PI * x) / (Math.PI * x);
+}
