@@ -1,0 +1,229 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MellaPipeline.Images;
+
+namespace MellaPipeline.Cli.Commands;
+
+/// <summary><c>mella dedup --hashes FILE [--threshold N] [--out FILE]</c>: near-duplicate clusters over precomputed hashes.</summary>
+public static class DedupCommand
+{
+    public const int DefaultThreshold = 10;
+
+    public static Command Build()
+    {
+        var hashes = new Option<FileInfo?>("--hashes")
+        {
+            Description = "Precomputed hashes, one \"HEX16<TAB>ID\" line each (as `mella phash` prints them, path as the ID).",
+        };
+        var threshold = new Option<int>("--threshold", "-t")
+        {
+            Description = "Largest Hamming distance (of 64 bits) between near duplicates. Every pair within it is found: the search is exact.",
+            DefaultValueFactory = _ => DefaultThreshold,
+        };
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the JSONL here instead of standard output." };
+        var command = new Command("dedup",
+            "Near-duplicate clusters: one JSON object per input line, in input order, {\"id\", \"cluster\", \"keep\"}. Hashes within the threshold " +
+            "(directly or through a chain) share a cluster; the cluster is named by the ID of its first member in input order, which is the one kept. " +
+            "Lines that are not \"HEX16<TAB>ID\" are reported on stderr and skipped, and the exit code is then 1.")
+        {
+            hashes,
+            threshold,
+            output,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var file = parse.GetValue(hashes);
+            int limit = parse.GetValue(threshold);
+            if (file is null)
+            {
+                await Console.Error.WriteLineAsync("mella dedup: give --hashes FILE");
+                return ExitCodes.BadInput;
+            }
+
+            if (!file.Exists)
+            {
+                await Console.Error.WriteLineAsync($"mella dedup: --hashes {file}: no such file");
+                return ExitCodes.BadInput;
+            }
+
+            if (limit is < 0 or > 32)
+            {
+                await Console.Error.WriteLineAsync($"mella dedup: --threshold {limit}: must be between 0 and 32");
+                return ExitCodes.BadInput;
+            }
+
+            var clock = Stopwatch.StartNew();
+            var input = HashList.Read(file.FullName, out var problems);
+            foreach (var problem in problems.Take(10))
+            {
+                await Console.Error.WriteLineAsync($"mella dedup: {file}:{problem}");
+            }
+
+            if (problems.Count > 10)
+            {
+                await Console.Error.WriteLineAsync($"mella dedup: {file}: {problems.Count - 10} more bad lines");
+            }
+
+            var roots = NearDuplicateIndex.Cluster(input.Hashes.AsSpan(0, input.Count), limit);
+            await using (var stream = parse.GetValue(output) is { } outFile ? File.Create(outFile.FullName) : Console.OpenStandardOutput())
+            {
+                var buffered = new BufferedStream(stream, 1 << 20);
+                for (int i = 0; i < input.Count; i++)
+                {
+                    buffered.Write("{\"id\":"u8);
+                    WriteJsonString(buffered, input.Id(i));
+                    buffered.Write(",\"cluster\":"u8);
+                    WriteJsonString(buffered, input.Id(roots[i]));
+                    buffered.Write(roots[i] == i ? ",\"keep\":true}\n"u8 : ",\"keep\":false}\n"u8);
+                }
+
+                await buffered.FlushAsync(cancellationToken);
+            }
+
+            int clusters = 0;
+            for (int i = 0; i < input.Count; i++)
+            {
+                clusters += roots[i] == i ? 1 : 0;
+            }
+
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"mella dedup: {input.Count:N0} hashes, {clusters:N0} clusters, {input.Count - clusters:N0} near duplicates at threshold {limit} ({clock.Elapsed.TotalSeconds:F1} s)"));
+            return problems.Count == 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
+        });
+        return command;
+    }
+
+    /// <summary>Writes UTF-8 text as a JSON string: as it is unless it holds a quote, a backslash or a control character.</summary>
+    private static void WriteJsonString(Stream output, ReadOnlySpan<byte> utf8)
+    {
+        output.WriteByte((byte)'"');
+        if (utf8.IndexOfAny("\"\\"u8) < 0 && utf8.IndexOfAnyInRange((byte)0, (byte)0x1F) < 0)
+        {
+            output.Write(utf8);
+        }
+        else
+        {
+            var encoded = JsonEncodedText.Encode(utf8, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+            output.Write(encoded.EncodedUtf8Bytes);
+        }
+
+        output.WriteByte((byte)'"');
+    }
+
+    /// <summary>Hashes and their IDs, the IDs kept as UTF-8 in one buffer (millions of lines without millions of strings).</summary>
+    private sealed class HashList
+    {
+        private byte[] _ids = new byte[1 << 20];
+        private int _idsLength;
+        private int[] _idStarts = new int[1024];
+
+        public ulong[] Hashes { get; private set; } = new ulong[1024];
+
+        public int Count { get; private set; }
+
+        public ReadOnlySpan<byte> Id(int index) => _ids.AsSpan(_idStarts[index], _idStarts[index + 1] - _idStarts[index]);
+
+        public static HashList Read(string path, out List<string> problems)
+        {
+            var list = new HashList();
+            problems = [];
+            int lineNumber = 0;
+            foreach (var line in ByteLines(path))
+            {
+                lineNumber++;
+                var bytes = line.Span;
+                if (bytes.Length > 0 && bytes[^1] == (byte)'\r')
+                {
+                    bytes = bytes[..^1];
+                }
+
+                if (bytes.Length == 0)
+                {
+                    continue;
+                }
+
+                if (bytes.Length < 18 || bytes[16] != (byte)'\t'
+                    || !ulong.TryParse(bytes[..16], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong hash)
+                    || !System.Text.Unicode.Utf8.IsValid(bytes[17..]))
+                {
+                    string text = Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 40)]);
+                    problems.Add($"{lineNumber}: expected HEX16<TAB>ID, got \"{text}{(bytes.Length > 40 ? "…" : "")}\"");
+                    continue;
+                }
+
+                list.Add(hash, bytes[17..]);
+            }
+
+            list._idStarts[list.Count] = list._idsLength;
+            return list;
+        }
+
+        /// <summary>The file's lines as bytes, without their line feeds (a 4 MiB buffer, no string per line).</summary>
+        private static IEnumerable<ReadOnlyMemory<byte>> ByteLines(string path)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            var buffer = new byte[4 << 20];
+            int filled = 0;
+            while (true)
+            {
+                int read = stream.Read(buffer, filled, buffer.Length - filled);
+                filled += read;
+                int start = 0;
+                while (true)
+                {
+                    int newline = Array.IndexOf(buffer, (byte)'\n', start, filled - start);
+                    if (newline < 0)
+                    {
+                        break;
+                    }
+
+                    yield return buffer.AsMemory(start, newline - start);
+                    start = newline + 1;
+                }
+
+                if (read == 0)
+                {
+                    if (start < filled)
+                    {
+                        yield return buffer.AsMemory(start, filled - start);
+                    }
+
+                    yield break;
+                }
+
+                Buffer.BlockCopy(buffer, start, buffer, 0, filled - start);
+                filled -= start;
+                if (filled == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2); // a line longer than the buffer
+                }
+            }
+        }
+
+        private void Add(ulong hash, ReadOnlySpan<byte> id)
+        {
+            if (Count + 1 >= _idStarts.Length)
+            {
+                Array.Resize(ref _idStarts, _idStarts.Length * 2);
+                var hashes = Hashes;
+                Array.Resize(ref hashes, _idStarts.Length);
+                Hashes = hashes;
+            }
+
+            if (_idsLength + id.Length > _ids.Length)
+            {
+                Array.Resize(ref _ids, Math.Max(_ids.Length * 2, _idsLength + id.Length));
+            }
+
+            Hashes[Count] = hash;
+            _idStarts[Count] = _idsLength;
+            id.CopyTo(_ids.AsSpan(_idsLength));
+            _idsLength += id.Length;
+            Count++;
+        }
+    }
+}
