@@ -14,6 +14,7 @@ public static class MellaCommandLine
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(LangIdCommand.Build());
         root.Subcommands.Add(ExtractCommand.Build());
+        root.Subcommands.Add(PhashCommand.Build());
         root.Subcommands.Add(DedupCommand.Build());
         return root;
     }

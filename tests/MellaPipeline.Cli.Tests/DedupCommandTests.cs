@@ -58,3 +58,43 @@ public class DedupCommandTests
         Assert.Contains("/nonexistent/hashes.tsv", result.Stderr, StringComparison.Ordinal);
     }
 }
+
+public class PhashAndImageDedupTests
+{
+    [Fact]
+    public async Task Phash_prints_a_line_per_input_and_dedup_images_keeps_the_largest_copy()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("photos"));
+        File.WriteAllBytes(dir.File("photos/a-small.png"), Resized(SyntheticPng.Create(320, 240, seed: 1), 160, 120));
+        File.WriteAllBytes(dir.File("photos/b-large.png"), SyntheticPng.Create(320, 240, seed: 1));
+        File.WriteAllBytes(dir.File("photos/c-other.png"), SyntheticPng.Create(320, 240, seed: 2));
+        File.WriteAllText(dir.File("photos/d-broken.png"), "not a picture");
+
+        var phash = await MellaProcess.RunAsync(["phash", dir.File("photos/b-large.png"), dir.File("photos/d-broken.png"), dir.File("photos/missing.png")]);
+        var dedup = await MellaProcess.RunAsync(["dedup", "--images", dir.File("photos"), "--threshold", "8"]);
+
+        Assert.Equal(1, phash.ExitCode);
+        var lines = phash.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches("^[0-9a-f]{16}\t" + System.Text.RegularExpressions.Regex.Escape(dir.File("photos/b-large.png")) + "$", lines[0]);
+        Assert.Equal($"error\t{dir.File("photos/d-broken.png")}\timage_format_unsupported", lines[1]);
+        Assert.Equal($"error\t{dir.File("photos/missing.png")}\timage_missing", lines[2]);
+
+        Assert.Equal(1, dedup.ExitCode);
+        var records = dedup.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Select(r => (r.GetProperty("path").GetString(), r.GetProperty("cluster").GetString(), r.GetProperty("keep").GetBoolean()))
+            .ToList();
+        Assert.Equal(
+            [("a-small.png", "b-large.png", false), ("b-large.png", "b-large.png", true), ("c-other.png", "c-other.png", true)],
+            records);
+        Assert.Contains("d-broken.png: image_format_unsupported", dedup.Stderr, StringComparison.Ordinal);
+    }
+
+    private static byte[] Resized(byte[] png, int width, int height)
+    {
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        using var smaller = bitmap.Resize(new SkiaSharp.SKImageInfo(width, height), new SkiaSharp.SKSamplingOptions(SkiaSharp.SKCubicResampler.Mitchell));
+        using var image = SkiaSharp.SKImage.FromBitmap(smaller);
+        return image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100).ToArray();
+    }
+}

@@ -14,6 +14,10 @@ public static class DedupCommand
 
     public static Command Build()
     {
+        var images = new Option<DirectoryInfo?>("--images")
+        {
+            Description = "A folder of images (JPEG, PNG, GIF, WebP; read recursively, in path order) to hash and cluster.",
+        };
         var hashes = new Option<FileInfo?>("--hashes")
         {
             Description = "Precomputed hashes, one \"HEX16<TAB>ID\" line each (as `mella phash` prints them, path as the ID).",
@@ -25,10 +29,12 @@ public static class DedupCommand
         };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the JSONL here instead of standard output." };
         var command = new Command("dedup",
-            "Near-duplicate clusters: one JSON object per input line, in input order, {\"id\", \"cluster\", \"keep\"}. Hashes within the threshold " +
-            "(directly or through a chain) share a cluster; the cluster is named by the ID of its first member in input order, which is the one kept. " +
-            "Lines that are not \"HEX16<TAB>ID\" are reported on stderr and skipped, and the exit code is then 1.")
+            "Near-duplicate clusters: one JSON object per input, in input order. With --hashes: {\"id\", \"cluster\", \"keep\"}; the cluster is named by the ID " +
+            "of its first member in input order, which is the one kept. With --images: {\"path\", \"cluster\", \"keep\"}; the kept image is the largest " +
+            "(width × height), then the first in path order, and names the cluster. Hashes within the threshold (directly or through a chain) share a cluster. " +
+            "Lines that are not \"HEX16<TAB>ID\" and images that cannot be decoded are reported on stderr and skipped, and the exit code is then 1.")
         {
+            images,
             hashes,
             threshold,
             output,
@@ -37,22 +43,28 @@ public static class DedupCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(hashes);
+            var folder = parse.GetValue(images);
             int limit = parse.GetValue(threshold);
-            if (file is null)
+            if ((file is null) == (folder is null))
             {
-                await Console.Error.WriteLineAsync("mella dedup: give --hashes FILE");
-                return ExitCodes.BadInput;
-            }
-
-            if (!file.Exists)
-            {
-                await Console.Error.WriteLineAsync($"mella dedup: --hashes {file}: no such file");
+                await Console.Error.WriteLineAsync("mella dedup: give either --images DIR or --hashes FILE");
                 return ExitCodes.BadInput;
             }
 
             if (limit is < 0 or > 32)
             {
                 await Console.Error.WriteLineAsync($"mella dedup: --threshold {limit}: must be between 0 and 32");
+                return ExitCodes.BadInput;
+            }
+
+            if (folder is not null)
+            {
+                return await DedupImagesAsync(folder, limit, parse.GetValue(output), cancellationToken);
+            }
+
+            if (!file!.Exists)
+            {
+                await Console.Error.WriteLineAsync($"mella dedup: --hashes {file}: no such file");
                 return ExitCodes.BadInput;
             }
 
@@ -96,6 +108,62 @@ public static class DedupCommand
         });
         return command;
     }
+
+    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".gif", ".webp"];
+
+    private static async Task<int> DedupImagesAsync(DirectoryInfo folder, int limit, FileInfo? outFile, CancellationToken cancellationToken)
+    {
+        if (!folder.Exists)
+        {
+            await Console.Error.WriteLineAsync($"mella dedup: --images {folder}: no such folder");
+            return ExitCodes.BadInput;
+        }
+
+        var paths = Directory.EnumerateFiles(folder.FullName, "*", SearchOption.AllDirectories)
+            .Where(p => ImageExtensions.Contains(Path.GetExtension(p).ToLowerInvariant()))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        var results = new Imaging.ImageHashResult[paths.Length];
+        await Parallel.ForAsync(0, paths.Length, cancellationToken, (i, _) =>
+        {
+            results[i] = PhashCommand.HashFile(paths[i]);
+            return ValueTask.CompletedTask;
+        });
+
+        var hashed = Enumerable.Range(0, paths.Length).Where(i => results[i].Hash is not null).ToArray();
+        foreach (int i in Enumerable.Range(0, paths.Length).Where(i => results[i].Hash is null))
+        {
+            await Console.Error.WriteLineAsync($"mella dedup: {paths[i]}: {results[i].Reason}");
+        }
+
+        var roots = NearDuplicateIndex.Cluster(hashed.Select(i => results[i].Hash!.Value).ToArray(), limit);
+        // Keep the largest image of each cluster (then the first path), and name the cluster by it.
+        var keeper = new Dictionary<int, int>();
+        for (int k = 0; k < hashed.Length; k++)
+        {
+            long pixels = (long)results[hashed[k]].Width * results[hashed[k]].Height;
+            if (!keeper.TryGetValue(roots[k], out int best) || pixels > (long)results[hashed[best]].Width * results[hashed[best]].Height)
+            {
+                keeper[roots[k]] = k;
+            }
+        }
+
+        await using (var stream = outFile is null ? Console.OpenStandardOutput() : File.Create(outFile.FullName))
+        await using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
+        {
+            for (int k = 0; k < hashed.Length; k++)
+            {
+                int kept = keeper[roots[k]];
+                string relative(int index) => Path.GetRelativePath(folder.FullName, paths[hashed[index]]);
+                await writer.WriteLineAsync(JsonSerializer.Serialize(new { path = relative(k), cluster = relative(kept), keep = kept == k }, DedupJson));
+            }
+        }
+
+        await Console.Error.WriteLineAsync($"mella dedup: {paths.Length} images, {hashed.Length} hashed, {keeper.Count} clusters at threshold {limit}");
+        return hashed.Length == paths.Length ? ExitCodes.Success : ExitCodes.CheckFailed;
+    }
+
+    private static readonly JsonSerializerOptions DedupJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes UTF-8 text as a JSON string: as it is unless it holds a quote, a backslash or a control character.</summary>
     private static void WriteJsonString(Stream output, ReadOnlySpan<byte> utf8)

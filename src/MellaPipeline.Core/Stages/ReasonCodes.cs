@@ -26,6 +26,9 @@ public static class ReasonCodes
     public const string ImageFormatUnsupported = "image_format_unsupported";
     public const string ImageHeaderInvalid = "image_header_invalid";
     public const string ImageDimensionsOutOfRange = "image_dimensions_out_of_range";
+    public const string ImageTooManyPixels = "image_too_many_pixels";
+    public const string ImageDecodeFailed = "image_decode_failed";
+    public const string ImageTruncated = "image_truncated";
 
     // dedup
     public const string DuplicatePair = "duplicate_pair";

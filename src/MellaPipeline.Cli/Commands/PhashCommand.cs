@@ -1,0 +1,71 @@
+using System.CommandLine;
+using MellaPipeline.Images;
+using MellaPipeline.Imaging;
+using MellaPipeline.Stages;
+
+namespace MellaPipeline.Cli.Commands;
+
+/// <summary><c>mella phash FILE...</c>: perceptual hashes, <c>HEX16&lt;TAB&gt;PATH</c> per image.</summary>
+public static class PhashCommand
+{
+    /// <summary>Files larger than this are not read (a web image rarely exceeds a few MB).</summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    public static Command Build()
+    {
+        var files = new Argument<string[]>("FILE") { Description = "Image files (JPEG, PNG, GIF, WebP).", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("phash",
+            "64-bit perceptual hashes (" + PerceptualHash.Definition + "), one line per input in input order: 16 lowercase hex digits, a tab, the path as given. " +
+            "An input that cannot be read or decoded gives \"error<TAB>PATH<TAB>reason_code\" instead, and the exit code is then 1.")
+        {
+            files,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            bool failed = false;
+            await using var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+            foreach (var path in parse.GetValue(files)!)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var result = HashFile(path);
+                if (result.Hash is { } hash)
+                {
+                    await output.WriteLineAsync($"{PerceptualHash.ToHex(hash)}\t{path}");
+                }
+                else
+                {
+                    failed = true;
+                    await output.WriteLineAsync($"error\t{path}\t{result.Reason}");
+                }
+            }
+
+            return failed ? ExitCodes.CheckFailed : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Reads and hashes one file; every failure is a reason code, never an exception.</summary>
+    public static ImageHashResult HashFile(string path)
+    {
+        try
+        {
+            var file = new FileInfo(path);
+            if (!file.Exists)
+            {
+                return new ImageHashResult(null, 0, 0, ReasonCodes.ImageMissing, path);
+            }
+
+            if (file.Length > MaxFileBytes)
+            {
+                return new ImageHashResult(null, 0, 0, ReasonCodes.ImageTooLarge, $"{file.Length} bytes");
+            }
+
+            return ImageHasher.Hash(File.ReadAllBytes(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new ImageHashResult(null, 0, 0, ReasonCodes.ImageUnreadable, e.Message);
+        }
+    }
+}
