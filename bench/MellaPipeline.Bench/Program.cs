@@ -12,6 +12,11 @@ if (arguments.Command == "langid-eval")
     return LangIdEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid"));
 }
 
+if (arguments.Command == "neardup-eval")
+{
+    return NearDupEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"));
+}
+
 if (arguments.Command == "dedup-hashes")
 {
     return DedupHashes.Generate(arguments.Get("count", 6_800_000), (int)arguments.Get("threshold", 8),
@@ -33,6 +38,7 @@ if (arguments.Command != "shard-write")
 {
     Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--compression zstd|snappy] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench langid-eval [--data ../shared/data/langid]");
+    Console.Error.WriteLine("       MellaPipeline.Bench neardup-eval [--data ../shared/data/images-neardup]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-hashes [--count 6800000] [--threshold 8] [--out hashes.tsv] [--truth truth.tsv]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-verify --truth truth.tsv --result dedup.jsonl");
     Console.Error.WriteLine("       MellaPipeline.Bench extract-throughput [--data ../shared/data/html-multilingual] [--rounds 20] [--threads 1] [--language-id true|false]");

@@ -10,7 +10,8 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary><c>mella dedup --hashes FILE [--threshold N] [--out FILE]</c>: near-duplicate clusters over precomputed hashes.</summary>
 public static class DedupCommand
 {
-    public const int DefaultThreshold = 10;
+    /// <summary>The smallest threshold with the best F1 on the shared near-duplicate ground truth (docs/BENCHMARKS.md).</summary>
+    public const int DefaultThreshold = 6;
 
     public static Command Build()
     {
