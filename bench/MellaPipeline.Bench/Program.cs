@@ -12,6 +12,11 @@ if (arguments.Command == "langid-eval")
     return LangIdEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid"));
 }
 
+if (arguments.Command == "phash-throughput")
+{
+    return PhashThroughput.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"), (int)arguments.Get("rounds", 10));
+}
+
 if (arguments.Command == "neardup-eval")
 {
     return NearDupEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"));
@@ -38,6 +43,7 @@ if (arguments.Command != "shard-write")
 {
     Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--compression zstd|snappy] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench langid-eval [--data ../shared/data/langid]");
+    Console.Error.WriteLine("       MellaPipeline.Bench phash-throughput [--data ../shared/data/images-neardup] [--rounds 10]");
     Console.Error.WriteLine("       MellaPipeline.Bench neardup-eval [--data ../shared/data/images-neardup]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-hashes [--count 6800000] [--threshold 8] [--out hashes.tsv] [--truth truth.tsv]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-verify --truth truth.tsv --result dedup.jsonl");
