@@ -21,6 +21,11 @@ public sealed class LocalHttpServer : IAsyncDisposable
 
     public LocalHttpServer()
     {
+        // Handlers run on the thread pool; with test classes running in parallel, a starved pool
+        // would delay answers past the crawler's timeouts and make outcomes depend on load.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
+
         for (int attempt = 0; ; attempt++)
         {
             Port = FreePort(IPAddress.Loopback);

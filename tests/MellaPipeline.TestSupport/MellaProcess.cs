@@ -16,7 +16,10 @@ public static class MellaProcess
 
     public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // Through env(1), which resets SIGINT and SIGTERM to their defaults: a test run started in
+        // the background inherits SIGINT as ignored, and mella would never see the Ctrl+C the
+        // interrupt tests send. env execs dotnet, so the process id is mella's.
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -24,6 +27,8 @@ public static class MellaProcess
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? RepoPaths.Root,
         };
+        info.ArgumentList.Add("--default-signal=INT,TERM");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(RepoPaths.MellaDll);
         foreach (var arg in args)
         {
