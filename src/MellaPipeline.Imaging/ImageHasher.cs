@@ -107,3 +107,15 @@ public static class ImageHasher
         return (output, outWidth, outHeight);
     }
 }
+
+/// <summary><see cref="ImageHasher"/> as the pipeline's <see cref="IPerceptualHasher"/>.</summary>
+public sealed class SkiaPerceptualHasher : IPerceptualHasher
+{
+    public string Algorithm => PerceptualHash.Definition + ",decoder=skiasharp";
+
+    public PerceptualHashOutcome Hash(byte[] bytes)
+    {
+        var result = ImageHasher.Hash(bytes);
+        return new PerceptualHashOutcome(result.Hash, result.Reason, result.Detail);
+    }
+}

@@ -44,10 +44,11 @@ public class DemoRunTests
             Assert.Equal(shard.Rows, Convert.ToInt64(DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{path}')")));
         }
 
-        // Images decode and match their recorded size and hash; text is NFC and scripts are right.
-        foreach (var row in DuckDb.Query($"SELECT image.bytes, width, height, sha256, text, lang, script FROM {shards}"))
+        // Images decode and match their recorded size, hash and perceptual hash; text is NFC and scripts are right.
+        foreach (var row in DuckDb.Query($"SELECT image.bytes, width, height, sha256, text, lang, script, phash FROM {shards}"))
         {
             var bytes = (byte[])row[0]!;
+            Assert.Equal(MellaPipeline.Images.PerceptualHash.ToHex(MellaPipeline.Imaging.ImageHasher.Hash(bytes).Hash!.Value), row[7]);
             using var bitmap = SKBitmap.Decode(bytes);
             Assert.Equal(((int)row[1]!, (int)row[2]!), (bitmap.Width, bitmap.Height));
             Assert.Equal(row[3], Convert.ToHexStringLower(SHA256.HashData(bytes)));

@@ -62,7 +62,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         }
 
         var stats = ranks.Select(run.ReadStats).ToArray();
-        DatasetManifest.FromShards(options.Name, ShardSchema.NoPhashAlgorithm, stats.SelectMany(s => s.Shards)).Write(run.ManifestPath);
+        DatasetManifest.FromShards(options.Name, Pipelines.PairPipeline.Hasher.Algorithm, stats.SelectMany(s => s.Shards)).Write(run.ManifestPath);
         CrashPoints.Reach(CrashPoints.ManifestWritten);
         var summary = RunSummary.Aggregate(options.Name, stats, options.FailureBudget);
         AtomicFile.WriteJson(run.SummaryPath, summary, MellaJson.Indented);

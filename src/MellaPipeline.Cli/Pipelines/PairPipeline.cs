@@ -1,6 +1,8 @@
 using MellaPipeline.Config;
 using MellaPipeline.Crawl.Fetching;
 using MellaPipeline.Crawl.Sources;
+using MellaPipeline.Images;
+using MellaPipeline.Imaging;
 using MellaPipeline.Input;
 using MellaPipeline.LanguageId;
 using MellaPipeline.Parquet;
@@ -19,6 +21,9 @@ public static class PairPipeline
 {
     // Loading the language models takes seconds: once per process, shared by its tasks, and only when an input needs it.
     private static readonly Lazy<LanguageIdentifier> Identifier = new(() => LanguageIdentifier.Create(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The perceptual hash every row gets; its algorithm id is written into each shard and the manifest.</summary>
+    public static readonly IPerceptualHasher Hasher = new SkiaPerceptualHasher();
 
     /// <summary>Runs one task: its slice of the input through every stage into its shards.</summary>
     public static async Task<TaskOutput> RunTaskAsync(PipelineOptions options, TaskContext task, CancellationToken cancellationToken)
@@ -43,9 +48,9 @@ public static class PairPipeline
         }
 
         var fetcher = client is null ? null : new HttpImageFetcher(client);
-        var rows = text.Then(new LoadImageStage(options.Stages.LoadImages, fetcher), options.Stages.LoadImages.Concurrency);
+        var rows = text.Then(new LoadImageStage(options.Stages.LoadImages, fetcher, Hasher), options.Stages.LoadImages.Concurrency);
 
-        await using var shards = new ParquetShardWriter(new ShardWriterOptions(task.Run.ShardsDir, task.Slice.Rank, options.Output, options.Name));
+        await using var shards = new ParquetShardWriter(new ShardWriterOptions(task.Run.ShardsDir, task.Slice.Rank, options.Output, options.Name, Hasher.Algorithm));
         await rows.RunAsync(shards, new FlowSettings(task.Rejects, task.Counters, options.ChannelCapacity), cancellationToken);
         return new TaskOutput(shards.Shards);
     }

@@ -7,12 +7,14 @@ namespace MellaPipeline.Stages;
 
 /// <summary>
 /// Reads a pair's image file (or, for a pair with only an image URL, downloads it through the
-/// <see cref="IImageFetcher"/>), checks its size, format and dimensions from the header (no pixel is
-/// decoded here), hashes it and turns the candidate into a dataset row. Until near-duplicate
+/// <see cref="IImageFetcher"/>), checks its size, format and dimensions from the header (before
+/// any pixel is decoded), decodes it for its perceptual hash when a <see cref="IPerceptualHasher"/>
+/// is given (an image that does not decode is a reject), hashes its bytes and turns the candidate
+/// into a dataset row. Until near-duplicate
 /// clustering runs, a pair's cluster is the exact-content cluster: the first 16 hex digits of
 /// the image's SHA-256.
 /// </summary>
-public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fetcher = null) : IRecordStage<PairCandidate, PairRecord>
+public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fetcher = null, IPerceptualHasher? hasher = null) : IRecordStage<PairCandidate, PairRecord>
 {
     public string Name => "load_images";
 
@@ -80,6 +82,18 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
                 $"{header.Width}x{header.Height} outside {options.MinDimension}..{options.MaxDimension}");
         }
 
+        string? phash = null;
+        if (hasher is not null)
+        {
+            var hashed = hasher.Hash(bytes);
+            if (hashed.Hash is not { } value)
+            {
+                return StageOutcome<PairRecord>.Failed(hashed.Reason ?? ReasonCodes.ImageDecodeFailed, $"{imageName}: {hashed.Detail}");
+            }
+
+            phash = PerceptualHash.ToHex(value);
+        }
+
         string sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         bool byReference = options.Store == ImageStorage.Reference;
         return StageOutcome<PairRecord>.Ok(new PairRecord
@@ -97,7 +111,7 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             Width = header.Width,
             Height = header.Height,
             Sha256 = sha256,
-            Phash = null,
+            Phash = phash,
             DupCluster = sha256[..16],
             CaptionModel = input.CaptionModel,
             CaptionSourceLang = input.CaptionSourceLang,

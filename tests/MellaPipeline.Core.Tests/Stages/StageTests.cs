@@ -94,4 +94,20 @@ public class StageTests
         Assert.Equal("image_header_invalid", await Reason(stage, "cut.png"));
         Assert.Equal("image_too_large", await Reason(maxBytes, "tiny.png"));
     }
+
+    [Fact]
+    public async Task Load_images_adds_the_perceptual_hash_and_rejects_an_image_that_does_not_decode()
+    {
+        using var dir = new TempDir();
+        byte[] png = SyntheticPng.Create(64, 48, 9);
+        File.WriteAllBytes(dir.File("whole.png"), png);
+        File.WriteAllBytes(dir.File("cut.png"), png[..(png.Length / 2)]); // the header is intact, the pixels are not
+        var stage = new LoadImageStage(new LoadImagesOptions(), hasher: new MellaPipeline.Imaging.SkiaPerceptualHasher());
+
+        var whole = await stage.ProcessAsync(Candidate("Пельмени", "ru", dir.File("whole.png")) with { Script = "Cyrl" }, default);
+        var cut = await stage.ProcessAsync(Candidate("Пельмени", "ru", dir.File("cut.png")) with { Script = "Cyrl" }, default);
+
+        Assert.Equal(MellaPipeline.Images.PerceptualHash.ToHex(MellaPipeline.Imaging.ImageHasher.Hash(png).Hash!.Value), whole.Value!.Phash);
+        Assert.Equal("image_truncated", cut.Reason);
+    }
 }
