@@ -13,6 +13,7 @@ public class WebInputRunTests
         server.Map("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain");
         server.Map("/img/most.png", SyntheticPng.Create(64, 48, seed: 1), "image/png");
         server.Map("/private/p.png", SyntheticPng.Create(64, 48, seed: 2), "image/png");
+        server.Map("/img/busy.png", "try later", "text/plain", 503);
         string host = server.Root.AbsoluteUri.TrimEnd('/');
         string page = $"""
             <html lang="cs"><body>
@@ -20,6 +21,7 @@ public class WebInputRunTests
             <img src="{host}/private/p.png" alt="Soukromá fotografie z výletu na Šumavu">
             <img src="{host}/img/gone.png" alt="Chybějící obrázek hradu Karlštejn">
             <img src="{host}/img/most.png" alt="DSC01234">
+            <img src="{host}/img/busy.png" alt="Staroměstské náměstí v zimě za soumraku">
             </body></html>
             """;
         byte[] warc =
@@ -46,8 +48,13 @@ public class WebInputRunTests
         var row = Assert.Single(rows);
         Assert.Equal(("Karlův most v Praze za svítání", $"{host}/img/most.png", "https://zpravy.example.cz/clanek", 64, 48, "cs"),
             ((string)row[0]!, (string)row[1]!, (string)row[2]!, (int)row[3]!, (int)row[4]!, (string)row[5]!));
-        var reasons = File.ReadAllLines(dir.File("run/rejects/00000.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("reason").GetString()).Order(StringComparer.Ordinal);
-        Assert.Equal(["alt_filename", "image_http_404", "image_robots_disallowed", "warc_header_invalid"], reasons);
+        var rejects = File.ReadAllLines(dir.File("run/rejects/00000.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Select(r => (r.GetProperty("reason").GetString(), r.GetProperty("transient").GetBoolean()))
+            .Order().ToList();
+        // Only the 503 may go away by itself: a later run can retry exactly the transient rejects.
+        Assert.Equal(
+            [("alt_filename", false), ("image_http_404", false), ("image_http_503", true), ("image_robots_disallowed", false), ("warc_header_invalid", false)],
+            rejects);
         Assert.Equal(0, server.CountOf("/private/p.png"));
         Assert.Equal(1, server.CountOf("/robots.txt"));
     }

@@ -247,7 +247,8 @@ internal sealed class FlowContext(FlowSettings settings, CancellationTokenSource
             stage,
             outcome.Kind == OutcomeKind.Dropped ? "dropped" : "failed",
             reason,
-            outcome.Detail));
+            outcome.Detail,
+            outcome.Kind == OutcomeKind.Failed && ReasonCodes.IsTransient(reason)));
     }
 
     public async Task WhenAllAsync(CancellationToken callerToken)

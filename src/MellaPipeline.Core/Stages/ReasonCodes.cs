@@ -32,4 +32,17 @@ public static class ReasonCodes
 
     // dedup
     public const string DuplicatePair = "duplicate_pair";
+
+    /// <summary>
+    /// Whether a failure may go away by itself (a timeout, a refused or reset connection, DNS, a
+    /// 408, 429 or 5xx answer, robots.txt that could not be read), so that a later run may retry
+    /// exactly these; a 404, an opt-out, a decode error or a filter never changes on retry. Reasons
+    /// of image downloads carry the prefix <c>image_</c>.
+    /// </summary>
+    public static bool IsTransient(string reason)
+    {
+        string code = reason.StartsWith("image_", StringComparison.Ordinal) ? reason["image_".Length..] : reason;
+        return code is "timeout" or "dns_failed" or "connect_failed" or "http_error" or "robots_unavailable" or "http_408" or "http_429"
+            || (code.StartsWith("http_5", StringComparison.Ordinal) && code.Length == 8);
+    }
 }

@@ -111,3 +111,25 @@ public class StageTests
         Assert.Equal("image_truncated", cut.Reason);
     }
 }
+
+public class TransientReasonTests
+{
+    [Theory]
+    [InlineData("timeout", true)]
+    [InlineData("image_timeout", true)]
+    [InlineData("http_503", true)]
+    [InlineData("image_http_500", true)]
+    [InlineData("http_429", true)]
+    [InlineData("dns_failed", true)]
+    [InlineData("connect_failed", true)]
+    [InlineData("robots_unavailable", true)]
+    [InlineData("http_404", false)]
+    [InlineData("image_http_404", false)]
+    [InlineData("robots_disallowed", false)]
+    [InlineData("address_blocked", false)]
+    [InlineData("image_truncated", false)]
+    [InlineData("alt_empty", false)]
+    [InlineData("http_5000", false)]
+    public void Only_failures_that_can_pass_are_transient(string reason, bool transient) =>
+        Assert.Equal(transient, ReasonCodes.IsTransient(reason));
+}
