@@ -276,6 +276,10 @@ public sealed class LoadImagesOptions : IValidatableObject
     [Range(1, 65_535)]
     public int MaxDimension { get; set; } = 16_384;
 
+    /// <summary>Longest side over shortest side above which an image is a banner or a strip, not a picture.</summary>
+    [Range(1.0, 1000.0)]
+    public double MaxAspectRatio { get; set; } = 4.0;
+
     /// <summary><c>bytes</c> puts the image in the shard; <c>reference</c> stores only its path.</summary>
     public ImageStorage Store { get; set; } = ImageStorage.Bytes;
 

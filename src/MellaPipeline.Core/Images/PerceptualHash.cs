@@ -19,6 +19,9 @@ public static class PerceptualHash
         "phash-v1:gray=pil-L(r*19595+g*38470+b*7471+32768>>16),alpha=over-white," +
         "resize=lanczos3-antialias-32x32-8bit-h-then-v,dct=II-axis0-then-axis1,lowfreq=8x8-with-dc,round=1e-6,bit=coef>median64,order=row-major-msb-first";
 
+    /// <summary>The hash of an image of a single colour: only the DC coefficient is above the median (0).</summary>
+    public const ulong Uniform = 0x8000000000000000UL;
+
     private const int Size = 32;
     private const int HashSide = 8;
 

@@ -82,6 +82,12 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
                 $"{header.Width}x{header.Height} outside {options.MinDimension}..{options.MaxDimension}");
         }
 
+        if ((double)larger / Math.Max(1, smaller) > options.MaxAspectRatio)
+        {
+            return StageOutcome<PairRecord>.Dropped(
+                ReasonCodes.ImageAspectRatio, $"{header.Width}x{header.Height} is longer than {options.MaxAspectRatio}:1");
+        }
+
         string? phash = null;
         if (hasher is not null)
         {
@@ -89,6 +95,11 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             if (hashed.Hash is not { } value)
             {
                 return StageOutcome<PairRecord>.Failed(hashed.Reason ?? ReasonCodes.ImageDecodeFailed, $"{imageName}: {hashed.Detail}");
+            }
+
+            if (value == PerceptualHash.Uniform)
+            {
+                return StageOutcome<PairRecord>.Dropped(ReasonCodes.ImageUniform, $"{imageName}: a single colour (no detail to hash or to caption)");
             }
 
             phash = PerceptualHash.ToHex(value);

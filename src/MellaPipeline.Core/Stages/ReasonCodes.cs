@@ -29,6 +29,8 @@ public static class ReasonCodes
     public const string ImageTooManyPixels = "image_too_many_pixels";
     public const string ImageDecodeFailed = "image_decode_failed";
     public const string ImageTruncated = "image_truncated";
+    public const string ImageAspectRatio = "image_aspect_ratio";
+    public const string ImageUniform = "image_uniform";
 
     // dedup
     public const string DuplicatePair = "duplicate_pair";

@@ -110,6 +110,26 @@ public class StageTests
         Assert.Equal(MellaPipeline.Images.PerceptualHash.ToHex(MellaPipeline.Imaging.ImageHasher.Hash(png).Hash!.Value), whole.Value!.Phash);
         Assert.Equal("image_truncated", cut.Reason);
     }
+
+    [Fact]
+    public async Task Load_images_drops_strips_and_single_colour_images()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("strip.png"), SyntheticPng.Create(200, 40, 3)); // 5:1
+        using (var blank = new SkiaSharp.SKBitmap(64, 64))
+        {
+            blank.Erase(new SkiaSharp.SKColor(30, 120, 200));
+            using var image = SkiaSharp.SKImage.FromBitmap(blank);
+            File.WriteAllBytes(dir.File("blank.png"), image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100).ToArray());
+        }
+
+        var stage = new LoadImageStage(new LoadImagesOptions(), hasher: new MellaPipeline.Imaging.SkiaPerceptualHasher());
+        var wide = new LoadImageStage(new LoadImagesOptions { MaxAspectRatio = 6 }, hasher: new MellaPipeline.Imaging.SkiaPerceptualHasher());
+
+        Assert.Equal("image_aspect_ratio", (await stage.ProcessAsync(Candidate("Pruh", "cs", dir.File("strip.png")), default)).Reason);
+        Assert.True((await wide.ProcessAsync(Candidate("Pruh", "cs", dir.File("strip.png")) with { Script = "Latn" }, default)).IsOk);
+        Assert.Equal("image_uniform", (await stage.ProcessAsync(Candidate("Modrá", "cs", dir.File("blank.png")), default)).Reason);
+    }
 }
 
 public class TransientReasonTests
