@@ -7,8 +7,20 @@ namespace MellaPipeline.Parquet;
 /// <summary>Reads one string column of any Parquet file, a row group at a time (for seed lists and similar side inputs).</summary>
 public static class ParquetColumnReader
 {
-    // Parquet.Net describes UTF-8 byte-array columns as strings or as character memory depending on how they were written.
-    private static bool IsString(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
+    /// <summary>The top-level string column of that name, or why there is none.</summary>
+    private static (DataField? Field, string? Problem) Find(ParquetReader reader, string column)
+    {
+        var field = reader.Schema.DataFields.FirstOrDefault(f => f.Name == column && f.Path.ToList().Count == 1);
+        if (field is null)
+        {
+            return (null, $"no column '{column}' (columns: {string.Join(", ", reader.Schema.DataFields.Select(f => f.Name))})");
+        }
+
+        // Parquet.Net describes UTF-8 byte-array columns as strings or as character memory depending on how they were written.
+        return field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>)
+            ? (field, null)
+            : (null, $"column '{column}' holds {field.ClrType.Name}, not strings");
+    }
 
     /// <summary>Why the file cannot give that string column, or null when it can.</summary>
     public static async Task<string?> ProblemWithAsync(string path, string column, CancellationToken cancellationToken = default)
@@ -16,10 +28,7 @@ public static class ParquetColumnReader
         try
         {
             await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
-            var field = reader.Schema.DataFields.FirstOrDefault(f => f.Name == column && f.Path.ToList().Count == 1);
-            return field is null ? $"no column '{column}'"
-                : !IsString(field) ? $"column '{column}' holds {field.ClrType.Name}, not strings"
-                : null;
+            return Find(reader, column).Problem;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
         {
@@ -32,11 +41,10 @@ public static class ParquetColumnReader
     public static async IAsyncEnumerable<string?> ReadStringsAsync(string path, string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
-        var field = reader.Schema.DataFields.FirstOrDefault(f => f.Name == column && f.Path.ToList().Count == 1)
-            ?? throw new InvalidDataException($"{Path.GetFileName(path)}: no column '{column}' (columns: {string.Join(", ", reader.Schema.DataFields.Select(f => f.Name))})");
-        if (!IsString(field))
+        var (field, problem) = Find(reader, column);
+        if (field is null)
         {
-            throw new InvalidDataException($"{Path.GetFileName(path)}: column '{column}' holds {field.ClrType.Name}, not strings");
+            throw new InvalidDataException($"{Path.GetFileName(path)}: {problem}");
         }
 
         for (int g = 0; g < reader.RowGroupCount; g++)

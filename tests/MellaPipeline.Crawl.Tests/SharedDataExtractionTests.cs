@@ -46,10 +46,8 @@ public class SharedDataExtractionTests
             Assert.Equal((i, expected[i].Src), (i, image.SourceAttribute ?? string.Empty));
             if (status == "PRESENT")
             {
-                Assert.Equal((i, Collapse(expected[i].Alt)), (i, Collapse(image.AltRaw!)));
+                Assert.Equal((i, ArchiveReference.Collapse(expected[i].Alt)), (i, ArchiveReference.Collapse(image.AltRaw!)));
             }
         }
     }
-
-    private static string Collapse(string text) => string.Join(' ', text.Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
 }

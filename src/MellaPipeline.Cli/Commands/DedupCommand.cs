@@ -87,11 +87,7 @@ public static class DedupCommand
                 var buffered = new BufferedStream(stream, 1 << 20);
                 for (int i = 0; i < input.Count; i++)
                 {
-                    buffered.Write("{\"id\":"u8);
-                    WriteJsonString(buffered, input.Id(i));
-                    buffered.Write(",\"cluster\":"u8);
-                    WriteJsonString(buffered, input.Id(roots[i]));
-                    buffered.Write(roots[i] == i ? ",\"keep\":true}\n"u8 : ",\"keep\":false}\n"u8);
+                    WriteRecord(buffered, "{\"id\":"u8, input.Id(i), input.Id(roots[i]), roots[i] == i);
                 }
 
                 await buffered.FlushAsync(cancellationToken);
@@ -150,21 +146,31 @@ public static class DedupCommand
         }
 
         await using (var stream = outFile is null ? Console.OpenStandardOutput() : File.Create(outFile.FullName))
-        await using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
         {
+            var buffered = new BufferedStream(stream, 1 << 16);
+            byte[] Relative(int index) => Encoding.UTF8.GetBytes(Path.GetRelativePath(folder.FullName, paths[hashed[index]]));
             for (int k = 0; k < hashed.Length; k++)
             {
                 int kept = keeper[roots[k]];
-                string relative(int index) => Path.GetRelativePath(folder.FullName, paths[hashed[index]]);
-                await writer.WriteLineAsync(JsonSerializer.Serialize(new { path = relative(k), cluster = relative(kept), keep = kept == k }, DedupJson));
+                WriteRecord(buffered, "{\"path\":"u8, Relative(k), Relative(kept), kept == k);
             }
+
+            await buffered.FlushAsync(cancellationToken);
         }
 
         await Console.Error.WriteLineAsync($"mella dedup: {paths.Length} images, {hashed.Length} hashed, {keeper.Count} clusters at threshold {limit}");
         return hashed.Length == paths.Length ? ExitCodes.Success : ExitCodes.CheckFailed;
     }
 
-    private static readonly JsonSerializerOptions DedupJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>One output line: <c>{"id"|"path": …, "cluster": …, "keep": …}</c>.</summary>
+    private static void WriteRecord(Stream output, ReadOnlySpan<byte> opening, ReadOnlySpan<byte> id, ReadOnlySpan<byte> cluster, bool keep)
+    {
+        output.Write(opening);
+        WriteJsonString(output, id);
+        output.Write(",\"cluster\":"u8);
+        WriteJsonString(output, cluster);
+        output.Write(keep ? ",\"keep\":true}\n"u8 : ",\"keep\":false}\n"u8);
+    }
 
     /// <summary>Writes UTF-8 text as a JSON string: as it is unless it holds a quote, a backslash or a control character.</summary>
     private static void WriteJsonString(Stream output, ReadOnlySpan<byte> utf8)

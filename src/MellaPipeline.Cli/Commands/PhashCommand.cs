@@ -1,7 +1,6 @@
 using System.CommandLine;
 using MellaPipeline.Images;
 using MellaPipeline.Imaging;
-using MellaPipeline.Stages;
 
 namespace MellaPipeline.Cli.Commands;
 
@@ -46,26 +45,8 @@ public static class PhashCommand
     }
 
     /// <summary>Reads and hashes one file; every failure is a reason code, never an exception.</summary>
-    public static ImageHashResult HashFile(string path)
-    {
-        try
-        {
-            var file = new FileInfo(path);
-            if (!file.Exists)
-            {
-                return new ImageHashResult(null, 0, 0, ReasonCodes.ImageMissing, path);
-            }
-
-            if (file.Length > MaxFileBytes)
-            {
-                return new ImageHashResult(null, 0, 0, ReasonCodes.ImageTooLarge, $"{file.Length} bytes");
-            }
-
-            return ImageHasher.Hash(File.ReadAllBytes(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new ImageHashResult(null, 0, 0, ReasonCodes.ImageUnreadable, e.Message);
-        }
-    }
+    public static ImageHashResult HashFile(string path) =>
+        ImageFile.Read(path, MaxFileBytes, out string? reason, out string? detail) is { } bytes
+            ? ImageHasher.Hash(bytes)
+            : new ImageHashResult(null, 0, 0, reason, detail);
 }

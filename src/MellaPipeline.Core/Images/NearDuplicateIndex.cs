@@ -24,6 +24,7 @@ public static class NearDuplicateIndex
         var values = hashes.ToArray();
         var sets = new UnionFind(values.Length);
         int radius = threshold / Blocks.Length;
+        int parts = Environment.ProcessorCount * 8; // slices of buckets, so that busy buckets spread over the threads
         foreach (var (shift, bits) in Blocks)
         {
             var table = BlockTable.Build(values, shift, bits);
@@ -31,11 +32,10 @@ public static class NearDuplicateIndex
             int bucketCount = 1 << bits;
             Parallel.For(
                 0,
-                Environment.ProcessorCount * 8,
+                parts,
                 new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
                 part =>
                 {
-                    int parts = Environment.ProcessorCount * 8;
                     int from = (int)((long)bucketCount * part / parts), to = (int)((long)bucketCount * (part + 1) / parts);
                     for (int bucket = from; bucket < to; bucket++)
                     {

@@ -45,7 +45,7 @@ public static class PerceptualHash
     }
 
     /// <summary>The hash of an 8-bit grayscale image.</summary>
-    public static ulong FromGray(ReadOnlySpan<byte> gray, int width, int height)
+    private static ulong FromGray(ReadOnlySpan<byte> gray, int width, int height)
     {
         var horizontal = Resample(gray, width, height, Size, horizontalPass: true);
         var small = Resample(horizontal, Size, height, Size, horizontalPass: false);

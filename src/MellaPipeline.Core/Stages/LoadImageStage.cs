@@ -45,25 +45,12 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
         }
         else
         {
-            try
+            if (ImageFile.Read(input.ImagePath, options.MaxBytes, out string? readFailure, out string? readDetail) is not { } read)
             {
-                var file = new FileInfo(input.ImagePath);
-                if (!file.Exists)
-                {
-                    return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageMissing, input.ImagePath);
-                }
-
-                if (file.Length > options.MaxBytes)
-                {
-                    return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageTooLarge, $"{file.Length} bytes > {options.MaxBytes}");
-                }
-
-                bytes = await File.ReadAllBytesAsync(input.ImagePath, cancellationToken);
+                return StageOutcome<PairRecord>.Failed(readFailure!, readDetail);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageUnreadable, ex.Message);
-            }
+
+            bytes = read;
 
             imageName = Path.GetFileName(input.ImagePath);
         }

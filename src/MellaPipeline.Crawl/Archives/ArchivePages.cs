@@ -180,10 +180,7 @@ public static class ArchivePages
                     }
 
                     string? source = String(link, "url");
-                    string? absolute = source is not null && Uri.TryCreate(baseUrl, source.Trim(), out var imageUrl) && imageUrl.Scheme is "http" or "https" or "data"
-                        ? (imageUrl.Scheme == "data" ? source.Trim() : imageUrl.AbsoluteUri)
-                        : null;
-                    images.Add(new ExtractedImage(images.Count, source, absolute, String(link, "alt"), String(link, "title"), null, null, null));
+                    images.Add(new ExtractedImage(images.Count, source, AltTextExtractor.ResolveImageUrl(baseUrl, source), String(link, "alt"), String(link, "title"), null, null, null));
                 }
             }
 

@@ -28,7 +28,7 @@ public sealed record CrawledPage(string Url, int Depth, ExtractedPage? Page, str
 /// Links are followed on the seed's site only (its host and subdomains), never from a page that
 /// says <c>nofollow</c>, and each URL is fetched once.
 /// </summary>
-public sealed class SiteCrawler(PoliteHttpClient client, CrawlOptions options, string productToken = PageExtraction.DefaultProductToken)
+public sealed class SiteCrawler(PoliteHttpClient client, CrawlOptions options)
 {
     public const string SeedInvalid = "seed_invalid";
 
@@ -97,7 +97,7 @@ public sealed class SiteCrawler(PoliteHttpClient client, CrawlOptions options, s
             return new CrawledPage(url.AbsoluteUri, depth, null, PageStatus.NotHtml, response.ContentType ?? "no Content-Type, body is not HTML");
         }
 
-        return new CrawledPage(url.AbsoluteUri, depth, PageExtraction.Extract(response, productToken, collectLinks: true), null, null);
+        return new CrawledPage(url.AbsoluteUri, depth, PageExtraction.Extract(response, client.ProductToken, collectLinks: true), null, null);
     }
 
     private bool Take(Dictionary<string, int> pagesPerSite, string site)

@@ -101,13 +101,7 @@ public static class AltTextExtractor
 
         chosen ??= string.IsNullOrWhiteSpace(src) ? null : src; // a data: URI is still reported, then filtered
 
-        string? absolute = null;
-        if (chosen is not null && Uri.TryCreate(baseUrl, chosen.Trim(), out var url)
-            && (url.Scheme is "http" or "https" or "data"))
-        {
-            absolute = url.Scheme == "data" ? chosen.Trim() : url.AbsoluteUri;
-        }
-
+        string? absolute = ResolveImageUrl(baseUrl, chosen);
         string? figcaption = img.Closest("figure")?.QuerySelector("figcaption")?.TextContent;
         return new ExtractedImage(
             index,
@@ -118,6 +112,17 @@ public static class AltTextExtractor
             string.IsNullOrWhiteSpace(figcaption) ? null : figcaption,
             Dimension(img.GetAttribute("width")),
             Dimension(img.GetAttribute("height")));
+    }
+
+    /// <summary>An image reference made absolute against the page's base: http(s) URLs, or a data URI kept as written (to be filtered); null otherwise.</summary>
+    public static string? ResolveImageUrl(Uri baseUrl, string? reference)
+    {
+        if (reference is null || !Uri.TryCreate(baseUrl, reference.Trim(), out var url) || url.Scheme is not ("http" or "https" or "data"))
+        {
+            return null;
+        }
+
+        return url.Scheme == "data" ? reference.Trim() : url.AbsoluteUri;
     }
 
     private static bool IsPlaceholder(string src) =>

@@ -85,10 +85,8 @@ public sealed class PoliteHttpClient : IDisposable
         _pipeline = builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.AttemptTimeout }).Build();
     }
 
-    /// <summary>Requests sent so far, robots.txt included.</summary>
-    public int RequestsSent => _requestsSent;
-
-    private int _requestsSent;
+    /// <summary>The product token robots.txt groups and scoped robots directives must name to apply to us.</summary>
+    public string ProductToken => _options.ProductToken;
 
     public async Task<FetchResult> FetchAsync(Uri url, FetchKind kind, CancellationToken cancellationToken)
     {
@@ -146,7 +144,6 @@ public sealed class PoliteHttpClient : IDisposable
                             }
 
                             requests++;
-                            Interlocked.Increment(ref _requestsSent);
                             using var request = new HttpRequestMessage(HttpMethod.Get, target);
                             request.Headers.Accept.ParseAdd(kind switch
                             {

@@ -55,12 +55,27 @@ public class PerceptualHashTests
     }
 
     [Fact]
-    public void Tiny_images_are_upsampled_and_still_hash()
+    public void Tiny_images_are_upsampled_and_keep_their_detail()
     {
-        using var tiny = SKBitmap.Decode(SyntheticPng.Create(4, 4, seed: 3));
+        // 4×4 pixels: a light left half and dark right half, and the same turned a quarter.
+        static byte[] Pattern(Func<int, int, bool> light)
+        {
+            var rgba = new byte[4 * 4 * 4];
+            for (int i = 0; i < 16; i++)
+            {
+                byte v = light(i % 4, i / 4) ? (byte)230 : (byte)20;
+                (rgba[i * 4], rgba[(i * 4) + 1], rgba[(i * 4) + 2], rgba[(i * 4) + 3]) = (v, v, v, 255);
+            }
 
-        ulong hash = Hash(tiny);
+            return rgba;
+        }
 
-        Assert.NotEqual(0UL, hash);
+        ulong vertical = PerceptualHash.Compute(Pattern((x, _) => x < 2), 4, 4);
+        ulong horizontal = PerceptualHash.Compute(Pattern((_, y) => y < 2), 4, 4);
+
+        // Two-tone pictures have few frequencies, so few bits are set; but they are there and tell the two apart.
+        Assert.NotEqual(PerceptualHash.Uniform, vertical);
+        Assert.NotEqual(PerceptualHash.Uniform, horizontal);
+        Assert.NotEqual(vertical, horizontal);
     }
 }
