@@ -17,6 +17,16 @@ if (arguments.Command == "phash-throughput")
     return PhashThroughput.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"), (int)arguments.Get("rounds", 10));
 }
 
+if (arguments.Command == "decoder-outcomes")
+{
+    return DecoderComparison.Outcomes(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-malformed"));
+}
+
+if (arguments.Command == "decoder-speed")
+{
+    return DecoderComparison.Speed(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"), arguments.Value("decoder") ?? "skiasharp", (int)arguments.Get("rounds", 5));
+}
+
 if (arguments.Command == "neardup-eval")
 {
     return NearDupEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"));
@@ -45,6 +55,8 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench langid-eval [--data ../shared/data/langid]");
     Console.Error.WriteLine("       MellaPipeline.Bench phash-throughput [--data ../shared/data/images-neardup] [--rounds 10]");
     Console.Error.WriteLine("       MellaPipeline.Bench neardup-eval [--data ../shared/data/images-neardup]");
+    Console.Error.WriteLine("       MellaPipeline.Bench decoder-outcomes [--data ../shared/data/images-malformed]");
+    Console.Error.WriteLine("       MellaPipeline.Bench decoder-speed --decoder skiasharp|imagesharp [--data ../shared/data/images-neardup] [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-hashes [--count 6800000] [--threshold 8] [--out hashes.tsv] [--truth truth.tsv]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-verify --truth truth.tsv --result dedup.jsonl");
     Console.Error.WriteLine("       MellaPipeline.Bench extract-throughput [--data ../shared/data/html-multilingual] [--rounds 20] [--threads 1] [--language-id true|false]");

@@ -49,10 +49,11 @@ public sealed class SyntheticRows(int seed)
         string source = mllm ? PairSources.Mllm : PairSources.Native;
         _random.NextBytes(_hash);
         string sha = Convert.ToHexStringLower(_hash);
+        int width = 200 + _random.Next(1800), height = 200 + _random.Next(1800);
         return new PairRecord
         {
             Key = PairKey.For(source, url, pageUrl, text),
-            Origin = "synthetic",
+            Origin = $"synthetic:{index}",
             Lang = lang,
             Script = lang == "sr" ? Scripts.Detect(text) : TargetLanguages.ScriptsOf(lang)[0],
             Source = source,
@@ -61,8 +62,10 @@ public sealed class SyntheticRows(int seed)
             ImagePath = url,
             Url = url,
             PageUrl = pageUrl,
-            Width = 200 + _random.Next(1800),
-            Height = 200 + _random.Next(1800),
+            Width = width,
+            Height = height,
+            OrigWidth = width,
+            OrigHeight = height,
             Sha256 = sha,
             Phash = sha[..16],
             DupCluster = sha[16..32],

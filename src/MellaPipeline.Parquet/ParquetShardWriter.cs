@@ -200,6 +200,10 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
         private readonly List<string> _dupCluster = [];
         private readonly List<string?> _captionModel = [];
         private readonly List<string?> _captionSourceLang = [];
+        private readonly List<string> _origin = [];
+        private readonly List<int> _origWidth = [];
+        private readonly List<int> _origHeight = [];
+        private readonly List<string?> _imageOps = [];
 
         public int Count => _key.Count;
         public long Bytes { get; private set; }
@@ -207,7 +211,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
 
         private readonly int[] _maxStringBytes = new int[StringColumns];
 
-        public const int StringColumns = 13;
+        public const int StringColumns = 15;
 
         /// <summary>
         /// Encoded size of a row before compression: values plus their 4-byte length prefixes.
@@ -228,7 +232,9 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             stringBytes[10] = Utf8(r.DupCluster);
             stringBytes[11] = Utf8(r.CaptionModel);
             stringBytes[12] = Utf8(r.CaptionSourceLang);
-            long total = (r.ImageBytes?.Length ?? 0) + 8 + (4 * ShardSchema.ColumnNames.Count);
+            stringBytes[13] = Utf8(r.Origin);
+            stringBytes[14] = Utf8(r.ImageOps);
+            long total = (r.ImageBytes?.Length ?? 0) + 16 + (4 * ShardSchema.ColumnNames.Count);
             foreach (int n in stringBytes)
             {
                 total += n;
@@ -275,6 +281,10 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             _dupCluster.Add(r.DupCluster);
             _captionModel.Add(r.CaptionModel);
             _captionSourceLang.Add(r.CaptionSourceLang);
+            _origin.Add(r.Origin);
+            _origWidth.Add(r.OrigWidth);
+            _origHeight.Add(r.OrigHeight);
+            _imageOps.Add(r.ImageOps);
             Bytes += bytes;
             Counts.Add(r.Lang, r.Source);
             for (int i = 0; i < StringColumns; i++)
@@ -302,6 +312,10 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             await group.WriteAsync(ShardSchema.DupCluster, _dupCluster);
             await group.WriteAsync(ShardSchema.CaptionModel, _captionModel!);
             await group.WriteAsync(ShardSchema.CaptionSourceLang, _captionSourceLang!);
+            await group.WriteAsync(ShardSchema.Origin, _origin);
+            await group.WriteAsync(ShardSchema.OrigWidth, (ReadOnlyMemory<int>)_origWidth.ToArray(), null, null, cancellationToken);
+            await group.WriteAsync(ShardSchema.OrigHeight, (ReadOnlyMemory<int>)_origHeight.ToArray(), null, null, cancellationToken);
+            await group.WriteAsync(ShardSchema.ImageOps, _imageOps!);
         }
 
         public void Clear()
@@ -309,7 +323,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             foreach (var list in new System.Collections.IList[]
             {
                 _key, _lang, _script, _source, _text, _imageBytes, _imagePath, _url, _pageUrl, _width, _height,
-                _sha256, _phash, _dupCluster, _captionModel, _captionSourceLang,
+                _sha256, _phash, _dupCluster, _captionModel, _captionSourceLang, _origin, _origWidth, _origHeight, _imageOps,
             })
             {
                 list.Clear();

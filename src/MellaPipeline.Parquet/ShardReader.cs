@@ -30,50 +30,39 @@ public static class ShardReader
     public static async IAsyncEnumerable<PairRecord> ReadAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
-        string origin = Path.GetFileName(path);
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
-            int n = checked((int)group.RowCount);
-
-            async Task<string?[]> Strings(global::Parquet.Schema.DataField field)
-            {
-                var values = new string?[n];
-                await group.ReadAsync(field, values.AsMemory(), null, cancellationToken);
-                return values;
-            }
-
-            async Task<int[]> Ints(global::Parquet.Schema.DataField field)
-            {
-                var values = new int[n];
-                await group.ReadAsync<int>(field, values.AsMemory(), null, cancellationToken);
-                return values;
-            }
-
-            var key = await Strings(ShardSchema.Key);
-            var lang = await Strings(ShardSchema.Lang);
-            var script = await Strings(ShardSchema.Script);
-            var source = await Strings(ShardSchema.Source);
-            var text = await Strings(ShardSchema.Text);
+            var columns = new RowGroupColumns(group, cancellationToken);
+            int n = columns.Count;
+            var key = await columns.StringsAsync(ShardSchema.Key);
+            var lang = await columns.StringsAsync(ShardSchema.Lang);
+            var script = await columns.StringsAsync(ShardSchema.Script);
+            var source = await columns.StringsAsync(ShardSchema.Source);
+            var text = await columns.StringsAsync(ShardSchema.Text);
             var imageBytes = new byte[]?[n];
             await group.ReadAsync(ShardSchema.ImageBytes, imageBytes.AsMemory(), null, cancellationToken);
-            var imagePath = await Strings(ShardSchema.ImagePath);
-            var url = await Strings(ShardSchema.Url);
-            var pageUrl = await Strings(ShardSchema.PageUrl);
-            var width = await Ints(ShardSchema.Width);
-            var height = await Ints(ShardSchema.Height);
-            var sha256 = await Strings(ShardSchema.Sha256);
-            var phash = await Strings(ShardSchema.Phash);
-            var dupCluster = await Strings(ShardSchema.DupCluster);
-            var captionModel = await Strings(ShardSchema.CaptionModel);
-            var captionSourceLang = await Strings(ShardSchema.CaptionSourceLang);
+            var imagePath = await columns.StringsAsync(ShardSchema.ImagePath);
+            var url = await columns.StringsAsync(ShardSchema.Url);
+            var pageUrl = await columns.StringsAsync(ShardSchema.PageUrl);
+            var width = await columns.IntsAsync(ShardSchema.Width);
+            var height = await columns.IntsAsync(ShardSchema.Height);
+            var sha256 = await columns.StringsAsync(ShardSchema.Sha256);
+            var phash = await columns.StringsAsync(ShardSchema.Phash);
+            var dupCluster = await columns.StringsAsync(ShardSchema.DupCluster);
+            var captionModel = await columns.StringsAsync(ShardSchema.CaptionModel);
+            var captionSourceLang = await columns.StringsAsync(ShardSchema.CaptionSourceLang);
+            var rowOrigin = await columns.StringsAsync(ShardSchema.Origin);
+            var origWidth = await columns.IntsAsync(ShardSchema.OrigWidth);
+            var origHeight = await columns.IntsAsync(ShardSchema.OrigHeight);
+            var imageOps = await columns.StringsAsync(ShardSchema.ImageOps);
 
             for (int i = 0; i < n; i++)
             {
                 yield return new PairRecord
                 {
                     Key = key[i]!,
-                    Origin = $"{origin}#{g}",
+                    Origin = rowOrigin[i]!,
                     Lang = lang[i]!,
                     Script = script[i]!,
                     Source = source[i]!,
@@ -89,8 +78,59 @@ public static class ShardReader
                     DupCluster = dupCluster[i]!,
                     CaptionModel = captionModel[i],
                     CaptionSourceLang = captionSourceLang[i],
+                    OrigWidth = origWidth[i],
+                    OrigHeight = origHeight[i],
+                    ImageOps = imageOps[i],
                 };
             }
         }
     }
+
+    /// <summary>
+    /// What near-duplicate clustering needs of each row, without the image bytes: read column by
+    /// column, so a shard's images are never loaded.
+    /// </summary>
+    public static async IAsyncEnumerable<ShardImageRow> ReadImageRowsAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            var columns = new RowGroupColumns(group, cancellationToken);
+            var key = await columns.StringsAsync(ShardSchema.Key);
+            var lang = await columns.StringsAsync(ShardSchema.Lang);
+            var source = await columns.StringsAsync(ShardSchema.Source);
+            var text = await columns.StringsAsync(ShardSchema.Text);
+            var width = await columns.IntsAsync(ShardSchema.OrigWidth);
+            var height = await columns.IntsAsync(ShardSchema.OrigHeight);
+            var sha256 = await columns.StringsAsync(ShardSchema.Sha256);
+            var phash = await columns.StringsAsync(ShardSchema.Phash);
+            for (int i = 0; i < columns.Count; i++)
+            {
+                yield return new ShardImageRow(key[i]!, lang[i]!, source[i]!, text[i]!, width[i], height[i], sha256[i]!, phash[i]);
+            }
+        }
+    }
+
+    private sealed class RowGroupColumns(ParquetRowGroupReader group, CancellationToken cancellationToken)
+    {
+        public int Count { get; } = checked((int)group.RowCount);
+
+        public async Task<string?[]> StringsAsync(global::Parquet.Schema.DataField field)
+        {
+            var values = new string?[Count];
+            await group.ReadAsync(field, values.AsMemory(), null, cancellationToken);
+            return values;
+        }
+
+        public async Task<int[]> IntsAsync(global::Parquet.Schema.DataField field)
+        {
+            var values = new int[Count];
+            await group.ReadAsync<int>(field, values.AsMemory(), null, cancellationToken);
+            return values;
+        }
+    }
 }
+
+/// <summary>The columns of a shard row that near-duplicate clustering decides on; the size is the image's original size.</summary>
+public sealed record ShardImageRow(string Key, string Lang, string Source, string Text, int OrigWidth, int OrigHeight, string Sha256, string? Phash);

@@ -10,7 +10,7 @@ namespace MellaPipeline.Parquet;
 public static class ShardSchema
 {
     /// <summary>Bumped whenever a column is added, removed or changes meaning.</summary>
-    public const string Version = "1";
+    public const string Version = "2";
 
     public const string HuggingFaceMetadataKey = "huggingface";
     public const string SchemaVersionMetadataKey = "mella.schema_version";
@@ -37,13 +37,19 @@ public static class ShardSchema
     public static readonly DataField<string> DupCluster = new("dup_cluster", nullable: false);
     public static readonly DataField<string> CaptionModel = new("caption_model", nullable: true);
     public static readonly DataField<string> CaptionSourceLang = new("caption_source_lang", nullable: true);
+    public static readonly DataField<string> Origin = new("origin", nullable: false);
+    public static readonly DataField<int> OrigWidth = new("orig_width", nullable: false);
+    public static readonly DataField<int> OrigHeight = new("orig_height", nullable: false);
+    public static readonly DataField<string> ImageOps = new("image_ops", nullable: true);
 
     public static readonly ParquetSchema Schema = new(
-        Key, Lang, Script, Source, Text, Image, Url, PageUrl, Width, Height, Sha256, Phash, DupCluster, CaptionModel, CaptionSourceLang);
+        Key, Lang, Script, Source, Text, Image, Url, PageUrl, Width, Height, Sha256, Phash, DupCluster, CaptionModel, CaptionSourceLang,
+        Origin, OrigWidth, OrigHeight, ImageOps);
 
     /// <summary>Column names in file order, as readers see them.</summary>
     public static readonly IReadOnlyList<string> ColumnNames =
-        ["key", "lang", "script", "source", "text", "image", "url", "page_url", "width", "height", "sha256", "phash", "dup_cluster", "caption_model", "caption_source_lang"];
+        ["key", "lang", "script", "source", "text", "image", "url", "page_url", "width", "height", "sha256", "phash", "dup_cluster", "caption_model", "caption_source_lang",
+         "origin", "orig_width", "orig_height", "image_ops"];
 
     /// <summary>
     /// The <c>huggingface</c> metadata entry: the <c>datasets</c> features of every column, so that
@@ -58,7 +64,7 @@ public static class ShardSchema
             features[column] = column switch
             {
                 "image" => new JsonObject { ["_type"] = "Image" },
-                "width" or "height" => Value("int32"),
+                "width" or "height" or "orig_width" or "orig_height" => Value("int32"),
                 _ => Value("string"),
             };
         }

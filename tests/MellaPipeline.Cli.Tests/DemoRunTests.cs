@@ -60,7 +60,7 @@ public class DemoRunTests
 
         // Every input line is a row or a reject, and the files agree with each other.
         var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(Path.Combine(runDir, "summary.json")), MellaJson.Indented)!;
-        var stats = Directory.EnumerateFiles(Path.Combine(runDir, "stats")).Select(f =>
+        var stats = Directory.EnumerateFiles(Path.Combine(runDir, "reduce"), "*.json").Where(f => Path.GetFileName(f) != "clusters.json").Select(f =>
             JsonSerializer.Deserialize<TaskStats>(File.ReadAllBytes(f), MellaJson.Indented)!).ToArray();
         var rejects = Directory.EnumerateFiles(Path.Combine(runDir, "rejects"))
             .SelectMany(File.ReadAllLines)
@@ -79,7 +79,7 @@ public class DemoRunTests
         Assert.Equal(
             ["alt_boilerplate", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated",
              "alt_domain_repeated", "alt_empty", "alt_filename", "duplicate_pair", "http_404", "image_format_unsupported", "image_format_unsupported",
-             "image_http_404", "image_missing", "image_svg", "image_tracking_pixel", "input_field_missing", "input_malformed", "lang_not_targeted",
+             "image_http_404", "image_missing", "image_near_duplicate", "image_near_duplicate", "image_svg", "image_tracking_pixel", "input_field_missing", "input_malformed", "lang_not_targeted",
              "lang_other", "robots_disallowed", "robots_noai", "robots_noai", "script_mismatch", "text_empty", "text_too_short"],
             rejects.Select(r => r.Reason).Order(StringComparer.Ordinal).ToArray());
 
@@ -94,9 +94,9 @@ public class DemoRunTests
                 ("ar.html", footer, "cs", "Latn"),
                 ("ar.html", "مسجد محمد علي في قلعة صلاح الدين بالقاهرة", "ar", "Arab"),
                 ("hu.html", "A Széchenyi lánchíd és a budai Várnegyed alkonyatkor", "hu", "Latn"),
-                ("index.html", footer, "cs", "Latn"),
                 ("index.html", "Pražský orloj na Staroměstském náměstí", "cs", "Latn"),
                 ("ko.html", "경복궁 근정전 앞마당의 가을 풍경", "ko", "Hang"),
+                ("ko.html", "해 질 녘 짜오프라야 강변에 선 방콕 새벽 사원", "ko", "Hang"),
                 ("ru.html", "Зимний дворец на Дворцовой набережной Невы", "ru", "Cyrl"),
                 ("sr.html", "Beogradska tvrđava Kalemegdan na ušću Save u Dunav", "sr", "Latn"),
                 ("sr.html", "Манастир Студеница у долини реке Ибар", "sr", "Cyrl"),
@@ -106,7 +106,24 @@ public class DemoRunTests
             crawled.OrderBy(r => r.Item1, StringComparer.Ordinal).ThenBy(r => r.Item2, StringComparer.Ordinal).ToList());
         Assert.Contains(rejects, r => r.Reason == "robots_disallowed" && r.Origin.EndsWith("/site/private/draft.html", StringComparison.Ordinal));
         Assert.Equal(summary.Reasons.Values.Sum(), rejects.Length);
-        Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(runDir, "completions")).Count());
+        Assert.Equal(4, Directory.EnumerateFiles(Path.Combine(runDir, "completions")).Count()); // two tasks, two near-duplicate filters
+        Assert.False(Directory.Exists(Path.Combine(runDir, "staging")));
+
+        // Near duplicates: the Thai temple photo (img-14), its smaller copies served to the Korean page (img-27) and to a second
+        // Thai figure (img-28), and the same file in a Russian pairs line form one cluster. Every language keeps its caption;
+        // of the two Thai ones the larger image's stays, the other is a reject naming it.
+        var cluster = DuckDb.Query($"SELECT lang, image.path, orig_width, dup_cluster, sha256 FROM {shards} WHERE dup_cluster = " +
+                                   $"(SELECT dup_cluster FROM {shards} WHERE image.path = 'img-27.png') ORDER BY lang");
+        Assert.Equal(new[] { "ko", "ru", "th" }, cluster.Select(r => (string)r[0]!).ToArray());
+        Assert.Equal(new[] { "img-27.png", "img-14.png", "img-14.png" }, cluster.Select(r => (string)r[1]!).ToArray());
+        string smallestImageHash = new[] { "img-14.png", "img-27.png", "img-28.png" } // the cluster is named by its smallest image hash, dropped copies included
+            .Select(f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(RepoPaths.Root, "pipelines", "demo", "images", f)))))
+            .Min(StringComparer.Ordinal)!;
+        Assert.Equal(smallestImageHash[..16], (string)cluster[0][3]!);
+        var thaiCopy = Assert.Single(rejects, r => r.Reason == "image_near_duplicate" && r.Origin.EndsWith("/th.html", StringComparison.Ordinal));
+        Assert.Contains((string)cluster[0][3]!, thaiCopy.Detail);
+        Assert.Single(rejects, r => r.Reason == "image_near_duplicate" && r.Detail!.Contains("(cs, native)", StringComparison.Ordinal)); // the site-wide footer photo, once
+        Assert.Equal(26, Convert.ToInt64(DuckDb.Scalar($"SELECT count(DISTINCT dup_cluster) FROM {shards}")));
     }
 
     [Fact]

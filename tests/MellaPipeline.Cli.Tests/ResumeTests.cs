@@ -10,7 +10,7 @@ public sealed class ResumeFixture : IDisposable
 {
     public ResumeFixture()
     {
-        string pairs = PairsInput.Write(Dir.Path, 240, distinctImages: 12);
+        string pairs = PairsInput.Write(Dir.Path, 240, distinctImages: 160); // 80 images twice: near-duplicate drops too
         File.AppendAllText(pairs, "{not json\n{\"text\": \"Hrad\", \"lang\": \"cs\", \"image_path\": \"images/missing.png\"}\n");
         Pipeline = PairsInput.WritePipeline(Dir.Path, pairs, tasks: 3, shardMaxRows: 25, extra: "failure_budget: 0.5");
         string baseline = Dir.File("baseline");
@@ -56,6 +56,7 @@ public class ResumeTests(ResumeFixture fixture) : IClassFixture<ResumeFixture>
     {
         Assert.True(fixture.Baseline.Keys.Count(k => k.StartsWith("shards/part-00001-", StringComparison.Ordinal)) >= 3);
         Assert.Contains("rejects/00002.jsonl", fixture.Baseline.Keys);
+        Assert.Contains(fixture.Baseline.Keys, k => k.EndsWith(".dedup_near.jsonl", StringComparison.Ordinal)); // the reduce's output is covered too
     }
 
     [Theory]

@@ -35,6 +35,9 @@ public class ShardWriterTests
             DupCluster = sha[..16],
             CaptionModel = mllm ? "test-captioner" : null,
             CaptionSourceLang = mllm ? "en" : null,
+            OrigWidth = (imageSize + i % 7) * 2,
+            OrigHeight = imageSize * 2,
+            ImageOps = i % 4 == 0 ? "orient=6;resize=keep_ratio:48x48" : null,
         };
     }
 

@@ -10,7 +10,7 @@ if (args.Length != 1)
 Directory.CreateDirectory(args[0]);
 foreach (var image in DemoImages.All)
 {
-    File.WriteAllBytes(Path.Combine(args[0], image.FileName), SyntheticPng.Create(image.Width, image.Height, image.Seed));
+    File.WriteAllBytes(Path.Combine(args[0], image.FileName), image.Draw());
 }
 
 Console.WriteLine($"wrote {DemoImages.All.Count} images to {args[0]}");

@@ -10,13 +10,19 @@ namespace MellaPipeline.TestSupport;
 /// </summary>
 public static class SyntheticPng
 {
-    public static byte[] Create(int width, int height, int seed)
+    public static byte[] Create(int width, int height, int seed) => CreateResized(width, height, seed, width, height);
+
+    /// <summary>
+    /// The picture <see cref="Create"/> draws at <paramref name="designWidth"/> × <paramref name="designHeight"/>,
+    /// resampled (nearest pixel) to <paramref name="width"/> × <paramref name="height"/>: a resized copy, a near duplicate.
+    /// </summary>
+    public static byte[] CreateResized(int designWidth, int designHeight, int seed, int width, int height)
     {
         var random = new Random(seed);
         var (r0, g0, b0) = (random.Next(256), random.Next(256), random.Next(256));
         var (r1, g1, b1) = (random.Next(256), random.Next(256), random.Next(256));
         var discs = Enumerable.Range(0, 3 + random.Next(4))
-            .Select(_ => (X: random.Next(width), Y: random.Next(height), R: 4 + random.Next(Math.Max(5, Math.Min(width, height) / 3)),
+            .Select(_ => (X: random.Next(designWidth), Y: random.Next(designHeight), R: 4 + random.Next(Math.Max(5, Math.Min(designWidth, designHeight) / 3)),
                 Color: ((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256))))
             .ToArray();
 
@@ -25,13 +31,15 @@ public static class SyntheticPng
         for (int y = 0; y < height; y++)
         {
             raw[p++] = 0; // filter: none
+            int sy = (int)((y + 0.5) * designHeight / height);
             for (int x = 0; x < width; x++)
             {
-                double t = (x + y) / (double)(width + height);
+                int sx = (int)((x + 0.5) * designWidth / width);
+                double t = (sx + sy) / (double)(designWidth + designHeight);
                 byte r = (byte)(r0 + (r1 - r0) * t), g = (byte)(g0 + (g1 - g0) * t), b = (byte)(b0 + (b1 - b0) * t);
                 foreach (var disc in discs)
                 {
-                    int dx = x - disc.X, dy = y - disc.Y;
+                    int dx = sx - disc.X, dy = sy - disc.Y;
                     if (dx * dx + dy * dy <= disc.R * disc.R)
                     {
                         (r, g, b) = disc.Color;

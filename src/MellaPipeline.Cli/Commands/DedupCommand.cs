@@ -10,9 +10,6 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary><c>mella dedup --hashes FILE [--threshold N] [--out FILE]</c>: near-duplicate clusters over precomputed hashes.</summary>
 public static class DedupCommand
 {
-    /// <summary>The smallest threshold with the best F1 on the shared near-duplicate ground truth (docs/BENCHMARKS.md).</summary>
-    public const int DefaultThreshold = 6;
-
     public static Command Build()
     {
         var images = new Option<DirectoryInfo?>("--images")
@@ -26,7 +23,7 @@ public static class DedupCommand
         var threshold = new Option<int>("--threshold", "-t")
         {
             Description = "Largest Hamming distance (of 64 bits) between near duplicates. Every pair within it is found: the search is exact.",
-            DefaultValueFactory = _ => DefaultThreshold,
+            DefaultValueFactory = _ => NearDuplicateIndex.DefaultThreshold,
         };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the JSONL here instead of standard output." };
         var command = new Command("dedup",

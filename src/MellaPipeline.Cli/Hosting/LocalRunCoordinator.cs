@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace MellaPipeline.Cli.Hosting;
 
 /// <summary>
-/// Runs every task of a run on this machine, <c>workers</c> at a time, then the reduce step: the
-/// dataset manifest and the run summary. Tasks already marked complete are skipped, so running
+/// Runs every task of a run on this machine, <c>workers</c> at a time, then the reduce steps:
+/// near-duplicate clustering over all tasks' rows (when on), the dataset manifest and the run summary. Tasks already marked complete are skipped, so running
 /// the same command again continues an interrupted run and changes nothing in a finished one.
 /// </summary>
 public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgressDisplay display, ILogger<LocalRunCoordinator> logger)
@@ -61,8 +61,25 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
                 });
         }
 
-        var stats = ranks.Select(run.ReadStats).ToArray();
-        DatasetManifest.FromShards(options.Name, Pipelines.PairPipeline.Hasher.Algorithm, stats.SelectMany(s => s.Shards)).Write(run.ManifestPath);
+        string algorithm = PairPipeline.ProcessorFor(options).HashAlgorithm;
+        TaskStats[] stats;
+        if (options.Stages.DedupNear.Enabled)
+        {
+            var reduce = new NearDuplicateReduce(options, run, algorithm, logger);
+            await reduce.ClusterAsync(world, cancellationToken);
+            stats = new TaskStats[world];
+            await Parallel.ForEachAsync(
+                ranks,
+                new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
+                async (rank, token) => stats[rank] = await reduce.FilterTaskAsync(rank, token));
+            reduce.RemoveStaging();
+        }
+        else
+        {
+            stats = ranks.Select(run.ReadStats).ToArray();
+        }
+
+        DatasetManifest.FromShards(options.Name, algorithm, stats.SelectMany(s => s.Shards)).Write(run.ManifestPath);
         CrashPoints.Reach(CrashPoints.ManifestWritten);
         var summary = RunSummary.Aggregate(options.Name, stats, options.FailureBudget);
         AtomicFile.WriteJson(run.SummaryPath, summary, MellaJson.Indented);

@@ -231,6 +231,8 @@ public sealed class StagesOptions
     public LoadImagesOptions LoadImages { get; set; } = new();
 
     public DedupExactOptions DedupExact { get; set; } = new();
+
+    public DedupNearOptions DedupNear { get; set; } = new();
 }
 
 /// <summary>Caption clean-up and script checks.</summary>
@@ -283,11 +285,38 @@ public sealed class LoadImagesOptions : IValidatableObject
     /// <summary><c>bytes</c> puts the image in the shard; <c>reference</c> stores only its path.</summary>
     public ImageStorage Store { get; set; } = ImageStorage.Bytes;
 
+    /// <summary>How the stored image is resized: not at all (the original bytes are kept unless <see cref="EncodeFormat"/> asks otherwise), to <see cref="ImageSize"/> on the short side, or cropped to a centred <see cref="ImageSize"/> square.</summary>
+    public ResizeMode ResizeMode { get; set; } = ResizeMode.No;
+
+    /// <summary>Target size in pixels for <see cref="ResizeMode"/>; images already smaller are not enlarged.</summary>
+    [Range(16, 16_384)]
+    public int ImageSize { get; set; } = 512;
+
+    /// <summary>Format of a re-encoded image; <c>original</c> keeps the input's bytes when nothing else changes them.</summary>
+    public StoredImageFormat EncodeFormat { get; set; } = StoredImageFormat.Original;
+
+    /// <summary>JPEG and WebP quality of a re-encoded image.</summary>
+    [Range(1, 100)]
+    public int EncodeQuality { get; set; } = 95;
+
+    /// <summary>The library that decodes images (see docs/IMAGE_DECODERS.md for why SkiaSharp is the default).</summary>
+    public ImageDecoderKind Decoder { get; set; } = ImageDecoderKind.Skiasharp;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MinDimension > MaxDimension)
         {
             yield return new ValidationResult($"must not exceed max_dimension ({MaxDimension})", ["min_dimension"]);
+        }
+
+        if (Store == ImageStorage.Reference && ResizeMode != ResizeMode.No)
+        {
+            yield return new ValidationResult("needs store: bytes (store: reference keeps images where they are, unchanged)", ["resize_mode"]);
+        }
+
+        if (Store == ImageStorage.Reference && EncodeFormat != StoredImageFormat.Original)
+        {
+            yield return new ValidationResult("needs store: bytes (store: reference keeps images where they are, unchanged)", ["encode_format"]);
         }
     }
 }
@@ -298,10 +327,62 @@ public enum ImageStorage
     Reference,
 }
 
+/// <summary>How a stored image is resized (img2dataset's names).</summary>
+public enum ResizeMode
+{
+    No,
+    KeepRatio,
+    CenterCrop,
+}
+
+public enum StoredImageFormat
+{
+    Original,
+    Jpeg,
+    Png,
+    Webp,
+}
+
+public enum ImageDecoderKind
+{
+    Skiasharp,
+    Imagesharp,
+}
+
 /// <summary>Dropping repeated pairs (same key) within a task.</summary>
 public sealed class DedupExactOptions
 {
     public bool Enabled { get; set; } = true;
+}
+
+/// <summary>
+/// Near-duplicate image clustering over every task's rows once all tasks are done: rows whose
+/// images' perceptual hashes are within <see cref="Threshold"/> bits share a <c>dup_cluster</c>.
+/// </summary>
+public sealed class DedupNearOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Largest Hamming distance (of 64 bits) between two images of one cluster.</summary>
+    [Range(0, 32)]
+    public int Threshold { get; set; } = Images.NearDuplicateIndex.DefaultThreshold;
+
+    /// <summary>Which rows of a cluster stay in the dataset.</summary>
+    public NearDuplicateKeep Keep { get; set; } = NearDuplicateKeep.PerLanguage;
+}
+
+/// <summary>Which rows of a near-duplicate cluster the dataset keeps.</summary>
+public enum NearDuplicateKeep
+{
+    /// <summary>
+    /// One row per cluster, language and source (the largest image, then the longest caption, then
+    /// the smallest key); the others become <c>image_near_duplicate</c> rejects. Every language's
+    /// caption of a duplicated image stays, under the same <c>dup_cluster</c>.
+    /// </summary>
+    PerLanguage,
+
+    /// <summary>Every row stays; clusters are only marked.</summary>
+    All,
 }
 
 /// <summary>Parquet shard layout.</summary>

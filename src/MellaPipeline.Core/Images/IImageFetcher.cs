@@ -8,14 +8,3 @@ public interface IImageFetcher
 {
     ValueTask<ImageDownload> DownloadAsync(string url, CancellationToken cancellationToken);
 }
-
-/// <summary>A perceptual hash, or the reason code why the image could not be decoded for one.</summary>
-public readonly record struct PerceptualHashOutcome(ulong? Hash, string? Reason, string? Detail);
-
-/// <summary>Decodes images and hashes them with <see cref="PerceptualHash"/>; <see cref="Algorithm"/> names the definition recorded in shards.</summary>
-public interface IPerceptualHasher
-{
-    string Algorithm { get; }
-
-    PerceptualHashOutcome Hash(byte[] bytes);
-}

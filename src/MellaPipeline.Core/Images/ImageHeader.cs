@@ -12,8 +12,31 @@ public enum ImageFormat
 }
 
 /// <summary>Format and pixel size read from an image's header, without decoding any pixels.</summary>
-public readonly record struct ImageHeader(ImageFormat Format, int Width, int Height)
+/// <param name="Components">Colour components of a JPEG frame (1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK); 0 for other formats.</param>
+/// <param name="JpegFrame">The JPEG start-of-frame marker (0xC0 baseline, 0xC2 progressive, 0xC3 lossless, …); 0 for other formats.</param>
+public readonly record struct ImageHeader(ImageFormat Format, int Width, int Height, int Components = 0, byte JpegFrame = 0)
 {
+    /// <summary>
+    /// A lossless or hierarchical JPEG (SOF3, 5–7, 11, 13–15): no web image uses these, most
+    /// decoders refuse them, and Skia's scaled decode of a lossless JPEG writes past its buffer.
+    /// </summary>
+    public bool IsUnusualJpeg => Format == ImageFormat.Jpeg && JpegFrame is 0xC3 or (>= 0xC5 and <= 0xC7) or 0xCB or (>= 0xCD and <= 0xCF);
+
+    /// <summary>A Huffman-coded baseline, extended or progressive JPEG: the kind DCT scaling decodes at reduced size.</summary>
+    public bool IsScalableJpeg => Format == ImageFormat.Jpeg && JpegFrame is 0xC0 or 0xC1 or 0xC2;
+
+    /// <summary>The usual file extension of a format, without the dot.</summary>
+    public static string Extension(ImageFormat format) => format switch
+    {
+        ImageFormat.Jpeg => "jpg",
+        ImageFormat.Png => "png",
+        ImageFormat.Gif => "gif",
+        _ => "webp",
+    };
+
+    /// <summary>A JPEG in CMYK or YCCK, which decoders must convert to RGB.</summary>
+    public bool IsCmyk => Format == ImageFormat.Jpeg && Components == 4;
+
     private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>
@@ -81,13 +104,52 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
 
     private static bool TryReadGif(ReadOnlySpan<byte> data, out ImageHeader header, out string reason)
     {
-        if (data.Length < 10)
+        if (data.Length < 13)
         {
             return Invalid(out header, out reason);
         }
 
-        return Valid(ImageFormat.Gif, BinaryPrimitives.ReadUInt16LittleEndian(data[6..]), BinaryPrimitives.ReadUInt16LittleEndian(data[8..]), out header, out reason);
+        // A frame may lie partly outside the logical screen, and decoders allocate for its whole
+        // extent: the size that counts is the screen grown to cover every frame's image descriptor
+        // (a 100×100 GIF can carry a 40000×40000 second frame).
+        long width = BinaryPrimitives.ReadUInt16LittleEndian(data[6..]), height = BinaryPrimitives.ReadUInt16LittleEndian(data[8..]);
+        if (width == 0 || height == 0)
+        {
+            return Invalid(out header, out reason);
+        }
+
+        int i = 13 + ColorTableBytes(data[10]);
+        while (i < data.Length)
+        {
+            byte block = data[i];
+            if (block == 0x2C && i + 10 <= data.Length)
+            {
+                width = Math.Max(width, (long)BinaryPrimitives.ReadUInt16LittleEndian(data[(i + 1)..]) + BinaryPrimitives.ReadUInt16LittleEndian(data[(i + 5)..]));
+                height = Math.Max(height, (long)BinaryPrimitives.ReadUInt16LittleEndian(data[(i + 3)..]) + BinaryPrimitives.ReadUInt16LittleEndian(data[(i + 7)..]));
+                i += 10 + ColorTableBytes(data[i + 9]) + 1; // descriptor, local colour table, LZW minimum code size
+            }
+            else if (block == 0x21 && i + 2 <= data.Length)
+            {
+                i += 2; // extension introducer and label, then sub-blocks
+            }
+            else
+            {
+                break; // trailer, or damage the decoder will report
+            }
+
+            while (i < data.Length && data[i] != 0)
+            {
+                i += data[i] + 1;
+            }
+
+            i++;
+        }
+
+        return Valid(ImageFormat.Gif, width, height, out header, out reason);
     }
+
+    /// <summary>Bytes of the colour table a GIF screen or image descriptor's packed field announces.</summary>
+    private static int ColorTableBytes(byte packed) => (packed & 0x80) != 0 ? 3 << ((packed & 0x07) + 1) : 0;
 
     private static bool TryReadJpeg(ReadOnlySpan<byte> data, out ImageHeader header, out string reason)
     {
@@ -128,7 +190,9 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
 
                 int height = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 5)..]);
                 int width = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 7)..]);
-                return Valid(ImageFormat.Jpeg, width, height, out header, out reason);
+                bool valid = Valid(ImageFormat.Jpeg, width, height, out header, out reason);
+                header = header with { Components = i + 10 <= data.Length ? data[i + 9] : 0, JpegFrame = marker };
+                return valid;
             }
 
             if (marker is 0xD9 or 0xDA)

@@ -14,6 +14,9 @@ namespace MellaPipeline.Images;
 /// </summary>
 public static class NearDuplicateIndex
 {
+    /// <summary>The smallest threshold with the best F1 on the shared near-duplicate ground truth (docs/BENCHMARKS.md).</summary>
+    public const int DefaultThreshold = 6;
+
     private static readonly (int Shift, int Bits)[] Blocks = [(0, 21), (21, 21), (42, 22)];
 
     /// <summary>For each hash, the index of its cluster's root (the smallest index in the cluster).</summary>

@@ -7,6 +7,7 @@ namespace MellaPipeline.Records;
 public sealed record PairRecord : IKeyedRecord
 {
     public required string Key { get; init; }
+    /// <summary>Where the pair came from: input file and byte offset, or the crawled page's URL.</summary>
     public required string Origin { get; init; }
     public required string Lang { get; init; }
     public required string Script { get; init; }
@@ -35,4 +36,12 @@ public sealed record PairRecord : IKeyedRecord
 
     public string? CaptionModel { get; init; }
     public string? CaptionSourceLang { get; init; }
+
+    /// <summary>Size of the image as downloaded or read (after EXIF orientation), before any resize for storage.</summary>
+    public required int OrigWidth { get; init; }
+
+    public required int OrigHeight { get; init; }
+
+    /// <summary>What was done to the pixels before hashing and storing (e.g. <c>orient=6;icc=srgb;frame=0/12;resize=keep_ratio:512</c>), or null when nothing was.</summary>
+    public string? ImageOps { get; init; }
 }

@@ -17,10 +17,12 @@ public static class CrashPoints
     public const string TaskRejectsWritten = "task.rejects_written";
     public const string TaskStatsWritten = "task.stats_written";
     public const string TaskCompleted = "task.completed";
+    public const string Clustered = "reduce.clustered";
+    public const string RankFiltered = "reduce.rank_filtered";
     public const string ManifestWritten = "reduce.manifest_written";
 
     public static readonly IReadOnlyList<string> All =
-        [TaskStarted, ShardTempWritten, ShardRenamed, TaskRejectsWritten, TaskStatsWritten, TaskCompleted, ManifestWritten];
+        [TaskStarted, ShardTempWritten, ShardRenamed, TaskRejectsWritten, TaskStatsWritten, TaskCompleted, Clustered, RankFiltered, ManifestWritten];
 
     private static readonly (string Point, int Occurrence)? Armed = Parse(Environment.GetEnvironmentVariable(EnvironmentVariable));
     private static int _hits;

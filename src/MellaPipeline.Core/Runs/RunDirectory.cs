@@ -9,9 +9,14 @@ namespace MellaPipeline.Runs;
 /// <code>
 /// RUN/config.json              resolved pipeline config (defaults filled in)
 /// RUN/shards/part-RRRRR-NNNNN.parquet, RUN/shards/manifest.json
+/// RUN/staging/part-RRRRR-NNNNN.parquet   task output before near-duplicate clustering (removed once the run is complete)
+/// RUN/reduce/clusters.json     the clustering's figures, written after every RRRRR.clusters file
+/// RUN/reduce/RRRRR.clusters    each staged row's cluster and whether it is kept, in row order
+/// RUN/reduce/RRRRR.json        a task's stats after the near-duplicate filter
 /// RUN/stats/RRRRR.json         per-task counters
 /// RUN/rejects/RRRRR.jsonl      every dropped or failed record with its reason code
 /// RUN/completions/RRRRR        written last, after the task's outputs are in place
+/// RUN/completions/reduce-RRRRR written after the task's filtered shards, rejects and stats
 /// RUN/summary.json             all stats added up; written last of all
 /// </code>
 /// </summary>
@@ -24,6 +29,9 @@ public sealed class RunDirectory
 
     public string Root { get; }
     public string ShardsDir => Path.Combine(Root, "shards");
+    public string StagingDir => Path.Combine(Root, "staging");
+    public string ReduceDir => Path.Combine(Root, "reduce");
+    public string ClustersSummaryPath => Path.Combine(ReduceDir, "clusters.json");
     public string StatsDir => Path.Combine(Root, "stats");
     public string RejectsDir => Path.Combine(Root, "rejects");
     public string CompletionsDir => Path.Combine(Root, "completions");
@@ -41,6 +49,16 @@ public sealed class RunDirectory
     public string RejectsPath(int rank) => Path.Combine(RejectsDir, RankName(rank) + ".jsonl");
 
     public string CompletionPath(int rank) => Path.Combine(CompletionsDir, RankName(rank));
+
+    public string ClustersPath(int rank) => Path.Combine(ReduceDir, RankName(rank) + ".clusters");
+
+    public string ReducedStatsPath(int rank) => Path.Combine(ReduceDir, RankName(rank) + ".json");
+
+    public string ReducedRejectsPath(int rank) => Path.Combine(RejectsDir, RankName(rank) + ".dedup_near.jsonl");
+
+    public string ReduceCompletionPath(int rank) => Path.Combine(CompletionsDir, "reduce-" + RankName(rank));
+
+    public bool IsReduced(int rank) => File.Exists(ReduceCompletionPath(rank));
 
     /// <summary>True when a run has been started here (its resolved config was saved).</summary>
     public bool HasRun => File.Exists(ConfigPath);
@@ -61,28 +79,50 @@ public sealed class RunDirectory
     /// </summary>
     public void DiscardTaskOutputs(int rank)
     {
-        string prefix = $"part-{RankName(rank)}-";
-        if (Directory.Exists(ShardsDir))
+        DeleteShards(ShardsDir, rank);
+        DeleteShards(StagingDir, rank);
+        DeleteWithTemp(RejectsPath(rank), StatsPath(rank));
+    }
+
+    /// <summary>Removes what an interrupted near-duplicate filter of <paramref name="rank"/> left behind (its final shards, rejects and stats).</summary>
+    public void DiscardReducedOutputs(int rank)
+    {
+        DeleteShards(ShardsDir, rank);
+        DeleteWithTemp(ReducedRejectsPath(rank), ReducedStatsPath(rank));
+    }
+
+    /// <summary>The task's shards in <paramref name="folder"/>, temporary ones included.</summary>
+    public static void DeleteShards(string folder, int rank)
+    {
+        if (Directory.Exists(folder))
         {
-            foreach (var file in Directory.EnumerateFiles(ShardsDir, prefix + "*"))
+            foreach (var file in Directory.EnumerateFiles(folder, $"part-{RankName(rank)}-*"))
             {
                 File.Delete(file);
             }
         }
+    }
 
-        foreach (var path in new[] { RejectsPath(rank), StatsPath(rank) })
+    private static void DeleteWithTemp(params string[] paths)
+    {
+        foreach (var path in paths)
         {
             File.Delete(path);
             File.Delete(AtomicFile.TempPathFor(path));
         }
     }
 
+    public void MarkReduced(int rank) => AtomicFile.WriteAllBytes(ReduceCompletionPath(rank), []);
+
+    public TaskStats ReadReducedStats(int rank) => ReadStatsFile(ReducedStatsPath(rank));
+
     /// <summary>Writes the completion marker: the last act of a task, after all its outputs are renamed into place.</summary>
     public void MarkComplete(int rank) => AtomicFile.WriteAllBytes(CompletionPath(rank), []);
 
-    public TaskStats ReadStats(int rank)
+    public TaskStats ReadStats(int rank) => ReadStatsFile(StatsPath(rank));
+
+    private static TaskStats ReadStatsFile(string path)
     {
-        string path = StatsPath(rank);
         return JsonSerializer.Deserialize<TaskStats>(File.ReadAllBytes(path), MellaJson.Indented)
             ?? throw new InvalidDataException($"{path}: empty stats file");
     }

@@ -79,4 +79,29 @@ public sealed record TaskStats
             Shards = shards,
         };
     }
+
+    /// <summary>
+    /// These stats with one more stage run after the task (the near-duplicate filter): its
+    /// counters join the task's, and <paramref name="shards"/> replace the task's shards.
+    /// </summary>
+    public TaskStats AfterStage(StageStats stage, IReadOnlyList<ShardInfo> shards)
+    {
+        var reasons = new SortedDictionary<string, long>(Reasons, StringComparer.Ordinal);
+        foreach (var (reason, count) in stage.Reasons)
+        {
+            reasons[reason] = reasons.GetValueOrDefault(reason) + count;
+        }
+
+        return this with
+        {
+            Seconds = Math.Round(Seconds + stage.BusySeconds, 3),
+            Rows = shards.Sum(s => s.Rows),
+            Dropped = Dropped + stage.Dropped,
+            Failed = Failed + stage.Failed,
+            Reasons = reasons,
+            Counts = LanguageSourceCounts.SumOf(shards.Select(s => s.Counts)),
+            Stages = [.. Stages, stage],
+            Shards = shards,
+        };
+    }
 }

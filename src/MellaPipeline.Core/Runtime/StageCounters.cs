@@ -34,7 +34,7 @@ public sealed class StageCounters(string name)
         _reasons.AddOrUpdate(reason, 1, static (_, n) => n + 1);
     }
 
-    internal void AddBusy(long startTimestamp) =>
+    public void AddBusy(long startTimestamp) =>
         Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - startTimestamp);
 }
 

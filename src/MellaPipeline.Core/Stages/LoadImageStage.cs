@@ -8,13 +8,12 @@ namespace MellaPipeline.Stages;
 /// <summary>
 /// Reads a pair's image file (or, for a pair with only an image URL, downloads it through the
 /// <see cref="IImageFetcher"/>), checks its size, format and dimensions from the header (before
-/// any pixel is decoded), decodes it for its perceptual hash when a <see cref="IPerceptualHasher"/>
-/// is given (an image that does not decode is a reject), hashes its bytes and turns the candidate
-/// into a dataset row. Until near-duplicate
-/// clustering runs, a pair's cluster is the exact-content cluster: the first 16 hex digits of
-/// the image's SHA-256.
+/// any pixel is decoded), and, when an <see cref="IImageProcessor"/> is given, decodes it for its
+/// perceptual hash and the image to store (an image that does not decode is a reject). The row's
+/// <c>sha256</c> is of the stored bytes. Until near-duplicate clustering runs, a pair's cluster is
+/// the exact-content cluster: the first 16 hex digits of that SHA-256.
 /// </summary>
-public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fetcher = null, IPerceptualHasher? hasher = null) : IRecordStage<PairCandidate, PairRecord>
+public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fetcher = null, IImageProcessor? processor = null) : IRecordStage<PairCandidate, PairRecord>
 {
     public string Name => "load_images";
 
@@ -76,23 +75,33 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
         }
 
         string? phash = null;
-        if (hasher is not null)
+        string? ops = null;
+        var stored = (Bytes: bytes, header.Width, header.Height);
+        var (origWidth, origHeight) = (header.Width, header.Height);
+        if (processor is not null)
         {
-            var hashed = hasher.Hash(bytes);
-            if (hashed.Hash is not { } value)
+            var processed = processor.Process(bytes);
+            if (processed.Image is not { } image)
             {
-                return StageOutcome<PairRecord>.Failed(hashed.Reason ?? ReasonCodes.ImageDecodeFailed, $"{imageName}: {hashed.Detail}");
+                return StageOutcome<PairRecord>.Failed(processed.Reason ?? ReasonCodes.ImageDecodeFailed, $"{imageName}: {processed.Detail}");
             }
 
-            if (value == PerceptualHash.Uniform)
+            if (image.Hash == PerceptualHash.Uniform)
             {
                 return StageOutcome<PairRecord>.Dropped(ReasonCodes.ImageUniform, $"{imageName}: a single colour (no detail to hash or to caption)");
             }
 
-            phash = PerceptualHash.ToHex(value);
+            phash = PerceptualHash.ToHex(image.Hash);
+            ops = image.Ops;
+            (origWidth, origHeight) = (image.Width, image.Height);
+            stored = (image.Stored, image.StoredWidth, image.StoredHeight);
+            if (!ReferenceEquals(image.Stored, bytes))
+            {
+                imageName = Path.ChangeExtension(imageName, ImageHeader.Extension(image.StoredFormat));
+            }
         }
 
-        string sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(stored.Bytes));
         bool byReference = options.Store == ImageStorage.Reference;
         return StageOutcome<PairRecord>.Ok(new PairRecord
         {
@@ -102,17 +111,20 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             Script = input.Script!,
             Source = input.Source,
             Text = input.Text,
-            ImageBytes = byReference ? null : bytes,
+            ImageBytes = byReference ? null : stored.Bytes,
             ImagePath = byReference ? input.ImagePath ?? input.Url : imageName,
             Url = input.Url,
             PageUrl = input.PageUrl,
-            Width = header.Width,
-            Height = header.Height,
+            Width = stored.Width,
+            Height = stored.Height,
             Sha256 = sha256,
             Phash = phash,
             DupCluster = sha256[..16],
             CaptionModel = input.CaptionModel,
             CaptionSourceLang = input.CaptionSourceLang,
+            OrigWidth = origWidth,
+            OrigHeight = origHeight,
+            ImageOps = ops,
         });
     }
 }

@@ -34,6 +34,7 @@ public static class ReasonCodes
 
     // dedup
     public const string DuplicatePair = "duplicate_pair";
+    public const string ImageNearDuplicate = "image_near_duplicate";
 
     /// <summary>
     /// Whether a failure may go away by itself (a timeout, a refused or reset connection, DNS, a

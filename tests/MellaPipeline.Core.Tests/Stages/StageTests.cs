@@ -102,7 +102,7 @@ public class StageTests
         byte[] png = SyntheticPng.Create(64, 48, 9);
         File.WriteAllBytes(dir.File("whole.png"), png);
         File.WriteAllBytes(dir.File("cut.png"), png[..(png.Length / 2)]); // the header is intact, the pixels are not
-        var stage = new LoadImageStage(new LoadImagesOptions(), hasher: new MellaPipeline.Imaging.SkiaPerceptualHasher());
+        var stage = new LoadImageStage(new LoadImagesOptions(), processor: new MellaPipeline.Imaging.ImageProcessor(MellaPipeline.Imaging.SkiaImageDecoder.Instance));
 
         var whole = await stage.ProcessAsync(Candidate("Пельмени", "ru", dir.File("whole.png")) with { Script = "Cyrl" }, default);
         var cut = await stage.ProcessAsync(Candidate("Пельмени", "ru", dir.File("cut.png")) with { Script = "Cyrl" }, default);
@@ -123,8 +123,8 @@ public class StageTests
             File.WriteAllBytes(dir.File("blank.png"), image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100).ToArray());
         }
 
-        var stage = new LoadImageStage(new LoadImagesOptions(), hasher: new MellaPipeline.Imaging.SkiaPerceptualHasher());
-        var wide = new LoadImageStage(new LoadImagesOptions { MaxAspectRatio = 6 }, hasher: new MellaPipeline.Imaging.SkiaPerceptualHasher());
+        var stage = new LoadImageStage(new LoadImagesOptions(), processor: new MellaPipeline.Imaging.ImageProcessor(MellaPipeline.Imaging.SkiaImageDecoder.Instance));
+        var wide = new LoadImageStage(new LoadImagesOptions { MaxAspectRatio = 6 }, processor: new MellaPipeline.Imaging.ImageProcessor(MellaPipeline.Imaging.SkiaImageDecoder.Instance));
 
         Assert.Equal("image_aspect_ratio", (await stage.ProcessAsync(Candidate("Pruh", "cs", dir.File("strip.png")), default)).Reason);
         Assert.True((await wide.ProcessAsync(Candidate("Pruh", "cs", dir.File("strip.png")) with { Script = "Latn" }, default)).IsOk);

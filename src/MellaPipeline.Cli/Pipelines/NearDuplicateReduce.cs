@@ -1,0 +1,311 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.Json;
+using MellaPipeline.Config;
+using MellaPipeline.Images;
+using MellaPipeline.Json;
+using MellaPipeline.Parquet;
+using MellaPipeline.Runs;
+using MellaPipeline.Runtime;
+using MellaPipeline.Stages;
+using Microsoft.Extensions.Logging;
+
+namespace MellaPipeline.Cli.Pipelines;
+
+/// <summary>The figures of one near-duplicate clustering: <c>reduce/clusters.json</c>.</summary>
+public sealed record ClusteringSummary(int Threshold, string Keep, long Rows, long RowsWithoutHash, long Clusters, long SharedClusters, long RowsInSharedClusters, long RowsDropped, double Seconds);
+
+/// <summary>
+/// The reduce step that runs once every task is complete: near-duplicate clustering over all
+/// tasks' rows, then a filter over each task's staged shards.
+/// <para>
+/// <b>Cluster</b> (<see cref="ClusterAsync"/>): reads the columns it needs from every staged shard
+/// (never the images), clusters the perceptual hashes within the threshold exactly
+/// (<see cref="NearDuplicateIndex"/>), and decides per row: its cluster id — the smallest
+/// SHA-256 prefix among the cluster's images, so it depends on the cluster's images only, not on
+/// the number of tasks or the order of rows — and, with <see cref="NearDuplicateKeep.PerLanguage"/>,
+/// whether it is the one row kept for its cluster, language and source: the largest image
+/// (original pixels), then the longest caption (grapheme clusters), then the smallest key. The
+/// decisions go to one file per task, written before <c>clusters.json</c> marks them complete.
+/// </para>
+/// <para>
+/// <b>Filter</b> (<see cref="FilterTaskAsync"/>): copies a task's staged rows into its final
+/// shards with their cluster id; rows not kept become <c>image_near_duplicate</c> rejects that
+/// name the row kept in their place. Each task's filter commits its shards, rejects and stats
+/// before its completion marker, and removes its staged shards only then, so a crash at any
+/// point is resumed from that task.
+/// </para>
+/// </summary>
+public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDirectory run, string phashAlgorithm, ILogger logger)
+{
+    public const string StageName = "dedup_near";
+
+    /// <summary>Bytes per row in a <c>.clusters</c> file: cluster id (8), kept flag (1), key of the row kept in its place (16).</summary>
+    private const int DecisionBytes = 25;
+
+    private DedupNearOptions Settings => options.Stages.DedupNear;
+
+    /// <summary>Clusters the rows of all <paramref name="worldSize"/> tasks, unless an earlier attempt already did.</summary>
+    public async Task<ClusteringSummary> ClusterAsync(int worldSize, CancellationToken cancellationToken)
+    {
+        if (File.Exists(run.ClustersSummaryPath))
+        {
+            return JsonSerializer.Deserialize<ClusteringSummary>(File.ReadAllBytes(run.ClustersSummaryPath), MellaJson.Indented)!;
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var rows = new RowTable();
+        var taskEnds = new int[worldSize];
+        for (int rank = 0; rank < worldSize; rank++)
+        {
+            foreach (var shard in run.ReadStats(rank).Shards)
+            {
+                await foreach (var row in ShardReader.ReadImageRowsAsync(Path.Combine(run.StagingDir, shard.Path), cancellationToken))
+                {
+                    rows.Add(row);
+                }
+            }
+
+            taskEnds[rank] = rows.Count;
+        }
+
+        LogClustering(logger, rows.Count, Settings.Threshold);
+        var decisions = Decide(rows, out long clusters, out long sharedClusters, out long rowsInShared);
+        Directory.CreateDirectory(run.ReduceDir);
+        long dropped = 0;
+        for (int rank = 0, start = 0; rank < worldSize; start = taskEnds[rank], rank++)
+        {
+            var bytes = new byte[(taskEnds[rank] - start) * DecisionBytes];
+            for (int i = start; i < taskEnds[rank]; i++)
+            {
+                var slot = bytes.AsSpan((i - start) * DecisionBytes, DecisionBytes);
+                var decision = decisions[i];
+                BinaryPrimitives.WriteUInt64LittleEndian(slot, decision.Cluster);
+                slot[8] = decision.KeptRow == i ? (byte)1 : (byte)0;
+                BinaryPrimitives.WriteUInt128BigEndian(slot[9..], rows.Keys[decision.KeptRow]);
+                dropped += decision.KeptRow == i ? 0 : 1;
+            }
+
+            AtomicFile.WriteAllBytes(run.ClustersPath(rank), bytes);
+        }
+
+        var summary = new ClusteringSummary(
+            Settings.Threshold, KeepName, rows.Count, rows.Count - rows.HashedCount, clusters, sharedClusters, rowsInShared, dropped,
+            Math.Round(clock.Elapsed.TotalSeconds, 3));
+        AtomicFile.WriteJson(run.ClustersSummaryPath, summary, MellaJson.Indented);
+        CrashPoints.Reach(CrashPoints.Clustered);
+        LogClustered(logger, rows.Count, clusters, sharedClusters, rowsInShared, dropped);
+        return summary;
+    }
+
+    private string KeepName => Settings.Keep == NearDuplicateKeep.All ? "all" : "per_language";
+
+    /// <summary>Each row's cluster id and the row kept for its cluster, language and source (itself when kept).</summary>
+    private (ulong Cluster, int KeptRow)[] Decide(RowTable rows, out long clusters, out long sharedClusters, out long rowsInShared)
+    {
+        int n = rows.Count;
+        var root = new int[n];
+        var hashedRows = new int[rows.HashedCount];
+        var hashes = new ulong[rows.HashedCount];
+        for (int i = 0, h = 0; i < n; i++)
+        {
+            root[i] = i;
+            if (rows.HasHash[i])
+            {
+                hashedRows[h] = i;
+                hashes[h++] = rows.Phash[i];
+            }
+        }
+
+        var hashRoots = NearDuplicateIndex.Cluster(hashes, Settings.Threshold);
+        for (int h = 0; h < hashes.Length; h++)
+        {
+            root[hashedRows[h]] = hashedRows[hashRoots[h]];
+        }
+
+        // The id of a cluster is its smallest image SHA-256 prefix; the images, not the rows, count as members.
+        var clusterId = new ulong[n];
+        Array.Fill(clusterId, ulong.MaxValue);
+        var members = new int[n];
+        var firstSha = new ulong[n];
+        var distinctImages = new int[n];
+        clusters = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int r = root[i];
+            clusters += r == i ? 1 : 0;
+            clusterId[r] = Math.Min(clusterId[r], rows.Sha[i]);
+            if (members[r]++ == 0)
+            {
+                firstSha[r] = rows.Sha[i];
+                distinctImages[r] = 1;
+            }
+            else if (distinctImages[r] == 1 && rows.Sha[i] != firstSha[r])
+            {
+                distinctImages[r] = 2;
+            }
+        }
+
+        sharedClusters = 0;
+        rowsInShared = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (root[i] == i && distinctImages[i] > 1)
+            {
+                sharedClusters++;
+                rowsInShared += members[i];
+            }
+        }
+
+        var decisions = new (ulong Cluster, int KeptRow)[n];
+        for (int i = 0; i < n; i++)
+        {
+            decisions[i] = (clusterId[root[i]], i);
+        }
+
+        if (Settings.Keep == NearDuplicateKeep.All)
+        {
+            return decisions;
+        }
+
+        var order = Enumerable.Range(0, n).ToArray();
+        Array.Sort(order, (a, b) =>
+        {
+            int c = clusterId[root[a]].CompareTo(clusterId[root[b]]);
+            if (c == 0) c = root[a].CompareTo(root[b]);
+            if (c == 0) c = rows.Group[a].CompareTo(rows.Group[b]);
+            if (c == 0) c = rows.Pixels[b].CompareTo(rows.Pixels[a]);
+            if (c == 0) c = rows.TextElements[b].CompareTo(rows.TextElements[a]);
+            return c != 0 ? c : rows.Keys[a].CompareTo(rows.Keys[b]);
+        });
+        for (int k = 1; k < n; k++)
+        {
+            int previous = order[k - 1], current = order[k];
+            if (root[previous] == root[current] && rows.Group[previous] == rows.Group[current])
+            {
+                decisions[current].KeptRow = decisions[previous].KeptRow;
+            }
+        }
+
+        return decisions;
+    }
+
+    /// <summary>Filters the staged rows of task <paramref name="rank"/> into its final shards, unless done before; returns its stats.</summary>
+    public async Task<TaskStats> FilterTaskAsync(int rank, CancellationToken cancellationToken)
+    {
+        if (run.IsReduced(rank))
+        {
+            return run.ReadReducedStats(rank);
+        }
+
+        run.DiscardReducedOutputs(rank);
+        var task = run.ReadStats(rank);
+        var decisions = await File.ReadAllBytesAsync(run.ClustersPath(rank), cancellationToken);
+        var counters = new StageCounters(StageName);
+        var clock = System.Diagnostics.Stopwatch.GetTimestamp();
+        int row = 0;
+        await using (var shards = new ParquetShardWriter(new ShardWriterOptions(run.ShardsDir, rank, options.Output, options.Name, phashAlgorithm)))
+        await using (var rejects = new JsonlRejectWriter(run.ReducedRejectsPath(rank)))
+        {
+            foreach (var shard in task.Shards)
+            {
+                await foreach (var record in ShardReader.ReadAsync(Path.Combine(run.StagingDir, shard.Path), cancellationToken))
+                {
+                    if ((row + 1L) * DecisionBytes > decisions.Length)
+                    {
+                        throw new InvalidDataException($"{run.ClustersPath(rank)}: fewer decisions than staged rows; delete {run.ReduceDir} and run again");
+                    }
+
+                    var slot = decisions.AsSpan(row++ * DecisionBytes, DecisionBytes);
+                    string cluster = BinaryPrimitives.ReadUInt64LittleEndian(slot).ToString("x16", CultureInfo.InvariantCulture);
+                    counters.CountIn();
+                    if (slot[8] == 1)
+                    {
+                        counters.CountOk();
+                        await shards.WriteAsync(record with { DupCluster = cluster }, cancellationToken);
+                    }
+                    else
+                    {
+                        string kept = BinaryPrimitives.ReadUInt128BigEndian(slot[9..]).ToString("x32", CultureInfo.InvariantCulture);
+                        counters.CountReject(OutcomeKind.Dropped, ReasonCodes.ImageNearDuplicate);
+                        rejects.Write(new RejectRecord(
+                            record.Key, record.Origin, StageName, "dropped", ReasonCodes.ImageNearDuplicate,
+                            $"near duplicate in cluster {cluster} ({record.Lang}, {record.Source}); kept {kept}"));
+                    }
+                }
+            }
+
+            if ((long)row * DecisionBytes != decisions.Length)
+            {
+                throw new InvalidDataException($"{run.ClustersPath(rank)}: more decisions than staged rows; delete {run.ReduceDir} and run again");
+            }
+
+            await shards.CompleteAsync(cancellationToken);
+            await rejects.CommitAsync();
+            counters.AddBusy(clock);
+            var stats = task.AfterStage(StageStats.From(counters), shards.Shards);
+            AtomicFile.WriteJson(run.ReducedStatsPath(rank), stats, MellaJson.Indented);
+            run.MarkReduced(rank);
+            CrashPoints.Reach(CrashPoints.RankFiltered);
+            RunDirectory.DeleteShards(run.StagingDir, rank);
+            return stats;
+        }
+    }
+
+    /// <summary>Removes the staging folder once every task's rows are filtered (it is empty by then).</summary>
+    public void RemoveStaging()
+    {
+        if (Directory.Exists(run.StagingDir) && !Directory.EnumerateFileSystemEntries(run.StagingDir).Any())
+        {
+            Directory.Delete(run.StagingDir);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "near-duplicate clustering of {Rows} rows at threshold {Threshold}")]
+    private static partial void LogClustering(ILogger logger, int rows, int threshold);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "near-duplicate clusters: {Rows} rows in {Clusters} clusters; {Shared} clusters hold several images ({InShared} rows); {Dropped} rows dropped as duplicates")]
+    private static partial void LogClustered(ILogger logger, int rows, long clusters, long shared, long inShared, long dropped);
+
+    /// <summary>The columns clustering decides on, one array per column (about 50 bytes a row).</summary>
+    private sealed class RowTable
+    {
+        private readonly Dictionary<(string Lang, string Source), int> _groups = [];
+
+        public List<UInt128> Keys { get; } = [];
+        public List<ulong> Phash { get; } = [];
+        public List<bool> HasHash { get; } = [];
+        public List<ulong> Sha { get; } = [];
+        public List<long> Pixels { get; } = [];
+        public List<int> TextElements { get; } = [];
+        public List<int> Group { get; } = [];
+        public int HashedCount { get; private set; }
+        public int Count => Keys.Count;
+
+        public void Add(ShardImageRow row)
+        {
+            if (!UInt128.TryParse(row.Key, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var key)
+                || !ulong.TryParse(row.Sha256.AsSpan(0, Math.Min(16, row.Sha256.Length)), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong sha))
+            {
+                throw new InvalidDataException($"staged row {row.Key}: key or sha256 is not hex");
+            }
+
+            ulong phash = 0;
+            bool hashed = row.Phash is not null && PerceptualHash.TryParseHex(row.Phash, out phash);
+            Keys.Add(key);
+            Phash.Add(phash);
+            HasHash.Add(hashed);
+            HashedCount += hashed ? 1 : 0;
+            Sha.Add(sha);
+            Pixels.Add((long)row.OrigWidth * row.OrigHeight);
+            TextElements.Add(new StringInfo(row.Text).LengthInTextElements);
+            if (!_groups.TryGetValue((row.Lang, row.Source), out int group))
+            {
+                group = _groups.Count;
+                _groups[(row.Lang, row.Source)] = group;
+            }
+
+            Group.Add(group);
+        }
+    }
+}

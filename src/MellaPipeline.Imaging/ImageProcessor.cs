@@ -1,0 +1,155 @@
+using MellaPipeline.Config;
+using MellaPipeline.Images;
+using MellaPipeline.Stages;
+using SkiaSharp;
+
+namespace MellaPipeline.Imaging;
+
+/// <summary>How a stored image is resized and encoded (<c>load_images</c>'s <c>resize_mode</c>, <c>image_size</c>, <c>encode_format</c>, <c>encode_quality</c>).</summary>
+public sealed record StoredImageSettings(ResizeMode Mode, int Size, StoredImageFormat Format, int Quality)
+{
+    /// <summary>Keep every image's original bytes.</summary>
+    public static readonly StoredImageSettings Original = new(ResizeMode.No, 512, StoredImageFormat.Original, 95);
+
+    public static StoredImageSettings From(LoadImagesOptions options) =>
+        new(options.ResizeMode, options.ImageSize, options.EncodeFormat, options.EncodeQuality);
+}
+
+/// <summary>
+/// Turns image bytes into what a dataset row needs, treating them as hostile: the format is
+/// sniffed from the header and only JPEG, PNG, GIF and WebP go on; width, height and pixel count
+/// are checked from the header before any pixel is decoded (decompression bombs never allocate,
+/// GIF frames larger than their screen included). The image is then decoded small for the
+/// perceptual hash (JPEGs at reduced size: pHash's 32×32 resize does not notice), upright, in
+/// sRGB, first frame, alpha composited onto white. When the stored image must change (a resize
+/// or another format), it is decoded again at the size it needs, normalised the same way,
+/// resized with Skia (linear filtering with mipmaps) and encoded with Skia.
+/// </summary>
+public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? stored = null, long maxPixels = ImageProcessor.DefaultMaxPixels, int maxSide = ImageProcessor.DefaultMaxSide)
+    : IImageProcessor
+{
+    public const long DefaultMaxPixels = 100_000_000;
+    public const int DefaultMaxSide = 30_000;
+
+    /// <summary>Short side a JPEG may be decoded down to for hashing.</summary>
+    private const int HashDecodeSide = 64;
+
+    private readonly StoredImageSettings _stored = stored ?? StoredImageSettings.Original;
+
+    public IImageDecoder Decoder => decoder;
+
+    public string HashAlgorithm => PerceptualHash.Definition + ",decoder=" + decoder.Name;
+
+    public ProcessOutcome Process(byte[] bytes)
+    {
+        if (!ImageHeader.TryRead(bytes, out var header, out string reason))
+        {
+            return new ProcessOutcome(null, reason, "header");
+        }
+
+        if (header.Width > maxSide || header.Height > maxSide || (long)header.Width * header.Height > maxPixels)
+        {
+            return new ProcessOutcome(null, ReasonCodes.ImageTooManyPixels, $"{header.Width}x{header.Height}");
+        }
+
+        if (header.IsUnusualJpeg)
+        {
+            return new ProcessOutcome(null, ReasonCodes.ImageFormatUnsupported, $"lossless or hierarchical JPEG (SOF{header.JpegFrame - 0xC0})");
+        }
+
+        var small = decoder.Decode(bytes, header, HashDecodeSide);
+        if (small.Image is not { } hashInput)
+        {
+            return new ProcessOutcome(null, small.Reason, small.Detail);
+        }
+
+        var ops = new List<string>(hashInput.Ops);
+        if (Pixels.CompositeOverWhite(hashInput.Rgba))
+        {
+            ops.Add("alpha=white");
+        }
+
+        ulong hash = PerceptualHash.Compute(hashInput.Rgba, hashInput.Width, hashInput.Height);
+        var (width, height) = hashInput.Turned ? (header.Height, header.Width) : (header.Width, header.Height);
+        int shortSide = Math.Min(width, height);
+        bool resize = _stored.Mode switch
+        {
+            ResizeMode.KeepRatio => shortSide > _stored.Size,
+            ResizeMode.CenterCrop => shortSide > _stored.Size || width != height,
+            _ => false,
+        };
+        if (!resize && _stored.Format == StoredImageFormat.Original)
+        {
+            return new ProcessOutcome(new ProcessedImage(hash, width, height, bytes, header.Format, header.Width, header.Height, Join(ops)), null, null);
+        }
+
+        var full = decoder.Decode(bytes, header, resize ? _stored.Size : 0);
+        if (full.Image is not { } image)
+        {
+            return new ProcessOutcome(null, full.Reason, full.Detail);
+        }
+
+        Pixels.CompositeOverWhite(image.Rgba);
+        var format = _stored.Format switch
+        {
+            StoredImageFormat.Jpeg => ImageFormat.Jpeg,
+            StoredImageFormat.Png => ImageFormat.Png,
+            StoredImageFormat.Webp => ImageFormat.WebP,
+            _ => header.Format == ImageFormat.Gif ? ImageFormat.Png : header.Format,
+        };
+        using var bitmap = ToBitmap(image);
+        using var result = resize ? Resize(bitmap, _stored.Mode, _stored.Size) : bitmap.Copy();
+        if (resize)
+        {
+            ops.Add($"resize={(_stored.Mode == ResizeMode.KeepRatio ? "keep_ratio" : "center_crop")}:{result.Width}x{result.Height}");
+        }
+
+        ops.Add(format == ImageFormat.Png ? "encode=png" : $"encode={(format == ImageFormat.Jpeg ? "jpeg" : "webp")}:q{_stored.Quality}");
+        var encoded = Encode(result, format, _stored.Quality);
+        return new ProcessOutcome(new ProcessedImage(hash, width, height, encoded, format, result.Width, result.Height, Join(ops)), null, null);
+    }
+
+    private static string? Join(List<string> ops) => ops.Count == 0 ? null : string.Join(';', ops);
+
+    private static SKBitmap ToBitmap(DecodedImage image)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        System.Runtime.InteropServices.Marshal.Copy(image.Rgba, 0, bitmap.GetPixels(), image.Rgba.Length);
+        return bitmap;
+    }
+
+    /// <summary><c>keep_ratio</c>: the short side becomes <paramref name="size"/>; <c>center_crop</c>: that, then the centred square.</summary>
+    private static SKBitmap Resize(SKBitmap source, ResizeMode mode, int size)
+    {
+        int shortSide = Math.Min(source.Width, source.Height);
+        double scale = Math.Min(1.0, (double)size / shortSide);
+        int width = Math.Max(1, (int)Math.Round(source.Width * scale)), height = Math.Max(1, (int)Math.Round(source.Height * scale));
+        var sampling = new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
+        var scaled = scale < 1.0 ? source.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque), sampling) : source.Copy();
+        if (mode != ResizeMode.CenterCrop)
+        {
+            return scaled;
+        }
+
+        using (scaled)
+        {
+            int side = Math.Min(scaled.Width, scaled.Height);
+            using var square = new SKBitmap();
+            scaled.ExtractSubset(square, SKRectI.Create((scaled.Width - side) / 2, (scaled.Height - side) / 2, side, side));
+            return square.Copy();
+        }
+    }
+
+    private static byte[] Encode(SKBitmap bitmap, ImageFormat format, int quality)
+    {
+        var skiaFormat = format switch
+        {
+            ImageFormat.Jpeg => SKEncodedImageFormat.Jpeg,
+            ImageFormat.WebP => SKEncodedImageFormat.Webp,
+            _ => SKEncodedImageFormat.Png,
+        };
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(skiaFormat, quality);
+        return data.ToArray();
+    }
+}
