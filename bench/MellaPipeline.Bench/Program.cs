@@ -27,6 +27,16 @@ if (arguments.Command == "decoder-speed")
     return DecoderComparison.Speed(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"), arguments.Value("decoder") ?? "skiasharp", (int)arguments.Get("rounds", 5));
 }
 
+if (arguments.Command == "reduce-stage")
+{
+    return await ReduceScale.StageAsync(arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-reduce"), arguments.Get("rows", 6_800_000), (int)arguments.Get("tasks", 2));
+}
+
+if (arguments.Command == "reduce")
+{
+    return await ReduceScale.ReduceAsync(arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-reduce"), (int)arguments.Get("tasks", 2), (int)arguments.Get("threshold", 6));
+}
+
 if (arguments.Command == "neardup-eval")
 {
     return NearDupEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"));
@@ -55,6 +65,7 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench langid-eval [--data ../shared/data/langid]");
     Console.Error.WriteLine("       MellaPipeline.Bench phash-throughput [--data ../shared/data/images-neardup] [--rounds 10]");
     Console.Error.WriteLine("       MellaPipeline.Bench neardup-eval [--data ../shared/data/images-neardup]");
+    Console.Error.WriteLine("       MellaPipeline.Bench reduce-stage [--rows 6800000] [--tasks 2] [--out DIR]; then reduce [--tasks 2] [--threshold 6] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-outcomes [--data ../shared/data/images-malformed]");
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-speed --decoder skiasharp|imagesharp [--data ../shared/data/images-neardup] [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-hashes [--count 6800000] [--threshold 8] [--out hashes.tsv] [--truth truth.tsv]");

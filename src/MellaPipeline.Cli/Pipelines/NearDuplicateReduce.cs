@@ -54,11 +54,12 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var rows = new RowTable();
+        var tasks = Enumerable.Range(0, worldSize).Select(run.ReadStats).ToArray();
+        var rows = new RowTable(checked((int)tasks.Sum(t => t.Rows)));
         var taskEnds = new int[worldSize];
         for (int rank = 0; rank < worldSize; rank++)
         {
-            foreach (var shard in run.ReadStats(rank).Shards)
+            foreach (var shard in tasks[rank].Shards)
             {
                 await foreach (var row in ShardReader.ReadImageRowsAsync(Path.Combine(run.StagingDir, shard.Path), cancellationToken))
                 {
@@ -79,11 +80,11 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
             for (int i = start; i < taskEnds[rank]; i++)
             {
                 var slot = bytes.AsSpan((i - start) * DecisionBytes, DecisionBytes);
-                var decision = decisions[i];
-                BinaryPrimitives.WriteUInt64LittleEndian(slot, decision.Cluster);
-                slot[8] = decision.KeptRow == i ? (byte)1 : (byte)0;
-                BinaryPrimitives.WriteUInt128BigEndian(slot[9..], rows.Keys[decision.KeptRow]);
-                dropped += decision.KeptRow == i ? 0 : 1;
+                int kept = decisions.KeptRow[i];
+                BinaryPrimitives.WriteUInt64LittleEndian(slot, decisions.ClusterOf(i));
+                slot[8] = kept == i ? (byte)1 : (byte)0;
+                BinaryPrimitives.WriteUInt128BigEndian(slot[9..], rows.Keys[kept]);
+                dropped += kept == i ? 0 : 1;
             }
 
             AtomicFile.WriteAllBytes(run.ClustersPath(rank), bytes);
@@ -95,13 +96,24 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
         AtomicFile.WriteJson(run.ClustersSummaryPath, summary, MellaJson.Indented);
         CrashPoints.Reach(CrashPoints.Clustered);
         LogClustered(logger, rows.Count, clusters, sharedClusters, rowsInShared, dropped);
+
+        // The clustering's arrays (about 100 bytes a row) are garbage now; give their memory back before the filters start.
+        rows = null!;
+        decisions = null!;
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect();
         return summary;
     }
 
     private string KeepName => Settings.Keep == NearDuplicateKeep.All ? "all" : "per_language";
 
-    /// <summary>Each row's cluster id and the row kept for its cluster, language and source (itself when kept).</summary>
-    private (ulong Cluster, int KeptRow)[] Decide(RowTable rows, out long clusters, out long sharedClusters, out long rowsInShared)
+    /// <summary>Per row: its cluster's root row and the row kept for its cluster, language and source (itself when kept); per root: the cluster id.</summary>
+    private sealed record Decisions(int[] Root, ulong[] ClusterId, int[] KeptRow)
+    {
+        public ulong ClusterOf(int row) => ClusterId[Root[row]];
+    }
+
+    private Decisions Decide(RowTable rows, out long clusters, out long sharedClusters, out long rowsInShared)
     {
         int n = rows.Count;
         var root = new int[n];
@@ -124,45 +136,29 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
         }
 
         // The id of a cluster is its smallest image SHA-256 prefix; the images, not the rows, count as members.
+        // A cluster holds several images when its smallest and largest image hash differ.
         var clusterId = new ulong[n];
+        var largestSha = new ulong[n];
         Array.Fill(clusterId, ulong.MaxValue);
-        var members = new int[n];
-        var firstSha = new ulong[n];
-        var distinctImages = new int[n];
-        clusters = 0;
         for (int i = 0; i < n; i++)
         {
             int r = root[i];
-            clusters += r == i ? 1 : 0;
             clusterId[r] = Math.Min(clusterId[r], rows.Sha[i]);
-            if (members[r]++ == 0)
-            {
-                firstSha[r] = rows.Sha[i];
-                distinctImages[r] = 1;
-            }
-            else if (distinctImages[r] == 1 && rows.Sha[i] != firstSha[r])
-            {
-                distinctImages[r] = 2;
-            }
+            largestSha[r] = Math.Max(largestSha[r], rows.Sha[i]);
         }
 
+        clusters = 0;
         sharedClusters = 0;
         rowsInShared = 0;
         for (int i = 0; i < n; i++)
         {
-            if (root[i] == i && distinctImages[i] > 1)
-            {
-                sharedClusters++;
-                rowsInShared += members[i];
-            }
+            int r = root[i];
+            clusters += r == i ? 1 : 0;
+            sharedClusters += r == i && clusterId[r] != largestSha[r] ? 1 : 0;
+            rowsInShared += clusterId[r] != largestSha[r] ? 1 : 0;
         }
 
-        var decisions = new (ulong Cluster, int KeptRow)[n];
-        for (int i = 0; i < n; i++)
-        {
-            decisions[i] = (clusterId[root[i]], i);
-        }
-
+        var decisions = new Decisions(root, clusterId, Enumerable.Range(0, n).ToArray());
         if (Settings.Keep == NearDuplicateKeep.All)
         {
             return decisions;
@@ -183,7 +179,7 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
             int previous = order[k - 1], current = order[k];
             if (root[previous] == root[current] && rows.Group[previous] == rows.Group[current])
             {
-                decisions[current].KeptRow = decisions[previous].KeptRow;
+                decisions.KeptRow[current] = decisions.KeptRow[previous];
             }
         }
 
@@ -268,22 +264,27 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
     private static partial void LogClustered(ILogger logger, int rows, long clusters, long shared, long inShared, long dropped);
 
     /// <summary>The columns clustering decides on, one array per column (about 50 bytes a row).</summary>
-    private sealed class RowTable
+    private sealed class RowTable(int capacity)
     {
         private readonly Dictionary<(string Lang, string Source), int> _groups = [];
 
-        public List<UInt128> Keys { get; } = [];
-        public List<ulong> Phash { get; } = [];
-        public List<bool> HasHash { get; } = [];
-        public List<ulong> Sha { get; } = [];
-        public List<long> Pixels { get; } = [];
-        public List<int> TextElements { get; } = [];
-        public List<int> Group { get; } = [];
+        public UInt128[] Keys { get; } = new UInt128[capacity];
+        public ulong[] Phash { get; } = new ulong[capacity];
+        public bool[] HasHash { get; } = new bool[capacity];
+        public ulong[] Sha { get; } = new ulong[capacity];
+        public long[] Pixels { get; } = new long[capacity];
+        public int[] TextElements { get; } = new int[capacity];
+        public int[] Group { get; } = new int[capacity];
         public int HashedCount { get; private set; }
-        public int Count => Keys.Count;
+        public int Count { get; private set; }
 
         public void Add(ShardImageRow row)
         {
+            if (Count == Keys.Length)
+            {
+                throw new InvalidDataException($"the staged shards hold more rows than the tasks' stats say ({Keys.Length})");
+            }
+
             if (!UInt128.TryParse(row.Key, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var key)
                 || !ulong.TryParse(row.Sha256.AsSpan(0, Math.Min(16, row.Sha256.Length)), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong sha))
             {
@@ -292,20 +293,21 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
 
             ulong phash = 0;
             bool hashed = row.Phash is not null && PerceptualHash.TryParseHex(row.Phash, out phash);
-            Keys.Add(key);
-            Phash.Add(phash);
-            HasHash.Add(hashed);
+            int i = Count++;
+            Keys[i] = key;
+            Phash[i] = phash;
+            HasHash[i] = hashed;
             HashedCount += hashed ? 1 : 0;
-            Sha.Add(sha);
-            Pixels.Add((long)row.OrigWidth * row.OrigHeight);
-            TextElements.Add(new StringInfo(row.Text).LengthInTextElements);
+            Sha[i] = sha;
+            Pixels[i] = (long)row.OrigWidth * row.OrigHeight;
+            TextElements[i] = new StringInfo(row.Text).LengthInTextElements;
             if (!_groups.TryGetValue((row.Lang, row.Source), out int group))
             {
                 group = _groups.Count;
                 _groups[(row.Lang, row.Source)] = group;
             }
 
-            Group.Add(group);
+            Group[i] = group;
         }
     }
 }
