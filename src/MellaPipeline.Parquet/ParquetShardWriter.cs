@@ -135,7 +135,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
 
         if (_writer is null)
         {
-            string finalPath = Path.Combine(_options.ShardsDir, RunDirectory.ShardFileName(_options.Rank, _sequence));
+            string finalPath = Path.Combine(_options.ShardsDir, _options.FileName(_sequence));
             _tempPath = AtomicFile.TempPathFor(finalPath);
             _stream = new FileStream(_tempPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
             _writer = await ParquetWriter.CreateAsync(ShardSchema.Schema, _stream, _parquetOptions, append: false, cancellationToken);
@@ -167,7 +167,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
         await _stream.DisposeAsync();
         _stream = null;
 
-        string fileName = RunDirectory.ShardFileName(_options.Rank, _sequence);
+        string fileName = _options.FileName(_sequence);
         CrashPoints.Reach(CrashPoints.ShardTempWritten);
         AtomicFile.Commit(_tempPath!, Path.Combine(_options.ShardsDir, fileName));
         _tempPath = null;
@@ -204,6 +204,8 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
         private readonly List<int> _origWidth = [];
         private readonly List<int> _origHeight = [];
         private readonly List<string?> _imageOps = [];
+        private readonly List<string?> _captionPromptId = [];
+        private readonly List<string?> _captionTranslator = [];
 
         public int Count => _key.Count;
         public long Bytes { get; private set; }
@@ -211,7 +213,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
 
         private readonly int[] _maxStringBytes = new int[StringColumns];
 
-        public const int StringColumns = 15;
+        public const int StringColumns = 17;
 
         /// <summary>
         /// Encoded size of a row before compression: values plus their 4-byte length prefixes.
@@ -234,6 +236,8 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             stringBytes[12] = Utf8(r.CaptionSourceLang);
             stringBytes[13] = Utf8(r.Origin);
             stringBytes[14] = Utf8(r.ImageOps);
+            stringBytes[15] = Utf8(r.CaptionPromptId);
+            stringBytes[16] = Utf8(r.CaptionTranslator);
             long total = (r.ImageBytes?.Length ?? 0) + 16 + (4 * ShardSchema.ColumnNames.Count);
             foreach (int n in stringBytes)
             {
@@ -285,6 +289,8 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             _origWidth.Add(r.OrigWidth);
             _origHeight.Add(r.OrigHeight);
             _imageOps.Add(r.ImageOps);
+            _captionPromptId.Add(r.CaptionPromptId);
+            _captionTranslator.Add(r.CaptionTranslator);
             Bytes += bytes;
             Counts.Add(r.Lang, r.Source);
             for (int i = 0; i < StringColumns; i++)
@@ -316,6 +322,8 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             await group.WriteAsync(ShardSchema.OrigWidth, (ReadOnlyMemory<int>)_origWidth.ToArray(), null, null, cancellationToken);
             await group.WriteAsync(ShardSchema.OrigHeight, (ReadOnlyMemory<int>)_origHeight.ToArray(), null, null, cancellationToken);
             await group.WriteAsync(ShardSchema.ImageOps, _imageOps!);
+            await group.WriteAsync(ShardSchema.CaptionPromptId, _captionPromptId!);
+            await group.WriteAsync(ShardSchema.CaptionTranslator, _captionTranslator!);
         }
 
         public void Clear()
@@ -323,7 +331,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             foreach (var list in new System.Collections.IList[]
             {
                 _key, _lang, _script, _source, _text, _imageBytes, _imagePath, _url, _pageUrl, _width, _height,
-                _sha256, _phash, _dupCluster, _captionModel, _captionSourceLang, _origin, _origWidth, _origHeight, _imageOps,
+                _sha256, _phash, _dupCluster, _captionModel, _captionSourceLang, _origin, _origWidth, _origHeight, _imageOps, _captionPromptId, _captionTranslator,
             })
             {
                 list.Clear();

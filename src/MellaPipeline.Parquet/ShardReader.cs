@@ -56,6 +56,8 @@ public static class ShardReader
             var origWidth = await columns.IntsAsync(ShardSchema.OrigWidth);
             var origHeight = await columns.IntsAsync(ShardSchema.OrigHeight);
             var imageOps = await columns.StringsAsync(ShardSchema.ImageOps);
+            var captionPromptId = await columns.StringsAsync(ShardSchema.CaptionPromptId);
+            var captionTranslator = await columns.StringsAsync(ShardSchema.CaptionTranslator);
 
             for (int i = 0; i < n; i++)
             {
@@ -81,6 +83,8 @@ public static class ShardReader
                     OrigWidth = origWidth[i],
                     OrigHeight = origHeight[i],
                     ImageOps = imageOps[i],
+                    CaptionPromptId = captionPromptId[i],
+                    CaptionTranslator = captionTranslator[i],
                 };
             }
         }

@@ -41,15 +41,17 @@ public static class ShardSchema
     public static readonly DataField<int> OrigWidth = new("orig_width", nullable: false);
     public static readonly DataField<int> OrigHeight = new("orig_height", nullable: false);
     public static readonly DataField<string> ImageOps = new("image_ops", nullable: true);
+    public static readonly DataField<string> CaptionPromptId = new("caption_prompt_id", nullable: true);
+    public static readonly DataField<string> CaptionTranslator = new("caption_translator", nullable: true);
 
     public static readonly ParquetSchema Schema = new(
         Key, Lang, Script, Source, Text, Image, Url, PageUrl, Width, Height, Sha256, Phash, DupCluster, CaptionModel, CaptionSourceLang,
-        Origin, OrigWidth, OrigHeight, ImageOps);
+        Origin, OrigWidth, OrigHeight, ImageOps, CaptionPromptId, CaptionTranslator);
 
     /// <summary>Column names in file order, as readers see them.</summary>
     public static readonly IReadOnlyList<string> ColumnNames =
         ["key", "lang", "script", "source", "text", "image", "url", "page_url", "width", "height", "sha256", "phash", "dup_cluster", "caption_model", "caption_source_lang",
-         "origin", "orig_width", "orig_height", "image_ops"];
+         "origin", "orig_width", "orig_height", "image_ops", "caption_prompt_id", "caption_translator"];
 
     /// <summary>
     /// The <c>huggingface</c> metadata entry: the <c>datasets</c> features of every column, so that

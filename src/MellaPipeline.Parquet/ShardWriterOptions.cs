@@ -1,4 +1,5 @@
 using MellaPipeline.Config;
+using MellaPipeline.Runs;
 
 namespace MellaPipeline.Parquet;
 
@@ -8,9 +9,16 @@ namespace MellaPipeline.Parquet;
 /// <param name="Output">Shard and row-group bounds and the codec.</param>
 /// <param name="Pipeline">Pipeline name, recorded in each file's metadata.</param>
 /// <param name="PhashAlgorithm">Perceptual-hash algorithm id recorded in each file's metadata.</param>
+/// <param name="FilePrefix">Shard names are this prefix and the sequence (<c>captions-NAME-NNNNN.parquet</c>) instead of <c>part-RRRRR-NNNNN.parquet</c>.</param>
 public sealed record ShardWriterOptions(
     string ShardsDir,
     int Rank,
     OutputOptions Output,
     string Pipeline,
-    string PhashAlgorithm = ShardSchema.NoPhashAlgorithm);
+    string PhashAlgorithm = ShardSchema.NoPhashAlgorithm,
+    string? FilePrefix = null)
+{
+    public string FileName(int sequence) => FilePrefix is null
+        ? RunDirectory.ShardFileName(Rank, sequence)
+        : $"{FilePrefix}{sequence.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)}.parquet";
+}

@@ -60,8 +60,10 @@ public class DemoRunTests
 
         // Every input line is a row or a reject, and the files agree with each other.
         var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(Path.Combine(runDir, "summary.json")), MellaJson.Indented)!;
-        var stats = Directory.EnumerateFiles(Path.Combine(runDir, "reduce"), "*.json").Where(f => Path.GetFileName(f) != "clusters.json").Select(f =>
-            JsonSerializer.Deserialize<TaskStats>(File.ReadAllBytes(f), MellaJson.Indented)!).ToArray();
+        var layer = JsonSerializer.Deserialize<MellaPipeline.Cli.Captions.CaptionLayerSummary>(
+            File.ReadAllBytes(Path.Combine(runDir, "reduce", "captions-qwen2vl-describe-v1.json")), MellaJson.Indented)!;
+        var stats = Directory.EnumerateFiles(Path.Combine(runDir, "reduce"), "0*.json").Select(f =>
+            JsonSerializer.Deserialize<TaskStats>(File.ReadAllBytes(f), MellaJson.Indented)!).Append(layer.Stats).ToArray();
         var rejects = Directory.EnumerateFiles(Path.Combine(runDir, "rejects"))
             .SelectMany(File.ReadAllLines)
             .Select(l => JsonSerializer.Deserialize<MellaPipeline.Runtime.RejectRecord>(l, MellaJson.Compact)!)
@@ -69,22 +71,25 @@ public class DemoRunTests
         int inputLines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "pipelines", "demo", "pairs.jsonl")).Count(l => l.Trim().Length > 0);
         int crawledImagesAndPages = rejects.Count(r => r.Origin.StartsWith("http://demo-site.test/", StringComparison.Ordinal) && r.Stage == "read_inputs")
             + rejects.Count(r => r.Stage != "read_inputs" && r.Origin.StartsWith("http://demo-site.test/", StringComparison.Ordinal))
-            + Convert.ToInt32(DuckDb.Scalar($"SELECT count(*) FROM {shards} WHERE page_url LIKE 'http://demo-site.test/%'"));
+            + Convert.ToInt32(DuckDb.Scalar($"SELECT count(*) FROM {shards} WHERE page_url LIKE 'http://demo-site.test/%' AND source = 'native'"));
 
-        Assert.Equal(inputLines + crawledImagesAndPages, summary.InputRecords);
+        int captionLines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "pipelines", "demo", "captions.jsonl")).Length;
+        Assert.Equal(inputLines + crawledImagesAndPages + captionLines, summary.InputRecords);
         Assert.Equal(summary.InputRecords, summary.Rows + summary.Dropped + summary.Failed);
         Assert.Equal(rows, summary.Rows);
         Assert.Equal(summary.Rows, stats.Sum(s => s.Rows));
         Assert.Equal(summary.Dropped + summary.Failed, rejects.Length);
         Assert.Equal(
             ["alt_boilerplate", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated",
-             "alt_domain_repeated", "alt_empty", "alt_filename", "duplicate_pair", "http_404", "image_format_unsupported", "image_format_unsupported",
+             "alt_domain_repeated", "alt_empty", "alt_filename",
+             "caption_duplicate", "caption_empty", "caption_field_missing", "caption_image_unknown", "caption_lang_mismatch", "caption_lang_mismatch",
+             "caption_lang_not_targeted", "caption_malformed", "duplicate_pair", "http_404", "image_format_unsupported", "image_format_unsupported",
              "image_http_404", "image_missing", "image_near_duplicate", "image_near_duplicate", "image_svg", "image_tracking_pixel", "input_field_missing", "input_malformed", "lang_not_targeted",
              "lang_other", "robots_disallowed", "robots_noai", "robots_noai", "script_mismatch", "text_empty", "text_too_short"],
             rejects.Select(r => r.Reason).Order(StringComparer.Ordinal).ToArray());
 
         // The crawled half: the sample site's good alt texts, with their language and script, and images fetched from the site.
-        var crawled = DuckDb.Query($"SELECT page_url, text, lang, script, image.path FROM {shards} WHERE page_url LIKE 'http://demo-site.test/%' ORDER BY page_url, text")
+        var crawled = DuckDb.Query($"SELECT page_url, text, lang, script, image.path FROM {shards} WHERE page_url LIKE 'http://demo-site.test/%' AND source = 'native' ORDER BY page_url, text")
             .Select(r => ($"{r[0]}".Replace("http://demo-site.test/site/", "", StringComparison.Ordinal), (string)r[1]!, (string)r[2]!, (string)r[3]!))
             .ToList();
         const string footer = "Ukázkové fotografie z cest po Česku a přátelských zemích";
@@ -106,7 +111,7 @@ public class DemoRunTests
             crawled.OrderBy(r => r.Item1, StringComparer.Ordinal).ThenBy(r => r.Item2, StringComparer.Ordinal).ToList());
         Assert.Contains(rejects, r => r.Reason == "robots_disallowed" && r.Origin.EndsWith("/site/private/draft.html", StringComparison.Ordinal));
         Assert.Equal(summary.Reasons.Values.Sum(), rejects.Length);
-        Assert.Equal(4, Directory.EnumerateFiles(Path.Combine(runDir, "completions")).Count()); // two tasks, two near-duplicate filters
+        Assert.Equal(5, Directory.EnumerateFiles(Path.Combine(runDir, "completions")).Count()); // two tasks, two near-duplicate filters, one caption layer
         Assert.False(Directory.Exists(Path.Combine(runDir, "staging")));
 
         // Near duplicates: the Thai temple photo (img-14), its smaller copies served to the Korean page (img-27) and to a second
@@ -124,6 +129,28 @@ public class DemoRunTests
         Assert.Contains((string)cluster[0][3]!, thaiCopy.Detail);
         Assert.Single(rejects, r => r.Reason == "image_near_duplicate" && r.Detail!.Contains("(cs, native)", StringComparison.Ordinal)); // the site-wide footer photo, once
         Assert.Equal(26, Convert.ToInt64(DuckDb.Scalar($"SELECT count(DISTINCT dup_cluster) FROM {shards}")));
+
+        // The caption layer: one translated model caption per language, on the image its line names by SHA-256, with its provenance,
+        // in the layer's own shards; every bad line is a reject naming its line.
+        var captionFile = File.ReadAllLines(Path.Combine(RepoPaths.Root, "pipelines", "demo", "captions.jsonl"));
+        var layerRows = DuckDb.Query($"SELECT lang, sha256, text, caption_model, caption_prompt_id, caption_translator, caption_source_lang, origin, filename " +
+                                     $"FROM read_parquet('{Path.Combine(runDir, "shards", "captions-*.parquet")}', filename = true) ORDER BY lang");
+        Assert.Equal(["ar", "cs", "hu", "ko", "ru", "sr", "th", "vi"], layerRows.Select(r => (string)r[0]!).ToArray());
+        foreach (var row in layerRows)
+        {
+            int line = int.Parse(((string)row[7]!).Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+            using var caption = JsonDocument.Parse(captionFile[line - 1]);
+            Assert.Equal(caption.RootElement.GetProperty("sha256").GetString(), row[1]);
+            Assert.Equal(caption.RootElement.GetProperty("text").GetString()!.Normalize(), row[2]);
+            Assert.Equal(("qwen2-vl-7b-instruct", "describe-v1", "nllb-200-distilled-600M", "en"), ((string)row[3]!, (string)row[4]!, (string)row[5]!, (string)row[6]!));
+            Assert.StartsWith("captions-qwen2vl-describe-v1-", Path.GetFileName((string)row[8]!), StringComparison.Ordinal);
+        }
+
+        Assert.Equal((16, 8, 8), (layer.Lines, layer.Rows, layer.Rejected));
+        Assert.Contains(rejects, r => r.Reason == "caption_lang_mismatch" && r.Origin == "captions.jsonl:9" && r.Detail!.Contains("identified as uk", StringComparison.Ordinal));
+        Assert.Contains(rejects, r => r.Reason == "caption_lang_mismatch" && r.Origin == "captions.jsonl:10"); // English left untranslated, labelled th
+        Assert.Equal(summary.Counts["th"]["mllm"], manifest.Counts["th"]["mllm"]);
+        Assert.Equal(2, manifest.Counts["th"]["mllm"]);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MellaPipeline.Cli.Captions;
 using MellaPipeline.Cli.Pipelines;
 using MellaPipeline.Cli.Progress;
 using MellaPipeline.Json;
@@ -12,7 +13,7 @@ namespace MellaPipeline.Cli.Hosting;
 
 /// <summary>
 /// Runs every task of a run on this machine, <c>workers</c> at a time, then the reduce steps:
-/// near-duplicate clustering over all tasks' rows (when on), the dataset manifest and the run summary. Tasks already marked complete are skipped, so running
+/// near-duplicate clustering over all tasks' rows (when on), the caption layers, the dataset manifest and the run summary. Tasks already marked complete are skipped, so running
 /// the same command again continues an interrupted run and changes nothing in a finished one.
 /// </summary>
 public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgressDisplay display, ILogger<LocalRunCoordinator> logger)
@@ -25,8 +26,12 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         int world = options.Tasks;
         var ranks = Enumerable.Range(0, world).ToArray();
         int alreadyDone = ranks.Count(run.IsComplete);
+        string algorithm = PairPipeline.ProcessorFor(options).HashAlgorithm;
+        var captionLayers = options.Captions
+            .Select(layer => new CaptionLayer(layer, options, run, algorithm, () => PairPipeline.Identifier.Value, logger)).ToList();
+        var staleLayers = StaleCaptionLayers(run, options);
 
-        if (alreadyDone == world && File.Exists(run.SummaryPath))
+        if (alreadyDone == world && File.Exists(run.SummaryPath) && staleLayers.Count == 0 && captionLayers.All(layer => layer.Current() is not null))
         {
             var finished = JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(run.SummaryPath), MellaJson.Indented)!;
             LogAlreadyComplete(logger, run.Root);
@@ -61,7 +66,6 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
                 });
         }
 
-        string algorithm = PairPipeline.ProcessorFor(options).HashAlgorithm;
         TaskStats[] stats;
         if (options.Stages.DedupNear.Enabled)
         {
@@ -79,9 +83,21 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             stats = ranks.Select(run.ReadStats).ToArray();
         }
 
-        DatasetManifest.FromShards(options.Name, algorithm, stats.SelectMany(s => s.Shards)).Write(run.ManifestPath);
+        foreach (string stale in staleLayers)
+        {
+            run.DiscardCaptionLayer(stale);
+        }
+
+        var layers = new List<CaptionLayerSummary>();
+        var datasetShards = stats.SelectMany(s => s.Shards).ToList();
+        foreach (var layer in captionLayers)
+        {
+            layers.Add(await layer.RunAsync(datasetShards, world, cancellationToken));
+        }
+
+        DatasetManifest.FromShards(options.Name, algorithm, datasetShards.Concat(layers.SelectMany(l => l.Stats.Shards))).Write(run.ManifestPath);
         CrashPoints.Reach(CrashPoints.ManifestWritten);
-        var summary = RunSummary.Aggregate(options.Name, stats, options.FailureBudget);
+        var summary = RunSummary.Aggregate(options.Name, [.. stats, .. layers.Select(l => l.Stats)], options.FailureBudget) with { Tasks = world };
         AtomicFile.WriteJson(run.SummaryPath, summary, MellaJson.Indented);
         PrintReport(run, summary);
         if (!summary.WithinFailureBudget)
@@ -91,6 +107,21 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>Caption layers built in this run directory that the pipeline no longer lists: they are removed.</summary>
+    private static List<string> StaleCaptionLayers(RunDirectory run, Config.PipelineOptions options)
+    {
+        if (!Directory.Exists(run.CompletionsDir))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateFiles(run.CompletionsDir, "captions-*")
+            .Select(f => Path.GetFileName(f)["captions-".Length..])
+            .Where(name => !name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal) && options.Captions.All(c => c.Name != name))
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     private static void PrintReport(RunDirectory run, RunSummary summary)

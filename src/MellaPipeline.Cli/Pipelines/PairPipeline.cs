@@ -22,7 +22,7 @@ namespace MellaPipeline.Cli.Pipelines;
 public static class PairPipeline
 {
     // Loading the language models takes seconds: once per process, shared by its tasks, and only when an input needs it.
-    private static readonly Lazy<LanguageIdentifier> Identifier = new(() => LanguageIdentifier.Create(), LazyThreadSafetyMode.ExecutionAndPublication);
+    internal static readonly Lazy<LanguageIdentifier> Identifier = new(() => LanguageIdentifier.Create(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Decodes, hashes and stores every row's image as <c>load_images</c> says; its hash algorithm id goes into each shard and the manifest.</summary>
     public static ImageProcessor ProcessorFor(PipelineOptions options) => new(

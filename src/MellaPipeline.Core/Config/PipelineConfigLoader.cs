@@ -72,21 +72,31 @@ public static partial class PipelineConfigLoader
 
     private static void ResolveInputPaths(PipelineOptions options, string displayName, string baseDir, string yaml)
     {
+        void ResolvePaths(List<string> paths, string prefix)
+        {
+            for (int i = 0; i < paths.Count; i++)
+            {
+                string resolved = Path.GetFullPath(Path.Combine(baseDir, paths[i]));
+                if (!File.Exists(resolved) && !Directory.Exists(resolved))
+                {
+                    throw new ConfigException(displayName, FindLine(yaml, paths[i]), $"{prefix}.paths[{i}]", $"no such file or folder: {resolved}");
+                }
+
+                paths[i] = resolved;
+            }
+        }
+
+        for (int n = 0; n < options.Captions.Count; n++)
+        {
+            ResolvePaths(options.Captions[n].Paths, $"captions[{n}]");
+        }
+
         var inputs = options.InputList();
         for (int n = 0; n < inputs.Count; n++)
         {
             var input = inputs[n];
             string prefix = options.Input is not null ? "input" : $"inputs[{n}]";
-            for (int i = 0; i < input.Paths.Count; i++)
-            {
-                string resolved = Path.GetFullPath(Path.Combine(baseDir, input.Paths[i]));
-                if (!File.Exists(resolved) && !Directory.Exists(resolved))
-                {
-                    throw new ConfigException(displayName, FindLine(yaml, input.Paths[i]), $"{prefix}.paths[{i}]", $"no such file or folder: {resolved}");
-                }
-
-                input.Paths[i] = resolved;
-            }
+            ResolvePaths(input.Paths, prefix);
 
             if (input.Crawl.ServeFolder.Length > 0)
             {

@@ -51,6 +51,9 @@ public sealed class PipelineOptions : IValidatableObject
 
     public StagesOptions Stages { get; set; } = new();
 
+    /// <summary>Caption layers: model-written captions merged as <c>mllm</c> rows once the dataset's images are known.</summary>
+    public List<CaptionLayerOptions> Captions { get; set; } = [];
+
     public OutputOptions Output { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -64,6 +67,15 @@ public sealed class PipelineOptions : IValidatableObject
             yield return new ValidationResult("give either 'input' or 'inputs', not both", ["inputs"]);
         }
 
+        var layerNames = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Captions.Count; i++)
+        {
+            if (!layerNames.Add(Captions[i].Name))
+            {
+                yield return new ValidationResult($"a caption layer named '{Captions[i].Name}' comes earlier", [$"captions[{i}].name"]);
+            }
+        }
+
         for (int i = 0; i < Languages.Count; i++)
         {
             if (!TargetLanguages.IsTarget(Languages[i]))
@@ -74,6 +86,47 @@ public sealed class PipelineOptions : IValidatableObject
             }
         }
     }
+}
+
+/// <summary>
+/// One caption layer: captions an external batch run (vLLM, SGLang, an API) wrote for the
+/// dataset's images, in JSONL or Parquet files (<c>schemas/captions.schema.json</c>), matched to
+/// images by SHA-256, pair key or URL. Each layer's rows live in their own shards, so a layer can
+/// be replaced without touching the native pairs or downloading anything again.
+/// </summary>
+public sealed class CaptionLayerOptions
+{
+    /// <summary>Layer name: its shards are <c>captions-NAME-NNNNN.parquet</c>.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9][a-z0-9_.-]*$", ErrorMessage = "must be lowercase letters, digits, '.', '_' or '-'")]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Caption files (<c>.jsonl</c>, <c>.parquet</c>) or folders of them, relative to the pipeline file.</summary>
+    [MinLength(1)]
+    public List<string> Paths { get; set; } = [];
+
+    /// <summary>Which field of a caption names its image.</summary>
+    public CaptionMatch MatchBy { get; set; } = CaptionMatch.Sha256;
+
+    /// <summary>Identify each caption's language and reject it when it is not the one declared (a translation that came back in English).</summary>
+    public bool CheckLanguage { get; set; } = true;
+
+    /// <summary>Shortest caption kept, in grapheme clusters.</summary>
+    [Range(1, 100_000)]
+    public int MinChars { get; set; } = 10;
+}
+
+/// <summary>How a caption names its image.</summary>
+public enum CaptionMatch
+{
+    /// <summary>The <c>sha256</c> of the stored image bytes (the dataset's <c>sha256</c> column).</summary>
+    Sha256,
+
+    /// <summary>The <c>key</c> of a dataset row: the caption goes with that row's image.</summary>
+    Key,
+
+    /// <summary>The image's <c>url</c>.</summary>
+    Url,
 }
 
 /// <summary>Where the pipeline reads from.</summary>

@@ -37,6 +37,12 @@ public sealed record PairRecord : IKeyedRecord
     public string? CaptionModel { get; init; }
     public string? CaptionSourceLang { get; init; }
 
+    /// <summary>For <c>mllm</c> rows: the id of the prompt the model was given (e.g. <c>describe-v1</c>).</summary>
+    public string? CaptionPromptId { get; init; }
+
+    /// <summary>For translated <c>mllm</c> rows: the engine that translated the caption into <see cref="Lang"/>.</summary>
+    public string? CaptionTranslator { get; init; }
+
     /// <summary>Size of the image as downloaded or read (after EXIF orientation), before any resize for storage.</summary>
     public required int OrigWidth { get; init; }
 

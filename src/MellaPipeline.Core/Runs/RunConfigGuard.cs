@@ -5,11 +5,15 @@ namespace MellaPipeline.Runs;
 /// <summary>
 /// Decides whether a run directory may be used for a pipeline config: a fresh folder gets the
 /// config saved; a folder holding a run continues only if the saved config matches. Settings that
-/// change how a run is executed but not what it produces (<see cref="ExecutionOnlyKeys"/>) may differ.
+/// change how a run is executed but not what it produces (<see cref="ExecutionOnlyKeys"/>) may differ,
+/// and so may the parts a finished run can rebuild on its own (<see cref="RebuildableKeys"/>: caption
+/// layers); when those differ, the saved config is replaced by the new one.
 /// </summary>
 public static class RunConfigGuard
 {
     public static readonly IReadOnlyList<string> ExecutionOnlyKeys = ["workers"];
+
+    public static readonly IReadOnlyList<string> RebuildableKeys = ["captions"];
 
     /// <summary>Prepares <paramref name="run"/>; returns true when an earlier run is being continued.</summary>
     /// <exception cref="RunDirectoryException">The folder cannot be used; the message names it and says why.</exception>
@@ -26,6 +30,13 @@ public static class RunConfigGuard
             }
 
             run.Create();
+            var saved = JsonNode.Parse(File.ReadAllBytes(run.ConfigPath)) as JsonObject;
+            var current = JsonNode.Parse(resolvedConfigJson) as JsonObject;
+            if (RebuildableKeys.Any(key => !JsonNode.DeepEquals(saved?[key], current?[key])))
+            {
+                AtomicFile.WriteAllBytes(run.ConfigPath, resolvedConfigJson);
+            }
+
             return true;
         }
 
@@ -49,7 +60,7 @@ public static class RunConfigGuard
     {
         var saved = JsonNode.Parse(savedJson);
         var current = JsonNode.Parse(currentJson);
-        foreach (var key in ExecutionOnlyKeys)
+        foreach (var key in ExecutionOnlyKeys.Concat(RebuildableKeys))
         {
             (saved as JsonObject)?.Remove(key);
             (current as JsonObject)?.Remove(key);

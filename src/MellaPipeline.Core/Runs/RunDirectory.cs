@@ -17,6 +17,8 @@ namespace MellaPipeline.Runs;
 /// RUN/rejects/RRRRR.jsonl      every dropped or failed record with its reason code
 /// RUN/completions/RRRRR        written last, after the task's outputs are in place
 /// RUN/completions/reduce-RRRRR written after the task's filtered shards, rejects and stats
+/// RUN/shards/captions-NAME-NNNNN.parquet, RUN/rejects/captions-NAME.jsonl, RUN/reduce/captions-NAME.json,
+/// RUN/completions/captions-NAME   a caption layer's rows, rejects, figures and marker
 /// RUN/summary.json             all stats added up; written last of all
 /// </code>
 /// </summary>
@@ -59,6 +61,30 @@ public sealed class RunDirectory
     public string ReduceCompletionPath(int rank) => Path.Combine(CompletionsDir, "reduce-" + RankName(rank));
 
     public bool IsReduced(int rank) => File.Exists(ReduceCompletionPath(rank));
+
+    /// <summary>Name prefix of a caption layer's shards.</summary>
+    public static string CaptionShardPrefix(string layer) => $"captions-{layer}-";
+
+    public string CaptionRejectsPath(string layer) => Path.Combine(RejectsDir, $"captions-{layer}.jsonl");
+
+    public string CaptionStatsPath(string layer) => Path.Combine(ReduceDir, $"captions-{layer}.json");
+
+    public string CaptionCompletionPath(string layer) => Path.Combine(CompletionsDir, $"captions-{layer}");
+
+    /// <summary>Removes a caption layer's shards, rejects, stats and marker, so that it can be built again.</summary>
+    public void DiscardCaptionLayer(string layer)
+    {
+        File.Delete(CaptionCompletionPath(layer));
+        if (Directory.Exists(ShardsDir))
+        {
+            foreach (var file in Directory.EnumerateFiles(ShardsDir, CaptionShardPrefix(layer) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+
+        DeleteWithTemp(CaptionRejectsPath(layer), CaptionStatsPath(layer));
+    }
 
     /// <summary>True when a run has been started here (its resolved config was saved).</summary>
     public bool HasRun => File.Exists(ConfigPath);

@@ -32,6 +32,18 @@ public static class ReasonCodes
     public const string ImageAspectRatio = "image_aspect_ratio";
     public const string ImageUniform = "image_uniform";
 
+    // caption layers
+    public const string CaptionMalformed = "caption_malformed";
+    public const string CaptionFieldMissing = "caption_field_missing";
+    public const string CaptionFieldInvalid = "caption_field_invalid";
+    public const string CaptionFileUnreadable = "caption_file_unreadable";
+    public const string CaptionEmpty = "caption_empty";
+    public const string CaptionTooShort = "caption_too_short";
+    public const string CaptionLangNotTargeted = "caption_lang_not_targeted";
+    public const string CaptionLangMismatch = "caption_lang_mismatch";
+    public const string CaptionImageUnknown = "caption_image_unknown";
+    public const string CaptionDuplicate = "caption_duplicate";
+
     // dedup
     public const string DuplicatePair = "duplicate_pair";
     public const string ImageNearDuplicate = "image_near_duplicate";
