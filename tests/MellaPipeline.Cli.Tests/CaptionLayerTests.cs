@@ -140,6 +140,21 @@ public class CaptionLayerTests
     }
 
     [Fact]
+    public async Task A_layer_with_both_files_and_an_endpoint_is_a_config_error()
+    {
+        using var dir = new TempDir();
+        string pairs = WritePairs(dir.Path);
+        File.WriteAllText(dir.File("captions.jsonl"), "");
+        string layer = "  - name: v1\n    paths: [captions.jsonl]\n    generate:\n      endpoint: http://127.0.0.1:9/v1\n      model: m\n      translate_model: t";
+
+        var result = await MellaProcess.RunAsync(["run", Pipeline(dir.Path, pairs, layer), "--out", dir.File("run")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("captions[0].paths", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("run")));
+    }
+
+    [Fact]
     public async Task A_caption_path_that_does_not_exist_is_a_config_error()
     {
         using var dir = new TempDir();

@@ -104,7 +104,48 @@ public sealed partial class CaptionLayer(
         void Reject(string key, string origin, string reason, string? detail, OutcomeKind kind)
         {
             counters.CountReject(kind, reason);
-            rejects.Write(new RejectRecord(key, origin, StageName, kind == OutcomeKind.Dropped ? "dropped" : "failed", reason, detail));
+            rejects.Write(new RejectRecord(key, origin, StageName, kind == OutcomeKind.Dropped ? "dropped" : "failed", reason, detail,
+                kind == OutcomeKind.Failed && ReasonCodes.IsTransient(reason)));
+        }
+
+        void Accept(CaptionLine caption)
+        {
+            string text = TextNormalizer.Normalize(caption.Text);
+            var (reason, detail) = Check(caption, text);
+            if (reason is not null)
+            {
+                Reject(KeyOf(caption.Match, caption.Text), caption.Origin, reason, detail, OutcomeKind.Dropped);
+                return;
+            }
+
+            if (!byImage.TryGetValue(caption.Match, out var list))
+            {
+                list = [];
+                byImage[caption.Match] = list;
+            }
+
+            list.Add(caption with { Text = text });
+        }
+
+        if (layer.Generate is { } generate)
+        {
+            var generator = new CaptionGenerator(generate, run, layer.Name);
+            var (generated, failures) = await generator.GenerateAsync(datasetShards, cancellationToken);
+            foreach (var failure in failures)
+            {
+                lines++;
+                counters.CountIn();
+                Reject(KeyOf(failure.Image, failure.Origin), failure.Origin, failure.Reason, failure.Detail, OutcomeKind.Failed);
+            }
+
+            foreach (var caption in generated.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Value))
+            {
+                lines++;
+                counters.CountIn();
+                Accept(caption);
+            }
+
+            LogGenerated(logger, layer.Name, generator.RequestsSent, generator.CachePath);
         }
 
         foreach (string file in files)
@@ -119,21 +160,7 @@ public sealed partial class CaptionLayer(
                     continue;
                 }
 
-                string text = TextNormalizer.Normalize(caption.Text);
-                var (reason, detail) = Check(caption, text);
-                if (reason is not null)
-                {
-                    Reject(KeyOf(caption.Match, caption.Text), caption.Origin, reason, detail, OutcomeKind.Dropped);
-                    continue;
-                }
-
-                if (!byImage.TryGetValue(caption.Match, out var list))
-                {
-                    list = [];
-                    byImage[caption.Match] = list;
-                }
-
-                list.Add(caption with { Text = text });
+                Accept(caption);
             }
         }
 
@@ -248,6 +275,9 @@ public sealed partial class CaptionLayer(
     }
 
     private string KeyOf(string image, string rawText) => PairKey.For(PairSources.Mllm, "sha256:" + image, "layer:" + layer.Name, rawText);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "caption layer '{Layer}': {Requests} requests sent to the endpoint (answers cached in {Cache})")]
+    private static partial void LogGenerated(ILogger logger, string layer, long requests, string cache);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "caption layer '{Layer}': {Lines} captions read, {Rows} mllm rows, {Rejected} rejected, {Missing} images without a caption")]
     private static partial void LogLayer(ILogger logger, string layer, long lines, long rows, long rejected, long missing);

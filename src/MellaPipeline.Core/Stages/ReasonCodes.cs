@@ -43,6 +43,12 @@ public static class ReasonCodes
     public const string CaptionLangMismatch = "caption_lang_mismatch";
     public const string CaptionImageUnknown = "caption_image_unknown";
     public const string CaptionDuplicate = "caption_duplicate";
+    public const string CaptionEndpointTimeout = "caption_endpoint_timeout";
+    public const string CaptionEndpointUnreachable = "caption_endpoint_unreachable";
+    public const string CaptionEndpointInvalidResponse = "caption_endpoint_invalid_response";
+
+    /// <summary><c>caption_endpoint_http_429</c>, <c>caption_endpoint_http_500</c>, …: the endpoint's final answer after retries.</summary>
+    public const string CaptionEndpointHttpPrefix = "caption_endpoint_http_";
 
     // dedup
     public const string DuplicatePair = "duplicate_pair";
@@ -56,6 +62,12 @@ public static class ReasonCodes
     /// </summary>
     public static bool IsTransient(string reason)
     {
+        if (reason.StartsWith("caption_endpoint_", StringComparison.Ordinal))
+        {
+            return reason is CaptionEndpointTimeout or CaptionEndpointUnreachable or CaptionEndpointHttpPrefix + "408" or CaptionEndpointHttpPrefix + "429"
+                || (reason.StartsWith(CaptionEndpointHttpPrefix + "5", StringComparison.Ordinal) && reason.Length == CaptionEndpointHttpPrefix.Length + 3);
+        }
+
         string code = reason.StartsWith("image_", StringComparison.Ordinal) ? reason["image_".Length..] : reason;
         return code is "timeout" or "dns_failed" or "connect_failed" or "http_error" or "robots_unavailable" or "http_408" or "http_429"
             || (code.StartsWith("http_5", StringComparison.Ordinal) && code.Length == 8);
