@@ -139,6 +139,31 @@ public class CaptionLayerTests
         Assert.Equal(native, RunSnapshot.Of(runDir, p => p.StartsWith("shards/part-", StringComparison.Ordinal) || p.StartsWith("rejects/0", StringComparison.Ordinal), withTimes: true));
     }
 
+    [Theory]
+    [InlineData("keep", 2)]
+    [InlineData("drop", 1)]
+    public async Task Unpaired_captions_are_kept_or_dropped_as_the_layer_says(string unpaired, int mllmRows)
+    {
+        using var dir = new TempDir();
+        string pairs = WritePairs(dir.Path);
+        string Caption(string lang, string text) => JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["url"] = "https://img.example/0.jpg", ["lang"] = lang, ["text"] = text, ["model"] = "m1",
+        });
+        File.WriteAllLines(dir.File("captions.jsonl"),
+        [
+            Caption("cs", "Na fotografii je kamenný most se sochami, který se v mlze klene přes řeku."), // photo 0 has a Czech native pair
+            Caption("ru", "На фотографии каменный мост со статуями над рекой в утреннем тумане."), // but no Russian one
+        ]);
+
+        string runDir = await RunAsync(
+            Pipeline(dir.Path, pairs, $"  - name: v1\n    paths: [captions.jsonl]\n    match_by: url\n    unpaired: {unpaired}"), dir.File("run"));
+
+        Assert.Equal((long)mllmRows, Convert.ToInt64(DuckDb.Scalar($"SELECT count(*) FROM {DuckDb.Shards(runDir)} WHERE source = 'mllm'")));
+        var rejects = Rejects(runDir, "v1");
+        Assert.Equal(unpaired == "drop" ? ["caption_unpaired"] : [], rejects.Select(r => r.GetProperty("reason").GetString()!).ToArray());
+    }
+
     [Fact]
     public async Task A_layer_with_both_files_and_an_endpoint_is_a_config_error()
     {

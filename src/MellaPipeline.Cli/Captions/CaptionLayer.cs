@@ -164,6 +164,22 @@ public sealed partial class CaptionLayer(
             }
         }
 
+        // With unpaired: drop, which languages each image has native pairs in (three small columns).
+        var nativeLanguages = new HashSet<(string Sha256, string Lang)>();
+        if (layer.Unpaired == UnpairedCaptions.Drop)
+        {
+            foreach (var shard in datasetShards)
+            {
+                await foreach (var row in ShardReader.ReadImageRowsAsync(Path.Combine(run.ShardsDir, shard.Path), cancellationToken))
+                {
+                    if (row.Source == PairSources.Native)
+                    {
+                        nativeLanguages.Add((row.Sha256, row.Lang));
+                    }
+                }
+            }
+        }
+
         // Stream the dataset's rows (images included) and give each matched image its captions, in shard order.
         var written = new HashSet<(string Sha256, string Lang, string Text)>();
         var imagesWithCaption = new HashSet<string>(StringComparer.Ordinal);
@@ -191,6 +207,12 @@ public sealed partial class CaptionLayer(
                     foreach (var caption in captions)
                     {
                         string key = KeyOf(row.Sha256, caption.Text);
+                        if (layer.Unpaired == UnpairedCaptions.Drop && !nativeLanguages.Contains((row.Sha256, caption.Lang)))
+                        {
+                            Reject(key, caption.Origin, ReasonCodes.CaptionUnpaired, $"image {row.Sha256[..16]} has no native {caption.Lang} pair", OutcomeKind.Dropped);
+                            continue;
+                        }
+
                         if (!written.Add((row.Sha256, caption.Lang, caption.Text)))
                         {
                             Reject(key, caption.Origin, ReasonCodes.CaptionDuplicate, $"the same {caption.Lang} text for image {row.Sha256[..16]} comes earlier", OutcomeKind.Dropped);

@@ -114,6 +114,13 @@ public sealed class CaptionLayerOptions : IValidatableObject
     [Range(1, 100_000)]
     public int MinChars { get; set; } = 10;
 
+    /// <summary>
+    /// What to do with a caption whose image has no native pair in the caption's language:
+    /// <c>keep</c> it (an image with only a model caption in that language), or <c>drop</c> it
+    /// (<c>caption_unpaired</c>), so that every <c>mllm</c> row has a <c>native</c> sibling.
+    /// </summary>
+    public UnpairedCaptions Unpaired { get; set; } = UnpairedCaptions.Keep;
+
     /// <summary>Instead of <see cref="Paths"/>: captions asked of an OpenAI-compatible endpoint for every image of the dataset.</summary>
     public CaptionGenerationOptions? Generate { get; set; }
 
@@ -185,6 +192,13 @@ public sealed class CaptionGenerationOptions
 
     /// <summary>Folder of the answer cache; relative to the run directory (default <c>cache</c>).</summary>
     public string CacheDir { get; set; } = "cache";
+}
+
+/// <summary>Whether a caption layer keeps captions of images that have no native pair in the caption's language.</summary>
+public enum UnpairedCaptions
+{
+    Keep,
+    Drop,
 }
 
 /// <summary>How a caption names its image.</summary>

@@ -43,6 +43,7 @@ public static class ReasonCodes
     public const string CaptionLangMismatch = "caption_lang_mismatch";
     public const string CaptionImageUnknown = "caption_image_unknown";
     public const string CaptionDuplicate = "caption_duplicate";
+    public const string CaptionUnpaired = "caption_unpaired";
     public const string CaptionEndpointTimeout = "caption_endpoint_timeout";
     public const string CaptionEndpointUnreachable = "caption_endpoint_unreachable";
     public const string CaptionEndpointInvalidResponse = "caption_endpoint_invalid_response";
