@@ -16,6 +16,7 @@ public static class MellaCommandLine
         root.Subcommands.Add(ExtractCommand.Build());
         root.Subcommands.Add(PhashCommand.Build());
         root.Subcommands.Add(DedupCommand.Build());
+        root.Subcommands.Add(CoverageCommand.Build());
         return root;
     }
 

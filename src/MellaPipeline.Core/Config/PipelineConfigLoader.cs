@@ -43,7 +43,13 @@ public static partial class PipelineConfigLoader
     }
 
     /// <summary>Binds and validates YAML text; <paramref name="displayName"/> names it in errors.</summary>
-    public static PipelineOptions Parse(string yaml, string displayName)
+    public static PipelineOptions Parse(string yaml, string displayName) => Parse<PipelineOptions>(yaml, displayName, "pipeline settings (name:, input:, ...)");
+
+    /// <summary>
+    /// Binds and validates any settings file the same strict way as a pipeline file (snake_case keys,
+    /// unknown keys, types and ranges are errors naming file, line and key).
+    /// </summary>
+    public static T Parse<T>(string yaml, string displayName, string expected)
     {
         var stream = new YamlStream();
         var parser = new PositionTrackingParser(new Parser(new StringReader(yaml)));
@@ -63,11 +69,11 @@ public static partial class PipelineConfigLoader
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new ConfigException(displayName, 1, null, "expected a mapping of pipeline settings (name:, input:, ...)");
+            throw new ConfigException(displayName, 1, null, $"expected a mapping of {expected}");
         }
 
         var binder = new Binder(displayName);
-        return (PipelineOptions)binder.BindObject(root, typeof(PipelineOptions), keyPath: null);
+        return (T)binder.BindObject(root, typeof(T), keyPath: null);
     }
 
     private static void ResolveInputPaths(PipelineOptions options, string displayName, string baseDir, string yaml)

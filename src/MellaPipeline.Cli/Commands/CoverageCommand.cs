@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Text.Json;
+using MellaPipeline.Cli.Coverage;
+using MellaPipeline.Config;
+using MellaPipeline.Json;
+
+namespace MellaPipeline.Cli.Commands;
+
+/// <summary><c>mella coverage DATASET [--targets FILE] [--json]</c>: what a dataset holds per language and source, and whether it meets its targets.</summary>
+public static class CoverageCommand
+{
+    public static Command Build()
+    {
+        var dataset = new Argument<string>("DATASET") { Description = "A run directory, its shards/ folder, or one shard file." };
+        var targets = new Option<FileInfo?>("--targets")
+        {
+            Description = "A YAML targets file (targets: [{name, lang, source, min_pairs, min_images, max_top10_domain_share, min_median_confidence}]); exit 1 when one is missed.",
+        };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document instead of the table." };
+        var sample = new Option<int>("--langid-sample")
+        {
+            Description = "About how many captions, spread evenly over the dataset, language ID checks again against their stored lang (0 = none; loading the models takes seconds).",
+            DefaultValueFactory = _ => 2000,
+        };
+        var command = new Command("coverage",
+            "Per language and source: pairs, distinct images, near-duplicate clusters and web domains, the share of the ten largest domains, " +
+            "the script mix, caption length in grapheme clusters and image size (median, 95th percentile). Reads only the columns it needs, " +
+            "shard by shard; never the images.")
+        {
+            dataset,
+            targets,
+            json,
+            sample,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            string path = parse.GetValue(dataset)!;
+            CoverageTargets? goals = null;
+            if (parse.GetValue(targets) is { } file)
+            {
+                if (!file.Exists)
+                {
+                    await Console.Error.WriteLineAsync($"mella coverage: --targets {file}: no such file");
+                    return ExitCodes.BadInput;
+                }
+
+                try
+                {
+                    goals = PipelineConfigLoader.Parse<CoverageTargets>(await File.ReadAllTextAsync(file.FullName, cancellationToken), file.ToString(), "targets (targets: [...])");
+                }
+                catch (ConfigException e)
+                {
+                    await Console.Error.WriteLineAsync($"mella coverage: {e.Message}");
+                    return ExitCodes.BadInput;
+                }
+            }
+
+            CoverageReport report;
+            try
+            {
+                report = await CoverageReport.BuildAsync(path, goals, Math.Max(0, parse.GetValue(sample)), () => LanguageId.LanguageIdentifier.Create(), cancellationToken);
+            }
+            catch (Exception e) when (e is DirectoryNotFoundException or IOException or InvalidDataException or NotSupportedException)
+            {
+                await Console.Error.WriteLineAsync($"mella coverage: {path}: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            if (parse.GetValue(json))
+            {
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, MellaJson.Indented));
+            }
+            else
+            {
+                report.WriteTable(Console.Out);
+            }
+
+            return report.AllTargetsMet ? ExitCodes.Success : ExitCodes.CheckFailed;
+        });
+        return command;
+    }
+}
