@@ -103,6 +103,29 @@ public class CoverageCommandTests(CoverageFixture fixture) : IClassFixture<Cover
         Assert.Equal(groups, targets.Count(t => t.StartsWith("domains ", StringComparison.Ordinal))); // one example.org host holds all of each group
     }
 
+    [Fact]
+    public async Task The_html_report_is_one_self_contained_page_whose_bars_carry_the_counts()
+    {
+        string html = fixture.Dir.File("report.html");
+
+        var result = await MellaProcess.RunAsync(["coverage", fixture.RunDir, "--report", html, "--langid-sample", "0"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string text = File.ReadAllText(html);
+        Assert.DoesNotContain("http://", text.Replace("http://www.w3.org/", "", StringComparison.Ordinal), StringComparison.Ordinal); // nothing to fetch
+        Assert.DoesNotContain("<script", text, StringComparison.Ordinal);
+        var settings = new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Ignore };
+        using var reader = System.Xml.XmlReader.Create(new StringReader(text), settings);
+        var page = System.Xml.Linq.XDocument.Load(reader); // well-formed
+        System.Xml.Linq.XNamespace svg = "http://www.w3.org/2000/svg";
+        var pairBars = page.Descendants(svg + "svg").Single(e => (string?)e.Attribute("id") == "pairs").Elements(svg + "rect")
+            .Where(r => r.Attribute("data-lang") is not null)
+            .ToDictionary(r => $"{r.Attribute("data-lang")!.Value}/{r.Attribute("data-source")!.Value}", r => long.Parse(r.Attribute("data-value")!.Value, System.Globalization.CultureInfo.InvariantCulture));
+        var counts = DuckDb.Query($"SELECT lang, source, count(*) FROM {DuckDb.Shards(fixture.RunDir)} GROUP BY ALL");
+        Assert.Equal(counts.Count, pairBars.Count);
+        Assert.All(counts, row => Assert.Equal(L(row[2]), pairBars[$"{row[0]}/{row[1]}"]));
+    }
+
     [Theory]
     [InlineData("targets:\n  - name: x\n    min_pair: 3\n", "min_pair")]
     [InlineData("targets:\n  - name: x\n    lang: de\n", "lang")]

@@ -6,7 +6,7 @@ using MellaPipeline.Json;
 
 namespace MellaPipeline.Cli.Commands;
 
-/// <summary><c>mella coverage DATASET [--targets FILE] [--json]</c>: what a dataset holds per language and source, and whether it meets its targets.</summary>
+/// <summary><c>mella coverage DATASET [--targets FILE] [--json] [--report FILE.html]</c>: what a dataset holds per language and source, and whether it meets its targets.</summary>
 public static class CoverageCommand
 {
     public static Command Build()
@@ -17,6 +17,10 @@ public static class CoverageCommand
             Description = "A YAML targets file (targets: [{name, lang, source, min_pairs, min_images, max_top10_domain_share, min_median_confidence}]); exit 1 when one is missed.",
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of the table." };
+        var reportFile = new Option<FileInfo?>("--report")
+        {
+            Description = "Also write the report as one self-contained HTML page with charts (FILE.html), readable offline.",
+        };
         var sample = new Option<int>("--langid-sample")
         {
             Description = "About how many captions, spread evenly over the dataset, language ID checks again against their stored lang (0 = none; loading the models takes seconds).",
@@ -31,6 +35,7 @@ public static class CoverageCommand
             targets,
             json,
             sample,
+            reportFile,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -65,6 +70,11 @@ public static class CoverageCommand
             {
                 await Console.Error.WriteLineAsync($"mella coverage: {path}: {e.Message}");
                 return ExitCodes.BadInput;
+            }
+
+            if (parse.GetValue(reportFile) is { } html)
+            {
+                Runs.AtomicFile.WriteAllBytes(html.FullName, System.Text.Encoding.UTF8.GetBytes(CoverageHtml.Render(report)));
             }
 
             if (parse.GetValue(json))

@@ -45,13 +45,17 @@ public static class RunConfigGuard
             throw new RunDirectoryException($"{run.Root}: nothing to resume (no config.json); run without --resume to start");
         }
 
-        if (Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any())
+        // A run killed while it was being set up leaves at most the temporary config: that folder is still fresh.
+        string leftover = AtomicFile.TempPathFor(run.ConfigPath);
+        if (Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any(entry => entry != leftover))
         {
             throw new RunDirectoryException($"{run.Root}: folder is not empty and holds no run; choose another --out");
         }
 
-        run.Create();
+        // The config first, then the run's folders: a kill in between leaves a run that resumes, never a folder that is refused.
+        Directory.CreateDirectory(run.Root);
         AtomicFile.WriteAllBytes(run.ConfigPath, resolvedConfigJson);
+        run.Create();
         return false;
     }
 

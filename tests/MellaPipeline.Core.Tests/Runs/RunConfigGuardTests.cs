@@ -46,4 +46,29 @@ public class RunConfigGuardTests
             RunConfigGuard.Prepare(new RunDirectory(dir.File("new")), Config(1), requireExistingRun: true)).Message);
         Assert.False(Directory.Exists(dir.File("new")));
     }
+
+    [Fact]
+    public void A_run_killed_while_writing_its_config_starts_again_in_the_same_folder()
+    {
+        using var dir = new TempDir();
+        var run = new RunDirectory(dir.File("run"));
+        Directory.CreateDirectory(run.Root);
+        File.WriteAllText(AtomicFile.TempPathFor(run.ConfigPath), "{\"na"); // what a kill halfway through the write leaves
+
+        Assert.False(RunConfigGuard.Prepare(run, Config(4), requireExistingRun: false));
+        Assert.Equal(Config(4), File.ReadAllBytes(run.ConfigPath));
+        Assert.True(Directory.Exists(run.ShardsDir));
+    }
+
+    [Fact]
+    public void Caption_layers_may_change_and_the_saved_config_follows()
+    {
+        using var dir = new TempDir();
+        var run = new RunDirectory(dir.File("run"));
+        byte[] WithLayer(string model) => Encoding.UTF8.GetBytes($$$"""{"name": "x", "tasks": 4, "captions": [{"name": "l", "model": "{{{model}}}"}]}""");
+        RunConfigGuard.Prepare(run, WithLayer("a"), requireExistingRun: false);
+
+        Assert.True(RunConfigGuard.Prepare(run, WithLayer("b"), requireExistingRun: false));
+        Assert.Equal(WithLayer("b"), File.ReadAllBytes(run.ConfigPath));
+    }
 }
