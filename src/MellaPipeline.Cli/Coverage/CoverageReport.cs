@@ -56,7 +56,7 @@ public sealed record CoverageReport(
     public bool AllTargetsMet => Targets.All(t => t.Met);
 
     /// <summary>Reads every shard of <paramref name="dataset"/> column by column (never the images) and counts.</summary>
-    /// <param name="sampleSize">About how many captions language ID checks again, spread evenly over the dataset (every k-th row); 0 = none.</param>
+    /// <param name="sampleSize">About how many captions language ID checks again, spread over the dataset (rows whose scrambled number is a multiple of k); 0 = none.</param>
     /// <param name="identifier">Makes the language identifier, only when <paramref name="sampleSize"/> is above 0.</param>
     public static async Task<CoverageReport> BuildAsync(
         string dataset, CoverageTargets? targets, int sampleSize, Func<LanguageId.LanguageIdentifier> identifier, CancellationToken cancellationToken)
@@ -83,7 +83,7 @@ public sealed record CoverageReport(
                 }
 
                 group.Add(row);
-                if (languageId is not null && rows % every == 0)
+                if (languageId is not null && Mix(rows) % (ulong)every == 0)
                 {
                     group.AddGuess(row.Lang, languageId.Identify(row.Text));
                 }
@@ -176,6 +176,24 @@ public sealed record CoverageReport(
         }
     }
 
+    /// <summary>
+    /// Scrambles a row number so that "every k-th" picks rows without following a pattern in the
+    /// data (rows cycling through the languages would otherwise put the whole sample in one).
+    /// </summary>
+    private static ulong Mix(long row)
+    {
+        ulong x = (ulong)row + 0x9E3779B97F4A7C15UL;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        return x ^ (x >> 31);
+    }
+
+    /// <summary>64 bits of a hex id (SHA-256, cluster id): distinct counts of millions fit in memory as numbers, not strings.</summary>
+    private static ulong IdOf(string hex) =>
+        ulong.TryParse(hex.AsSpan(0, Math.Min(16, hex.Length)), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong id)
+            ? id
+            : System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(hex));
+
     private sealed class Accumulator(bool sampling)
     {
         private readonly List<double> _confidences = [];
@@ -210,8 +228,8 @@ public sealed record CoverageReport(
             return new LanguageIdSample(_sampled, _sampled == 0 ? 0 : Math.Round((double)_disagree / _sampled, 6), _undetermined, Math.Round(Rank(0.05), 4), Math.Round(Rank(0.5), 4));
         }
 
-        private readonly HashSet<string> _images = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _clusters = new(StringComparer.Ordinal);
+        private readonly HashSet<ulong> _images = [];
+        private readonly HashSet<ulong> _clusters = [];
         private readonly Dictionary<string, long> _domains = new(StringComparer.Ordinal);
         private readonly SortedDictionary<string, long> _scripts = new(StringComparer.Ordinal);
         private readonly List<int> _graphemes = [];
@@ -221,8 +239,8 @@ public sealed record CoverageReport(
         public void Add(CoverageRow row)
         {
             _pairs++;
-            _images.Add(row.Sha256);
-            _clusters.Add(row.DupCluster);
+            _images.Add(IdOf(row.Sha256));
+            _clusters.Add(IdOf(row.DupCluster));
             if (HostOf(row.PageUrl ?? row.Url) is { } host)
             {
                 _domains[host] = _domains.GetValueOrDefault(host) + 1;
