@@ -12,11 +12,6 @@ if (arguments.Command == "langid-eval")
     return LangIdEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid"));
 }
 
-if (arguments.Command == "phash-throughput")
-{
-    return PhashThroughput.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"), (int)arguments.Get("rounds", 10));
-}
-
 if (arguments.Command == "decoder-outcomes")
 {
     return DecoderComparison.Outcomes(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-malformed"));
@@ -63,7 +58,6 @@ if (arguments.Command != "shard-write")
 {
     Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--compression zstd|snappy] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench langid-eval [--data ../shared/data/langid]");
-    Console.Error.WriteLine("       MellaPipeline.Bench phash-throughput [--data ../shared/data/images-neardup] [--rounds 10]");
     Console.Error.WriteLine("       MellaPipeline.Bench neardup-eval [--data ../shared/data/images-neardup]");
     Console.Error.WriteLine("       MellaPipeline.Bench reduce-stage [--rows 6800000] [--tasks 2] [--out DIR]; then reduce [--tasks 2] [--threshold 6] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-outcomes [--data ../shared/data/images-malformed]");

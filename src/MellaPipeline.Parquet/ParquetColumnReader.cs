@@ -22,6 +22,21 @@ public static class ParquetColumnReader
             : (null, $"column '{column}' holds {field.ClrType.Name}, not strings");
     }
 
+    /// <summary>Names of the file's top-level string columns, or why the file cannot be read.</summary>
+    public static async Task<(IReadOnlySet<string> Columns, string? Problem)> StringColumnsAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
+            var names = reader.Schema.DataFields.Select(f => f.Name).Where(name => Find(reader, name).Field is not null).ToHashSet(StringComparer.Ordinal);
+            return (names, null);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            return (new HashSet<string>(), $"not a readable Parquet file: {e.Message}");
+        }
+    }
+
     /// <summary>Why the file cannot give that string column, or null when it can.</summary>
     public static async Task<string?> ProblemWithAsync(string path, string column, CancellationToken cancellationToken = default)
     {

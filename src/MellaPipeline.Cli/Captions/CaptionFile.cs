@@ -120,19 +120,19 @@ public static class CaptionFile
 
     private static async IAsyncEnumerable<CaptionRead> ReadParquetAsync(string path, string name, string matchField, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (string required in (string[])["text", "lang", "model", matchField])
+        var (available, unreadable) = await ParquetColumnReader.StringColumnsAsync(path, cancellationToken);
+        string? missing = ((string[])["text", "lang", "model", matchField]).FirstOrDefault(c => !available.Contains(c));
+        if (unreadable is not null || missing is not null)
         {
-            if (await ParquetColumnReader.ProblemWithAsync(path, required, cancellationToken) is { } problem)
-            {
-                yield return new CaptionRead(null, name, ReasonCodes.CaptionFileUnreadable, problem);
-                yield break;
-            }
+            yield return new CaptionRead(null, name, ReasonCodes.CaptionFileUnreadable,
+                unreadable ?? $"no string column '{missing}' (string columns: {string.Join(", ", available.Order(StringComparer.Ordinal))})");
+            yield break;
         }
 
         var columns = new Dictionary<string, List<string?>>(StringComparer.Ordinal);
         foreach (string field in (string[])["text", "lang", "model", matchField, .. Optional])
         {
-            if (await ParquetColumnReader.ProblemWithAsync(path, field, cancellationToken) is null)
+            if (available.Contains(field))
             {
                 var values = new List<string?>();
                 await foreach (var value in ParquetColumnReader.ReadStringsAsync(path, field, cancellationToken))

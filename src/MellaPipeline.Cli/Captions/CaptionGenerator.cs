@@ -35,23 +35,8 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
     public string CachePath => Path.Combine(Path.GetFullPath(Path.Combine(run.Root, settings.CacheDir)), $"captions-{layer}.jsonl");
 
     public async Task<(Dictionary<string, List<CaptionLine>> ByImage, List<CaptionFailure> Failures)> GenerateAsync(
-        IReadOnlyList<ShardInfo> datasetShards, CancellationToken cancellationToken)
+        IReadOnlyList<ShardInfo> datasetShards, ImageLanguages languages, CancellationToken cancellationToken)
     {
-        // Which languages each image needs: a pass over three small columns.
-        var languages = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        var nativeLanguages = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        foreach (var shard in datasetShards)
-        {
-            await foreach (var row in ShardReader.ReadImageRowsAsync(Path.Combine(run.ShardsDir, shard.Path), cancellationToken))
-            {
-                Add(languages, row.Sha256, row.Lang);
-                if (row.Source == PairSources.Native)
-                {
-                    Add(nativeLanguages, row.Sha256, row.Lang);
-                }
-            }
-        }
-
         string apiKey = Environment.GetEnvironmentVariable(settings.ApiKeyEnv) ?? string.Empty;
         var timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds);
         using var describer = new ChatEndpoint(settings.Endpoint, apiKey, settings.Model, timeout, settings.MaxRetries, settings.MaxTokens);
@@ -99,7 +84,7 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
                     return;
                 }
 
-                var targets = nativeLanguages.GetValueOrDefault(image.Sha256) ?? languages[image.Sha256];
+                var targets = languages.Native.GetValueOrDefault(image.Sha256) ?? languages.All[image.Sha256];
                 var captions = new List<CaptionLine>();
                 foreach (string lang in targets)
                 {
@@ -147,17 +132,6 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
         return answer;
     }
 
-    private static void Add(Dictionary<string, SortedSet<string>> map, string key, string value)
-    {
-        if (!map.TryGetValue(key, out var set))
-        {
-            set = new SortedSet<string>(StringComparer.Ordinal);
-            map[key] = set;
-        }
-
-        set.Add(value);
-    }
-
     private static string MediaType(byte[] bytes) =>
         ImageHeader.TryRead(bytes, out var header, out _)
             ? header.Format switch
@@ -168,4 +142,44 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
                 _ => "image/png",
             }
             : "application/octet-stream";
+}
+
+/// <summary>Which languages each image of the dataset (by SHA-256) has pairs in: all of them, and the native ones.</summary>
+public sealed class ImageLanguages
+{
+    public Dictionary<string, SortedSet<string>> All { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, SortedSet<string>> Native { get; } = new(StringComparer.Ordinal);
+
+    public bool HasNative(string sha256, string lang) => Native.TryGetValue(sha256, out var set) && set.Contains(lang);
+
+    /// <summary>One pass over three small columns of the dataset's shards (never the images).</summary>
+    public static async Task<ImageLanguages> ReadAsync(RunDirectory run, IReadOnlyList<ShardInfo> shards, CancellationToken cancellationToken)
+    {
+        var languages = new ImageLanguages();
+        foreach (var shard in shards)
+        {
+            await foreach (var row in ShardReader.ReadImageRowsAsync(Path.Combine(run.ShardsDir, shard.Path), cancellationToken))
+            {
+                Add(languages.All, row.Sha256, row.Lang);
+                if (row.Source == PairSources.Native)
+                {
+                    Add(languages.Native, row.Sha256, row.Lang);
+                }
+            }
+        }
+
+        return languages;
+    }
+
+    private static void Add(Dictionary<string, SortedSet<string>> map, string key, string value)
+    {
+        if (!map.TryGetValue(key, out var set))
+        {
+            set = new SortedSet<string>(StringComparer.Ordinal);
+            map[key] = set;
+        }
+
+        set.Add(value);
+    }
 }

@@ -98,7 +98,6 @@ public sealed partial class CaptionLayer(
         var counters = pipelineCounters.For(StageName);
         var files = CaptionFile.Expand(layer.Paths);
         var byImage = new Dictionary<string, List<CaptionLine>>(StringComparer.Ordinal);
-        long lines = 0;
         await using var rejects = new JsonlRejectWriter(run.CaptionRejectsPath(layer.Name));
 
         void Reject(string key, string origin, string reason, string? detail, OutcomeKind kind)
@@ -127,20 +126,22 @@ public sealed partial class CaptionLayer(
             list.Add(caption with { Text = text });
         }
 
+        // Which languages each image has pairs in: what generated captions are translated into, and what unpaired: drop checks.
+        var languages = layer.Generate is not null || layer.Unpaired == UnpairedCaptions.Drop
+            ? await ImageLanguages.ReadAsync(run, datasetShards, cancellationToken)
+            : null;
         if (layer.Generate is { } generate)
         {
             var generator = new CaptionGenerator(generate, run, layer.Name);
-            var (generated, failures) = await generator.GenerateAsync(datasetShards, cancellationToken);
+            var (generated, failures) = await generator.GenerateAsync(datasetShards, languages!, cancellationToken);
             foreach (var failure in failures)
             {
-                lines++;
                 counters.CountIn();
                 Reject(KeyOf(failure.Image, failure.Origin), failure.Origin, failure.Reason, failure.Detail, OutcomeKind.Failed);
             }
 
             foreach (var caption in generated.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Value))
             {
-                lines++;
                 counters.CountIn();
                 Accept(caption);
             }
@@ -152,7 +153,6 @@ public sealed partial class CaptionLayer(
         {
             await foreach (var read in CaptionFile.ReadAsync(file, layer.MatchBy, cancellationToken))
             {
-                lines++;
                 counters.CountIn();
                 if (read.Caption is not { } caption)
                 {
@@ -161,22 +161,6 @@ public sealed partial class CaptionLayer(
                 }
 
                 Accept(caption);
-            }
-        }
-
-        // With unpaired: drop, which languages each image has native pairs in (three small columns).
-        var nativeLanguages = new HashSet<(string Sha256, string Lang)>();
-        if (layer.Unpaired == UnpairedCaptions.Drop)
-        {
-            foreach (var shard in datasetShards)
-            {
-                await foreach (var row in ShardReader.ReadImageRowsAsync(Path.Combine(run.ShardsDir, shard.Path), cancellationToken))
-                {
-                    if (row.Source == PairSources.Native)
-                    {
-                        nativeLanguages.Add((row.Sha256, row.Lang));
-                    }
-                }
             }
         }
 
@@ -207,7 +191,7 @@ public sealed partial class CaptionLayer(
                     foreach (var caption in captions)
                     {
                         string key = KeyOf(row.Sha256, caption.Text);
-                        if (layer.Unpaired == UnpairedCaptions.Drop && !nativeLanguages.Contains((row.Sha256, caption.Lang)))
+                        if (layer.Unpaired == UnpairedCaptions.Drop && !languages!.HasNative(row.Sha256, caption.Lang))
                         {
                             Reject(key, caption.Origin, ReasonCodes.CaptionUnpaired, $"image {row.Sha256[..16]} has no native {caption.Lang} pair", OutcomeKind.Dropped);
                             continue;
@@ -250,10 +234,10 @@ public sealed partial class CaptionLayer(
             await rejects.CommitAsync();
             var stats = TaskStats.From(new TaskSlice(0, worldSize), clock.Elapsed, pipelineCounters, shards.Shards);
             var summary = new CaptionLayerSummary(
-                layer.Name, fingerprint, files, lines, stats.Rows, stats.Dropped + stats.Failed, allImages.Count - imagesWithCaption.Count, stats);
+                layer.Name, fingerprint, files, stats.InputRecords, stats.Rows, stats.Dropped + stats.Failed, allImages.Count - imagesWithCaption.Count, stats);
             AtomicFile.WriteJson(run.CaptionStatsPath(layer.Name), summary, MellaJson.Indented);
             AtomicFile.WriteAllBytes(run.CaptionCompletionPath(layer.Name), []);
-            LogLayer(logger, layer.Name, lines, summary.Rows, summary.Rejected, summary.ImagesWithoutCaption);
+            LogLayer(logger, layer.Name, summary.Lines, summary.Rows, summary.Rejected, summary.ImagesWithoutCaption);
             return summary;
         }
     }

@@ -190,9 +190,7 @@ public sealed record CoverageReport(
 
     /// <summary>64 bits of a hex id (SHA-256, cluster id): distinct counts of millions fit in memory as numbers, not strings.</summary>
     private static ulong IdOf(string hex) =>
-        ulong.TryParse(hex.AsSpan(0, Math.Min(16, hex.Length)), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong id)
-            ? id
-            : System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(hex));
+        Records.HexIds.TryPrefix64(hex, out ulong id) ? id : System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(hex));
 
     private sealed class Accumulator(bool sampling)
     {

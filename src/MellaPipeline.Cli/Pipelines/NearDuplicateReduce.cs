@@ -286,7 +286,7 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
             }
 
             if (!UInt128.TryParse(row.Key, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var key)
-                || !ulong.TryParse(row.Sha256.AsSpan(0, Math.Min(16, row.Sha256.Length)), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong sha))
+                || !Records.HexIds.TryPrefix64(row.Sha256, out ulong sha))
             {
                 throw new InvalidDataException($"staged row {row.Key}: key or sha256 is not hex");
             }

@@ -37,7 +37,7 @@ public static class PerceptualHash
         for (int i = 0; i < gray.Length; i++)
         {
             int a = rgba[(i * 4) + 3];
-            int r = Over(rgba[i * 4], a), g = Over(rgba[(i * 4) + 1], a), b = Over(rgba[(i * 4) + 2], a);
+            int r = Pixels.OverWhite(rgba[i * 4], a), g = Pixels.OverWhite(rgba[(i * 4) + 1], a), b = Pixels.OverWhite(rgba[(i * 4) + 2], a);
             gray[i] = (byte)(((r * 19595) + (g * 38470) + (b * 7471) + 0x8000) >> 16);
         }
 
@@ -102,7 +102,6 @@ public static class PerceptualHash
 
     public static int Distance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);
 
-    private static int Over(byte channel, int alpha) => ((channel * alpha) + (255 * (255 - alpha)) + 127) / 255;
 
     private static readonly double[] Cosines = BuildCosines();
 

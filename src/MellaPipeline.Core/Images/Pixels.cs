@@ -43,6 +43,9 @@ public static class Pixels
     /// <summary>Whether an EXIF orientation turns the image by 90° (width and height swap).</summary>
     public static bool SwapsSides(int orientation) => orientation is >= 5 and <= 8;
 
+    /// <summary>One straight colour channel of a pixel with opacity <paramref name="alpha"/> (0–255) over white, rounded.</summary>
+    public static byte OverWhite(int channel, int alpha) => (byte)(((channel * alpha) + (255 * (255 - alpha)) + 127) / 255);
+
     /// <summary>Composites every pixel that is not opaque onto white, in place; true if there was one.</summary>
     public static bool CompositeOverWhite(Span<byte> rgba)
     {
@@ -58,7 +61,7 @@ public static class Pixels
             changed = true;
             for (int c = i - 3; c < i; c++)
             {
-                rgba[c] = (byte)(((rgba[c] * a) + (255 * (255 - a)) + 127) / 255);
+                rgba[c] = OverWhite(rgba[c], a);
             }
 
             rgba[i] = 255;

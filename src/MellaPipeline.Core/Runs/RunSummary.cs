@@ -28,15 +28,10 @@ public sealed record RunSummary
 
     public static RunSummary Aggregate(string pipeline, IReadOnlyList<TaskStats> tasks, double failureBudget)
     {
-        var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var reasons = StageStats.SumReasons(tasks.Select(t => t.Reasons));
         var stages = new List<StageStats>();
         foreach (var task in tasks.OrderBy(t => t.Rank))
         {
-            foreach (var (reason, count) in task.Reasons)
-            {
-                reasons[reason] = reasons.GetValueOrDefault(reason) + count;
-            }
-
             foreach (var stage in task.Stages)
             {
                 int index = stages.FindIndex(s => s.Name == stage.Name);

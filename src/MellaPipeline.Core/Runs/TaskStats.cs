@@ -21,16 +21,23 @@ public sealed record StageStats(
         Math.Round(counters.Busy.TotalSeconds, 3),
         new SortedDictionary<string, long>(counters.Reasons.ToDictionary(), StringComparer.Ordinal));
 
-    public StageStats Plus(StageStats other)
+    public StageStats Plus(StageStats other) =>
+        new(Name, In + other.In, Ok + other.Ok, Dropped + other.Dropped, Failed + other.Failed,
+            Math.Round(BusySeconds + other.BusySeconds, 3), SumReasons([Reasons, other.Reasons]));
+
+    /// <summary>Reason counts of several stages, tasks or runs added up, in reason order.</summary>
+    public static SortedDictionary<string, long> SumReasons(IEnumerable<IReadOnlyDictionary<string, long>> parts)
     {
-        var reasons = new SortedDictionary<string, long>(Reasons, StringComparer.Ordinal);
-        foreach (var (reason, count) in other.Reasons)
+        var total = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var part in parts)
         {
-            reasons[reason] = reasons.GetValueOrDefault(reason) + count;
+            foreach (var (reason, count) in part)
+            {
+                total[reason] = total.GetValueOrDefault(reason) + count;
+            }
         }
 
-        return new StageStats(Name, In + other.In, Ok + other.Ok, Dropped + other.Dropped, Failed + other.Failed,
-            Math.Round(BusySeconds + other.BusySeconds, 3), reasons);
+        return total;
     }
 }
 
@@ -55,14 +62,7 @@ public sealed record TaskStats
     public static TaskStats From(TaskSlice slice, TimeSpan elapsed, PipelineCounters counters, IReadOnlyList<ShardInfo> shards)
     {
         var stages = counters.Stages.Select(StageStats.From).ToArray();
-        var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var stage in stages)
-        {
-            foreach (var (reason, count) in stage.Reasons)
-            {
-                reasons[reason] = reasons.GetValueOrDefault(reason) + count;
-            }
-        }
+        var reasons = StageStats.SumReasons(stages.Select(s => s.Reasons));
 
         return new TaskStats
         {
@@ -86,12 +86,7 @@ public sealed record TaskStats
     /// </summary>
     public TaskStats AfterStage(StageStats stage, IReadOnlyList<ShardInfo> shards)
     {
-        var reasons = new SortedDictionary<string, long>(Reasons, StringComparer.Ordinal);
-        foreach (var (reason, count) in stage.Reasons)
-        {
-            reasons[reason] = reasons.GetValueOrDefault(reason) + count;
-        }
-
+        var reasons = StageStats.SumReasons([Reasons, stage.Reasons]);
         return this with
         {
             Seconds = Math.Round(Seconds + stage.BusySeconds, 3),

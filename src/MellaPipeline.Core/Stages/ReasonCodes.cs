@@ -55,22 +55,19 @@ public static class ReasonCodes
     public const string DuplicatePair = "duplicate_pair";
     public const string ImageNearDuplicate = "image_near_duplicate";
 
+    /// <summary>Prefixes of the reasons of a request made for something else than a page: an image download, a caption endpoint.</summary>
+    private static readonly string[] TransientPrefixes = ["image_", "caption_endpoint_"];
+
     /// <summary>
     /// Whether a failure may go away by itself (a timeout, a refused or reset connection, DNS, a
     /// 408, 429 or 5xx answer, robots.txt that could not be read), so that a later run may retry
     /// exactly these; a 404, an opt-out, a decode error or a filter never changes on retry. Reasons
-    /// of image downloads carry the prefix <c>image_</c>.
+    /// of image downloads carry the prefix <c>image_</c>, those of caption endpoints <c>caption_endpoint_</c>.
     /// </summary>
     public static bool IsTransient(string reason)
     {
-        if (reason.StartsWith("caption_endpoint_", StringComparison.Ordinal))
-        {
-            return reason is CaptionEndpointTimeout or CaptionEndpointUnreachable or CaptionEndpointHttpPrefix + "408" or CaptionEndpointHttpPrefix + "429"
-                || (reason.StartsWith(CaptionEndpointHttpPrefix + "5", StringComparison.Ordinal) && reason.Length == CaptionEndpointHttpPrefix.Length + 3);
-        }
-
-        string code = reason.StartsWith("image_", StringComparison.Ordinal) ? reason["image_".Length..] : reason;
-        return code is "timeout" or "dns_failed" or "connect_failed" or "http_error" or "robots_unavailable" or "http_408" or "http_429"
+        string code = TransientPrefixes.FirstOrDefault(p => reason.StartsWith(p, StringComparison.Ordinal)) is { } prefix ? reason[prefix.Length..] : reason;
+        return code is "timeout" or "dns_failed" or "connect_failed" or "unreachable" or "http_error" or "robots_unavailable" or "http_408" or "http_429"
             || (code.StartsWith("http_5", StringComparison.Ordinal) && code.Length == 8);
     }
 }
