@@ -17,6 +17,7 @@ public static class MellaCommandLine
         root.Subcommands.Add(PhashCommand.Build());
         root.Subcommands.Add(DedupCommand.Build());
         root.Subcommands.Add(CoverageCommand.Build());
+        root.Subcommands.Add(SplitCommand.Build());
         return root;
     }
 
@@ -27,7 +28,16 @@ public static class MellaCommandLine
         if (parsed.Errors.Count > 0)
         {
             // One line, naming the offending argument, then where to look.
-            Console.Error.WriteLine($"mella: {parsed.Errors[0].Message} (see 'mella {string.Join(' ', CommandPath(parsed))} --help')");
+            var error = parsed.Errors[0];
+            string message = System.Text.RegularExpressions.Regex.Replace(error.Message, @"\s*\n\s*", " ");
+            string option = error.SymbolResult is System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } ? o.Option.Name
+                : error.SymbolResult is System.CommandLine.Parsing.OptionResult r ? r.Option.Name : "";
+            if (option.Length > 0 && !message.Contains(option, StringComparison.Ordinal))
+            {
+                message = $"{option}: {message}";
+            }
+
+            Console.Error.WriteLine($"mella: {message} (see 'mella {string.Join(' ', CommandPath(parsed))} --help')");
             return ExitCodes.BadInput;
         }
 

@@ -114,6 +114,31 @@ public static class ShardReader
             return i => new CoverageRow(lang[i]!, source[i]!, script[i]!, text[i]!, sha256[i]!, cluster[i]!, pageUrl[i], url[i], width[i], height[i]);
         }, cancellationToken);
 
+    /// <summary>What <c>mella split</c> groups and stratifies each row by, without the text or the image.</summary>
+    public static IAsyncEnumerable<SplitRow> ReadSplitRowsAsync(string path, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync<SplitRow>(path, async columns =>
+        {
+            var key = await columns.StringsAsync(ShardSchema.Key);
+            var lang = await columns.StringsAsync(ShardSchema.Lang);
+            var source = await columns.StringsAsync(ShardSchema.Source);
+            var cluster = await columns.StringsAsync(ShardSchema.DupCluster);
+            var pageUrl = await columns.StringsAsync(ShardSchema.PageUrl);
+            var url = await columns.StringsAsync(ShardSchema.Url);
+            var sha256 = await columns.StringsAsync(ShardSchema.Sha256);
+            return i => new SplitRow(key[i]!, lang[i]!, source[i]!, cluster[i]!, sha256[i]!, pageUrl[i], url[i]);
+        }, cancellationToken);
+
+    /// <summary>The pipeline name and perceptual-hash algorithm a shard's key-value metadata records.</summary>
+    public static async Task<(string Pipeline, string PhashAlgorithm, string SchemaVersion)> ReadMetadataAsync(string path, CancellationToken cancellationToken = default)
+    {
+        await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
+        var metadata = reader.CustomMetadata;
+        return (
+            metadata.GetValueOrDefault(ShardSchema.PipelineMetadataKey) ?? "",
+            metadata.GetValueOrDefault(ShardSchema.PhashAlgorithmMetadataKey) ?? ShardSchema.NoPhashAlgorithm,
+            metadata.GetValueOrDefault(ShardSchema.SchemaVersionMetadataKey) ?? "");
+    }
+
     /// <summary>A shard's row count, from its footer.</summary>
     public static async Task<long> CountRowsAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -180,3 +205,6 @@ public sealed record ShardImageRow(string Key, string Lang, string Source, strin
 
 /// <summary>The columns of a shard row that coverage statistics count.</summary>
 public sealed record CoverageRow(string Lang, string Source, string Script, string Text, string Sha256, string DupCluster, string? PageUrl, string? Url, int Width, int Height);
+
+/// <summary>The columns of a shard row that <c>mella split</c> groups and stratifies by.</summary>
+public sealed record SplitRow(string Key, string Lang, string Source, string DupCluster, string Sha256, string? PageUrl, string? Url);

@@ -3,31 +3,12 @@ using MellaPipeline.TestSupport;
 
 namespace MellaPipeline.Cli.Tests;
 
+public sealed class CoverageFixture() : PairsRunFixture(120, distinctImages: 40);
+
 /// <summary><c>mella coverage</c> on a real run: every figure equals what DuckDB counts with SQL on the same shards; targets decide the exit code.</summary>
-public sealed class CoverageFixture : IDisposable
-{
-    public CoverageFixture()
-    {
-        string pairs = PairsInput.Write(Dir.Path, 120, distinctImages: 40);
-        string pipeline = PairsInput.WritePipeline(Dir.Path, pairs, tasks: 2, shardMaxRows: 25);
-        var result = MellaProcess.RunAsync(["run", pipeline, "--out", RunDir]).GetAwaiter().GetResult();
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException("run failed: " + result);
-        }
-    }
-
-    public TempDir Dir { get; } = new();
-
-    public string RunDir => Dir.File("run");
-
-    public void Dispose() => Dir.Dispose();
-}
-
 public class CoverageCommandTests(CoverageFixture fixture) : IClassFixture<CoverageFixture>
 {
-    /// <summary>DuckDB answers counts as BIGINT or HUGEINT (BigInteger) depending on the function.</summary>
-    private static long L(object? value) => value is System.Numerics.BigInteger big ? (long)big : System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    private static long L(object? value) => DuckDb.Long(value);
 
     [Fact]
     public async Task Json_figures_equal_duckdb_counts_over_the_same_shards()

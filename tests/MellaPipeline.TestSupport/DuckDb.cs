@@ -29,6 +29,10 @@ public static class DuckDb
 
     public static object? Scalar(string sql) => Query(sql).Single()[0];
 
+    /// <summary>A count as a long: DuckDB answers BIGINT or HUGEINT (BigInteger) depending on the function.</summary>
+    public static long Long(object? value) =>
+        value is System.Numerics.BigInteger big ? (long)big : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A glob DuckDB reads: every shard under a dataset's <c>shards/</c> folder.</summary>
     public static string Shards(string runDir) => $"read_parquet('{Path.Combine(runDir, "shards", "*.parquet")}')";
 

@@ -8,9 +8,10 @@ public static class PairsInput
     /// <summary>
     /// Writes <paramref name="count"/> pairs over <paramref name="distinctImages"/> PNG images:
     /// captions cycle through <see cref="Captions.All"/> with a running number, every fourth pair is
-    /// an <c>mllm</c> caption. Returns the JSONL path.
+    /// an <c>mllm</c> caption. With <paramref name="hosts"/>, pages are spread over that many web
+    /// hosts, each image always on the same one; otherwise all on example.org. Returns the JSONL path.
     /// </summary>
-    public static string Write(string folder, int count, int distinctImages = 8, int imageSize = 48)
+    public static string Write(string folder, int count, int distinctImages = 8, int imageSize = 48, int hosts = 0)
     {
         string images = Path.Combine(folder, "images");
         Directory.CreateDirectory(images);
@@ -29,7 +30,7 @@ public static class PairsInput
             {
                 ["image_path"] = $"images/p{i % distinctImages}.png",
                 ["url"] = $"https://example.org/{lang}/{i}.jpg",
-                ["page_url"] = $"https://example.org/{lang}/page{i / 10}.html",
+                ["page_url"] = hosts > 0 ? $"https://site{i % distinctImages % hosts}.example/{lang}/page{i / 10}.html" : $"https://example.org/{lang}/page{i / 10}.html",
                 ["lang"] = lang,
                 ["text"] = $"{text} {i}",
                 ["source"] = mllm ? "mllm" : "native",

@@ -188,10 +188,6 @@ public sealed record CoverageReport(
         return x ^ (x >> 31);
     }
 
-    /// <summary>64 bits of a hex id (SHA-256, cluster id): distinct counts of millions fit in memory as numbers, not strings.</summary>
-    private static ulong IdOf(string hex) =>
-        Records.HexIds.TryPrefix64(hex, out ulong id) ? id : System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(hex));
-
     private sealed class Accumulator(bool sampling)
     {
         private readonly List<double> _confidences = [];
@@ -237,9 +233,9 @@ public sealed record CoverageReport(
         public void Add(CoverageRow row)
         {
             _pairs++;
-            _images.Add(IdOf(row.Sha256));
-            _clusters.Add(IdOf(row.DupCluster));
-            if (HostOf(row.PageUrl ?? row.Url) is { } host)
+            _images.Add(Records.HexIds.Id64(row.Sha256));
+            _clusters.Add(Records.HexIds.Id64(row.DupCluster));
+            if (Records.WebHosts.Of(row.PageUrl, row.Url) is { } host)
             {
                 _domains[host] = _domains.GetValueOrDefault(host) + 1;
             }
@@ -255,17 +251,6 @@ public sealed record CoverageReport(
             return new GroupCoverage(
                 _pairs, _images.Count, _clusters.Count, _domains.Count, _pairs == 0 ? 0 : Math.Round((double)top10 / _pairs, 6),
                 _scripts, Spread.Of(_graphemes), Spread.Of(_shortSides), Sample());
-        }
-
-        private static string? HostOf(string? url)
-        {
-            if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
-            {
-                return null;
-            }
-
-            string host = uri.Host.ToLowerInvariant();
-            return host.StartsWith("www.", StringComparison.Ordinal) ? host[4..] : host;
         }
     }
 }
