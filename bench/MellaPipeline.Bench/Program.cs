@@ -56,7 +56,7 @@ if (arguments.Command == "extract-throughput")
 
 if (arguments.Command != "shard-write")
 {
-    Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--compression zstd|snappy] [--out DIR]");
+    Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--rows-per-image N] [--compression zstd|snappy] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench langid-eval [--data ../shared/data/langid]");
     Console.Error.WriteLine("       MellaPipeline.Bench neardup-eval [--data ../shared/data/images-neardup]");
     Console.Error.WriteLine("       MellaPipeline.Bench reduce-stage [--rows 6800000] [--tasks 2] [--out DIR]; then reduce [--tasks 2] [--threshold 6] [--out DIR]");
@@ -70,6 +70,7 @@ if (arguments.Command != "shard-write")
 
 long rows = arguments.Get("rows", 6_800_000);
 int tasks = (int)arguments.Get("tasks", 2);
+int rowsPerImage = (int)arguments.Get("rows-per-image", 1);
 var compression = Enum.Parse<ShardCompression>(arguments.Value("compression") ?? "zstd", ignoreCase: true);
 bool generateOnly = arguments.Value("generate-only") == "true";
 string outDir = arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-shards");
@@ -84,7 +85,7 @@ var clock = Stopwatch.StartNew();
 var results = await Task.WhenAll(Enumerable.Range(0, tasks).Select(rank => Task.Run(async () =>
 {
     long begin = rows * rank / tasks, end = rows * (rank + 1) / tasks;
-    var synthetic = new SyntheticRows(seed: rank);
+    var synthetic = new SyntheticRows(seed: rank, rowsPerImage);
     await using var writer = new ParquetShardWriter(new ShardWriterOptions(outDir, rank, output, "bench"));
     for (long i = begin; i < end; i++)
     {

@@ -7,9 +7,11 @@ namespace MellaPipeline.Bench;
 /// <summary>
 /// Metadata rows (no image bytes) shaped like the reference dataset: captions of 20 to 400
 /// characters in the eight target languages built from real phrases, two sources, real-looking
-/// URLs and hashes. Deterministic for a seed.
+/// URLs and hashes. Deterministic for a seed. With <paramref name="rowsPerImage"/> above 1, that
+/// many consecutive rows (each in another language) share one image: its hashes, size and
+/// near-duplicate cluster, as a photo captioned in several languages does.
 /// </summary>
-public sealed class SyntheticRows(int seed)
+public sealed class SyntheticRows(int seed, int rowsPerImage = 1)
 {
     private static readonly (string Lang, string[] Phrases)[] Pools =
     [
@@ -47,9 +49,26 @@ public sealed class SyntheticRows(int seed)
         string url = $"https://img.example.{lang}/{index / 1000}/{index}.jpg";
         string pageUrl = $"https://news.example.{lang}/article/{index / 7}";
         string source = mllm ? PairSources.Mllm : PairSources.Native;
-        _random.NextBytes(_hash);
+        int width, height;
+        if (rowsPerImage > 1)
+        {
+            long image = index / rowsPerImage;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(_hash, image);
+            ulong low = System.IO.Hashing.XxHash64.HashToUInt64(_hash.AsSpan(0, 8), 1), high = System.IO.Hashing.XxHash64.HashToUInt64(_hash.AsSpan(0, 8), 2);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(_hash.AsSpan(8), low);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(_hash.AsSpan(16), high);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(_hash.AsSpan(24), low ^ high);
+            width = 200 + (int)(low % 1800);
+            height = 200 + (int)(high % 1800);
+        }
+        else
+        {
+            _random.NextBytes(_hash);
+            width = 200 + _random.Next(1800);
+            height = 200 + _random.Next(1800);
+        }
+
         string sha = Convert.ToHexStringLower(_hash);
-        int width = 200 + _random.Next(1800), height = 200 + _random.Next(1800);
         return new PairRecord
         {
             Key = PairKey.For(source, url, pageUrl, text),
