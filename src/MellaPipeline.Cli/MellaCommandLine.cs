@@ -18,6 +18,8 @@ public static class MellaCommandLine
         root.Subcommands.Add(DedupCommand.Build());
         root.Subcommands.Add(CoverageCommand.Build());
         root.Subcommands.Add(SplitCommand.Build());
+        root.Subcommands.Add(EvalCommand.Build());
+        root.Subcommands.Add(ScoreCommand.Build());
         return root;
     }
 

@@ -169,4 +169,26 @@ public class DemoRunTests
         Assert.Equal(0, resumed.ExitCode);
         Assert.Equal(before, RunSnapshot.Of(runDir, withTimes: true));
     }
+
+    [Fact]
+    public async Task The_demo_ends_with_an_eval_of_the_shipped_predictions_on_its_held_out_split()
+    {
+        using var dir = new TempDir();
+        string runDir = dir.File("demo"), splitDir = dir.File("demo-split");
+        Assert.Equal(0, (await MellaProcess.RunAsync(["run", RepoPaths.Demo, "--out", runDir])).ExitCode);
+        var split = await MellaProcess.RunAsync(["split", runDir, "--out", splitDir, "--eval-per-language", "2"]);
+        Assert.True(split.ExitCode == 0, split.ToString());
+
+        var eval = await MellaProcess.RunAsync(["eval", "--predictions", Path.Combine(RepoPaths.Root, "pipelines", "demo", "predictions.jsonl"), "--references", splitDir, "--json", "--bootstrap", "50"]);
+
+        Assert.True(eval.ExitCode == 0, eval.ToString()); // every eval key has its prediction: the file stays in step with the demo
+        var report = System.Text.Json.JsonDocument.Parse(eval.Stdout).RootElement;
+        Assert.Equal(0, report.GetProperty("errors").GetProperty("total").GetInt64());
+        var results = report.GetProperty("results").EnumerateArray().ToList();
+        long evalRows = Convert.ToInt64(DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{Path.Combine(splitDir, "eval", "*.parquet")}')"));
+        Assert.Equal(evalRows, results.Where(r => r.GetProperty("metric").GetString() == "bleu").Sum(r => r.GetProperty("n").GetInt32()));
+        Assert.Equal(8, results.Select(r => r.GetProperty("lang").GetString()).Distinct().Count());
+        Assert.All(results, r => Assert.InRange(r.GetProperty("score").GetDouble(), 0, 100));
+        Assert.Contains(results, r => r.GetProperty("lang").GetString() == "th" && r.GetProperty("metric").GetString() == "bleu" && r.GetProperty("score").GetDouble() > 10);
+    }
 }

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Text.Json;
+using MellaPipeline.Cli.Evaluation;
+using MellaPipeline.Json;
+
+namespace MellaPipeline.Cli.Commands;
+
+/// <summary><c>mella eval --predictions FILE --references DATASET_OR_SPLIT</c>: a model's captions scored per language and source.</summary>
+public static class EvalCommand
+{
+    public static Command Build()
+    {
+        var predictions = new Option<FileInfo>("--predictions")
+        {
+            Description = "JSONL, one {\"key\", \"prediction\"} (optionally \"lang\") per held-out sample.",
+            Required = true,
+        };
+        var references = new Option<string>("--references")
+        {
+            Description = "The held-out references: a split folder (its eval/), an eval or dataset folder of shards, or a .jsonl ({key, lang, source?, reference | references, keywords?}) or .tsv (key, lang, reference) file.",
+            Required = true,
+        };
+        var baseline = new Option<FileInfo?>("--baseline") { Description = "A second predictions file (e.g. the model before fine-tuning): its scores and the per-language differences are shown beside." };
+        var json = new Option<bool>("--json") { Description = "Print {\"results\": [...], \"errors\": {...}} as one JSON document." };
+        var resamples = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals (0 = none).", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap draws.", DefaultValueFactory = _ => 0 };
+        var common = new MetricOptions();
+        var command = new Command("eval",
+            "Scores predictions on a held-out split per language x source: BLEU (corpus), ROUGE-L, METEOR and Keyword Accuracy (mean share of keywords found, " +
+            "and share of samples with any), 0-100, with bootstrap 95% intervals and each metric's signature. Missing, duplicate and unknown keys and malformed lines " +
+            "are counted as errors (exit 1).")
+        {
+            predictions, references, baseline, json, resamples, seed,
+        };
+        common.AddTo(command);
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (common.Read(parse, out var options) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"mella eval: {problem}");
+                return ExitCodes.BadInput;
+            }
+
+            var files = new[] { parse.GetValue(predictions), parse.GetValue(baseline) }.OfType<FileInfo>().ToArray();
+            if (files.FirstOrDefault(f => !f.Exists) is { } missing)
+            {
+                await Console.Error.WriteLineAsync($"mella eval: {missing}: no such file");
+                return ExitCodes.BadInput;
+            }
+
+            Dictionary<string, EvalReference> referenceSet;
+            try
+            {
+                referenceSet = await EvalInputs.ReadReferencesAsync(parse.GetValue(references)!, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException)
+            {
+                await Console.Error.WriteLineAsync($"mella eval: --references {e.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            if (referenceSet.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"mella eval: --references {parse.GetValue(references)}: no references");
+                return ExitCodes.BadInput;
+            }
+
+            var errors = new EvalErrors();
+            var predicted = EvalInputs.ReadPredictions(files[0].FullName, referenceSet, errors);
+            EvalErrors? baselineErrors = files.Length > 1 ? new EvalErrors() : null;
+            var baselinePredicted = files.Length > 1 ? EvalInputs.ReadPredictions(files[1].FullName, referenceSet, baselineErrors!) : null;
+            var report = EvalReport.Build(referenceSet, predicted, errors, baselinePredicted, baselineErrors, options, Math.Max(0, parse.GetValue(resamples)), parse.GetValue(seed));
+            if (parse.GetValue(json))
+            {
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, MellaJson.Indented));
+            }
+            else
+            {
+                report.WriteTable(Console.Out);
+            }
+
+            return errors.Total + (baselineErrors?.Total ?? 0) == 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
+        });
+        return command;
+    }
+}

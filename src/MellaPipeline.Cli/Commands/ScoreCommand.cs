@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using MellaPipeline.Json;
+using MellaPipeline.Metrics;
+
+namespace MellaPipeline.Cli.Commands;
+
+/// <summary><c>mella score --hyp F --ref F --lang L --metric M</c>: one metric over line-aligned files, for parity checks.</summary>
+public static class ScoreCommand
+{
+    public static Command Build()
+    {
+        var hyp = new Option<FileInfo>("--hyp") { Description = "Hypotheses, one per line.", Required = true };
+        var refs = new Option<FileInfo[]>("--ref")
+        {
+            Description = "References, line-aligned with --hyp; repeat the option for several references per line.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var lang = new Option<string>("--lang") { Description = "ISO 639-1 language of the text: picks the default tokenizer (th: ICU words), stop words and stemmer.", Required = true };
+        var metric = new Option<string>("--metric") { Description = "bleu (corpus level), rougeL, meteor or keyword (means of the per-line values).", DefaultValueFactory = _ => MetricNames.Bleu };
+        metric.AcceptOnlyFromAmong([.. MetricNames.All]);
+        var common = new MetricOptions();
+        var width = new Option<int>("--width") { Description = "Decimals printed.", DefaultValueFactory = _ => 2 };
+        var json = new Option<bool>("--json") { Description = "Print {\"metric\", \"score\", \"signature\"} instead of the score alone." };
+        var command = new Command("score",
+            "Scores line-aligned hypothesis and reference files with one metric, 0-100: BLEU as sacreBLEU computes it, ROUGE-L as rouge-score, " +
+            "METEOR as NLTK, Keyword Accuracy; with tokenizers that work for every target script.")
+        {
+            hyp, refs, lang, metric, width, json,
+        };
+        common.AddTo(command);
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var files = new[] { parse.GetValue(hyp)! }.Concat(parse.GetValue(refs)!).ToArray();
+            if (files.FirstOrDefault(f => !f.Exists) is { } missing)
+            {
+                await Console.Error.WriteLineAsync($"mella score: {missing}: no such file");
+                return ExitCodes.BadInput;
+            }
+
+            var lines = files.Select(f => ReadLines(f.FullName)).ToArray();
+            if (Array.FindIndex(lines, l => l.Length != lines[0].Length) is var bad and > 0)
+            {
+                await Console.Error.WriteLineAsync($"mella score: {files[bad]} has {lines[bad].Length} lines, {files[0]} has {lines[0].Length}");
+                return ExitCodes.BadInput;
+            }
+
+            if (common.Read(parse, out var options) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"mella score: {problem}");
+                return ExitCodes.BadInput;
+            }
+
+            string name = parse.GetValue(metric)!;
+            var scorer = new CaptionScorer(parse.GetValue(lang)!, options);
+            var samples = Enumerable.Range(0, lines[0].Length)
+                .Select(i => scorer.Score(lines[0][i], lines.Skip(1).Select(r => r[i]).ToArray()))
+                .ToList();
+            double score = scorer.Aggregate(name, samples);
+            string signature = scorer.Signature(name, files.Length - 1);
+            await Console.Out.WriteLineAsync(parse.GetValue(json)
+                ? JsonSerializer.Serialize(new { metric = name, score, signature }, MellaJson.Compact)
+                : score.ToString("F" + Math.Clamp(parse.GetValue(width), 0, 10), CultureInfo.InvariantCulture));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Lines without their line ends (a final newline does not make an empty last line).</summary>
+    internal static string[] ReadLines(string path)
+    {
+        string text = File.ReadAllText(path);
+        if (text.EndsWith('\n'))
+        {
+            text = text[..^1];
+        }
+
+        return text.Length == 0 ? [] : text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+    }
+}
+
+/// <summary>The scoring options <c>mella score</c> and <c>mella eval</c> share.</summary>
+public sealed class MetricOptions
+{
+    private readonly Option<string?> _tokenize = new("--tokenize") { Description = "BLEU tokenizer: 13a, intl, char, none (whitespace only) or th (ICU words); default by language (th: th, ko/ar/ru/sr: intl, others: 13a)." };
+    private readonly Option<bool> _lowercase = new("--lowercase") { Description = "Lower-case before BLEU." };
+    private readonly Option<string> _smooth = new("--smooth-method") { Description = "BLEU smoothing: exp (default), floor, add-k, none.", DefaultValueFactory = _ => "exp" };
+    private readonly Option<double?> _smoothValue = new("--smooth-value") { Description = "The floor (default 0.1) or k (default 1)." };
+    private readonly Option<string> _matching = new("--matching") { Description = "METEOR and ROUGE matching: stem (exact, then stems where the language has a stemmer; default) or exact (NLTK's algorithm, no stemmer, no synonyms).", DefaultValueFactory = _ => "stem" };
+
+    public MetricOptions()
+    {
+        _smooth.AcceptOnlyFromAmong("exp", "floor", "add-k", "none");
+        _matching.AcceptOnlyFromAmong("exact", "stem");
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_tokenize);
+        command.Options.Add(_lowercase);
+        command.Options.Add(_smooth);
+        command.Options.Add(_smoothValue);
+        command.Options.Add(_matching);
+    }
+
+    /// <returns>What is wrong with the options, or null.</returns>
+    public string? Read(ParseResult parse, out ScoreOptions options)
+    {
+        string? tokenize = parse.GetValue(_tokenize);
+        options = new ScoreOptions(tokenize, parse.GetValue(_lowercase), Bleu.ParseSmoothing(parse.GetValue(_smooth)!)!.Value, parse.GetValue(_smoothValue),
+            parse.GetValue(_matching) == "stem");
+        return tokenize is not null && BleuTokenizer.ByName(tokenize) is null
+            ? $"--tokenize {tokenize}: not one of {string.Join(", ", BleuTokenizer.Names)}"
+            : null;
+    }
+}

@@ -1,0 +1,236 @@
+namespace MellaPipeline.Metrics;
+
+/// <summary>BLEU's smoothing methods, by sacreBLEU's names.</summary>
+public enum BleuSmoothing
+{
+    /// <summary><c>exp</c>: NIST geometric smoothing of zero-count orders (sacreBLEU's default).</summary>
+    Exp,
+
+    /// <summary><c>floor</c>: a zero-count order's matches replaced by a small value (default 0.1).</summary>
+    Floor,
+
+    /// <summary><c>add-k</c>: k added to matches and totals of orders 2 and up (default 1).</summary>
+    AddK,
+
+    /// <summary><c>none</c>.</summary>
+    None,
+}
+
+/// <summary>The sufficient statistics of BLEU: lengths, and matches and totals per n-gram order.</summary>
+public sealed class BleuStatistics(int maxOrder)
+{
+    public long HypothesisLength { get; set; }
+
+    public long ReferenceLength { get; set; }
+
+    public double[] Correct { get; } = new double[maxOrder];
+
+    public double[] Total { get; } = new double[maxOrder];
+
+    public void Add(BleuStatistics other)
+    {
+        HypothesisLength += other.HypothesisLength;
+        ReferenceLength += other.ReferenceLength;
+        for (int n = 0; n < Correct.Length; n++)
+        {
+            Correct[n] += other.Correct[n];
+            Total[n] += other.Total[n];
+        }
+    }
+}
+
+/// <summary>
+/// BLEU exactly as sacreBLEU 2.x computes it: lowercasing (optional) then tokenization, n-gram
+/// matches clipped by the largest count in any one reference, the closest reference length (the
+/// shorter on a tie), the brevity penalty, smoothing, and (optionally) effective order.
+/// </summary>
+public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = BleuSmoothing.Exp, double? smoothValue = null,
+    bool lowercase = false, bool effectiveOrder = false, int maxOrder = 4)
+{
+    public BleuTokenizer Tokenizer => tokenizer;
+
+    /// <summary>sacreBLEU-style: <c>nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.x-compatible</c>.</summary>
+    public string Signature(int references) =>
+        $"nrefs:{references}|case:{(lowercase ? "lc" : "mixed")}|eff:{(effectiveOrder ? "yes" : "no")}|tok:{tokenizer.Name}" +
+        $"{(tokenizer.Name == "th" ? $"-icu{ThaiWords.IcuVersion}" : "")}|smooth:{SmoothName(smoothing)}|version:mella-sacrebleu2";
+
+    public static string SmoothName(BleuSmoothing smoothing) => smoothing switch
+    {
+        BleuSmoothing.Exp => "exp",
+        BleuSmoothing.Floor => "floor",
+        BleuSmoothing.AddK => "add-k",
+        _ => "none",
+    };
+
+    public static BleuSmoothing? ParseSmoothing(string name) => name switch
+    {
+        "exp" => BleuSmoothing.Exp,
+        "floor" => BleuSmoothing.Floor,
+        "add-k" => BleuSmoothing.AddK,
+        "none" => BleuSmoothing.None,
+        _ => null,
+    };
+
+    /// <summary>The statistics of one hypothesis against its references (null references are skipped, as sacreBLEU does).</summary>
+    public BleuStatistics Statistics(string hypothesis, IReadOnlyList<string?> references)
+    {
+        var referenceCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var referenceLengths = new List<int>();
+        foreach (string? reference in references)
+        {
+            if (reference is null)
+            {
+                continue;
+            }
+
+            var (counts, length) = NGrams(Preprocess(reference));
+            referenceLengths.Add(length);
+            foreach (var (ngram, count) in counts)
+            {
+                if (count > referenceCounts.GetValueOrDefault(ngram))
+                {
+                    referenceCounts[ngram] = count;
+                }
+            }
+        }
+
+        var (hypothesisCounts, hypothesisLength) = NGrams(Preprocess(hypothesis));
+        var stats = new BleuStatistics(maxOrder) { HypothesisLength = hypothesisLength, ReferenceLength = ClosestLength(hypothesisLength, referenceLengths) };
+        foreach (var (ngram, count) in hypothesisCounts)
+        {
+            int n = OrderOf(ngram) - 1;
+            stats.Total[n] += count;
+            if (referenceCounts.TryGetValue(ngram, out int referenceCount))
+            {
+                stats.Correct[n] += Math.Min(count, referenceCount);
+            }
+        }
+
+        return stats;
+    }
+
+    /// <summary>Corpus BLEU (0–100) of hypotheses against reference streams (stream i holds the i-th reference of every hypothesis).</summary>
+    public double Corpus(IReadOnlyList<string> hypotheses, IReadOnlyList<IReadOnlyList<string?>> referenceStreams)
+    {
+        var total = new BleuStatistics(maxOrder);
+        for (int i = 0; i < hypotheses.Count; i++)
+        {
+            total.Add(Statistics(hypotheses[i], referenceStreams.Select(stream => stream[i]).ToArray()));
+        }
+
+        return Score(total);
+    }
+
+    /// <summary>BLEU (0–100) from summed statistics: sacreBLEU's <c>compute_bleu</c>.</summary>
+    public double Score(BleuStatistics stats) =>
+        Compute((double[])stats.Correct.Clone(), (double[])stats.Total.Clone(), stats.HypothesisLength, stats.ReferenceLength, smoothing, smoothValue, effectiveOrder, maxOrder);
+
+    public static double Compute(double[] correct, double[] total, double systemLength, double referenceLength,
+        BleuSmoothing smoothing, double? smoothValue, bool effectiveOrder, int maxOrder)
+    {
+        double value = smoothValue ?? (smoothing == BleuSmoothing.Floor ? 0.1 : 1);
+        double brevity = systemLength < referenceLength ? (systemLength > 0 ? Math.Exp(1 - referenceLength / systemLength) : 0.0) : 1.0;
+        var precisions = new double[maxOrder];
+        if (correct.All(c => c == 0))
+        {
+            return 0.0;
+        }
+
+        double smoothMteval = 1.0;
+        int order = maxOrder;
+        for (int n = 1; n <= maxOrder; n++)
+        {
+            if (smoothing == BleuSmoothing.AddK && n > 1)
+            {
+                correct[n - 1] += value;
+                total[n - 1] += value;
+            }
+
+            if (total[n - 1] == 0)
+            {
+                break;
+            }
+
+            if (effectiveOrder)
+            {
+                order = n;
+            }
+
+            if (correct[n - 1] == 0)
+            {
+                if (smoothing == BleuSmoothing.Exp)
+                {
+                    smoothMteval *= 2;
+                    precisions[n - 1] = 100.0 / (smoothMteval * total[n - 1]);
+                }
+                else if (smoothing == BleuSmoothing.Floor)
+                {
+                    precisions[n - 1] = 100.0 * value / total[n - 1];
+                }
+            }
+            else
+            {
+                precisions[n - 1] = 100.0 * correct[n - 1] / total[n - 1];
+            }
+        }
+
+        double logSum = 0;
+        for (int i = 0; i < order; i++)
+        {
+            logSum += precisions[i] == 0.0 ? -9999999999 : Math.Log(precisions[i]);
+        }
+
+        return brevity * Math.Exp(logSum / order);
+    }
+
+    private string Preprocess(string text)
+    {
+        if (lowercase)
+        {
+            text = text.ToLowerInvariant();
+        }
+
+        return tokenizer.Tokenize(text.TrimEnd(PythonWhitespace));
+    }
+
+    private static readonly char[] PythonWhitespace = [.. Enumerable.Range(0, 0x3001).Select(i => (char)i).Where(BleuTokenizer.IsPythonWhitespace)];
+
+    /// <summary>N-grams of orders 1..max as space-joined keys with a leading order digit, and the token count.</summary>
+    private (Dictionary<string, int> Counts, int Length) NGrams(string tokenized)
+    {
+        var tokens = tokenized.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int n = 1; n <= maxOrder; n++)
+        {
+            for (int i = 0; i + n <= tokens.Length; i++)
+            {
+                string key = (char)('0' + n) + string.Join('\u0001', tokens, i, n);
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+        }
+
+        return (counts, tokens.Length);
+    }
+
+    private static int OrderOf(string key) => key[0] - '0';
+
+    private static int ClosestLength(int hypothesisLength, List<int> referenceLengths)
+    {
+        int closestDiff = -1, closestLength = -1;
+        foreach (int length in referenceLengths)
+        {
+            int diff = Math.Abs(hypothesisLength - length);
+            if (closestDiff == -1 || diff < closestDiff)
+            {
+                closestDiff = diff;
+                closestLength = length;
+            }
+            else if (diff == closestDiff && length < closestLength)
+            {
+                closestLength = length;
+            }
+        }
+
+        return closestLength;
+    }
+}

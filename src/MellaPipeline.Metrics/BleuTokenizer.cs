@@ -1,0 +1,182 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace MellaPipeline.Metrics;
+
+/// <summary>
+/// sacreBLEU's tokenizers by their names (<c>13a</c>, <c>intl</c>, <c>char</c>, <c>none</c>),
+/// and <c>th</c>: the <c>intl</c> rules, then ICU word breaks inside every token with Thai letters
+/// (sacreBLEU has no Thai tokenizer; untokenized Thai is one "word" per phrase and BLEU near 0).
+/// </summary>
+public abstract partial class BleuTokenizer
+{
+    public abstract string Name { get; }
+
+    /// <summary>The tokens of a line, joined by single spaces (how sacreBLEU hands them to n-gram counting).</summary>
+    public abstract string Tokenize(string line);
+
+    public static readonly IReadOnlyList<string> Names = ["13a", "intl", "char", "none", "th"];
+
+    /// <summary>The tokenizer of that name; null when there is none.</summary>
+    public static BleuTokenizer? ByName(string name) => name switch
+    {
+        "13a" => Mteval13a.Instance,
+        "intl" => International.Instance,
+        "char" => Characters.Instance,
+        "none" => NoTokenizer.Instance,
+        "th" => Thai.Instance,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The default for a language: <c>th</c> for Thai; <c>intl</c> for Korean (sacreBLEU's
+    /// <c>ko-mecab</c> needs MeCab and its Korean dictionary, which are not available; <c>intl</c> is
+    /// the documented approximation) and for the other targets' non-Latin scripts; <c>13a</c>, sacreBLEU's default, otherwise.
+    /// </summary>
+    public static BleuTokenizer DefaultFor(string lang) => lang switch
+    {
+        "th" => Thai.Instance,
+        "ko" or "ar" or "ru" or "sr" => International.Instance,
+        _ => Mteval13a.Instance,
+    };
+
+    /// <summary>Python's <c>' '.join(line.split())</c>: whitespace as <c>str.split()</c> sees it, collapsed.</summary>
+    internal static string CollapseWhitespace(string line)
+    {
+        var builder = new StringBuilder(line.Length);
+        bool pending = false;
+        foreach (char c in line)
+        {
+            if (IsPythonWhitespace(c))
+            {
+                pending = builder.Length > 0;
+                continue;
+            }
+
+            if (pending)
+            {
+                builder.Append(' ');
+                pending = false;
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Python's <c>str.isspace()</c> for one UTF-16 unit: .NET's white space plus the four information separators.</summary>
+    internal static bool IsPythonWhitespace(char c) => char.IsWhiteSpace(c) || c is >= '\x1c' and <= '\x1f';
+
+    private sealed partial class Mteval13a : BleuTokenizer
+    {
+        public static readonly Mteval13a Instance = new();
+
+        public override string Name => "13a";
+
+        public override string Tokenize(string line)
+        {
+            line = line.Replace("<skipped>", "", StringComparison.Ordinal).Replace("-\n", "", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+            if (line.Contains('&', StringComparison.Ordinal))
+            {
+                line = line.Replace("&quot;", "\"", StringComparison.Ordinal).Replace("&amp;", "&", StringComparison.Ordinal)
+                    .Replace("&lt;", "<", StringComparison.Ordinal).Replace("&gt;", ">", StringComparison.Ordinal);
+            }
+
+            line = $" {line} ";
+            line = Symbols().Replace(line, " $1 ");
+            line = PeriodCommaAfterNonDigit().Replace(line, "$1 $2 ");
+            line = PeriodCommaBeforeNonDigit().Replace(line, " $1 $2");
+            line = DashAfterDigit().Replace(line, "$1 $2 ");
+            return CollapseWhitespace(line);
+        }
+
+        [GeneratedRegex(@"([\{-\~\[-\` -\&\(-\+\:-\@\/])", RegexOptions.CultureInvariant)]
+        private static partial Regex Symbols();
+
+        [GeneratedRegex(@"([^0-9])([\.,])", RegexOptions.CultureInvariant)]
+        private static partial Regex PeriodCommaAfterNonDigit();
+
+        [GeneratedRegex(@"([\.,])([^0-9])", RegexOptions.CultureInvariant)]
+        private static partial Regex PeriodCommaBeforeNonDigit();
+
+        [GeneratedRegex(@"([0-9])(-)", RegexOptions.CultureInvariant)]
+        private static partial Regex DashAfterDigit();
+    }
+
+    private partial class International : BleuTokenizer
+    {
+        public static readonly International Instance = new();
+
+        public override string Name => "intl";
+
+        public override string Tokenize(string line)
+        {
+            line = PunctuationAfterNonNumber().Replace(line, "$1 $2 ");
+            line = PunctuationBeforeNonNumber().Replace(line, " $1 $2");
+            line = Symbol().Replace(line, " $1 ");
+            return CollapseWhitespace(line);
+        }
+
+        [GeneratedRegex(@"(\P{N})(\p{P})", RegexOptions.CultureInvariant)]
+        private static partial Regex PunctuationAfterNonNumber();
+
+        [GeneratedRegex(@"(\p{P})(\P{N})", RegexOptions.CultureInvariant)]
+        private static partial Regex PunctuationBeforeNonNumber();
+
+        [GeneratedRegex(@"(\p{S})", RegexOptions.CultureInvariant)]
+        private static partial Regex Symbol();
+    }
+
+    private sealed class Thai : International
+    {
+        public static new readonly Thai Instance = new();
+
+        public override string Name => "th";
+
+        public override string Tokenize(string line)
+        {
+            string international = base.Tokenize(line);
+            if (!international.Any(IsThai))
+            {
+                return international;
+            }
+
+            return string.Join(' ', international.Split(' ').SelectMany(token => token.Any(IsThai) ? ThaiWords.Segments(token) : [token]));
+        }
+
+        private static bool IsThai(char c) => c is >= '\u0E00' and <= '\u0E7F';
+    }
+
+    private sealed class Characters : BleuTokenizer
+    {
+        public static readonly Characters Instance = new();
+
+        public override string Name => "char";
+
+        public override string Tokenize(string line)
+        {
+            var builder = new StringBuilder(line.Length * 2);
+            foreach (var rune in line.EnumerateRunes())
+            {
+                if (builder.Length > 0)
+                {
+                    builder.Append(' ');
+                }
+
+                builder.Append(rune.ToString());
+            }
+
+            return builder.ToString();
+        }
+    }
+
+    private sealed class NoTokenizer : BleuTokenizer
+    {
+        public static readonly NoTokenizer Instance = new();
+
+        public override string Name => "none";
+
+        public override string Tokenize(string line) => line;
+    }
+}

@@ -1,0 +1,152 @@
+namespace MellaPipeline.Metrics;
+
+/// <summary>The metrics the evaluation stage reports, by their command-line names.</summary>
+public static class MetricNames
+{
+    public const string Bleu = "bleu";
+    public const string RougeL = "rougeL";
+    public const string Meteor = "meteor";
+    public const string Keyword = "keyword";
+
+    /// <summary>Keyword Accuracy's second figure: the share of samples with at least one keyword found.</summary>
+    public const string KeywordAny = "keyword_any";
+
+    public static readonly IReadOnlyList<string> All = [Bleu, RougeL, Meteor, Keyword];
+}
+
+/// <summary>How captions are scored: tokenizer, case, BLEU smoothing, METEOR matching.</summary>
+/// <param name="Tokenize">A sacreBLEU tokenizer name for BLEU; null = the language's default.</param>
+/// <param name="StemMatching">METEOR's (and ROUGE's) stem stage where the language has a stemmer (English: NLTK's Porter).</param>
+public sealed record ScoreOptions(string? Tokenize = null, bool Lowercase = false, BleuSmoothing Smoothing = BleuSmoothing.Exp, double? SmoothValue = null, bool StemMatching = true);
+
+/// <summary>One hypothesis scored against its references, every metric (ROUGE-L, METEOR, keywords in [0, 1]; BLEU as statistics).</summary>
+public sealed record SampleScores(BleuStatistics Bleu, double RougeL, double Meteor, KeywordResult Keywords);
+
+/// <summary>
+/// Scores captions of one language. BLEU is corpus-level (statistics summed, then one score);
+/// ROUGE-L (best F over the references, as rouge-score's <c>score_multi</c>), METEOR (best over
+/// the references, as NLTK) and Keyword Accuracy are means of per-sample values. Every figure is
+/// reported 0–100.
+/// </summary>
+public sealed class CaptionScorer
+{
+    private readonly string _lang;
+    private readonly Bleu _bleu;
+    private readonly Meteor _meteor;
+    private readonly IStemmer? _stemmer;
+
+    public CaptionScorer(string lang, ScoreOptions options)
+    {
+        _lang = lang;
+        var tokenizer = options.Tokenize is null ? BleuTokenizer.DefaultFor(lang) : BleuTokenizer.ByName(options.Tokenize)
+            ?? throw new ArgumentException($"unknown tokenizer '{options.Tokenize}' (one of {string.Join(", ", BleuTokenizer.Names)})");
+        _bleu = new Bleu(tokenizer, options.Smoothing, options.SmoothValue, options.Lowercase);
+        _stemmer = options.StemMatching ? StemmerFor(lang) : null;
+        _meteor = new Meteor(_stemmer);
+    }
+
+    /// <summary>The stemmer of a language, where a maintained one is built in: English (NLTK's Porter).</summary>
+    public static IStemmer? StemmerFor(string lang) => lang == "en" ? PorterStemmer.Instance : null;
+
+    public string Signature(string metric, int references) => metric switch
+    {
+        MetricNames.Bleu => _bleu.Signature(references),
+        MetricNames.RougeL => $"rougeL|f-measure|tok:{WordTokenizer.Name}{(_stemmer is null ? "" : "+stem:" + _stemmer.Name)}|nrefs:{references}",
+        MetricNames.Meteor => _meteor.Signature + $"|nrefs:{references}",
+        _ => KeywordAccuracy.Signature + $"|lang:{_lang}",
+    };
+
+    /// <param name="keywords">The reference's keywords; null = extracted from the first reference.</param>
+    public SampleScores Score(string hypothesis, IReadOnlyList<string> references, IReadOnlyList<string>? keywords = null)
+    {
+        var hypothesisWords = WordTokenizer.Tokenize(hypothesis);
+        var referenceWords = references.Select(r => (IReadOnlyList<string>)WordTokenizer.Tokenize(r)).ToArray();
+        double rouge = 0;
+        if (_stemmer is null)
+        {
+            rouge = referenceWords.Length == 0 ? 0 : referenceWords.Max(r => Rouge.L(r, hypothesisWords).FMeasure);
+        }
+        else
+        {
+            var stemmedHypothesis = WordTokenizer.Tokenize(hypothesis, _stemmer);
+            rouge = references.Count == 0 ? 0 : references.Max(r => Rouge.L(WordTokenizer.Tokenize(r, _stemmer), stemmedHypothesis).FMeasure);
+        }
+
+        var words = keywords ?? (references.Count > 0 ? KeywordAccuracy.Extract(_lang, references[0]) : []);
+        return new SampleScores(
+            _bleu.Statistics(hypothesis, references.ToArray()),
+            rouge,
+            _meteor.Score(referenceWords, hypothesisWords),
+            KeywordAccuracy.Score(_lang, words, hypothesis));
+    }
+
+    /// <summary>A metric over a set of samples, 0–100.</summary>
+    public double Aggregate(string metric, IReadOnlyList<SampleScores> samples, IReadOnlyList<int>? pick = null)
+    {
+        int count = pick?.Count ?? samples.Count;
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        SampleScores At(int i) => samples[pick is null ? i : pick[i]];
+        if (metric == MetricNames.Bleu)
+        {
+            var total = new BleuStatistics(4);
+            for (int i = 0; i < count; i++)
+            {
+                total.Add(At(i).Bleu);
+            }
+
+            return _bleu.Score(total);
+        }
+
+        double sum = 0;
+        int counted = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var s = At(i);
+            bool keywordMetric = metric is MetricNames.Keyword or MetricNames.KeywordAny;
+            if (keywordMetric && s.Keywords.Keywords == 0)
+            {
+                continue; // a reference without content words says nothing of cultural knowledge
+            }
+
+            counted++;
+            sum += metric switch
+            {
+                MetricNames.RougeL => s.RougeL,
+                MetricNames.Meteor => s.Meteor,
+                MetricNames.Keyword => s.Keywords.Share,
+                _ => s.Keywords.AnyHit ? 1 : 0,
+            };
+        }
+
+        return counted == 0 ? 0 : 100 * sum / counted;
+    }
+
+    /// <summary>A percentile bootstrap 95 % interval: <paramref name="resamples"/> draws of the samples with replacement, seeded.</summary>
+    public (double Low, double High) Interval(string metric, IReadOnlyList<SampleScores> samples, int resamples, int seed)
+    {
+        if (samples.Count == 0 || resamples <= 0)
+        {
+            return (0, 0);
+        }
+
+        var random = new Random(seed);
+        var values = new double[resamples];
+        var pick = new int[samples.Count];
+        for (int b = 0; b < resamples; b++)
+        {
+            for (int i = 0; i < pick.Length; i++)
+            {
+                pick[i] = random.Next(samples.Count);
+            }
+
+            values[b] = Aggregate(metric, samples, pick);
+        }
+
+        Array.Sort(values);
+        return (values[(int)Math.Floor(0.025 * (resamples - 1))], values[(int)Math.Ceiling(0.975 * (resamples - 1))]);
+    }
+}

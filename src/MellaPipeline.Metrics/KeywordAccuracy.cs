@@ -1,0 +1,156 @@
+using System.Text;
+
+namespace MellaPipeline.Metrics;
+
+/// <summary>One sample's keyword result: keywords, how many the prediction holds.</summary>
+public readonly record struct KeywordResult(int Keywords, int Found)
+{
+    /// <summary>The share found, in [0, 1]; 0 without keywords.</summary>
+    public double Share => Keywords == 0 ? 0 : (double)Found / Keywords;
+
+    public bool AnyHit => Found > 0;
+}
+
+/// <summary>
+/// Keyword Accuracy (definition in <c>docs/METRICS.md</c>): a reference's keywords — supplied, or
+/// its content words after per-language stop words are removed — and how many the prediction
+/// contains after both are normalised (NFKC, lower case, Serbian Cyrillic as Latin, Arabic
+/// diacritics, tatweel and hamza forms of alef removed). "Contains" follows the language's
+/// morphology: Thai anywhere in the unspaced text; Vietnamese whole syllables; Arabic whole words
+/// after the article and one-letter proclitics; elsewhere a word that starts with the keyword
+/// (Korean particles, Hungarian, Czech, Russian and Serbian case endings).
+/// </summary>
+public static class KeywordAccuracy
+{
+    public const string Signature = "keyword|norm:nfkc+lower+sr-latn+ar-plain|stop:mella-v1|match:lang-aware";
+
+    public static KeywordResult Score(string lang, IReadOnlyList<string> keywords, string prediction)
+    {
+        var normalized = keywords.Select(k => WithoutParticle(lang, Normalize(lang, k))).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (normalized.Count == 0)
+        {
+            return new KeywordResult(0, 0);
+        }
+
+        string text = Normalize(lang, prediction);
+        int found;
+        if (lang == "th")
+        {
+            string unspaced = string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+            found = normalized.Count(k => unspaced.Contains(string.Concat(k.Where(c => !char.IsWhiteSpace(c))), StringComparison.Ordinal));
+        }
+        else
+        {
+            var words = WordTokenizer.Tokenize(text);
+            found = normalized.Count(keyword =>
+            {
+                var parts = WordTokenizer.Tokenize(keyword);
+                return parts.Count > 0 && parts.All(part => words.Exists(word => Matches(lang, part, word)));
+            });
+        }
+
+        return new KeywordResult(normalized.Count, found);
+    }
+
+    /// <summary>The content words of a reference, in order, each once.</summary>
+    public static List<string> Extract(string lang, string reference)
+    {
+        var stop = StopWords.For(lang);
+        return WordTokenizer.Tokenize(Normalize(lang, reference))
+            .Where(w => !stop.Contains(w) && !w.All(char.IsDigit) && (w.Length >= 2 || lang is "ko" or "th"))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public static string Normalize(string lang, string text)
+    {
+        // NFKC splits Thai and Lao SARA AM into NIKHAHIT + SARA AA, which changes ICU's word breaks: put it back.
+        string result = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant()
+            .Replace("\u0E4D\u0E32", "\u0E33", StringComparison.Ordinal).Replace("\u0ECD\u0EB2", "\u0EB3", StringComparison.Ordinal);
+        if (lang == "sr")
+        {
+            result = SerbianLatin(result);
+        }
+        else if (lang == "ar")
+        {
+            var builder = new StringBuilder(result.Length);
+            foreach (char c in result)
+            {
+                if (c is (>= '\u064B' and <= '\u0652') or '\u0670' or '\u0640')
+                {
+                    continue;
+                }
+
+                builder.Append(c is '\u0623' or '\u0625' or '\u0622' or '\u0671' ? '\u0627' : c);
+            }
+
+            result = builder.ToString();
+        }
+
+        return result;
+    }
+
+    private static bool Matches(string lang, string keyword, string word) => lang switch
+    {
+        "vi" => word == keyword,
+        "ar" => word == keyword || ArabicBase(word) == ArabicBase(keyword),
+        _ => word.StartsWith(keyword, StringComparison.Ordinal),
+    };
+
+    private static readonly string[] KoreanParticles = ["에서", "으로", "에게", "의", "은", "는", "이", "가", "을", "를", "에", "로", "와", "과", "도", "만"];
+
+    /// <summary>A Korean keyword without the case particle written onto it (해수욕장의 → 해수욕장), so the noun matches with any particle.</summary>
+    private static string WithoutParticle(string lang, string keyword)
+    {
+        if (lang != "ko")
+        {
+            return keyword;
+        }
+
+        foreach (string particle in KoreanParticles)
+        {
+            if (keyword.Length >= particle.Length + 2 && keyword.EndsWith(particle, StringComparison.Ordinal))
+            {
+                return keyword[..^particle.Length];
+            }
+        }
+
+        return keyword;
+    }
+
+    /// <summary>An Arabic word without its article or a one-letter proclitic before it (و ف ب ك ل, then ال).</summary>
+    private static string ArabicBase(string word)
+    {
+        string w = word;
+        if (w.Length > 3 && w[0] is '\u0648' or '\u0641' or '\u0628' or '\u0643' or '\u0644')
+        {
+            w = w[1..];
+        }
+
+        if (w.Length > 3 && w.StartsWith("\u0627\u0644", StringComparison.Ordinal))
+        {
+            w = w[2..];
+        }
+
+        return w;
+    }
+
+    private static readonly Dictionary<char, string> SerbianCyrillic = new()
+    {
+        ['а'] = "a", ['б'] = "b", ['в'] = "v", ['г'] = "g", ['д'] = "d", ['ђ'] = "đ", ['е'] = "e", ['ж'] = "ž", ['з'] = "z", ['и'] = "i",
+        ['ј'] = "j", ['к'] = "k", ['л'] = "l", ['љ'] = "lj", ['м'] = "m", ['н'] = "n", ['њ'] = "nj", ['о'] = "o", ['п'] = "p", ['р'] = "r",
+        ['с'] = "s", ['т'] = "t", ['ћ'] = "ć", ['у'] = "u", ['ф'] = "f", ['х'] = "h", ['ц'] = "c", ['ч'] = "č", ['џ'] = "dž", ['ш'] = "š",
+    };
+
+    /// <summary>Lower-case Serbian Cyrillic written in Gaj's Latin alphabet, so either script matches the other.</summary>
+    public static string SerbianLatin(string lower)
+    {
+        var builder = new StringBuilder(lower.Length);
+        foreach (char c in lower)
+        {
+            builder.Append(SerbianCyrillic.TryGetValue(c, out string? latin) ? latin : c.ToString());
+        }
+
+        return builder.ToString();
+    }
+}

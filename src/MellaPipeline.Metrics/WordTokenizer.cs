@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+
+namespace MellaPipeline.Metrics;
+
+/// <summary>
+/// Words for ROUGE, METEOR and keywords in every script: lower case, every run of characters that
+/// are not letters, combining marks or digits is a separator, and text in Thai script is split
+/// further at ICU word boundaries. On ASCII text this is exactly rouge-score's default tokenizer
+/// (lower case, <c>[^a-z0-9]+</c> as separators), which instead deletes every non-ASCII letter and
+/// scores Thai, Arabic, Russian and Korean 0.
+/// </summary>
+public static class WordTokenizer
+{
+    public const string Name = "unicode-words";
+
+    public static List<string> Tokenize(string text, IStemmer? stemmer = null)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        foreach (char c in text.ToLowerInvariant())
+        {
+            if (IsWordChar(c))
+            {
+                word.Append(c);
+            }
+            else if (word.Length > 0)
+            {
+                Add(word.ToString(), words, stemmer);
+                word.Clear();
+            }
+        }
+
+        if (word.Length > 0)
+        {
+            Add(word.ToString(), words, stemmer);
+        }
+
+        return words;
+    }
+
+    /// <summary>Lines as sentences (ROUGE-Lsum), empty lines left out.</summary>
+    public static List<IReadOnlyList<string>> Sentences(string text, IStemmer? stemmer = null) =>
+        text.Split('\n').Where(line => line.Length > 0).Select(line => (IReadOnlyList<string>)Tokenize(line, stemmer)).ToList();
+
+    private static void Add(string word, List<string> words, IStemmer? stemmer)
+    {
+        if (word.Any(c => c is >= '\u0E00' and <= '\u0E7F'))
+        {
+            words.AddRange(ThaiWords.Segments(word));
+            return;
+        }
+
+        // rouge-score stems only words longer than three characters.
+        words.Add(stemmer is not null && word.Length > 3 ? stemmer.Stem(word) : word);
+    }
+
+    private static bool IsWordChar(char c) => char.GetUnicodeCategory(c) switch
+    {
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+            or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
+            or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => true,
+        _ => char.IsSurrogate(c),
+    };
+}
