@@ -57,12 +57,20 @@ public sealed class CaptionScorer
     };
 
     /// <param name="keywords">The reference's keywords; null = extracted from the first reference.</param>
-    public SampleScores Score(string hypothesis, IReadOnlyList<string> references, IReadOnlyList<string>? keywords = null)
+    /// <param name="only">Compute just this metric (the others are left empty); null = all.</param>
+    public SampleScores Score(string hypothesis, IReadOnlyList<string> references, IReadOnlyList<string>? keywords = null, string? only = null)
     {
-        var hypothesisWords = WordTokenizer.Tokenize(hypothesis);
-        var referenceWords = references.Select(r => (IReadOnlyList<string>)WordTokenizer.Tokenize(r)).ToArray();
+        bool All(string metric) => only is null || only == metric || (metric == MetricNames.Keyword && only == MetricNames.KeywordAny);
+        var hypothesisWords = All(MetricNames.RougeL) || All(MetricNames.Meteor) ? WordTokenizer.Tokenize(hypothesis) : [];
+        var referenceWords = All(MetricNames.RougeL) || All(MetricNames.Meteor)
+            ? references.Select(r => (IReadOnlyList<string>)WordTokenizer.Tokenize(r)).ToArray()
+            : [];
         double rouge = 0;
-        if (_stemmer is null)
+        if (!All(MetricNames.RougeL))
+        {
+            rouge = 0;
+        }
+        else if (_stemmer is null)
         {
             rouge = referenceWords.Length == 0 ? 0 : referenceWords.Max(r => Rouge.L(r, hypothesisWords).FMeasure);
         }
@@ -72,12 +80,12 @@ public sealed class CaptionScorer
             rouge = references.Count == 0 ? 0 : references.Max(r => Rouge.L(WordTokenizer.Tokenize(r, _stemmer), stemmedHypothesis).FMeasure);
         }
 
-        var words = keywords ?? (references.Count > 0 ? KeywordAccuracy.Extract(_lang, references[0]) : []);
+        var words = All(MetricNames.Keyword) ? keywords ?? (references.Count > 0 ? KeywordAccuracy.Extract(_lang, references[0]) : []) : [];
         return new SampleScores(
-            _bleu.Statistics(hypothesis, references.ToArray()),
+            All(MetricNames.Bleu) ? _bleu.Statistics(hypothesis, references.ToArray()) : new BleuStatistics(4),
             rouge,
-            _meteor.Score(referenceWords, hypothesisWords),
-            KeywordAccuracy.Score(_lang, words, hypothesis));
+            All(MetricNames.Meteor) ? _meteor.Score(referenceWords, hypothesisWords) : 0,
+            All(MetricNames.Keyword) ? KeywordAccuracy.Score(_lang, words, hypothesis) : default);
     }
 
     /// <summary>A metric over a set of samples, 0–100.</summary>

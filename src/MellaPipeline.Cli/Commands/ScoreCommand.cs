@@ -57,7 +57,7 @@ public static class ScoreCommand
             string name = parse.GetValue(metric)!;
             var scorer = new CaptionScorer(parse.GetValue(lang)!, options);
             var samples = Enumerable.Range(0, lines[0].Length)
-                .Select(i => scorer.Score(lines[0][i], lines.Skip(1).Select(r => r[i]).ToArray()))
+                .Select(i => scorer.Score(lines[0][i], lines.Skip(1).Select(r => r[i]).ToArray(), only: name))
                 .ToList();
             double score = scorer.Aggregate(name, samples);
             string signature = scorer.Signature(name, files.Length - 1);
