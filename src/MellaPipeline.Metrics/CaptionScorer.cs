@@ -45,8 +45,8 @@ public sealed class CaptionScorer
         _meteor = new Meteor(_stemmer);
     }
 
-    /// <summary>The stemmer of a language, where a maintained one is built in: English (NLTK's Porter).</summary>
-    public static IStemmer? StemmerFor(string lang) => lang == "en" ? PorterStemmer.Instance : null;
+    /// <summary>The stemmer of a language, where a maintained one exists (<see cref="LanguageStemmers"/>).</summary>
+    public static IStemmer? StemmerFor(string lang) => LanguageStemmers.For(lang);
 
     public string Signature(string metric, int references) => metric switch
     {
@@ -54,12 +54,18 @@ public sealed class CaptionScorer
         MetricNames.RougeL => $"rougeL|f-measure|tok:{WordTokenizer.Name}{(_stemmer is null ? "" : "+stem:" + _stemmer.Name)}|nrefs:{references}",
         MetricNames.Meteor => _meteor.Signature + $"|nrefs:{references}",
         _ => KeywordAccuracy.Signature + $"|lang:{_lang}",
-    };
+    } + (_lang == "sr" ? "|script:sr-latn" : "");
 
     /// <param name="keywords">The reference's keywords; null = extracted from the first reference.</param>
     /// <param name="only">Compute just this metric (the others are left empty); null = all.</param>
     public SampleScores Score(string hypothesis, IReadOnlyList<string> references, IReadOnlyList<string>? keywords = null, string? only = null)
     {
+        if (_lang == "sr")
+        {
+            hypothesis = SerbianScript.ToLatin(hypothesis);
+            references = references.Select(SerbianScript.ToLatin).ToArray();
+        }
+
         bool All(string metric) => only is null || only == metric || (metric == MetricNames.Keyword && only == MetricNames.KeywordAny);
         var hypothesisWords = All(MetricNames.RougeL) || All(MetricNames.Meteor) ? WordTokenizer.Tokenize(hypothesis) : [];
         var referenceWords = All(MetricNames.RougeL) || All(MetricNames.Meteor)

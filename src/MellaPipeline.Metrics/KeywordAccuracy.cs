@@ -69,7 +69,7 @@ public static class KeywordAccuracy
             .Replace("\u0E4D\u0E32", "\u0E33", StringComparison.Ordinal).Replace("\u0ECD\u0EB2", "\u0EB3", StringComparison.Ordinal);
         if (lang == "sr")
         {
-            result = SerbianLatin(result);
+            result = SerbianScript.ToLatin(result);
         }
         else if (lang == "ar")
         {
@@ -133,24 +133,5 @@ public static class KeywordAccuracy
         }
 
         return w;
-    }
-
-    private static readonly Dictionary<char, string> SerbianCyrillic = new()
-    {
-        ['а'] = "a", ['б'] = "b", ['в'] = "v", ['г'] = "g", ['д'] = "d", ['ђ'] = "đ", ['е'] = "e", ['ж'] = "ž", ['з'] = "z", ['и'] = "i",
-        ['ј'] = "j", ['к'] = "k", ['л'] = "l", ['љ'] = "lj", ['м'] = "m", ['н'] = "n", ['њ'] = "nj", ['о'] = "o", ['п'] = "p", ['р'] = "r",
-        ['с'] = "s", ['т'] = "t", ['ћ'] = "ć", ['у'] = "u", ['ф'] = "f", ['х'] = "h", ['ц'] = "c", ['ч'] = "č", ['џ'] = "dž", ['ш'] = "š",
-    };
-
-    /// <summary>Lower-case Serbian Cyrillic written in Gaj's Latin alphabet, so either script matches the other.</summary>
-    public static string SerbianLatin(string lower)
-    {
-        var builder = new StringBuilder(lower.Length);
-        foreach (char c in lower)
-        {
-            builder.Append(SerbianCyrillic.TryGetValue(c, out string? latin) ? latin : c.ToString());
-        }
-
-        return builder.ToString();
     }
 }

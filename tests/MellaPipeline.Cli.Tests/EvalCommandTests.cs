@@ -113,4 +113,46 @@ public class EvalCommandTests
         Assert.Equal(2, misaligned.ExitCode);
         Assert.Contains("has 1 lines", misaligned.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_baseline_adds_its_scores_and_the_differences_and_the_html_report_charts_every_score()
+    {
+        using var dir = new TempDir();
+        string refs = dir.File("refs.jsonl");
+        File.WriteAllLines(refs, References);
+        string tuned = dir.File("tuned.jsonl"), before = dir.File("base.jsonl"), html = dir.File("report.html");
+        File.WriteAllLines(tuned,
+        [
+            """{"key": "th1", "prediction": "ต้มยำกุ้งในชามดินเผา"}""",
+            """{"key": "th2", "prediction": "วัดอรุณยามพระอาทิตย์ตก"}""",
+            """{"key": "ru1", "prediction": "Храм Василия Блаженного на площади"}""",
+            """{"key": "ko1", "prediction": "해운대 해수욕장의 여름"}""",
+        ]);
+        File.WriteAllLines(before,
+        [
+            """{"key": "th1", "prediction": "a bowl of soup"}""",
+            """{"key": "th2", "prediction": "a temple"}""",
+            """{"key": "ru1", "prediction": "Церковь"}""",
+            """{"key": "ko1", "prediction": "바다"}""",
+        ]);
+
+        var result = await MellaProcess.RunAsync(["eval", "--predictions", tuned, "--baseline", before, "--references", refs, "--json", "--report", html, "--bootstrap", "20"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var results = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.All(results, r => Assert.Equal(
+            Math.Round(r.GetProperty("score").GetDouble() - r.GetProperty("baseline").GetDouble(), 4), r.GetProperty("delta").GetDouble(), 3));
+        Assert.Contains(results, r => r.GetProperty("lang").GetString() == "th" && r.GetProperty("metric").GetString() == "rougeL" && r.GetProperty("delta").GetDouble() > 30);
+
+        var page = System.Xml.Linq.XDocument.Load(System.Xml.XmlReader.Create(new StringReader(File.ReadAllText(html)), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Ignore }));
+        System.Xml.Linq.XNamespace svg = "http://www.w3.org/2000/svg";
+        var bars = page.Descendants(svg + "rect").Where(r => r.Attribute("data-value") is not null).ToList();
+        Assert.Equal(results.Count, bars.Count);
+        foreach (var r in results)
+        {
+            var bar = page.Descendants(svg + "svg").Single(s => s.Attribute("id")!.Value == r.GetProperty("metric").GetString())
+                .Elements(svg + "rect").Single(b => b.Attribute("data-lang")?.Value == r.GetProperty("lang").GetString() && b.Attribute("data-source")?.Value == r.GetProperty("source").GetString());
+            Assert.Equal(r.GetProperty("score").GetDouble(), double.Parse(bar.Attribute("data-value")!.Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
 }

@@ -76,4 +76,32 @@ public class MultilingualMetricTests
 
         Assert.Equal(nltk, words.Select(PorterStemmer.Instance.Stem));
     }
+
+    [Fact]
+    public void Serbian_in_the_other_script_is_the_same_caption()
+    {
+        var scorer = new CaptionScorer("sr", new ScoreOptions());
+        var sample = scorer.Score("Manastir Studenica u dolini reke Ibar, Ljubostinja i Džep", ["Манастир Студеница у долини реке Ибар, Љубостиња и Џеп"]);
+
+        Assert.Equal(100, scorer.Aggregate(MetricNames.Bleu, [sample]), 6);
+        Assert.Equal(1.0, sample.RougeL, 6);
+        Assert.Equal("Ljubostinja i Džep, ćevapi", SerbianScript.ToLatin("Љубостиња и Џеп, ћевапи"));
+        Assert.EndsWith("|script:sr-latn", scorer.Signature(MetricNames.Bleu, 1), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ru", "Зимний лес после снегопада", "зимнего леса после снегопадов", "snowball-ru")]
+    [InlineData("hu", "Gulyásleves bográcsban a Balaton partján", "gulyáslevest bográcsból a balatoni parton", "snowball-hu")]
+    [InlineData("cs", "Pražský orloj na Staroměstském náměstí", "pražského orloje na staroměstském náměstí", "lucene-cs-light")]
+    public void Stem_matching_credits_other_inflections_where_a_maintained_stemmer_exists(string lang, string reference, string hypothesis, string stemmer)
+    {
+        var stemmed = new CaptionScorer(lang, new ScoreOptions(StemMatching: true));
+        var exact = new CaptionScorer(lang, new ScoreOptions(StemMatching: false));
+
+        double withStems = stemmed.Score(hypothesis, [reference]).Meteor, exactOnly = exact.Score(hypothesis, [reference]).Meteor;
+
+        Assert.True(withStems > exactOnly + 0.2, $"stem {withStems}, exact {exactOnly}");
+        Assert.Contains("stem:" + stemmer, stemmed.Signature(MetricNames.Meteor, 1), StringComparison.Ordinal);
+        Assert.DoesNotContain("stem:", exact.Signature(MetricNames.Meteor, 1), StringComparison.Ordinal);
+    }
 }

@@ -22,6 +22,7 @@ public static class EvalCommand
         };
         var baseline = new Option<FileInfo?>("--baseline") { Description = "A second predictions file (e.g. the model before fine-tuning): its scores and the per-language differences are shown beside." };
         var json = new Option<bool>("--json") { Description = "Print {\"results\": [...], \"errors\": {...}} as one JSON document." };
+        var reportFile = new Option<FileInfo?>("--report") { Description = "Also write the results as one self-contained HTML page with a bar chart per metric (FILE.html), readable offline." };
         var resamples = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals (0 = none).", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap draws.", DefaultValueFactory = _ => 0 };
         var common = new MetricOptions();
@@ -30,7 +31,7 @@ public static class EvalCommand
             "and share of samples with any), 0-100, with bootstrap 95% intervals and each metric's signature. Missing, duplicate and unknown keys and malformed lines " +
             "are counted as errors (exit 1).")
         {
-            predictions, references, baseline, json, resamples, seed,
+            predictions, references, baseline, json, reportFile, resamples, seed,
         };
         common.AddTo(command);
 
@@ -71,6 +72,11 @@ public static class EvalCommand
             EvalErrors? baselineErrors = files.Length > 1 ? new EvalErrors() : null;
             var baselinePredicted = files.Length > 1 ? EvalInputs.ReadPredictions(files[1].FullName, referenceSet, baselineErrors!) : null;
             var report = EvalReport.Build(referenceSet, predicted, errors, baselinePredicted, baselineErrors, options, Math.Max(0, parse.GetValue(resamples)), parse.GetValue(seed));
+            if (parse.GetValue(reportFile) is { } html)
+            {
+                Runs.AtomicFile.WriteAllBytes(html.FullName, System.Text.Encoding.UTF8.GetBytes(EvalHtml.Render(report, files[0].ToString(), files.Length > 1 ? files[1].ToString() : null)));
+            }
+
             if (parse.GetValue(json))
             {
                 await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, MellaJson.Indented));

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
+using MellaPipeline.Cli.Reports;
 
 namespace MellaPipeline.Cli.Coverage;
 
@@ -13,15 +13,9 @@ public static class CoverageHtml
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private static readonly (string Source, string Colour)[] Sources = [("native", "#2f6db5"), ("mllm", "#e08a1e")];
-
     public static string Render(CoverageReport report)
     {
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>");
-        html.Append("<title>Coverage of ").Append(Escape(report.Dataset)).Append("</title>");
-        html.Append("<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}" +
-                    "th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}.missed{color:#b00}.met{color:#070}svg text{font-size:12px}</style></head><body>");
+        var html = HtmlPage.Start("Coverage of " + report.Dataset);
         html.Append("<h1>Coverage</h1><p>").Append(Escape(report.Dataset)).Append(": ")
             .Append(report.Rows.ToString("N0", Inv)).Append(" pairs in ").Append(report.Shards.ToString(Inv)).Append(" shards.</p>");
 
@@ -60,45 +54,13 @@ public static class CoverageHtml
             html.Append("</ul>");
         }
 
-        html.Append("</body></html>\n");
-        return html.ToString();
+        return HtmlPage.Finish(html);
     }
 
-    /// <summary>A grouped horizontal bar chart: one row per language, one bar per source, labelled with its value.</summary>
-    private static void Bars(StringBuilder html, string id, CoverageReport report, Func<GroupCoverage, long> value, Func<long, string> label)
-    {
-        const int barHeight = 14, gap = 10, left = 40, width = 520;
-        var langs = report.Languages.Keys.ToList();
-        long max = Math.Max(1, report.Languages.Values.SelectMany(s => s.Values).Select(value).DefaultIfEmpty(0).Max());
-        int height = (langs.Count * ((Sources.Length * barHeight) + gap)) + 24;
-        html.Append(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\" width=\"{left + width + 120}\" height=\"{height}\" role=\"img\">");
-        for (int i = 0; i < langs.Count; i++)
-        {
-            int y = i * ((Sources.Length * barHeight) + gap);
-            html.Append(Inv, $"<text x=\"0\" y=\"{y + barHeight + 2}\">{Escape(langs[i])}</text>");
-            for (int s = 0; s < Sources.Length; s++)
-            {
-                if (report.Languages[langs[i]].GetValueOrDefault(Sources[s].Source) is not { } group)
-                {
-                    continue;
-                }
+    private static void Bars(StringBuilder html, string id, CoverageReport report, Func<GroupCoverage, long> value, Func<long, string> label) =>
+        HtmlPage.Bars(html, id, report.Languages.Keys.ToList(),
+            (lang, source) => report.Languages[lang].GetValueOrDefault(source) is { } group ? value(group) : null,
+            v => label((long)v));
 
-                long v = value(group);
-                int w = (int)Math.Round((double)v / max * width);
-                int by = y + (s * barHeight);
-                html.Append(Inv, $"<rect x=\"{left}\" y=\"{by}\" width=\"{Math.Max(1, w)}\" height=\"{barHeight - 2}\" fill=\"{Sources[s].Colour}\" data-lang=\"{Escape(langs[i])}\" data-source=\"{Sources[s].Source}\" data-value=\"{v}\"/>");
-                html.Append(Inv, $"<text x=\"{left + w + 4}\" y=\"{by + barHeight - 3}\">{Escape(label(v))}</text>");
-            }
-        }
-
-        int legendY = height - 6;
-        for (int s = 0; s < Sources.Length; s++)
-        {
-            html.Append(Inv, $"<rect x=\"{left + (s * 90)}\" y=\"{legendY - 10}\" width=\"10\" height=\"10\" fill=\"{Sources[s].Colour}\"/><text x=\"{left + (s * 90) + 14}\" y=\"{legendY}\">{Sources[s].Source}</text>");
-        }
-
-        html.Append("</svg>");
-    }
-
-    private static string Escape(string text) => WebUtility.HtmlEncode(text);
+    private static string Escape(string text) => HtmlPage.Escape(text);
 }
