@@ -32,6 +32,11 @@ if (arguments.Command == "reduce")
     return await ReduceScale.ReduceAsync(arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-reduce"), (int)arguments.Get("tasks", 2), (int)arguments.Get("threshold", 6));
 }
 
+if (arguments.Command == "metric-speed")
+{
+    return MetricSpeed.Run(arguments.Value("dir") ?? ".", (int)arguments.Get("rounds", 3), arguments.Value("matching") ?? "exact", (int)arguments.Get("threads", 1));
+}
+
 if (arguments.Command == "neardup-eval")
 {
     return NearDupEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"));
@@ -58,6 +63,7 @@ if (arguments.Command != "shard-write")
 {
     Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--rows-per-image N] [--compression zstd|snappy] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench langid-eval [--data ../shared/data/langid]");
+    Console.Error.WriteLine("       MellaPipeline.Bench metric-speed --dir DIR [--rounds 3] [--matching exact|stem] [--threads 1]");
     Console.Error.WriteLine("       MellaPipeline.Bench neardup-eval [--data ../shared/data/images-neardup]");
     Console.Error.WriteLine("       MellaPipeline.Bench reduce-stage [--rows 6800000] [--tasks 2] [--out DIR]; then reduce [--tasks 2] [--threshold 6] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-outcomes [--data ../shared/data/images-malformed]");

@@ -1,6 +1,8 @@
 """Per-language scores and pairs/s of mella's metrics beside sacreBLEU and NLTK on the same pairs.
 
-Usage (from bench/run-metric-benchmarks): python3 metric_bench.py MELLA_CMD WORK_DIR [PAIRS]
+Usage (from bench/run-metric-benchmarks): python3 metric_bench.py BENCH_CMD WORK_DIR [PAIRS]
+BENCH_CMD runs `MellaPipeline.Bench metric-speed` (mella's metrics in-process, one thread, tokenization
+included); the peers are timed here on the same files, their tokenization included too.
 sacrebleu must be importable (its source is fetched, never committed); NLTK is Debian's python3-nltk.
 """
 import json, random, re, subprocess, sys, time
@@ -36,13 +38,6 @@ def pairs(lang, count, rng):
     return hyps, refs
 
 
-def mella(cmd, hyp, ref, lang, metric, *extra):
-    start = time.perf_counter()
-    out = subprocess.run(cmd + ["score", "--hyp", hyp, "--ref", ref, "--lang", lang, "--metric", metric, "--json", *extra],
-                         check=True, capture_output=True, text=True).stdout
-    return json.loads(out)["score"], time.perf_counter() - start
-
-
 class Identity:
     def stem(self, word):
         return word
@@ -74,37 +69,53 @@ def main():
     work = sys.argv[2]
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 20000
     rng = random.Random(7)
-    rows = []
+    peers = {}
     for lang in POOLS:
         hyps, refs = pairs(lang, count, rng)
-        hyp_file, ref_file = f"{work}/{lang}.hyp", f"{work}/{lang}.ref"
-        open(hyp_file, "w").write("\n".join(hyps) + "\n")
-        open(ref_file, "w").write("\n".join(refs) + "\n")
+        open(f"{work}/{lang}.hyp", "w").write("\n".join(hyps) + "\n")
+        open(f"{work}/{lang}.ref", "w").write("\n".join(refs) + "\n")
 
         start = time.perf_counter()
         sb = sacrebleu.corpus_bleu(hyps, [refs]).score
         sb_s = time.perf_counter() - start
-        ours_13a, ours_13a_s = mella(cmd, hyp_file, ref_file, lang, "bleu", "--tokenize", "13a")
-        ours_bleu, _ = mella(cmd, hyp_file, ref_file, lang, "bleu")
 
-        # NLTK METEOR on the same words mella uses (its own tokenizer's output), exact matching, no WordNet.
-        tok = [re.findall(r"[^\W_]+", h.lower()) for h in hyps], [re.findall(r"[^\W_]+", r.lower()) for r in refs]
+        # NLTK METEOR on the words mella uses (runs of letters and digits, lower case), exact matching, no WordNet;
+        # the tokenization is timed with it, as mella's is.
         start = time.perf_counter()
-        nl = sum(nltk_meteor.single_meteor_score(r, h, stemmer=Identity(), wordnet=NoWordNet()) for h, r in zip(*tok)) / count * 100
+        total = 0.0
+        for h, r in zip(hyps, refs):
+            total += nltk_meteor.single_meteor_score(re.findall(r"[^\W_]+", r.lower()), re.findall(r"[^\W_]+", h.lower()), stemmer=Identity(), wordnet=NoWordNet())
+        nl = total / count * 100
         nl_s = time.perf_counter() - start
-        ours_meteor, ours_meteor_s = mella(cmd, hyp_file, ref_file, lang, "meteor", "--matching", "exact")
 
         rouge_default = sum(lcs_f(rouge_score_default_tokens(r), rouge_score_default_tokens(h)) for h, r in zip(hyps, refs)) / count * 100
-        ours_rouge, ours_rouge_s = mella(cmd, hyp_file, ref_file, lang, "rougeL")
-        ours_kw, _ = mella(cmd, hyp_file, ref_file, lang, "keyword")
-        rows.append((lang, sb, ours_13a, ours_bleu, count / sb_s, count / ours_13a_s, nl, ours_meteor, count / nl_s, count / ours_meteor_s,
-                     rouge_default, ours_rouge, count / ours_rouge_s, ours_kw))
-        print(f"{lang}: done", file=sys.stderr)
+        peers[lang] = (sb, count / sb_s, nl, count / nl_s, rouge_default)
+        print(f"{lang}: peers done", file=sys.stderr)
 
-    print(f"| lang | sacreBLEU 13a | mella 13a | mella default tok | sacreBLEU pairs/s | mella pairs/s | NLTK METEOR (exact) | mella METEOR (exact) | NLTK pairs/s | mella pairs/s | ROUGE-L, rouge-score default tokenizer* | mella ROUGE-L | mella pairs/s | mella keyword |")
+    ours = {}
+    for threads in (1, 2):
+        out = subprocess.run(cmd + ["metric-speed", "--dir", work, "--rounds", "3", "--matching", "exact", "--threads", str(threads)],
+                             check=True, capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            o = json.loads(line)
+            ours[(o["lang"], o["metric"], threads)] = (o["score"], o["pairs_per_second"])
+
+    print("| lang | sacreBLEU 13a | mella 13a | mella default tok | sacreBLEU pairs/s | mella 13a pairs/s, 1 / 2 threads | ratio, 1 / 2 threads "
+          "| NLTK METEOR | mella METEOR | NLTK pairs/s | mella pairs/s, 1 / 2 threads | ratio, 1 / 2 threads "
+          "| ROUGE-L, rouge-score tokenizer* | mella ROUGE-L | mella keyword | mella ROUGE-L / keyword pairs/s, 1 thread |")
     print("| --- | " + " | ".join(["---"] * 14) + " |")
-    for r in rows:
-        print("| " + " | ".join([r[0]] + [f"{x:.2f}" if i in (0, 1, 2, 5, 6, 9, 10, 12) else f"{x:,.0f}" for i, x in enumerate(r[1:])]) + " |")
+    for lang, (sb, sb_rate, nl, nl_rate, rouge_default) in peers.items():
+        b13, b1 = ours[(lang, "bleu-13a", 1)]
+        _, b2 = ours[(lang, "bleu-13a", 2)]
+        b, _ = ours[(lang, "bleu", 1)]
+        m, m1 = ours[(lang, "meteor", 1)]
+        _, m2 = ours[(lang, "meteor", 2)]
+        r, r1 = ours[(lang, "rougeL", 1)]
+        k, k1 = ours[(lang, "keyword", 1)]
+        cells = [f"{sb:.2f}", f"{b13:.2f}", f"{b:.2f}", f"{sb_rate:,.0f}", f"{b1:,.0f} / {b2:,.0f}", f"{b1 / sb_rate:.1f}x / {b2 / sb_rate:.1f}x",
+                 f"{nl:.2f}", f"{m:.2f}", f"{nl_rate:,.0f}", f"{m1:,.0f} / {m2:,.0f}", f"{m1 / nl_rate:.1f}x / {m2 / nl_rate:.1f}x",
+                 f"{rouge_default:.2f}", f"{r:.2f}", f"{k:.2f}", f"{r1:,.0f} / {k1:,.0f}"]
+        print(f"| {lang} | " + " | ".join(cells) + " |")
 
 
 main()

@@ -72,20 +72,137 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
     };
 
     /// <summary>The statistics of one hypothesis against its references (null references are skipped, as sacreBLEU does).</summary>
+    /// <remarks>Not thread-safe: an instance reuses its buffers; use one per thread.</remarks>
     public BleuStatistics Statistics(string hypothesis, IReadOnlyList<string?> references)
     {
-        var referenceCounts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var referenceLengths = new List<int>();
+        var hypothesisTokens = Split(Preprocess(hypothesis));
+        var referenceTokens = new List<string[]>(references.Count);
         foreach (string? reference in references)
         {
-            if (reference is null)
+            if (reference is not null)
             {
-                continue;
+                referenceTokens.Add(Split(Preprocess(reference)));
+            }
+        }
+
+        var stats = new BleuStatistics(maxOrder)
+        {
+            HypothesisLength = hypothesisTokens.Length,
+            ReferenceLength = ClosestLength(hypothesisTokens.Length, referenceTokens.Select(r => r.Length).ToList()),
+        };
+        if (maxOrder <= PackedOrders)
+        {
+            CountPacked(hypothesisTokens, referenceTokens, stats);
+            return stats;
+        }
+
+        CountByStrings(hypothesisTokens, referenceTokens, stats);
+        return stats;
+    }
+
+    /// <summary>N-grams of up to four tokens packed exactly into 64 bits (4-bit order, four 15-bit token numbers local to the sentence pair).</summary>
+    private const int PackedOrders = 4;
+
+    private const int TokenBits = 15;
+
+    private readonly Dictionary<string, int> _vocabulary = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, int> _referenceMax = [];
+    private readonly List<ulong> _grams = [];
+
+    private void CountPacked(string[] hypothesis, List<string[]> references, BleuStatistics stats)
+    {
+        try
+        {
+            if (hypothesis.Length + references.Sum(r => r.Length) >= (1 << TokenBits))
+            {
+                CountByStrings(hypothesis, references, stats);
+                return;
             }
 
-            var (counts, length) = NGrams(Preprocess(reference));
-            referenceLengths.Add(length);
-            foreach (var (ngram, count) in counts)
+            _referenceMax.Clear();
+            foreach (var reference in references)
+            {
+                Pack(reference);
+                foreach (var (gram, count) in Runs())
+                {
+                    if (count > _referenceMax.GetValueOrDefault(gram))
+                    {
+                        _referenceMax[gram] = count;
+                    }
+                }
+            }
+
+            Pack(hypothesis);
+            foreach (var (gram, count) in Runs())
+            {
+                int n = (int)(gram >> 60) - 1;
+                stats.Total[n] += count;
+                if (_referenceMax.TryGetValue(gram, out int referenceCount))
+                {
+                    stats.Correct[n] += Math.Min(count, referenceCount);
+                }
+            }
+        }
+        finally
+        {
+            _vocabulary.Clear();
+        }
+    }
+
+    /// <summary>Fills <see cref="_grams"/> with the sorted packed n-grams of a sentence.</summary>
+    private void Pack(string[] tokens)
+    {
+        _grams.Clear();
+        Span<ulong> ids = tokens.Length <= 256 ? stackalloc ulong[tokens.Length] : new ulong[tokens.Length];
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            if (!_vocabulary.TryGetValue(tokens[i], out int id))
+            {
+                id = _vocabulary[tokens[i]] = _vocabulary.Count + 1;
+            }
+
+            ids[i] = (ulong)id;
+        }
+
+        for (int n = 1; n <= maxOrder; n++)
+        {
+            for (int i = 0; i + n <= tokens.Length; i++)
+            {
+                ulong gram = (ulong)n << 60;
+                for (int k = 0; k < n; k++)
+                {
+                    gram |= ids[i + k] << (TokenBits * (PackedOrders - 1 - k));
+                }
+
+                _grams.Add(gram);
+            }
+        }
+
+        _grams.Sort();
+    }
+
+    /// <summary>Each distinct packed n-gram of <see cref="_grams"/> with its count.</summary>
+    private IEnumerable<(ulong Gram, int Count)> Runs()
+    {
+        for (int i = 0; i < _grams.Count;)
+        {
+            int j = i + 1;
+            while (j < _grams.Count && _grams[j] == _grams[i])
+            {
+                j++;
+            }
+
+            yield return (_grams[i], j - i);
+            i = j;
+        }
+    }
+
+    private void CountByStrings(string[] hypothesis, List<string[]> references, BleuStatistics stats)
+    {
+        var referenceCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var reference in references)
+        {
+            foreach (var (ngram, count) in NGrams(reference))
             {
                 if (count > referenceCounts.GetValueOrDefault(ngram))
                 {
@@ -94,20 +211,18 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
             }
         }
 
-        var (hypothesisCounts, hypothesisLength) = NGrams(Preprocess(hypothesis));
-        var stats = new BleuStatistics(maxOrder) { HypothesisLength = hypothesisLength, ReferenceLength = ClosestLength(hypothesisLength, referenceLengths) };
-        foreach (var (ngram, count) in hypothesisCounts)
+        foreach (var (ngram, count) in NGrams(hypothesis))
         {
-            int n = OrderOf(ngram) - 1;
+            int n = ngram[0] - '0' - 1;
             stats.Total[n] += count;
             if (referenceCounts.TryGetValue(ngram, out int referenceCount))
             {
                 stats.Correct[n] += Math.Min(count, referenceCount);
             }
         }
-
-        return stats;
     }
+
+    private static string[] Split(string tokenized) => tokenized.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Corpus BLEU (0–100) of hypotheses against reference streams (stream i holds the i-th reference of every hypothesis).</summary>
     public double Corpus(IReadOnlyList<string> hypotheses, IReadOnlyList<IReadOnlyList<string?>> referenceStreams)
@@ -195,10 +310,9 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
 
     private static readonly char[] PythonWhitespace = [.. Enumerable.Range(0, 0x3001).Select(i => (char)i).Where(BleuTokenizer.IsPythonWhitespace)];
 
-    /// <summary>N-grams of orders 1..max as space-joined keys with a leading order digit, and the token count.</summary>
-    private (Dictionary<string, int> Counts, int Length) NGrams(string tokenized)
+    /// <summary>N-grams of orders 1..max as joined keys with a leading order digit (orders above four, or very long sentences).</summary>
+    private Dictionary<string, int> NGrams(string[] tokens)
     {
-        var tokens = tokenized.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int n = 1; n <= maxOrder; n++)
         {
@@ -209,10 +323,8 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
             }
         }
 
-        return (counts, tokens.Length);
+        return counts;
     }
-
-    private static int OrderOf(string key) => key[0] - '0';
 
     private static int ClosestLength(int hypothesisLength, List<int> referenceLengths)
     {

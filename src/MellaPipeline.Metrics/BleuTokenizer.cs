@@ -74,6 +74,9 @@ public abstract partial class BleuTokenizer
 
         public override string Name => "13a";
 
+        /// <summary>The characters of the first rule's class except the space (which it pads harmlessly).</summary>
+        private static readonly System.Buffers.SearchValues<char> SymbolChars = System.Buffers.SearchValues.Create("{|}~[\\]^_`!\"#$%&()*+:;<=>?@/");
+
         public override string Tokenize(string line)
         {
             line = line.Replace("<skipped>", "", StringComparison.Ordinal).Replace("-\n", "", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
@@ -84,10 +87,24 @@ public abstract partial class BleuTokenizer
             }
 
             line = $" {line} ";
-            line = Symbols().Replace(line, " $1 ");
-            line = PeriodCommaAfterNonDigit().Replace(line, "$1 $2 ");
-            line = PeriodCommaBeforeNonDigit().Replace(line, " $1 $2");
-            line = DashAfterDigit().Replace(line, "$1 $2 ");
+
+            // Each rule runs only when its characters occur: the output is the same, and most captions skip most rules.
+            if (line.AsSpan().IndexOfAny(SymbolChars) >= 0)
+            {
+                line = Symbols().Replace(line, " $1 ");
+            }
+
+            if (line.AsSpan().IndexOfAny('.', ',') >= 0)
+            {
+                line = PeriodCommaAfterNonDigit().Replace(line, "$1 $2 ");
+                line = PeriodCommaBeforeNonDigit().Replace(line, " $1 $2");
+            }
+
+            if (line.Contains('-', StringComparison.Ordinal))
+            {
+                line = DashAfterDigit().Replace(line, "$1 $2 ");
+            }
+
             return CollapseWhitespace(line);
         }
 
@@ -112,6 +129,11 @@ public abstract partial class BleuTokenizer
 
         public override string Tokenize(string line)
         {
+            if (!line.Any(c => char.IsPunctuation(c) || char.IsSymbol(c) || char.IsSurrogate(c)))
+            {
+                return CollapseWhitespace(line);
+            }
+
             line = PunctuationAfterNonNumber().Replace(line, "$1 $2 ");
             line = PunctuationBeforeNonNumber().Replace(line, " $1 $2");
             line = Symbol().Replace(line, " $1 ");

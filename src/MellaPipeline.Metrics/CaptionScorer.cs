@@ -94,6 +94,23 @@ public sealed class CaptionScorer
             All(MetricNames.Keyword) ? KeywordAccuracy.Score(_lang, words, hypothesis) : default);
     }
 
+    /// <summary>
+    /// Scores <paramref name="count"/> samples on all cores, one scorer per thread (scorers keep
+    /// buffers and stemmer state); the result is in sample order and the same as scoring one by one.
+    /// </summary>
+    public static SampleScores[] ScoreAll(string lang, ScoreOptions options, int count,
+        Func<int, (string Hypothesis, IReadOnlyList<string> References, IReadOnlyList<string>? Keywords)> sample, string? only = null, int threads = -1)
+    {
+        var scores = new SampleScores[count];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new CaptionScorer(lang, options), (i, _, scorer) =>
+        {
+            var (hypothesis, references, keywords) = sample(i);
+            scores[i] = scorer.Score(hypothesis, references, keywords, only);
+            return scorer;
+        }, _ => { });
+        return scores;
+    }
+
     /// <summary>A metric over a set of samples, 0–100.</summary>
     public double Aggregate(string metric, IReadOnlyList<SampleScores> samples, IReadOnlyList<int>? pick = null)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace MellaPipeline.Metrics;
 
@@ -17,23 +16,19 @@ public static class WordTokenizer
     public static List<string> Tokenize(string text, IStemmer? stemmer = null)
     {
         var words = new List<string>();
-        var word = new StringBuilder();
-        foreach (char c in text.ToLowerInvariant())
+        int start = -1;
+        for (int i = 0; i <= text.Length; i++)
         {
-            if (IsWordChar(c))
+            bool word = i < text.Length && IsWordChar(text[i]);
+            if (word && start < 0)
             {
-                word.Append(c);
+                start = i;
             }
-            else if (word.Length > 0)
+            else if (!word && start >= 0)
             {
-                Add(word.ToString(), words, stemmer);
-                word.Clear();
+                Add(text[start..i].ToLowerInvariant(), words, stemmer);
+                start = -1;
             }
-        }
-
-        if (word.Length > 0)
-        {
-            Add(word.ToString(), words, stemmer);
         }
 
         return words;

@@ -56,9 +56,8 @@ public static class ScoreCommand
 
             string name = parse.GetValue(metric)!;
             var scorer = new CaptionScorer(parse.GetValue(lang)!, options);
-            var samples = Enumerable.Range(0, lines[0].Length)
-                .Select(i => scorer.Score(lines[0][i], lines.Skip(1).Select(r => r[i]).ToArray(), only: name))
-                .ToList();
+            var samples = CaptionScorer.ScoreAll(parse.GetValue(lang)!, options, lines[0].Length,
+                i => (lines[0][i], lines.Skip(1).Select(r => r[i]).ToArray(), null), only: name);
             double score = scorer.Aggregate(name, samples);
             string signature = scorer.Signature(name, files.Length - 1);
             await Console.Out.WriteLineAsync(parse.GetValue(json)

@@ -23,17 +23,18 @@ public sealed record EvalReport(IReadOnlyList<EvalResult> Results, EvalErrors Er
         {
             var scorer = new CaptionScorer(group.Key.Lang, options);
             var samples = group.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
-            var scores = samples.Select(r => scorer.Score(predictions.GetValueOrDefault(r.Key, ""), r.Texts, r.Keywords)).ToList();
-            var baseScores = baseline is null ? null : samples.Select(r => scorer.Score(baseline.GetValueOrDefault(r.Key, ""), r.Texts, r.Keywords)).ToList();
-            int references_ = samples.Max(r => r.Texts.Count);
+            var scores = CaptionScorer.ScoreAll(group.Key.Lang, options, samples.Count, i => (predictions.GetValueOrDefault(samples[i].Key, ""), samples[i].Texts, samples[i].Keywords));
+            var baseScores = baseline is null ? null
+                : CaptionScorer.ScoreAll(group.Key.Lang, options, samples.Count, i => (baseline.GetValueOrDefault(samples[i].Key, ""), samples[i].Texts, samples[i].Keywords));
+            int referenceCount = samples.Max(r => r.Texts.Count);
             foreach (string metric in MetricNames.All.Append(MetricNames.KeywordAny))
             {
                 double score = scorer.Aggregate(metric, scores);
                 var (low, high) = scorer.Interval(metric, scores, resamples, seed);
-                int n = metric is MetricNames.Keyword or MetricNames.KeywordAny ? scores.Count(s => s.Keywords.Keywords > 0) : scores.Count;
+                int n = metric is MetricNames.Keyword or MetricNames.KeywordAny ? scores.Count(s => s.Keywords.Keywords > 0) : scores.Length;
                 double? before = baseScores is null ? null : Round(scorer.Aggregate(metric, baseScores));
                 results.Add(new EvalResult(group.Key.Lang, group.Key.Source, metric, Round(score), [Round(low), Round(high)], n,
-                    scorer.Signature(metric == MetricNames.KeywordAny ? MetricNames.Keyword : metric, references_),
+                    scorer.Signature(metric == MetricNames.KeywordAny ? MetricNames.Keyword : metric, referenceCount),
                     before, before is null ? null : Round(Round(score) - before.Value)));
             }
         }
