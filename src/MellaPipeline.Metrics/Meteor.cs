@@ -8,6 +8,7 @@ namespace MellaPipeline.Metrics;
 /// synonyms) is left out: no such resource exists for the target languages; none of NLTK's own
 /// test cases depends on it.
 /// </summary>
+/// <remarks>Not thread-safe (it reuses a word table); use one per thread.</remarks>
 public sealed class Meteor(IStemmer? stemmer, double alpha = 0.9, double beta = 3, double gamma = 0.5)
 {
     public string Signature => $"meteor|alpha:{alpha}|beta:{beta}|gamma:{gamma}|match:exact{(stemmer is null ? "" : "+stem:" + stemmer.Name)}|tok:{WordTokenizer.Name}";
@@ -18,49 +19,97 @@ public sealed class Meteor(IStemmer? stemmer, double alpha = 0.9, double beta = 
 
     public double Single(IReadOnlyList<string> reference, IReadOnlyList<string> hypothesis)
     {
-        var hyp = hypothesis.Select((w, i) => (Index: i, Word: w.ToLowerInvariant())).ToList();
-        var refs = reference.Select((w, i) => (Index: i, Word: w.ToLowerInvariant())).ToList();
-        int hypLength = hyp.Count, refLength = refs.Count;
-        var matches = Match(hyp, refs);
-        if (stemmer is not null)
-        {
-            var stemmedHyp = hyp.Select(p => (p.Index, Word: stemmer.Stem(p.Word))).ToList();
-            var stemmedRef = refs.Select(p => (p.Index, Word: stemmer.Stem(p.Word))).ToList();
-            matches.AddRange(Match(stemmedHyp, stemmedRef));
-        }
-
-        matches.Sort((a, b) => a.Hyp.CompareTo(b.Hyp));
-        int m = matches.Count;
-        if (hypLength == 0 || refLength == 0 || m == 0)
+        int hypLength = hypothesis.Count, refLength = reference.Count;
+        if (hypLength == 0 || refLength == 0)
         {
             return 0.0;
         }
 
-        double precision = (double)m / hypLength, recall = (double)m / refLength;
-        double fmean = precision * recall / (alpha * precision + (1 - alpha) * recall);
-        double fragmentation = (double)Chunks(matches) / m;
-        return (1 - gamma * Math.Pow(fragmentation, beta)) * fmean;
+        // Words as numbers (per call) and "used" flags in place of NLTK's list removals: the same
+        // scan order (hypothesis and reference from the end), so the same alignment.
+        var hyp = new int[hypLength];
+        var refs = new int[refLength];
+        var hypUsed = new bool[hypLength];
+        var refUsed = new bool[refLength];
+        try
+        {
+            for (int i = 0; i < hypLength; i++)
+            {
+                hyp[i] = Id(hypothesis[i].ToLowerInvariant());
+            }
+
+            for (int j = 0; j < refLength; j++)
+            {
+                refs[j] = Id(reference[j].ToLowerInvariant());
+            }
+
+            var matches = new List<(int Hyp, int Ref)>();
+            Match(hyp, refs, hypUsed, refUsed, matches);
+            if (stemmer is not null)
+            {
+                for (int i = 0; i < hypLength; i++)
+                {
+                    hyp[i] = hypUsed[i] ? -1 : Id(stemmer.Stem(hypothesis[i].ToLowerInvariant()));
+                }
+
+                for (int j = 0; j < refLength; j++)
+                {
+                    refs[j] = refUsed[j] ? -2 : Id(stemmer.Stem(reference[j].ToLowerInvariant()));
+                }
+
+                Match(hyp, refs, hypUsed, refUsed, matches);
+            }
+
+            matches.Sort((a, b) => a.Hyp.CompareTo(b.Hyp));
+            int m = matches.Count;
+            if (m == 0)
+            {
+                return 0.0;
+            }
+
+            double precision = (double)m / hypLength, recall = (double)m / refLength;
+            double fmean = precision * recall / (alpha * precision + (1 - alpha) * recall);
+            double fragmentation = (double)Chunks(matches) / m;
+            return (1 - gamma * Math.Pow(fragmentation, beta)) * fmean;
+        }
+        finally
+        {
+            _ids.Clear();
+        }
     }
 
-    /// <summary>NLTK's <c>_match_enums</c>: removes matched words from both lists.</summary>
-    private static List<(int Hyp, int Ref)> Match(List<(int Index, string Word)> hyp, List<(int Index, string Word)> refs)
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+
+    private int Id(string word)
     {
-        var matches = new List<(int Hyp, int Ref)>();
-        for (int i = hyp.Count - 1; i >= 0; i--)
+        if (!_ids.TryGetValue(word, out int id))
         {
-            for (int j = refs.Count - 1; j >= 0; j--)
+            id = _ids[word] = _ids.Count;
+        }
+
+        return id;
+    }
+
+    /// <summary>NLTK's <c>_match_enums</c> over the words not matched yet: each hypothesis word, last first, takes the last equal reference word.</summary>
+    private static void Match(int[] hyp, int[] refs, bool[] hypUsed, bool[] refUsed, List<(int Hyp, int Ref)> matches)
+    {
+        for (int i = hyp.Length - 1; i >= 0; i--)
+        {
+            if (hypUsed[i])
             {
-                if (string.Equals(hyp[i].Word, refs[j].Word, StringComparison.Ordinal))
+                continue;
+            }
+
+            for (int j = refs.Length - 1; j >= 0; j--)
+            {
+                if (!refUsed[j] && refs[j] == hyp[i])
                 {
-                    matches.Add((hyp[i].Index, refs[j].Index));
-                    hyp.RemoveAt(i);
-                    refs.RemoveAt(j);
+                    matches.Add((i, j));
+                    hypUsed[i] = refUsed[j] = true;
                     break;
                 }
             }
         }
-
-        return matches;
     }
 
     private static int Chunks(List<(int Hyp, int Ref)> matches)
