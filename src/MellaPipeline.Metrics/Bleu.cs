@@ -75,27 +75,41 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
     /// <remarks>Not thread-safe: an instance reuses its buffers; use one per thread.</remarks>
     public BleuStatistics Statistics(string hypothesis, IReadOnlyList<string?> references)
     {
-        var hypothesisTokens = Split(Preprocess(hypothesis));
-        var referenceTokens = new List<string[]>(references.Count);
+        string hypothesisText = Preprocess(hypothesis);
+        var referenceTexts = new List<string>(references.Count);
         foreach (string? reference in references)
         {
             if (reference is not null)
             {
-                referenceTokens.Add(Split(Preprocess(reference)));
+                referenceTexts.Add(Preprocess(reference));
             }
         }
 
-        var stats = new BleuStatistics(maxOrder)
-        {
-            HypothesisLength = hypothesisTokens.Length,
-            ReferenceLength = ClosestLength(hypothesisTokens.Length, referenceTokens.Select(r => r.Length).ToList()),
-        };
+        var stats = new BleuStatistics(maxOrder);
         if (maxOrder <= PackedOrders)
         {
-            CountPacked(hypothesisTokens, referenceTokens, stats);
-            return stats;
+            try
+            {
+                var hypothesisIds = Numbers(hypothesisText);
+                var referenceIds = referenceTexts.Select(Numbers).ToList();
+                if (_numbers.Count < (1 << TokenBits))
+                {
+                    stats.HypothesisLength = hypothesisIds.Length;
+                    stats.ReferenceLength = ClosestLength(hypothesisIds.Length, referenceIds.Select(r => r.Length).ToList());
+                    CountPacked(hypothesisIds, referenceIds, stats);
+                    return stats;
+                }
+            }
+            finally
+            {
+                _numbers.Clear();
+            }
         }
 
+        var hypothesisTokens = Split(hypothesisText);
+        var referenceTokens = referenceTexts.Select(Split).ToList();
+        stats.HypothesisLength = hypothesisTokens.Length;
+        stats.ReferenceLength = ClosestLength(hypothesisTokens.Length, referenceTokens.Select(r => r.Length).ToList());
         CountByStrings(hypothesisTokens, referenceTokens, stats);
         return stats;
     }
@@ -105,73 +119,71 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
 
     private const int TokenBits = 15;
 
-    private readonly Dictionary<string, int> _vocabulary = new(StringComparer.Ordinal);
+    private readonly WordNumbers _numbers = new();
     private readonly Dictionary<ulong, int> _referenceMax = [];
     private readonly List<ulong> _grams = [];
 
-    private void CountPacked(string[] hypothesis, List<string[]> references, BleuStatistics stats)
+    /// <summary>The whitespace-separated tokens of a tokenized line as numbers from 1 (0 never occurs, so packed n-grams of different orders differ).</summary>
+    private int[] Numbers(string tokenized)
     {
-        try
+        var ids = new List<int>();
+        int start = -1;
+        for (int i = 0; i <= tokenized.Length; i++)
         {
-            if (hypothesis.Length + references.Sum(r => r.Length) >= (1 << TokenBits))
+            bool inToken = i < tokenized.Length && !char.IsWhiteSpace(tokenized[i]);
+            if (inToken && start < 0)
             {
-                CountByStrings(hypothesis, references, stats);
-                return;
+                start = i;
             }
-
-            _referenceMax.Clear();
-            foreach (var reference in references)
+            else if (!inToken && start >= 0)
             {
-                Pack(reference);
-                foreach (var (gram, count) in Runs())
-                {
-                    if (count > _referenceMax.GetValueOrDefault(gram))
-                    {
-                        _referenceMax[gram] = count;
-                    }
-                }
+                ids.Add(_numbers.Of(tokenized.AsSpan(start, i - start)) + 1);
+                start = -1;
             }
+        }
 
-            Pack(hypothesis);
+        return [.. ids];
+    }
+
+    private void CountPacked(int[] hypothesis, List<int[]> references, BleuStatistics stats)
+    {
+        _referenceMax.Clear();
+        foreach (var reference in references)
+        {
+            Pack(reference);
             foreach (var (gram, count) in Runs())
             {
-                int n = (int)(gram >> 60) - 1;
-                stats.Total[n] += count;
-                if (_referenceMax.TryGetValue(gram, out int referenceCount))
+                if (count > _referenceMax.GetValueOrDefault(gram))
                 {
-                    stats.Correct[n] += Math.Min(count, referenceCount);
+                    _referenceMax[gram] = count;
                 }
             }
         }
-        finally
+
+        Pack(hypothesis);
+        foreach (var (gram, count) in Runs())
         {
-            _vocabulary.Clear();
+            int n = (int)(gram >> 60) - 1;
+            stats.Total[n] += count;
+            if (_referenceMax.TryGetValue(gram, out int referenceCount))
+            {
+                stats.Correct[n] += Math.Min(count, referenceCount);
+            }
         }
     }
 
     /// <summary>Fills <see cref="_grams"/> with the sorted packed n-grams of a sentence.</summary>
-    private void Pack(string[] tokens)
+    private void Pack(int[] ids)
     {
         _grams.Clear();
-        Span<ulong> ids = tokens.Length <= 256 ? stackalloc ulong[tokens.Length] : new ulong[tokens.Length];
-        for (int i = 0; i < tokens.Length; i++)
-        {
-            if (!_vocabulary.TryGetValue(tokens[i], out int id))
-            {
-                id = _vocabulary[tokens[i]] = _vocabulary.Count + 1;
-            }
-
-            ids[i] = (ulong)id;
-        }
-
         for (int n = 1; n <= maxOrder; n++)
         {
-            for (int i = 0; i + n <= tokens.Length; i++)
+            for (int i = 0; i + n <= ids.Length; i++)
             {
                 ulong gram = (ulong)n << 60;
                 for (int k = 0; k < n; k++)
                 {
-                    gram |= ids[i + k] << (TokenBits * (PackedOrders - 1 - k));
+                    gram |= (ulong)ids[i + k] << (TokenBits * (PackedOrders - 1 - k));
                 }
 
                 _grams.Add(gram);
@@ -197,6 +209,7 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
         }
     }
 
+    /// <summary>Counting with joined strings as keys: orders above four, or more distinct tokens than 15 bits number.</summary>
     private void CountByStrings(string[] hypothesis, List<string[]> references, BleuStatistics stats)
     {
         var referenceCounts = new Dictionary<string, int>(StringComparer.Ordinal);

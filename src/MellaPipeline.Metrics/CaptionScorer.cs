@@ -34,6 +34,7 @@ public sealed class CaptionScorer
     private readonly Bleu _bleu;
     private readonly Meteor _meteor;
     private readonly IStemmer? _stemmer;
+    private readonly WordNumbers _numbers = new();
 
     public CaptionScorer(string lang, ScoreOptions options)
     {
@@ -67,30 +68,44 @@ public sealed class CaptionScorer
         }
 
         bool All(string metric) => only is null || only == metric || (metric == MetricNames.Keyword && only == MetricNames.KeywordAny);
-        var hypothesisWords = All(MetricNames.RougeL) || All(MetricNames.Meteor) ? WordTokenizer.Tokenize(hypothesis) : [];
-        var referenceWords = All(MetricNames.RougeL) || All(MetricNames.Meteor)
-            ? references.Select(r => (IReadOnlyList<string>)WordTokenizer.Tokenize(r)).ToArray()
-            : [];
-        double rouge = 0;
-        if (!All(MetricNames.RougeL))
+        double rouge = 0, meteor = 0;
+        if (_stemmer is null && (All(MetricNames.RougeL) || All(MetricNames.Meteor)))
         {
-            rouge = 0;
+            // Words as numbers: no string per word, the same words and scores.
+            var hypothesisIds = WordTokenizer.Ids(hypothesis, _numbers);
+            var referenceIds = references.Select(r => WordTokenizer.Ids(r, _numbers)).ToArray();
+            _numbers.Clear();
+            if (All(MetricNames.RougeL) && referenceIds.Length > 0)
+            {
+                rouge = referenceIds.Max(r => Rouge.L(r, hypothesisIds).FMeasure);
+            }
+
+            if (All(MetricNames.Meteor) && referenceIds.Length > 0)
+            {
+                meteor = referenceIds.Max(r => _meteor.SingleIds(r, hypothesisIds));
+            }
         }
-        else if (_stemmer is null)
+        else if (All(MetricNames.RougeL) || All(MetricNames.Meteor))
         {
-            rouge = referenceWords.Length == 0 ? 0 : referenceWords.Max(r => Rouge.L(r, hypothesisWords).FMeasure);
-        }
-        else
-        {
-            var stemmedHypothesis = WordTokenizer.Tokenize(hypothesis, _stemmer);
-            rouge = references.Count == 0 ? 0 : references.Max(r => Rouge.L(WordTokenizer.Tokenize(r, _stemmer), stemmedHypothesis).FMeasure);
+            var hypothesisWords = WordTokenizer.Tokenize(hypothesis);
+            var referenceWords = references.Select(r => (IReadOnlyList<string>)WordTokenizer.Tokenize(r)).ToArray();
+            if (All(MetricNames.RougeL) && references.Count > 0)
+            {
+                var stemmedHypothesis = WordTokenizer.Tokenize(hypothesis, _stemmer);
+                rouge = references.Max(r => Rouge.L(WordTokenizer.Tokenize(r, _stemmer), stemmedHypothesis).FMeasure);
+            }
+
+            if (All(MetricNames.Meteor))
+            {
+                meteor = _meteor.Score(referenceWords, hypothesisWords);
+            }
         }
 
         var words = All(MetricNames.Keyword) ? keywords ?? (references.Count > 0 ? KeywordAccuracy.Extract(_lang, references[0]) : []) : [];
         return new SampleScores(
             All(MetricNames.Bleu) ? _bleu.Statistics(hypothesis, references.ToArray()) : new BleuStatistics(4),
             rouge,
-            All(MetricNames.Meteor) ? _meteor.Score(referenceWords, hypothesisWords) : 0,
+            meteor,
             All(MetricNames.Keyword) ? KeywordAccuracy.Score(_lang, words, hypothesis) : default);
     }
 

@@ -19,63 +19,79 @@ public sealed class Meteor(IStemmer? stemmer, double alpha = 0.9, double beta = 
 
     public double Single(IReadOnlyList<string> reference, IReadOnlyList<string> hypothesis)
     {
-        int hypLength = hypothesis.Count, refLength = reference.Count;
-        if (hypLength == 0 || refLength == 0)
-        {
-            return 0.0;
-        }
-
-        // Words as numbers (per call) and "used" flags in place of NLTK's list removals: the same
-        // scan order (hypothesis and reference from the end), so the same alignment.
-        var hyp = new int[hypLength];
-        var refs = new int[refLength];
-        var hypUsed = new bool[hypLength];
-        var refUsed = new bool[refLength];
         try
         {
-            for (int i = 0; i < hypLength; i++)
+            var hyp = new int[hypothesis.Count];
+            var refs = new int[reference.Count];
+            for (int i = 0; i < hyp.Length; i++)
             {
                 hyp[i] = Id(hypothesis[i].ToLowerInvariant());
             }
 
-            for (int j = 0; j < refLength; j++)
+            for (int j = 0; j < refs.Length; j++)
             {
                 refs[j] = Id(reference[j].ToLowerInvariant());
             }
 
-            var matches = new List<(int Hyp, int Ref)>();
-            Match(hyp, refs, hypUsed, refUsed, matches);
-            if (stemmer is not null)
-            {
-                for (int i = 0; i < hypLength; i++)
-                {
-                    hyp[i] = hypUsed[i] ? -1 : Id(stemmer.Stem(hypothesis[i].ToLowerInvariant()));
-                }
-
-                for (int j = 0; j < refLength; j++)
-                {
-                    refs[j] = refUsed[j] ? -2 : Id(stemmer.Stem(reference[j].ToLowerInvariant()));
-                }
-
-                Match(hyp, refs, hypUsed, refUsed, matches);
-            }
-
-            matches.Sort((a, b) => a.Hyp.CompareTo(b.Hyp));
-            int m = matches.Count;
-            if (m == 0)
-            {
-                return 0.0;
-            }
-
-            double precision = (double)m / hypLength, recall = (double)m / refLength;
-            double fmean = precision * recall / (alpha * precision + (1 - alpha) * recall);
-            double fragmentation = (double)Chunks(matches) / m;
-            return (1 - gamma * Math.Pow(fragmentation, beta)) * fmean;
+            return Aligned(hyp, refs, stemmer is null ? null : (ids, i) => Id(stemmer.Stem((ids == hyp ? hypothesis[i] : reference[i]).ToLowerInvariant())));
         }
         finally
         {
             _ids.Clear();
         }
+    }
+
+    /// <summary>
+    /// The score of words already numbered (equal words, equal numbers; lower case): exact matching
+    /// only. What <see cref="CaptionScorer"/> uses when no stemmer applies, without a string per word.
+    /// </summary>
+    public double SingleIds(int[] reference, int[] hypothesis) => Aligned(hypothesis, reference, null);
+
+    /// <summary>
+    /// NLTK's alignment with "used" flags in place of its list removals — the same scan order
+    /// (hypothesis and reference from the end), so the same alignment — then the score.
+    /// </summary>
+    /// <param name="stemOf">The number of the stem of word i of the given array; null = no stem stage.</param>
+    private double Aligned(int[] hyp, int[] refs, Func<int[], int, int>? stemOf)
+    {
+        int hypLength = hyp.Length, refLength = refs.Length;
+        if (hypLength == 0 || refLength == 0)
+        {
+            return 0.0;
+        }
+
+        var hypUsed = new bool[hypLength];
+        var refUsed = new bool[refLength];
+        var matches = new List<(int Hyp, int Ref)>();
+        Match(hyp, refs, hypUsed, refUsed, matches);
+        if (stemOf is not null)
+        {
+            var hypStems = new int[hypLength];
+            var refStems = new int[refLength];
+            for (int i = 0; i < hypLength; i++)
+            {
+                hypStems[i] = hypUsed[i] ? -1 : stemOf(hyp, i);
+            }
+
+            for (int j = 0; j < refLength; j++)
+            {
+                refStems[j] = refUsed[j] ? -2 : stemOf(refs, j);
+            }
+
+            Match(hypStems, refStems, hypUsed, refUsed, matches);
+        }
+
+        int m = matches.Count;
+        if (m == 0)
+        {
+            return 0.0;
+        }
+
+        matches.Sort((a, b) => a.Hyp.CompareTo(b.Hyp));
+        double precision = (double)m / hypLength, recall = (double)m / refLength;
+        double fmean = precision * recall / (alpha * precision + (1 - alpha) * recall);
+        double fragmentation = (double)Chunks(matches) / m;
+        return (1 - gamma * Math.Pow(fragmentation, beta)) * fmean;
     }
 
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);

@@ -41,6 +41,31 @@ public static class Rouge
         return PrfScore.Of(lcs / (double)prediction.Count, lcs / (double)target.Count);
     }
 
+    /// <summary>ROUGE-L of words already numbered: the LCS length with one row of memory.</summary>
+    public static PrfScore L(ReadOnlySpan<int> target, ReadOnlySpan<int> prediction)
+    {
+        if (target.Length == 0 || prediction.Length == 0)
+        {
+            return new PrfScore(0, 0, 0);
+        }
+
+        Span<int> row = prediction.Length < 512 ? stackalloc int[prediction.Length + 1] : new int[prediction.Length + 1];
+        row.Clear();
+        for (int i = 1; i <= target.Length; i++)
+        {
+            int diagonal = 0;
+            for (int j = 1; j <= prediction.Length; j++)
+            {
+                int above = row[j];
+                row[j] = target[i - 1] == prediction[j - 1] ? diagonal + 1 : Math.Max(above, row[j - 1]);
+                diagonal = above;
+            }
+        }
+
+        int lcs = row[prediction.Length];
+        return PrfScore.Of(lcs / (double)prediction.Length, lcs / (double)target.Length);
+    }
+
     /// <summary>Summary-level ROUGE-L over sentences (rouge-score's <c>rougeLsum</c>, sentences being lines).</summary>
     public static PrfScore LSum(IReadOnlyList<IReadOnlyList<string>> targetSentences, IReadOnlyList<IReadOnlyList<string>> predictionSentences)
     {

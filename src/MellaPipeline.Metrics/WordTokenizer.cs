@@ -34,6 +34,45 @@ public static class WordTokenizer
         return words;
     }
 
+    /// <summary>
+    /// The words of <paramref name="text"/> as numbers from <paramref name="words"/> (equal words,
+    /// equal numbers) — the same words <see cref="Tokenize"/> gives, without a string per word
+    /// except the first time a word is seen.
+    /// </summary>
+    public static int[] Ids(string text, WordNumbers words)
+    {
+        var ids = new List<int>();
+        Span<char> lower = stackalloc char[128];
+        int start = -1;
+        for (int i = 0; i <= text.Length; i++)
+        {
+            bool inWord = i < text.Length && IsWordChar(text[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                var word = text.AsSpan(start, i - start);
+                if (word.ContainsAnyInRange('\u0E00', '\u0E7F') || word.Length > lower.Length)
+                {
+                    var strings = new List<string>();
+                    Add(word.ToString().ToLowerInvariant(), strings, null);
+                    ids.AddRange(strings.Select(words.Of));
+                }
+                else
+                {
+                    int length = word.ToLowerInvariant(lower);
+                    ids.Add(words.Of(lower[..length]));
+                }
+
+                start = -1;
+            }
+        }
+
+        return [.. ids];
+    }
+
     /// <summary>Lines as sentences (ROUGE-Lsum), empty lines left out.</summary>
     public static List<IReadOnlyList<string>> Sentences(string text, IStemmer? stemmer = null) =>
         text.Split('\n').Where(line => line.Length > 0).Select(line => (IReadOnlyList<string>)Tokenize(line, stemmer)).ToList();
@@ -58,4 +97,32 @@ public static class WordTokenizer
             or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => true,
         _ => char.IsSurrogate(c),
     };
+}
+
+/// <summary>Numbers for words, looked up by span so known words cost no string; one per thread.</summary>
+public sealed class WordNumbers
+{
+    private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+
+    public WordNumbers() => _bySpan = _numbers.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public int Of(ReadOnlySpan<char> word)
+    {
+        if (!_bySpan.TryGetValue(word, out int number))
+        {
+            number = _numbers.Count;
+            _bySpan[word] = number;
+        }
+
+        return number;
+    }
+
+    public int Of(string word) => Of(word.AsSpan());
+
+    /// <summary>How many distinct words are numbered.</summary>
+    public int Count => _numbers.Count;
+
+    /// <summary>Forgets the words (between samples, so the table stays small).</summary>
+    public void Clear() => _numbers.Clear();
 }
