@@ -104,4 +104,18 @@ public class MultilingualMetricTests
         Assert.Contains("stem:" + stemmer, stemmed.Signature(MetricNames.Meteor, 1), StringComparison.Ordinal);
         Assert.DoesNotContain("stem:", exact.Signature(MetricNames.Meteor, 1), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Korean_particles_and_endings_become_tokens_of_their_own_for_bleu()
+    {
+        var korean = BleuTokenizer.DefaultFor("ko");
+
+        Assert.Equal("ko", korean.Name);
+        Assert.Equal("부산 해운대 해수욕장 의 여름 풍경 .", korean.Tokenize("부산 해운대 해수욕장의 여름 풍경."));
+        Assert.Equal("생쥐 가 있 다", korean.Tokenize("생쥐가 있다"));
+        // A particle on one side and another on the other no longer sink the whole word: 해수욕장 and 풍경 match as well as 여름.
+        var split = new CaptionScorer("ko", new ScoreOptions()).Score("해수욕장에서 여름 풍경을 보았다", ["해수욕장의 여름 풍경"]).Bleu;
+        var whole = new CaptionScorer("ko", new ScoreOptions(Tokenize: "intl")).Score("해수욕장에서 여름 풍경을 보았다", ["해수욕장의 여름 풍경"]).Bleu;
+        Assert.Equal((3.0, 1.0), (split.Correct[0], whole.Correct[0]));
+    }
 }
