@@ -67,46 +67,42 @@ public sealed class CaptionScorer
             references = references.Select(SerbianScript.ToLatin).ToArray();
         }
 
-        bool All(string metric) => only is null || only == metric || (metric == MetricNames.Keyword && only == MetricNames.KeywordAny);
-        double rouge = 0, meteor = 0;
-        if (_stemmer is null && (All(MetricNames.RougeL) || All(MetricNames.Meteor)))
-        {
-            // Words as numbers: no string per word, the same words and scores.
-            var hypothesisIds = WordTokenizer.Ids(hypothesis, _numbers);
-            var referenceIds = references.Select(r => WordTokenizer.Ids(r, _numbers)).ToArray();
-            _numbers.Clear();
-            if (All(MetricNames.RougeL) && referenceIds.Length > 0)
-            {
-                rouge = referenceIds.Max(r => Rouge.L(r, hypothesisIds).FMeasure);
-            }
+        bool Wanted(string metric) => only is null || only == metric || (metric == MetricNames.Keyword && only == MetricNames.KeywordAny);
+        bool rougeWanted = Wanted(MetricNames.RougeL), meteorWanted = Wanted(MetricNames.Meteor);
+        var (rouge, meteor) = !rougeWanted && !meteorWanted || references.Count == 0 ? (0, 0)
+            : _stemmer is null ? WordMetricsByNumbers(hypothesis, references, rougeWanted, meteorWanted)
+            : WordMetricsWithStems(hypothesis, references, rougeWanted, meteorWanted);
 
-            if (All(MetricNames.Meteor) && referenceIds.Length > 0)
-            {
-                meteor = referenceIds.Max(r => _meteor.SingleIds(r, hypothesisIds));
-            }
-        }
-        else if (All(MetricNames.RougeL) || All(MetricNames.Meteor))
-        {
-            var hypothesisWords = WordTokenizer.Tokenize(hypothesis);
-            var referenceWords = references.Select(r => (IReadOnlyList<string>)WordTokenizer.Tokenize(r)).ToArray();
-            if (All(MetricNames.RougeL) && references.Count > 0)
-            {
-                var stemmedHypothesis = WordTokenizer.Tokenize(hypothesis, _stemmer);
-                rouge = references.Max(r => Rouge.L(WordTokenizer.Tokenize(r, _stemmer), stemmedHypothesis).FMeasure);
-            }
-
-            if (All(MetricNames.Meteor))
-            {
-                meteor = _meteor.Score(referenceWords, hypothesisWords);
-            }
-        }
-
-        var words = All(MetricNames.Keyword) ? keywords ?? (references.Count > 0 ? KeywordAccuracy.Extract(_lang, references[0]) : []) : [];
+        var words = Wanted(MetricNames.Keyword) ? keywords ?? (references.Count > 0 ? KeywordAccuracy.Extract(_lang, references[0]) : []) : [];
         return new SampleScores(
-            All(MetricNames.Bleu) ? _bleu.Statistics(hypothesis, references.ToArray()) : new BleuStatistics(4),
+            Wanted(MetricNames.Bleu) ? _bleu.Statistics(hypothesis, references.ToArray()) : new BleuStatistics(4),
             rouge,
             meteor,
-            All(MetricNames.Keyword) ? KeywordAccuracy.Score(_lang, words, hypothesis) : default);
+            Wanted(MetricNames.Keyword) ? KeywordAccuracy.Score(_lang, words, hypothesis) : default);
+    }
+
+    /// <summary>ROUGE-L and METEOR (exact matching) on words as numbers: no string per word, the same words and scores.</summary>
+    private (double Rouge, double Meteor) WordMetricsByNumbers(string hypothesis, IReadOnlyList<string> references, bool rouge, bool meteor)
+    {
+        var hypothesisIds = WordTokenizer.Ids(hypothesis, _numbers);
+        var referenceIds = references.Select(r => WordTokenizer.Ids(r, _numbers)).ToArray();
+        _numbers.Clear();
+        return (
+            rouge ? referenceIds.Max(r => Rouge.L(r, hypothesisIds).FMeasure) : 0,
+            meteor ? referenceIds.Max(r => _meteor.SingleIds(r, hypothesisIds)) : 0);
+    }
+
+    /// <summary>ROUGE-L on stemmed words (as rouge-score stems) and METEOR with its stem stage.</summary>
+    private (double Rouge, double Meteor) WordMetricsWithStems(string hypothesis, IReadOnlyList<string> references, bool rouge, bool meteor)
+    {
+        double rougeL = 0;
+        if (rouge)
+        {
+            var stemmedHypothesis = WordTokenizer.Tokenize(hypothesis, _stemmer);
+            rougeL = references.Max(r => Rouge.L(WordTokenizer.Tokenize(r, _stemmer), stemmedHypothesis).FMeasure);
+        }
+
+        return (rougeL, meteor ? _meteor.Score(references.Select(r => (IReadOnlyList<string>)WordTokenizer.Tokenize(r)).ToArray(), WordTokenizer.Tokenize(hypothesis)) : 0);
     }
 
     /// <summary>
