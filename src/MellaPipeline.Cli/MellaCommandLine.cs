@@ -20,6 +20,7 @@ public static class MellaCommandLine
         root.Subcommands.Add(SplitCommand.Build());
         root.Subcommands.Add(EvalCommand.Build());
         root.Subcommands.Add(ScoreCommand.Build());
+        root.Subcommands.Add(StatusCommand.Build());
         return root;
     }
 

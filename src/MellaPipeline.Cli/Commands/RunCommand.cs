@@ -4,7 +4,7 @@ using MellaPipeline.Config;
 
 namespace MellaPipeline.Cli.Commands;
 
-/// <summary><c>mella run PIPELINE.yaml [--out DIR] [--resume] [--workers N]</c>.</summary>
+/// <summary><c>mella run PIPELINE.yaml [--out DIR] [--resume] [--workers N] [--tasks N] [--rank R | --reduce]</c>.</summary>
 public static class RunCommand
 {
     public static Command Build()
@@ -34,6 +34,18 @@ public static class RunCommand
             }
         });
 
+        var tasks = new Option<int?>("--tasks")
+        {
+            Description = "World size: how many tasks the inputs are split into (overrides 'tasks' in the pipeline file; a run keeps the number it started with).",
+        };
+        var rank = new Option<int?>("--rank")
+        {
+            Description = "Run only task R of --tasks and stop, without the reduce: one process of a run spread over processes or machines (a Slurm array task).",
+        };
+        var reduceOnly = new Option<bool>("--reduce")
+        {
+            Description = "Run only the reduce steps (near-duplicate clustering over all tasks, caption layers, manifest, summary); refused until every task is complete.",
+        };
         var command = new Command("run", "Run the pipeline a YAML file describes: read inputs, run every stage, write Parquet shards, " +
             "stats, rejects and a summary. Completed tasks are skipped when the same command runs again.")
         {
@@ -41,6 +53,9 @@ public static class RunCommand
             output,
             resume,
             workers,
+            tasks,
+            rank,
+            reduceOnly,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -63,8 +78,32 @@ public static class RunCommand
                 loaded.Options.Workers = overrideWorkers;
             }
 
+            if (parse.GetValue(tasks) is { } worldSize)
+            {
+                if (worldSize is < 1 or > 100_000)
+                {
+                    await Console.Error.WriteLineAsync("mella run: --tasks must be between 1 and 100000");
+                    return ExitCodes.BadInput;
+                }
+
+                loaded.Options.Tasks = worldSize;
+            }
+
+            int? only = parse.GetValue(rank);
+            if (only is { } r && (r < 0 || r >= loaded.Options.Tasks))
+            {
+                await Console.Error.WriteLineAsync($"mella run: --rank {r}: the run has {loaded.Options.Tasks} tasks (ranks 0 to {loaded.Options.Tasks - 1})");
+                return ExitCodes.BadInput;
+            }
+
+            if (only is not null && parse.GetValue(reduceOnly))
+            {
+                await Console.Error.WriteLineAsync("mella run: --rank runs one task and --reduce the reduce; give one of them");
+                return ExitCodes.BadInput;
+            }
+
             string outDir = parse.GetValue(output)?.FullName ?? Path.Combine("runs", loaded.Options.Name);
-            var request = new RunRequest(loaded, outDir, RequireExistingRun: parse.GetValue(resume));
+            var request = new RunRequest(loaded, outDir, RequireExistingRun: parse.GetValue(resume), only, parse.GetValue(reduceOnly));
             return await PipelineHost.RunAsync(request, cancellationToken);
         });
         return command;

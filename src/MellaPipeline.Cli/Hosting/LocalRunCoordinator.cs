@@ -12,7 +12,9 @@ using Microsoft.Extensions.Logging;
 namespace MellaPipeline.Cli.Hosting;
 
 /// <summary>
-/// Runs every task of a run on this machine, <c>workers</c> at a time, then the reduce steps:
+/// Runs the tasks of a run on this machine, <c>workers</c> at a time — every task, or with
+/// <see cref="RunRequest.Rank"/> just one (each process of a multi-process or Slurm run runs its
+/// own rank, then stops) — then, once every task is complete, the reduce steps:
 /// near-duplicate clustering over all tasks' rows (when on), the caption layers, the dataset manifest and the run summary. Tasks already marked complete are skipped, so running
 /// the same command again continues an interrupted run and changes nothing in a finished one.
 /// </summary>
@@ -26,6 +28,13 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         int world = options.Tasks;
         var ranks = Enumerable.Range(0, world).ToArray();
         int alreadyDone = ranks.Count(run.IsComplete);
+        if (request.ReduceOnly && alreadyDone < world)
+        {
+            var missing = ranks.Where(r => !run.IsComplete(r)).ToArray();
+            LogReduceRefused(logger, run.Root, missing.Length, world, RankRanges.Format(missing));
+            return ExitCodes.CheckFailed;
+        }
+
         string algorithm = PairPipeline.ProcessorFor(options).HashAlgorithm;
         var captionLayers = options.Captions
             .Select(layer => new CaptionLayer(layer, options, run, algorithm, () => PairPipeline.Identifier.Value, logger)).ToList();
@@ -54,7 +63,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         await using (display.Start(progress, logger))
         {
             await Parallel.ForEachAsync(
-                ranks.Where(r => !run.IsComplete(r)),
+                ranks.Where(r => !request.ReduceOnly && (request.Rank is null || request.Rank == r) && !run.IsComplete(r)),
                 new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
                 async (rank, token) =>
                 {
@@ -64,6 +73,13 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
                         new TaskSlice(rank, world), counters, (task, t) => PairPipeline.RunTaskAsync(options, task, t), token);
                     progress.Finished(rank, result == TaskResult.Completed);
                 });
+        }
+
+        if (request.Rank is { } only)
+        {
+            int done = ranks.Count(run.IsComplete);
+            LogRankDone(logger, only, world, run.IsComplete(only) ? "complete" : "not complete", done);
+            return run.IsComplete(only) ? ExitCodes.Success : ExitCodes.CheckFailed;
         }
 
         TaskStats[] stats;
@@ -148,6 +164,12 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
 
     [LoggerMessage(Level = LogLevel.Information, Message = "continuing the run in {RunDir}: {Done} of {Tasks} tasks already complete")]
     private static partial void LogContinuing(ILogger logger, string runDir, int done, int tasks);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "not reducing {RunDir}: {Missing} of {Tasks} tasks are not complete (ranks {Ranks}); run them first (mella status shows how)")]
+    private static partial void LogReduceRefused(ILogger logger, string runDir, int missing, int tasks, string ranks);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "task {Rank} of {Tasks} {State}; {Done} of {Tasks} tasks complete (the reduce runs with --reduce once all are)")]
+    private static partial void LogRankDone(ILogger logger, int rank, int tasks, string state, int done);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{RunDir} is already complete; nothing to do")]
     private static partial void LogAlreadyComplete(ILogger logger, string runDir);

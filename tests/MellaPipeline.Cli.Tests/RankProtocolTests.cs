@@ -1,0 +1,104 @@
+using System.Text.Json;
+using MellaPipeline.TestSupport;
+
+namespace MellaPipeline.Cli.Tests;
+
+/// <summary>
+/// The same run spread over processes: each runs its own rank (<c>mella run --rank R</c>), then one
+/// runs the reduce (<c>--reduce</c>); <c>mella status</c> says what is missing and how to resubmit it.
+/// </summary>
+public class RankProtocolTests
+{
+    [Fact]
+    public async Task Three_rank_processes_and_a_reduce_write_the_same_dataset_as_one_process()
+    {
+        using var dir = new TempDir();
+        string pairs = PairsInput.Write(dir.Path, 90, distinctImages: 30);
+        string pipeline = PairsInput.WritePipeline(dir.Path, pairs, tasks: 1, shardMaxRows: 20);
+        string single = dir.File("single"), spread = dir.File("spread");
+
+        var whole = await MellaProcess.RunAsync(["run", pipeline, "--out", single, "--tasks", "3"]);
+        var ranks = await Task.WhenAll(Enumerable.Range(0, 3).Select(r => MellaProcess.RunAsync(["run", pipeline, "--out", spread, "--tasks", "3", "--rank", r.ToString(System.Globalization.CultureInfo.InvariantCulture)])));
+        bool summaryBeforeReduce = File.Exists(Path.Combine(spread, "summary.json"));
+        var reduce = await MellaProcess.RunAsync(["run", pipeline, "--out", spread, "--tasks", "3", "--reduce"]);
+
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        Assert.All(ranks, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        Assert.False(summaryBeforeReduce);
+        Assert.True(reduce.ExitCode == 0, reduce.ToString());
+        Assert.Equal(RunSnapshot.Dataset(single), RunSnapshot.Dataset(spread));
+        Assert.True(RunSnapshot.Dataset(single).Keys.Count(k => k.EndsWith(".parquet", StringComparison.Ordinal)) >= 3);
+
+        // A finished run keeps its world size: another --tasks is refused.
+        var other = await MellaProcess.RunAsync(["run", pipeline, "--out", spread, "--tasks", "4", "--rank", "0"]);
+        Assert.Equal(2, other.ExitCode);
+    }
+
+    [Fact]
+    public async Task Status_names_the_missing_ranks_the_reduce_waits_for_them_and_the_resubmission_finishes_the_run()
+    {
+        using var dir = new TempDir();
+        string pairs = PairsInput.Write(dir.Path, 60, distinctImages: 20);
+        string pipeline = PairsInput.WritePipeline(dir.Path, pairs, tasks: 5, shardMaxRows: 20);
+        string run = dir.File("run");
+        foreach (int rank in new[] { 0, 2, 3 })
+        {
+            Assert.Equal(0, (await MellaProcess.RunAsync(["run", pipeline, "--out", run, "--rank", rank.ToString(System.Globalization.CultureInfo.InvariantCulture)])).ExitCode);
+        }
+
+        var partial = await MellaProcess.RunAsync(["status", run, "--json"]);
+        var early = await MellaProcess.RunAsync(["run", pipeline, "--out", run, "--reduce"]);
+
+        Assert.Equal(1, partial.ExitCode);
+        var status = JsonDocument.Parse(partial.Stdout).RootElement;
+        Assert.Equal("1,4", status.GetProperty("resubmit").GetString());
+        Assert.Equal([0, 2, 3], status.GetProperty("complete").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.False(status.GetProperty("reduced").GetBoolean());
+        Assert.Equal(1, early.ExitCode);
+        Assert.Contains("ranks 1,4", early.Stdout + early.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(run, "summary.json")));
+
+        foreach (int rank in new[] { 1, 4 })
+        {
+            Assert.Equal(0, (await MellaProcess.RunAsync(["run", pipeline, "--out", run, "--rank", rank.ToString(System.Globalization.CultureInfo.InvariantCulture)])).ExitCode);
+        }
+
+        Assert.Contains("next:     mella run PIPELINE", (await MellaProcess.RunAsync(["status", run])).Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, (await MellaProcess.RunAsync(["run", pipeline, "--out", run, "--reduce"])).ExitCode);
+        var done = await MellaProcess.RunAsync(["status", run]);
+        Assert.Equal(0, done.ExitCode);
+        Assert.Contains("reduce:   done", done.Stdout, StringComparison.Ordinal);
+        // Every input line was read exactly once across the five processes.
+        var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(run, "summary.json"))).RootElement;
+        Assert.Equal(60, summary.GetProperty("input_records").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("--rank", "5", "--rank 5: the run has 5 tasks")]
+    [InlineData("--tasks", "0", "--tasks must be between 1 and 100000")]
+    public async Task A_rank_outside_the_world_is_refused_with_exit_2(string option, string value, string message)
+    {
+        using var dir = new TempDir();
+        string pairs = PairsInput.Write(dir.Path, 10);
+        string pipeline = PairsInput.WritePipeline(dir.Path, pairs, tasks: 5, shardMaxRows: 20);
+
+        var result = await MellaProcess.RunAsync(["run", pipeline, "--out", dir.File("run"), option, value]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { 0, 1, 2, 3 }, "0-3")]
+    [InlineData(new[] { 7, 0, 2, 3, 9, 10 }, "0,2-3,7,9-10")]
+    [InlineData(new int[0], "")]
+    public void Rank_sets_are_written_as_slurm_array_expressions_and_read_back(int[] ranks, string expression)
+    {
+        Assert.Equal(expression, Runs.RankRanges.Format(ranks));
+        if (expression.Length > 0)
+        {
+            Assert.True(Runs.RankRanges.TryParse(expression, out var parsed));
+            Assert.Equal(ranks.Order(), parsed);
+        }
+    }
+}
