@@ -40,3 +40,28 @@ public class SeedListTests
         Assert.Contains(all, s => s.Url is null && s.Line.StartsWith("e.parquet: not a readable Parquet file", StringComparison.Ordinal));
     }
 }
+
+public class SeedAssignmentTests
+{
+    [Fact]
+    public void Every_seed_goes_to_exactly_one_task_and_all_seeds_of_a_host_to_the_same_one()
+    {
+        var seeds = Enumerable.Range(0, 400).Select(i => $"https://{(i % 3 == 0 ? "www." : "")}site{i % 40}.example/page/{i}").ToList();
+
+        foreach (int world in new[] { 1, 2, 3, 7 })
+        {
+            var ranks = seeds.Select(s => MellaPipeline.Crawl.Sources.SeedList.RankOf(s, s, world)).ToList();
+            Assert.All(ranks, r => Assert.InRange(r, 0, world - 1));
+            var byHost = seeds.Select((s, i) => (Host: new Uri(s).Host.Replace("www.", "", StringComparison.Ordinal), Rank: ranks[i])).GroupBy(x => x.Host);
+            Assert.All(byHost, g => Assert.Single(g.Select(x => x.Rank).Distinct()));
+            if (world > 1)
+            {
+                Assert.True(ranks.Distinct().Count() > 1, $"40 hosts over {world} tasks all on one");
+            }
+        }
+
+        Assert.Equal(
+            MellaPipeline.Crawl.Sources.SeedList.RankOf("not a url", null, 5),
+            MellaPipeline.Crawl.Sources.SeedList.RankOf("not a url", null, 5));
+    }
+}

@@ -31,8 +31,17 @@ public sealed class NativeAltSource(InputOptions input, IReadOnlySet<string> lan
     private async IAsyncEnumerable<StageOutcome<PairCandidate>> CrawlAsync(TaskSlice slice, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var seeds = new List<string>();
-        await foreach (var (line, url) in SeedList.ReadAsync(SeedList.Files(input.Paths), slice.Rank, slice.WorldSize, cancellationToken))
+
+        // Seeds go to tasks by web host, not by line: every page of a site is fetched by one task,
+        // so per-host politeness (robots.txt, rate, concurrency) holds with no coordination between
+        // processes or machines. Each task reads the whole seed list and keeps its hosts' lines.
+        await foreach (var (line, url) in SeedList.ReadAsync(SeedList.Files(input.Paths), 0, 1, cancellationToken))
         {
+            if (SeedList.RankOf(line, url, slice.WorldSize) != slice.Rank)
+            {
+                continue;
+            }
+
             if (url is null)
             {
                 yield return Failure(SiteCrawler.SeedInvalid, $"no URL in seed line \"{line}\"", line);

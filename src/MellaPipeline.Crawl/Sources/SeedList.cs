@@ -15,6 +15,16 @@ public static class SeedList
     public static IReadOnlyList<string> Files(IEnumerable<string> paths) =>
         LineRangeReader.ExpandInputs(paths, "*").Where(f => Path.GetExtension(f).ToLowerInvariant() is ".txt" or ".jsonl" or ".csv" or ".tsv" or ".parquet").ToArray();
 
+    /// <summary>
+    /// The task a seed belongs to: a hash of its URL's host (<c>www.</c> dropped), so all seeds of a
+    /// site land on one task; a line without a usable URL goes by a hash of its text.
+    /// </summary>
+    public static int RankOf(string line, string? url, int worldSize)
+    {
+        string key = (url is not null ? Records.WebHosts.Of(url, null) : null) ?? line;
+        return (int)(System.IO.Hashing.XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(key)) % (ulong)worldSize);
+    }
+
     /// <summary>The seeds of one task's slice: (line text as given, URL or null when the line has none).</summary>
     public static async IAsyncEnumerable<(string Line, string? Url)> ReadAsync(
         IReadOnlyList<string> files, int rank, int worldSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
