@@ -21,6 +21,7 @@ public static class MellaCommandLine
         root.Subcommands.Add(EvalCommand.Build());
         root.Subcommands.Add(ScoreCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(SlurmCommand.Build());
         return root;
     }
 

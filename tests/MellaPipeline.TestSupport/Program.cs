@@ -2,9 +2,19 @@ using MellaPipeline.TestSupport;
 
 // Writes the demo's images:             dotnet run --project tests/MellaPipeline.TestSupport -- pipelines/demo/images
 // DuckDB's counts beside mella's ones:  dotnet run --project tests/MellaPipeline.TestSupport -- cross-check coverage|split ...
+// A benchmark input:                    dotnet run --project tests/MellaPipeline.TestSupport -- pairs FOLDER COUNT IMAGES
 if (args is ["cross-check", .. var rest])
 {
     return CrossCheck.Run(rest);
+}
+
+// A pairs input with PNG images and its pipeline file, for benchmarks: pairs FOLDER COUNT IMAGES [TASKS]
+if (args is ["pairs", var folder, var count, var images, .. var more])
+{
+    Directory.CreateDirectory(folder);
+    string input = PairsInput.Write(folder, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), int.Parse(images, System.Globalization.CultureInfo.InvariantCulture), imageSize: 256);
+    Console.WriteLine(PairsInput.WritePipeline(folder, input, tasks: more.Length > 0 ? int.Parse(more[0], System.Globalization.CultureInfo.InvariantCulture) : 1, shardMaxRows: 10_000, name: "scaling"));
+    return 0;
 }
 
 if (args.Length != 1)

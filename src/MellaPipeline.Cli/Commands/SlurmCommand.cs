@@ -1,0 +1,96 @@
+using System.CommandLine;
+using MellaPipeline.Cli.Slurm;
+using MellaPipeline.Config;
+using MellaPipeline.Runs;
+
+namespace MellaPipeline.Cli.Commands;
+
+/// <summary><c>mella slurm submit PIPELINE.yaml --tasks N [--out DIR] [--resume] ...</c>: the pipeline as a Slurm job array plus its reduce job.</summary>
+public static class SlurmCommand
+{
+    public static Command Build()
+    {
+        var pipeline = new Argument<FileInfo>("PIPELINE") { Description = "Pipeline file (YAML)." };
+        var tasks = new Option<int>("--tasks") { Description = "World size: array tasks, one rank each.", Required = true };
+        var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Run directory, on a file system every node sees. Default: runs/NAME." };
+        var resume = new Option<bool>("--resume") { Description = "Submit only the tasks mella status lists as missing (and the reduce) for the run in --out." };
+        var workers = new Option<int>("--workers") { Description = "Threads of the reduce job (near-duplicate filter per task).", DefaultValueFactory = _ => 2 };
+        var partition = new Option<string?>("--partition") { Description = "Slurm partition (sbatch --partition)." };
+        var time = new Option<string?>("--time") { Description = "Time limit per task (sbatch --time, e.g. 2:00:00)." };
+        var cpus = new Option<int?>("--cpus-per-task") { Description = "CPUs per task (sbatch --cpus-per-task)." };
+        var memory = new Option<string?>("--mem") { Description = "Memory per task (sbatch --mem, e.g. 8G)." };
+        var submit = new Command("submit",
+            "Writes the launch scripts into RUN/slurm/ and submits an sbatch --array job (several past MaxArraySize), each task running one rank " +
+            "(mella run --rank), then a reduce job that depends on all of them (mella run --reduce). Logs: RUN/logs/. Watch with mella status RUN.")
+        {
+            pipeline, tasks, output, resume, workers, partition, time, cpus, memory,
+        };
+
+        submit.SetAction(async (parse, cancellationToken) =>
+        {
+            var file = parse.GetValue(pipeline)!;
+            LoadedPipeline loaded;
+            try
+            {
+                loaded = PipelineConfigLoader.Load(file.ToString());
+            }
+            catch (ConfigException ex)
+            {
+                await Console.Error.WriteLineAsync($"mella slurm submit: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            int world = parse.GetValue(tasks);
+            if (world is < 1 or > 100_000)
+            {
+                await Console.Error.WriteLineAsync("mella slurm submit: --tasks must be between 1 and 100000");
+                return ExitCodes.BadInput;
+            }
+
+            loaded.Options.Tasks = world;
+            loaded.Options.Workers = 1;
+            var run = new RunDirectory(parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", loaded.Options.Name)));
+            try
+            {
+                RunConfigGuard.Prepare(run, loaded.ResolvedJson(), parse.GetValue(resume));
+            }
+            catch (RunDirectoryException ex)
+            {
+                await Console.Error.WriteLineAsync($"mella slurm submit: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            var ranks = Enumerable.Range(0, world).Where(r => !run.IsComplete(r)).ToList();
+            if (ranks.Count == 0 && File.Exists(run.SummaryPath))
+            {
+                await Console.Out.WriteLineAsync($"{run.Root} is already complete; nothing to submit");
+                return ExitCodes.Success;
+            }
+
+            var submitter = new SlurmSubmitter(loaded.Options.Name, file.FullName, run, world, Math.Max(1, parse.GetValue(workers)),
+                new SlurmResources(parse.GetValue(partition), parse.GetValue(time), parse.GetValue(cpus), parse.GetValue(memory)));
+            SlurmSubmission submission;
+            try
+            {
+                submission = submitter.Submit(ranks);
+            }
+            catch (InvalidOperationException ex)
+            {
+                await Console.Error.WriteLineAsync($"mella slurm submit: {ex.Message}");
+                return ExitCodes.CheckFailed;
+            }
+
+            foreach (var job in submission.Jobs)
+            {
+                await Console.Out.WriteLineAsync(job.Kind == "reduce"
+                    ? $"reduce: job {job.JobId} (after the tasks)"
+                    : $"tasks:  job {job.JobId}, --array={job.Array}{(job.Offset > 0 ? $" (ranks offset by {job.Offset})" : "")}");
+            }
+
+            await Console.Out.WriteLineAsync($"run:    {run.Root}   (mella status {run.Root})");
+            return ExitCodes.Success;
+        });
+
+        return new Command("slurm", "Run a pipeline on a Slurm cluster.") { submit };
+    }
+}
