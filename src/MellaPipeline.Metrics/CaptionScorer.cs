@@ -42,12 +42,10 @@ public sealed class CaptionScorer
         var tokenizer = options.Tokenize is null ? BleuTokenizer.DefaultFor(lang) : BleuTokenizer.ByName(options.Tokenize)
             ?? throw new ArgumentException($"unknown tokenizer '{options.Tokenize}' (one of {string.Join(", ", BleuTokenizer.Names)})");
         _bleu = new Bleu(tokenizer, options.Smoothing, options.SmoothValue, options.Lowercase);
-        _stemmer = options.StemMatching ? StemmerFor(lang) : null;
+        _stemmer = options.StemMatching ? LanguageStemmers.For(lang) : null;
         _meteor = new Meteor(_stemmer);
     }
 
-    /// <summary>The stemmer of a language, where a maintained one exists (<see cref="LanguageStemmers"/>).</summary>
-    public static IStemmer? StemmerFor(string lang) => LanguageStemmers.For(lang);
 
     public string Signature(string metric, int references) => metric switch
     {

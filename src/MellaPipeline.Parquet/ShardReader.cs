@@ -128,6 +128,17 @@ public static class ShardReader
             return i => new SplitRow(key[i]!, lang[i]!, source[i]!, cluster[i]!, sha256[i]!, pageUrl[i], url[i]);
         }, cancellationToken);
 
+    /// <summary>What <c>mella eval</c> needs of a held-out row — key, language, source, caption — without the image.</summary>
+    public static IAsyncEnumerable<ReferenceRow> ReadReferenceRowsAsync(string path, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync<ReferenceRow>(path, async columns =>
+        {
+            var key = await columns.StringsAsync(ShardSchema.Key);
+            var lang = await columns.StringsAsync(ShardSchema.Lang);
+            var source = await columns.StringsAsync(ShardSchema.Source);
+            var text = await columns.StringsAsync(ShardSchema.Text);
+            return i => new ReferenceRow(key[i]!, lang[i]!, source[i]!, text[i]!);
+        }, cancellationToken);
+
     /// <summary>The pipeline name and perceptual-hash algorithm a shard's key-value metadata records.</summary>
     public static async Task<(string Pipeline, string PhashAlgorithm, string SchemaVersion)> ReadMetadataAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -208,3 +219,6 @@ public sealed record CoverageRow(string Lang, string Source, string Script, stri
 
 /// <summary>The columns of a shard row that <c>mella split</c> groups and stratifies by.</summary>
 public sealed record SplitRow(string Key, string Lang, string Source, string DupCluster, string Sha256, string? PageUrl, string? Url);
+
+/// <summary>The columns of a shard row that scoring reads as a reference.</summary>
+public sealed record ReferenceRow(string Key, string Lang, string Source, string Text);

@@ -28,12 +28,12 @@ public sealed class SlurmCluster : IDisposable
         }
 
         Conf = conf;
-        Environment.SetEnvironmentVariable("SLURM_CONF", conf);
     }
 
     public string Conf { get; }
 
-    public IReadOnlyDictionary<string, string> Environment_ => new Dictionary<string, string> { ["SLURM_CONF"] = Conf };
+    /// <summary>What a mella process needs to reach this cluster (given per process: the test process's own environment is left alone).</summary>
+    public IReadOnlyDictionary<string, string> SlurmEnvironment => new Dictionary<string, string> { ["SLURM_CONF"] = Conf };
 
     /// <summary>Waits until none of the jobs is queued or running any more (bounded).</summary>
     public void WaitForJobs(IEnumerable<string> jobIds, TimeSpan limit)
@@ -110,7 +110,7 @@ public class SlurmTests(SlurmCluster cluster) : IClassFixture<SlurmCluster>
         string pipeline = PairsInput.WritePipeline(dir.Path, pairs, tasks: 1, shardMaxRows: 15);
         string slurmRun = dir.File("slurm-run"), single = dir.File("single");
 
-        var submitted = await MellaProcess.RunAsync(["slurm", "submit", pipeline, "--tasks", "4", "--out", slurmRun], cluster.Environment_);
+        var submitted = await MellaProcess.RunAsync(["slurm", "submit", pipeline, "--tasks", "4", "--out", slurmRun], cluster.SlurmEnvironment);
         Assert.True(submitted.ExitCode == 0, submitted.ToString());
         Assert.Contains("--array=0-3", submitted.Stdout, StringComparison.Ordinal);
         cluster.WaitForJobs(JobIds(slurmRun), TimeSpan.FromMinutes(4));
@@ -130,7 +130,7 @@ public class SlurmTests(SlurmCluster cluster) : IClassFixture<SlurmCluster>
         string pairs = PairsInput.Write(dir.Path, 80, distinctImages: 24);
         string pipeline = PairsInput.WritePipeline(dir.Path, pairs, tasks: 1, shardMaxRows: 15);
         string slurmRun = dir.File("slurm-run"), single = dir.File("single");
-        var crashRankOne = new Dictionary<string, string>(cluster.Environment_) { ["MELLA_CRASH_AT_RANK"] = "1=shard.renamed" };
+        var crashRankOne = new Dictionary<string, string>(cluster.SlurmEnvironment) { ["MELLA_CRASH_AT_RANK"] = "1=shard.renamed" };
 
         var first = await MellaProcess.RunAsync(["slurm", "submit", pipeline, "--tasks", "4", "--out", slurmRun], crashRankOne);
         Assert.True(first.ExitCode == 0, first.ToString());
@@ -143,7 +143,7 @@ public class SlurmTests(SlurmCluster cluster) : IClassFixture<SlurmCluster>
         Assert.False(status.GetProperty("reduced").GetBoolean());
         Assert.Contains(status.GetProperty("logs").EnumerateArray(), l => l.GetString()!.EndsWith("rank-00001.log", StringComparison.Ordinal));
 
-        var resumed = await MellaProcess.RunAsync(["slurm", "submit", pipeline, "--tasks", "4", "--out", slurmRun, "--resume"], cluster.Environment_);
+        var resumed = await MellaProcess.RunAsync(["slurm", "submit", pipeline, "--tasks", "4", "--out", slurmRun, "--resume"], cluster.SlurmEnvironment);
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Contains("--array=1", resumed.Stdout, StringComparison.Ordinal);
         cluster.WaitForJobs(JobIds(slurmRun), TimeSpan.FromMinutes(4));

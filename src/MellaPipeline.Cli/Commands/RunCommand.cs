@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MellaPipeline.Cli.Hosting;
-using MellaPipeline.Config;
 
 namespace MellaPipeline.Cli.Commands;
 
@@ -60,33 +59,16 @@ public static class RunCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var file = parse.GetValue(pipeline)!;
-            LoadedPipeline loaded;
-            try
+            var (loaded, problem) = PipelineArguments.Load(parse.GetValue(pipeline)!, parse.GetValue(tasks));
+            if (loaded is null)
             {
-                // The path as typed, so that errors name the file the way the user wrote it.
-                loaded = PipelineConfigLoader.Load(file.ToString());
-            }
-            catch (ConfigException ex)
-            {
-                await Console.Error.WriteLineAsync($"mella run: {ex.Message}");
+                await Console.Error.WriteLineAsync($"mella run: {problem}");
                 return ExitCodes.BadInput;
             }
 
             if (parse.GetValue(workers) is { } overrideWorkers)
             {
                 loaded.Options.Workers = overrideWorkers;
-            }
-
-            if (parse.GetValue(tasks) is { } worldSize)
-            {
-                if (worldSize is < 1 or > 100_000)
-                {
-                    await Console.Error.WriteLineAsync("mella run: --tasks must be between 1 and 100000");
-                    return ExitCodes.BadInput;
-                }
-
-                loaded.Options.Tasks = worldSize;
             }
 
             int? only = parse.GetValue(rank);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MellaPipeline.Cli.Slurm;
-using MellaPipeline.Config;
 using MellaPipeline.Runs;
 
 namespace MellaPipeline.Cli.Commands;
@@ -29,25 +28,14 @@ public static class SlurmCommand
         submit.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(pipeline)!;
-            LoadedPipeline loaded;
-            try
-            {
-                loaded = PipelineConfigLoader.Load(file.ToString());
-            }
-            catch (ConfigException ex)
-            {
-                await Console.Error.WriteLineAsync($"mella slurm submit: {ex.Message}");
-                return ExitCodes.BadInput;
-            }
-
             int world = parse.GetValue(tasks);
-            if (world is < 1 or > 100_000)
+            var (loaded, problem) = PipelineArguments.Load(file, world);
+            if (loaded is null)
             {
-                await Console.Error.WriteLineAsync("mella slurm submit: --tasks must be between 1 and 100000");
+                await Console.Error.WriteLineAsync($"mella slurm submit: {problem}");
                 return ExitCodes.BadInput;
             }
 
-            loaded.Options.Tasks = world;
             loaded.Options.Workers = 1;
             var run = new RunDirectory(parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", loaded.Options.Name)));
             try

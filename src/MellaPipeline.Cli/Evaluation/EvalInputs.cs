@@ -53,7 +53,7 @@ public static class EvalInputs
             string dataset = Directory.Exists(Path.Combine(path, Splits.DatasetSplitter.EvalFolder)) ? Path.Combine(path, Splits.DatasetSplitter.EvalFolder) : path;
             foreach (var shard in ShardReader.FindShards(dataset))
             {
-                await foreach (var row in ShardReader.ReadAsync(shard, cancellationToken))
+                await foreach (var row in ShardReader.ReadReferenceRowsAsync(shard, cancellationToken))
                 {
                     references[row.Key] = new EvalReference(row.Key, row.Lang, row.Source, [row.Text], null);
                 }
