@@ -8,6 +8,12 @@ if (args is ["cross-check", .. var rest])
     return CrossCheck.Run(rest);
 }
 
+// What a run did beside what a generator expected (bench/run-reliability): check-outcomes poison|hostile EXPECTED.json RUN_DIR
+if (args is ["check-outcomes", .. var checkArgs])
+{
+    return OutcomeCheck.Run(checkArgs);
+}
+
 // A pairs input with PNG images and its pipeline file, for benchmarks: pairs FOLDER COUNT IMAGES [TASKS]
 if (args is ["pairs", var folder, var count, var images, .. var more])
 {
