@@ -224,8 +224,8 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
                     {
                         string kept = BinaryPrimitives.ReadUInt128BigEndian(slot[9..]).ToString("x32", CultureInfo.InvariantCulture);
                         counters.CountReject(OutcomeKind.Dropped, ReasonCodes.ImageNearDuplicate);
-                        rejects.Write(new RejectRecord(
-                            record.Key, record.Origin, StageName, "dropped", ReasonCodes.ImageNearDuplicate,
+                        rejects.Write(RejectRecord.Of(
+                            record, StageName, OutcomeKind.Dropped, ReasonCodes.ImageNearDuplicate,
                             $"near duplicate in cluster {cluster} ({record.Lang}, {record.Source}); kept {kept}"));
                     }
                 }
