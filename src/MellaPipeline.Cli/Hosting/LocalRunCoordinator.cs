@@ -24,6 +24,9 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
     {
         var options = request.Pipeline.Options;
         var run = new RunDirectory(request.OutDir);
+
+        // Before anything is written: a second process on the same run, rank or reduce is refused here (exit 2).
+        using var held = request.Rank is { } onlyRank ? RunLock.Rank(run, onlyRank) : request.ReduceOnly ? RunLock.Reduce(run) : RunLock.WholeRun(run);
         bool continuing = RunConfigGuard.Prepare(run, request.Pipeline.ResolvedJson(), request.RequireExistingRun);
         int world = options.Tasks;
         var ranks = Enumerable.Range(0, world).ToArray();
