@@ -99,6 +99,48 @@ public class NearDuplicateRunTests
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(run, "rejects"), "*.dedup_near.jsonl").SelectMany(File.ReadAllLines));
     }
 
+    /// <summary>
+    /// Keys are unique whatever the keep policy: a line repeated far away in the file is read by
+    /// another task, and the reduce makes the later copy a <c>duplicate_pair</c> reject.
+    /// </summary>
+    [Theory]
+    [InlineData("all", 36, 0)]
+    [InlineData("per_language", 24, 12)]
+    public async Task A_line_repeated_in_another_task_gives_one_row_and_a_duplicate_pair_reject_whatever_the_keep_policy(string keep, int rows, int nearDuplicates)
+    {
+        using var dir = new TempDir();
+        string pairs = WriteInput(dir.Path);
+        var lines = File.ReadAllLines(pairs);
+
+        // The full-size Czech photo 2 and its Korean copy (lines 17 and 18, task 1 of 4) again at the end of the file (task 3).
+        File.AppendAllLines(pairs, [lines[16], lines[17]]);
+
+        string run = await RunAsync(dir, pairs, tasks: 4, keep);
+
+        string shards = DuckDb.Shards(run);
+        Assert.Equal((long)rows, Convert.ToInt64(DuckDb.Scalar($"SELECT count(*) FROM {shards}")));
+        Assert.Equal((long)rows, Convert.ToInt64(DuckDb.Scalar($"SELECT count(DISTINCT key) FROM {shards}")));
+        var rejects = Directory.EnumerateFiles(Path.Combine(run, "rejects"), "*.dedup_near.jsonl").Order(StringComparer.Ordinal)
+            .SelectMany(File.ReadAllLines).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var repeated = rejects.Where(r => r.GetProperty("reason").GetString() == "duplicate_pair").ToList();
+        Assert.Equal(2, repeated.Count);
+        Assert.All(repeated, r => Assert.Equal(("dedup_near", "dropped", "same key in task 00001, kept there"),
+            (r.GetProperty("stage").GetString(), r.GetProperty("kind").GetString(), r.GetProperty("detail").GetString())));
+        Assert.Equal(
+            [JsonDocument.Parse(lines[16]).RootElement.GetProperty("url").GetString(), JsonDocument.Parse(lines[17]).RootElement.GetProperty("url").GetString()],
+            repeated.Select(r => r.GetProperty("url").GetString()));
+        Assert.Equal(nearDuplicates, rejects.Count - repeated.Count);
+
+        // The figures add up: every line read is a row or a reject, in the summary and the manifest alike.
+        var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(run, "summary.json"))).RootElement;
+        var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(run, "shards", "manifest.json"))).RootElement;
+        Assert.Equal((38L, (long)rows, 2L + nearDuplicates), (summary.GetProperty("input_records").GetInt64(), summary.GetProperty("rows").GetInt64(), summary.GetProperty("dropped").GetInt64()));
+        Assert.Equal(2L, summary.GetProperty("reasons").GetProperty("duplicate_pair").GetInt64());
+        Assert.Equal((long)rows, manifest.GetProperty("rows").GetInt64());
+        var clusters = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "reduce", "clusters.json"))).RootElement;
+        Assert.Equal((38L, 2L), (clusters.GetProperty("rows").GetInt64(), clusters.GetProperty("repeated_keys").GetInt64()));
+    }
+
     [Fact]
     public async Task A_threshold_out_of_range_is_a_config_error()
     {
