@@ -47,11 +47,12 @@ public class NearDuplicateRunTests
         return path;
     }
 
-    private static async Task<string> RunAsync(TempDir dir, string pairs, int tasks, string keep = "per_language")
+    private static async Task<string> RunAsync(TempDir dir, string pairs, int tasks, string keep = "per_language", bool enabled = true)
     {
-        string folder = dir.File($"tasks{tasks}-{keep}");
+        string folder = dir.File($"tasks{tasks}-{keep}-{enabled}");
         Directory.CreateDirectory(folder);
-        string pipeline = PairsInput.WritePipeline(folder, pairs, tasks, shardMaxRows: 7, extra: $"stages:\n  dedup_near:\n    keep: {keep}");
+        string pipeline = PairsInput.WritePipeline(folder, pairs, tasks, shardMaxRows: 7,
+            extra: $"stages:\n  dedup_near:\n    keep: {keep}\n    enabled: {(enabled ? "true" : "false")}");
         string runDir = Path.Combine(folder, "run");
         var result = await MellaProcess.RunAsync(["run", pipeline, "--out", runDir]);
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -101,12 +102,14 @@ public class NearDuplicateRunTests
 
     /// <summary>
     /// Keys are unique whatever the keep policy: a line repeated far away in the file is read by
-    /// another task, and the reduce makes the later copy a <c>duplicate_pair</c> reject.
+    /// another task, and the reduce makes the later copy a <c>duplicate_pair</c> reject — also with
+    /// clustering off, where the reduce runs for this alone and every row is its own cluster.
     /// </summary>
     [Theory]
-    [InlineData("all", 36, 0)]
-    [InlineData("per_language", 24, 12)]
-    public async Task A_line_repeated_in_another_task_gives_one_row_and_a_duplicate_pair_reject_whatever_the_keep_policy(string keep, int rows, int nearDuplicates)
+    [InlineData("all", true, 36, 0)]
+    [InlineData("per_language", true, 24, 12)]
+    [InlineData("per_language", false, 36, 0)]
+    public async Task A_line_repeated_in_another_task_gives_one_row_and_a_duplicate_pair_reject_whatever_the_keep_policy(string keep, bool enabled, int rows, int nearDuplicates)
     {
         using var dir = new TempDir();
         string pairs = WriteInput(dir.Path);
@@ -115,7 +118,7 @@ public class NearDuplicateRunTests
         // The full-size Czech photo 2 and its Korean copy (lines 17 and 18, task 1 of 4) again at the end of the file (task 3).
         File.AppendAllLines(pairs, [lines[16], lines[17]]);
 
-        string run = await RunAsync(dir, pairs, tasks: 4, keep);
+        string run = await RunAsync(dir, pairs, tasks: 4, keep, enabled);
 
         string shards = DuckDb.Shards(run);
         Assert.Equal((long)rows, Convert.ToInt64(DuckDb.Scalar($"SELECT count(*) FROM {shards}")));
@@ -139,6 +142,8 @@ public class NearDuplicateRunTests
         Assert.Equal((long)rows, manifest.GetProperty("rows").GetInt64());
         var clusters = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "reduce", "clusters.json"))).RootElement;
         Assert.Equal((38L, 2L), (clusters.GetProperty("rows").GetInt64(), clusters.GetProperty("repeated_keys").GetInt64()));
+        Assert.Equal(enabled ? 12L : 36L, Convert.ToInt64(DuckDb.Scalar($"SELECT count(DISTINCT dup_cluster) FROM {shards}")));
+        Assert.Equal(0L, Convert.ToInt64(DuckDb.Scalar($"SELECT count(*) FROM {shards} WHERE NOT {enabled} AND dup_cluster <> left(sha256, 16)")));
     }
 
     [Fact]

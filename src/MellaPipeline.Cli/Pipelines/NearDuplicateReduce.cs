@@ -22,7 +22,9 @@ public sealed record ClusteringSummary(
 
 /// <summary>
 /// The reduce step that runs once every task is complete: near-duplicate clustering over all
-/// tasks' rows, then a filter over each task's staged shards.
+/// tasks' rows, then a filter over each task's staged shards. It runs with <c>dedup_near</c> off
+/// too, without clustering (each row is its own cluster), because it is the only step that sees
+/// every task's keys: without it the same input line read by two tasks would be two rows.
 /// <para>
 /// <b>Cluster</b> (<see cref="ClusterAsync"/>): reads the columns it needs from every staged shard
 /// (never the images), clusters the perceptual hashes within the threshold exactly
@@ -90,7 +92,10 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
 
         int staged = rows.Count;
         var repeats = rows.RemoveRepeatedKeys();
-        LogClustering(logger, rows.Count, Settings.Threshold);
+        if (Settings.Enabled)
+        {
+            LogClustering(logger, rows.Count, Settings.Threshold);
+        }
         var decisions = Decide(rows, out long clusters, out long sharedClusters, out long rowsInShared);
         Directory.CreateDirectory(run.ReduceDir);
         long dropped = 0;
@@ -172,8 +177,9 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
             }
         }
 
-        var hashRoots = NearDuplicateIndex.Cluster(hashes, Settings.Threshold);
-        for (int h = 0; h < hashes.Length; h++)
+        // Off, every row is its own cluster: its id is its image's SHA-256 prefix, as the task wrote it.
+        var hashRoots = Settings.Enabled ? NearDuplicateIndex.Cluster(hashes, Settings.Threshold) : [];
+        for (int h = 0; h < hashRoots.Length; h++)
         {
             root[hashedRows[h]] = hashedRows[hashRoots[h]];
         }
@@ -202,7 +208,7 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
         }
 
         var decisions = new Decisions(root, clusterId, Enumerable.Range(0, n).ToArray());
-        if (Settings.Keep == NearDuplicateKeep.All)
+        if (Settings.Keep == NearDuplicateKeep.All || !Settings.Enabled)
         {
             return decisions;
         }
