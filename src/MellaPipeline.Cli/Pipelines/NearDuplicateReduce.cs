@@ -96,6 +96,7 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
         {
             LogClustering(logger, rows.Count, Settings.Threshold);
         }
+
         var decisions = Decide(rows, out long clusters, out long sharedClusters, out long rowsInShared);
         Directory.CreateDirectory(run.ReduceDir);
         long dropped = 0;
