@@ -49,6 +49,8 @@ public sealed class RunLock : IDisposable
     private const string RunName = "run";
     private const string ReduceName = "reduce";
     private const string HolderSuffix = ".holder";
+    private const int HolderNoteAttempts = 40;
+    private static readonly TimeSpan HolderNoteWait = TimeSpan.FromMilliseconds(25);
 
     private readonly RunDirectory _run;
     private readonly FileStream? _shared;
@@ -145,9 +147,21 @@ public sealed class RunLock : IDisposable
 
     private static RunDirectoryException InUse(RunDirectory run, IReadOnlyList<string>? names)
     {
-        var holders = names is null
-            ? LiveHolders(run).Values.ToList()
-            : names.Select(n => ReadHolder(HolderPath(run, n))).OfType<RunLockHolder>().Where(h => h.IsAlive()).ToList();
+        // The holder writes its note just after taking the lock: a process refused in between
+        // would name nobody, so it looks again for a moment (bounded: the refusal stays prompt).
+        List<RunLockHolder> holders = [];
+        for (int attempt = 0; attempt < HolderNoteAttempts && holders.Count == 0; attempt++)
+        {
+            if (attempt > 0)
+            {
+                Thread.Sleep(HolderNoteWait);
+            }
+
+            holders = names is null
+                ? [.. LiveHolders(run).Values]
+                : [.. names.Select(n => ReadHolder(HolderPath(run, n))).OfType<RunLockHolder>().Where(h => h.IsAlive())];
+        }
+
         string who = holders.Count > 0 ? string.Join(", ", holders) : "another process";
         return new RunDirectoryException($"{run.Root} is in use by {who}; wait for it to finish or stop it");
     }
