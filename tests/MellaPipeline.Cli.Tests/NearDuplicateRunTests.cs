@@ -47,11 +47,12 @@ public class NearDuplicateRunTests
         return path;
     }
 
-    private static async Task<string> RunAsync(TempDir dir, string pairs, int tasks, string keep = "per_language")
+    private static async Task<string> RunAsync(TempDir dir, string pairs, int tasks, string keep = "per_language", bool enabled = true)
     {
-        string folder = dir.File($"tasks{tasks}-{keep}");
+        string folder = dir.File($"tasks{tasks}-{keep}-{enabled}");
         Directory.CreateDirectory(folder);
-        string pipeline = PairsInput.WritePipeline(folder, pairs, tasks, shardMaxRows: 7, extra: $"stages:\n  dedup_near:\n    keep: {keep}");
+        string pipeline = PairsInput.WritePipeline(folder, pairs, tasks, shardMaxRows: 7,
+            extra: $"stages:\n  dedup_near:\n    keep: {keep}\n    enabled: {(enabled ? "true" : "false")}");
         string runDir = Path.Combine(folder, "run");
         var result = await MellaProcess.RunAsync(["run", pipeline, "--out", runDir]);
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -97,6 +98,52 @@ public class NearDuplicateRunTests
         Assert.Equal(36L, Convert.ToInt64(DuckDb.Scalar($"SELECT count(*) FROM {DuckDb.Shards(run)}")));
         Assert.Equal(12L, Convert.ToInt64(DuckDb.Scalar($"SELECT count(DISTINCT dup_cluster) FROM {DuckDb.Shards(run)}")));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(run, "rejects"), "*.dedup_near.jsonl").SelectMany(File.ReadAllLines));
+    }
+
+    /// <summary>
+    /// Keys are unique whatever the keep policy: a line repeated far away in the file is read by
+    /// another task, and the reduce makes the later copy a <c>duplicate_pair</c> reject — also with
+    /// clustering off, where the reduce runs for this alone and every row is its own cluster.
+    /// </summary>
+    [Theory]
+    [InlineData("all", true, 36, 0)]
+    [InlineData("per_language", true, 24, 12)]
+    [InlineData("per_language", false, 36, 0)]
+    public async Task A_line_repeated_in_another_task_gives_one_row_and_a_duplicate_pair_reject_whatever_the_keep_policy(string keep, bool enabled, int rows, int nearDuplicates)
+    {
+        using var dir = new TempDir();
+        string pairs = WriteInput(dir.Path);
+        var lines = File.ReadAllLines(pairs);
+
+        // The full-size Czech photo 2 and its Korean copy (lines 17 and 18, task 1 of 4) again at the end of the file (task 3).
+        File.AppendAllLines(pairs, [lines[16], lines[17]]);
+
+        string run = await RunAsync(dir, pairs, tasks: 4, keep, enabled);
+
+        string shards = DuckDb.Shards(run);
+        Assert.Equal((long)rows, Convert.ToInt64(DuckDb.Scalar($"SELECT count(*) FROM {shards}")));
+        Assert.Equal((long)rows, Convert.ToInt64(DuckDb.Scalar($"SELECT count(DISTINCT key) FROM {shards}")));
+        var rejects = Directory.EnumerateFiles(Path.Combine(run, "rejects"), "*.dedup_near.jsonl").Order(StringComparer.Ordinal)
+            .SelectMany(File.ReadAllLines).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var repeated = rejects.Where(r => r.GetProperty("reason").GetString() == "duplicate_pair").ToList();
+        Assert.Equal(2, repeated.Count);
+        Assert.All(repeated, r => Assert.Equal(("dedup_near", "dropped", "same key in task 00001, kept there"),
+            (r.GetProperty("stage").GetString(), r.GetProperty("kind").GetString(), r.GetProperty("detail").GetString())));
+        Assert.Equal(
+            [JsonDocument.Parse(lines[16]).RootElement.GetProperty("url").GetString(), JsonDocument.Parse(lines[17]).RootElement.GetProperty("url").GetString()],
+            repeated.Select(r => r.GetProperty("url").GetString()));
+        Assert.Equal(nearDuplicates, rejects.Count - repeated.Count);
+
+        // The figures add up: every line read is a row or a reject, in the summary and the manifest alike.
+        var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(run, "summary.json"))).RootElement;
+        var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(run, "shards", "manifest.json"))).RootElement;
+        Assert.Equal((38L, (long)rows, 2L + nearDuplicates), (summary.GetProperty("input_records").GetInt64(), summary.GetProperty("rows").GetInt64(), summary.GetProperty("dropped").GetInt64()));
+        Assert.Equal(2L, summary.GetProperty("reasons").GetProperty("duplicate_pair").GetInt64());
+        Assert.Equal((long)rows, manifest.GetProperty("rows").GetInt64());
+        var clusters = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "reduce", "clusters.json"))).RootElement;
+        Assert.Equal((38L, 2L), (clusters.GetProperty("rows").GetInt64(), clusters.GetProperty("repeated_keys").GetInt64()));
+        Assert.Equal(enabled ? 12L : 36L, Convert.ToInt64(DuckDb.Scalar($"SELECT count(DISTINCT dup_cluster) FROM {shards}")));
+        Assert.Equal(0L, Convert.ToInt64(DuckDb.Scalar($"SELECT count(*) FROM {shards} WHERE NOT {enabled} AND dup_cluster <> left(sha256, 16)")));
     }
 
     [Fact]

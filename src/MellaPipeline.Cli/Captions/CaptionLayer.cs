@@ -100,12 +100,14 @@ public sealed partial class CaptionLayer(
         var byImage = new Dictionary<string, List<CaptionLine>>(StringComparer.Ordinal);
         await using var rejects = new JsonlRejectWriter(run.CaptionRejectsPath(layer.Name));
 
-        void Reject(string key, string origin, string reason, string? detail, OutcomeKind kind)
+        // A caption's image URL is known once it is matched to a dataset row, or from the caption itself with match_by: url.
+        void Reject(string key, string origin, string reason, string? detail, OutcomeKind kind, string? url = null, string? pageUrl = null)
         {
             counters.CountReject(kind, reason);
-            rejects.Write(new RejectRecord(key, origin, StageName, kind == OutcomeKind.Dropped ? "dropped" : "failed", reason, detail,
-                kind == OutcomeKind.Failed && ReasonCodes.IsTransient(reason)));
+            rejects.Write(RejectRecord.Of(new UnparsedInput(key, origin, url, pageUrl), StageName, kind, reason, detail));
         }
+
+        string? UrlOf(string match) => layer.MatchBy == CaptionMatch.Url ? match : null;
 
         void Accept(CaptionLine caption)
         {
@@ -113,7 +115,7 @@ public sealed partial class CaptionLayer(
             var (reason, detail) = Check(caption, text);
             if (reason is not null)
             {
-                Reject(KeyOf(caption.Match, caption.Text), caption.Origin, reason, detail, OutcomeKind.Dropped);
+                Reject(KeyOf(caption.Match, caption.Text), caption.Origin, reason, detail, OutcomeKind.Dropped, UrlOf(caption.Match));
                 return;
             }
 
@@ -193,13 +195,13 @@ public sealed partial class CaptionLayer(
                         string key = KeyOf(row.Sha256, caption.Text);
                         if (layer.Unpaired == UnpairedCaptions.Drop && !languages!.HasNative(row.Sha256, caption.Lang))
                         {
-                            Reject(key, caption.Origin, ReasonCodes.CaptionUnpaired, $"image {row.Sha256[..16]} has no native {caption.Lang} pair", OutcomeKind.Dropped);
+                            Reject(key, caption.Origin, ReasonCodes.CaptionUnpaired, $"image {row.Sha256[..16]} has no native {caption.Lang} pair", OutcomeKind.Dropped, row.Url, row.PageUrl);
                             continue;
                         }
 
                         if (!written.Add((row.Sha256, caption.Lang, caption.Text)))
                         {
-                            Reject(key, caption.Origin, ReasonCodes.CaptionDuplicate, $"the same {caption.Lang} text for image {row.Sha256[..16]} comes earlier", OutcomeKind.Dropped);
+                            Reject(key, caption.Origin, ReasonCodes.CaptionDuplicate, $"the same {caption.Lang} text for image {row.Sha256[..16]} comes earlier", OutcomeKind.Dropped, row.Url, row.PageUrl);
                             continue;
                         }
 
@@ -226,7 +228,7 @@ public sealed partial class CaptionLayer(
                 foreach (var caption in captions)
                 {
                     Reject(KeyOf(match, caption.Text), caption.Origin, ReasonCodes.CaptionImageUnknown,
-                        $"no image in the dataset with {CaptionFile.MatchField(layer.MatchBy)} {match}", OutcomeKind.Dropped);
+                        $"no image in the dataset with {CaptionFile.MatchField(layer.MatchBy)} {match}", OutcomeKind.Dropped, UrlOf(match));
                 }
             }
 

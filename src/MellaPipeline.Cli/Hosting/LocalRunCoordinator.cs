@@ -24,6 +24,9 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
     {
         var options = request.Pipeline.Options;
         var run = new RunDirectory(request.OutDir);
+
+        // Before anything is written: a second process on the same run, rank or reduce is refused here (exit 2).
+        using var held = request.Rank is { } onlyRank ? RunLock.Rank(run, onlyRank) : request.ReduceOnly ? RunLock.Reduce(run) : RunLock.WholeRun(run);
         bool continuing = RunConfigGuard.Prepare(run, request.Pipeline.ResolvedJson(), request.RequireExistingRun);
         int world = options.Tasks;
         var ranks = Enumerable.Range(0, world).ToArray();
@@ -82,22 +85,15 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             return run.IsComplete(only) ? ExitCodes.Success : ExitCodes.CheckFailed;
         }
 
-        TaskStats[] stats;
-        if (options.Stages.DedupNear.Enabled)
-        {
-            var reduce = new NearDuplicateReduce(options, run, algorithm, logger);
-            await reduce.ClusterAsync(world, cancellationToken);
-            stats = new TaskStats[world];
-            await Parallel.ForEachAsync(
-                ranks,
-                new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
-                async (rank, token) => stats[rank] = await reduce.FilterTaskAsync(rank, token));
-            reduce.RemoveStaging();
-        }
-        else
-        {
-            stats = ranks.Select(run.ReadStats).ToArray();
-        }
+        // The near-duplicate reduce runs also with dedup_near off: it keeps keys unique across tasks.
+        var reduce = new NearDuplicateReduce(options, run, algorithm, logger);
+        await reduce.ClusterAsync(world, cancellationToken);
+        var stats = new TaskStats[world];
+        await Parallel.ForEachAsync(
+            ranks,
+            new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
+            async (rank, token) => stats[rank] = await reduce.FilterTaskAsync(rank, token));
+        reduce.RemoveStaging();
 
         foreach (string stale in staleLayers)
         {

@@ -13,11 +13,18 @@ using Microsoft.Extensions.Logging;
 namespace MellaPipeline.Cli.Pipelines;
 
 /// <summary>The figures of one near-duplicate clustering: <c>reduce/clusters.json</c>.</summary>
-public sealed record ClusteringSummary(int Threshold, string Keep, long Rows, long RowsWithoutHash, long Clusters, long SharedClusters, long RowsInSharedClusters, long RowsDropped, double Seconds);
+/// <param name="Rows">Every staged row, repeated keys included.</param>
+/// <param name="RowsDropped">Rows dropped as near duplicates.</param>
+/// <param name="RepeatedKeys">Rows dropped because an earlier row has their key (<c>duplicate_pair</c>); they are not clustered.</param>
+public sealed record ClusteringSummary(
+    int Threshold, string Keep, long Rows, long RowsWithoutHash, long Clusters, long SharedClusters, long RowsInSharedClusters, long RowsDropped, double Seconds,
+    long RepeatedKeys = 0);
 
 /// <summary>
 /// The reduce step that runs once every task is complete: near-duplicate clustering over all
-/// tasks' rows, then a filter over each task's staged shards.
+/// tasks' rows, then a filter over each task's staged shards. It runs with <c>dedup_near</c> off
+/// too, without clustering (each row is its own cluster), because it is the only step that sees
+/// every task's keys: without it the same input line read by two tasks would be two rows.
 /// <para>
 /// <b>Cluster</b> (<see cref="ClusterAsync"/>): reads the columns it needs from every staged shard
 /// (never the images), clusters the perceptual hashes within the threshold exactly
@@ -29,9 +36,16 @@ public sealed record ClusteringSummary(int Threshold, string Keep, long Rows, lo
 /// decisions go to one file per task, written before <c>clusters.json</c> marks them complete.
 /// </para>
 /// <para>
+/// <b>Keys</b>: keys are unique in a dataset whatever the keep policy. A row whose key an earlier
+/// row already has — by rank, then row order, so the choice is deterministic — is not clustered
+/// and becomes a <c>duplicate_pair</c> reject: the same input line read by two tasks (or twice by
+/// one, with <c>dedup_exact</c> off) gives one row.
+/// </para>
+/// <para>
 /// <b>Filter</b> (<see cref="FilterTaskAsync"/>): copies a task's staged rows into its final
 /// shards with their cluster id; rows not kept become <c>image_near_duplicate</c> rejects that
-/// name the row kept in their place. Each task's filter commits its shards, rejects and stats
+/// name the row kept in their place, repeated keys <c>duplicate_pair</c> rejects that name the task
+/// whose row was kept. Each task's filter commits its shards, rejects and stats
 /// before its completion marker, and removes its staged shards only then, so a crash at any
 /// point is resumed from that task.
 /// </para>
@@ -40,8 +54,14 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
 {
     public const string StageName = "dedup_near";
 
-    /// <summary>Bytes per row in a <c>.clusters</c> file: cluster id (8), kept flag (1), key of the row kept in its place (16).</summary>
+    /// <summary>
+    /// Bytes per row in a <c>.clusters</c> file: cluster id (8), decision (1: <see cref="Kept"/>,
+    /// <see cref="NearDuplicate"/> or <see cref="RepeatedKey"/>), key of the row kept in its place
+    /// (16). For a repeated key the first 8 bytes hold the rank of the task whose row has the key.
+    /// </summary>
     private const int DecisionBytes = 25;
+
+    private const byte NearDuplicate = 0, Kept = 1, RepeatedKey = 2;
 
     private DedupNearOptions Settings => options.Stages.DedupNear;
 
@@ -70,32 +90,48 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
             taskEnds[rank] = rows.Count;
         }
 
-        LogClustering(logger, rows.Count, Settings.Threshold);
+        int staged = rows.Count;
+        var repeats = rows.RemoveRepeatedKeys();
+        if (Settings.Enabled)
+        {
+            LogClustering(logger, rows.Count, Settings.Threshold);
+        }
+
         var decisions = Decide(rows, out long clusters, out long sharedClusters, out long rowsInShared);
         Directory.CreateDirectory(run.ReduceDir);
         long dropped = 0;
-        for (int rank = 0, start = 0; rank < worldSize; start = taskEnds[rank], rank++)
+
+        // i counts staged rows, u the rows clustered (those without a repeated key).
+        for (int rank = 0, start = 0, u = 0; rank < worldSize; start = taskEnds[rank], rank++)
         {
             var bytes = new byte[(taskEnds[rank] - start) * DecisionBytes];
             for (int i = start; i < taskEnds[rank]; i++)
             {
                 var slot = bytes.AsSpan((i - start) * DecisionBytes, DecisionBytes);
-                int kept = decisions.KeptRow[i];
-                BinaryPrimitives.WriteUInt64LittleEndian(slot, decisions.ClusterOf(i));
-                slot[8] = kept == i ? (byte)1 : (byte)0;
+                if (repeats.TryGetValue(i, out int first))
+                {
+                    BinaryPrimitives.WriteUInt64LittleEndian(slot, (ulong)TaskOf(first, taskEnds));
+                    slot[8] = RepeatedKey;
+                    continue;
+                }
+
+                int kept = decisions.KeptRow[u];
+                BinaryPrimitives.WriteUInt64LittleEndian(slot, decisions.ClusterOf(u));
+                slot[8] = kept == u ? Kept : NearDuplicate;
                 BinaryPrimitives.WriteUInt128BigEndian(slot[9..], rows.Keys[kept]);
-                dropped += kept == i ? 0 : 1;
+                dropped += kept == u ? 0 : 1;
+                u++;
             }
 
             AtomicFile.WriteAllBytes(run.ClustersPath(rank), bytes);
         }
 
         var summary = new ClusteringSummary(
-            Settings.Threshold, KeepName, rows.Count, rows.Count - rows.HashedCount, clusters, sharedClusters, rowsInShared, dropped,
-            Math.Round(clock.Elapsed.TotalSeconds, 3));
+            Settings.Threshold, KeepName, staged, rows.Count - rows.HashedCount, clusters, sharedClusters, rowsInShared, dropped,
+            Math.Round(clock.Elapsed.TotalSeconds, 3), repeats.Count);
         AtomicFile.WriteJson(run.ClustersSummaryPath, summary, MellaJson.Indented);
         CrashPoints.Reach(CrashPoints.Clustered);
-        LogClustered(logger, rows.Count, clusters, sharedClusters, rowsInShared, dropped);
+        LogClustered(logger, rows.Count, clusters, sharedClusters, rowsInShared, dropped, repeats.Count);
 
         // The clustering's arrays (about 100 bytes a row) are garbage now; give their memory back before the filters start.
         rows = null!;
@@ -103,6 +139,19 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect();
         return summary;
+    }
+
+    /// <summary>The rank of the task that staged row <paramref name="row"/>: the first whose end lies beyond it.</summary>
+    private static int TaskOf(int row, int[] taskEnds)
+    {
+        int low = 0, high = taskEnds.Length;
+        while (low < high)
+        {
+            int middle = (low + high) / 2;
+            (low, high) = taskEnds[middle] > row ? (low, middle) : (middle + 1, high);
+        }
+
+        return low;
     }
 
     private string KeepName => Settings.Keep == NearDuplicateKeep.All ? "all" : "per_language";
@@ -129,8 +178,9 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
             }
         }
 
-        var hashRoots = NearDuplicateIndex.Cluster(hashes, Settings.Threshold);
-        for (int h = 0; h < hashes.Length; h++)
+        // Off, every row is its own cluster: its id is its image's SHA-256 prefix, as the task wrote it.
+        var hashRoots = Settings.Enabled ? NearDuplicateIndex.Cluster(hashes, Settings.Threshold) : [];
+        for (int h = 0; h < hashRoots.Length; h++)
         {
             root[hashedRows[h]] = hashedRows[hashRoots[h]];
         }
@@ -159,7 +209,7 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
         }
 
         var decisions = new Decisions(root, clusterId, Enumerable.Range(0, n).ToArray());
-        if (Settings.Keep == NearDuplicateKeep.All)
+        if (Settings.Keep == NearDuplicateKeep.All || !Settings.Enabled)
         {
             return decisions;
         }
@@ -215,17 +265,25 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
                     var slot = decisions.AsSpan(row++ * DecisionBytes, DecisionBytes);
                     string cluster = BinaryPrimitives.ReadUInt64LittleEndian(slot).ToString("x16", CultureInfo.InvariantCulture);
                     counters.CountIn();
-                    if (slot[8] == 1)
+                    if (slot[8] == Kept)
                     {
                         counters.CountOk();
                         await shards.WriteAsync(record with { DupCluster = cluster }, cancellationToken);
+                    }
+                    else if (slot[8] == RepeatedKey)
+                    {
+                        int first = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(slot));
+                        counters.CountReject(OutcomeKind.Dropped, ReasonCodes.DuplicatePair);
+                        rejects.Write(RejectRecord.Of(
+                            record, StageName, OutcomeKind.Dropped, ReasonCodes.DuplicatePair,
+                            first == rank ? "same key earlier in this task" : $"same key in task {RunDirectory.RankName(first)}, kept there"));
                     }
                     else
                     {
                         string kept = BinaryPrimitives.ReadUInt128BigEndian(slot[9..]).ToString("x32", CultureInfo.InvariantCulture);
                         counters.CountReject(OutcomeKind.Dropped, ReasonCodes.ImageNearDuplicate);
-                        rejects.Write(new RejectRecord(
-                            record.Key, record.Origin, StageName, "dropped", ReasonCodes.ImageNearDuplicate,
+                        rejects.Write(RejectRecord.Of(
+                            record, StageName, OutcomeKind.Dropped, ReasonCodes.ImageNearDuplicate,
                             $"near duplicate in cluster {cluster} ({record.Lang}, {record.Source}); kept {kept}"));
                     }
                 }
@@ -260,8 +318,8 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
     [LoggerMessage(Level = LogLevel.Information, Message = "near-duplicate clustering of {Rows} rows at threshold {Threshold}")]
     private static partial void LogClustering(ILogger logger, int rows, int threshold);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "near-duplicate clusters: {Rows} rows in {Clusters} clusters; {Shared} clusters hold several images ({InShared} rows); {Dropped} rows dropped as duplicates")]
-    private static partial void LogClustered(ILogger logger, int rows, long clusters, long shared, long inShared, long dropped);
+    [LoggerMessage(Level = LogLevel.Information, Message = "near-duplicate clusters: {Rows} rows in {Clusters} clusters; {Shared} clusters hold several images ({InShared} rows); {Dropped} rows dropped as duplicates, {Repeated} as repeated keys")]
+    private static partial void LogClustered(ILogger logger, int rows, long clusters, long shared, long inShared, long dropped, int repeated);
 
     /// <summary>The columns clustering decides on, one array per column (about 50 bytes a row).</summary>
     private sealed class RowTable(int capacity)
@@ -277,6 +335,52 @@ public sealed partial class NearDuplicateReduce(PipelineOptions options, RunDire
         public int[] Group { get; } = new int[capacity];
         public int HashedCount { get; private set; }
         public int Count { get; private set; }
+
+        /// <summary>
+        /// Removes every row whose key an earlier row has; returns, for each removed row, the first
+        /// row with its key (indices before the removal). Sorting row numbers by key costs 4 bytes a row.
+        /// </summary>
+        public Dictionary<int, int> RemoveRepeatedKeys()
+        {
+            var order = Enumerable.Range(0, Count).ToArray();
+            var keys = Keys;
+            Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
+            var repeats = new Dictionary<int, int>();
+            for (int k = 1, first = Count > 0 ? order[0] : 0; k < order.Length; k++)
+            {
+                if (keys[order[k]] == keys[order[k - 1]])
+                {
+                    repeats[order[k]] = first;
+                }
+                else
+                {
+                    first = order[k];
+                }
+            }
+
+            if (repeats.Count == 0)
+            {
+                return repeats;
+            }
+
+            int kept = 0;
+            HashedCount = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                if (repeats.ContainsKey(i))
+                {
+                    continue;
+                }
+
+                (Keys[kept], Phash[kept], HasHash[kept], Sha[kept], Pixels[kept], TextElements[kept], Group[kept]) =
+                    (Keys[i], Phash[i], HasHash[i], Sha[i], Pixels[i], TextElements[i], Group[i]);
+                HashedCount += HasHash[kept] ? 1 : 0;
+                kept++;
+            }
+
+            Count = kept;
+            return repeats;
+        }
 
         public void Add(ShardImageRow row)
         {

@@ -17,7 +17,7 @@ namespace MellaPipeline.Cli.Pipelines;
 /// The image-text pair pipeline as a pipeline file configures it:
 /// read inputs (pairs files, a crawl, web archives) → normalize_text → dedup_exact → load_images → write_shards,
 /// then, once every task is done, dedup_near over all tasks' rows (<see cref="NearDuplicateReduce"/>).
-/// With dedup_near on, tasks write to <c>staging/</c> and the reduce writes <c>shards/</c>.
+/// Tasks write to <c>staging/</c> and the reduce writes <c>shards/</c>.
 /// </summary>
 public static class PairPipeline
 {
@@ -27,10 +27,6 @@ public static class PairPipeline
     /// <summary>Decodes, hashes and stores every row's image as <c>load_images</c> says; its hash algorithm id goes into each shard and the manifest.</summary>
     public static ImageProcessor ProcessorFor(PipelineOptions options) => new(
         ImageHasher.DecoderFor(options.Stages.LoadImages.Decoder), StoredImageSettings.From(options.Stages.LoadImages));
-
-    /// <summary>Where tasks write their shards: straight into the dataset, or into staging when near-duplicate clustering follows.</summary>
-    public static string ShardsDirOfTasks(PipelineOptions options, RunDirectory run) =>
-        options.Stages.DedupNear.Enabled ? run.StagingDir : run.ShardsDir;
 
     /// <summary>Runs one task: its slice of the input through every stage into its shards.</summary>
     public static async Task<TaskOutput> RunTaskAsync(PipelineOptions options, TaskContext task, CancellationToken cancellationToken)
@@ -58,7 +54,7 @@ public static class PairPipeline
         var processor = ProcessorFor(options);
         var rows = text.Then(new LoadImageStage(options.Stages.LoadImages, fetcher, processor), options.Stages.LoadImages.Concurrency);
 
-        await using var shards = new ParquetShardWriter(new ShardWriterOptions(ShardsDirOfTasks(options, task.Run), task.Slice.Rank, options.Output, options.Name, processor.HashAlgorithm));
+        await using var shards = new ParquetShardWriter(new ShardWriterOptions(task.Run.StagingDir, task.Slice.Rank, options.Output, options.Name, processor.HashAlgorithm));
         await rows.RunAsync(shards, new FlowSettings(task.Rejects, task.Counters, options.ChannelCapacity), cancellationToken);
         return new TaskOutput(shards.Shards);
     }

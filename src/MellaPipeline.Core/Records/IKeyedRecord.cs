@@ -11,7 +11,17 @@ public interface IKeyedRecord
 
     /// <summary>Where the record was read from, for people tracing a reject back to its input.</summary>
     string Origin { get; }
+
+    /// <summary>The image URL as the page or the list gave it (before any redirect); null where no image is known.</summary>
+    string? Url => null;
+
+    /// <summary>The page the image appeared on; null where the input names none.</summary>
+    string? PageUrl => null;
 }
 
-/// <summary>A placeholder subject for input that could not even be parsed into a record.</summary>
-public sealed record UnparsedInput(string Key, string Origin) : IKeyedRecord;
+/// <summary>
+/// A placeholder subject for input that could not be made into a pair: a malformed line (no URLs),
+/// a page that could not be fetched (its <paramref name="PageUrl"/> only), an image whose alt text
+/// was dropped (both URLs).
+/// </summary>
+public sealed record UnparsedInput(string Key, string Origin, string? Url = null, string? PageUrl = null) : IKeyedRecord;

@@ -46,8 +46,9 @@ public static class RunConfigGuard
         }
 
         // A run killed while it was being set up leaves at most the temporary config: that folder is still fresh.
+        // So is one holding only the locks (RunLock), taken before anything else is written.
         string leftover = AtomicFile.TempPathFor(run.ConfigPath);
-        if (Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any(entry => entry != leftover))
+        if (Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any(entry => entry != leftover && entry != run.LocksDir))
         {
             throw new RunDirectoryException($"{run.Root}: folder is not empty and holds no run; choose another --out");
         }

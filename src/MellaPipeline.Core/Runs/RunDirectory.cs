@@ -20,6 +20,7 @@ namespace MellaPipeline.Runs;
 /// RUN/shards/captions-NAME-NNNNN.parquet, RUN/rejects/captions-NAME.jsonl, RUN/reduce/captions-NAME.json,
 /// RUN/completions/captions-NAME   a caption layer's rows, rejects, figures and marker
 /// RUN/summary.json             all stats added up; written last of all
+/// RUN/locks/run, rank-RRRRR, reduce (+ .holder)   flock(2) files of the processes working here (<see cref="RunLock"/>)
 /// </code>
 /// </summary>
 public sealed class RunDirectory
@@ -40,6 +41,7 @@ public sealed class RunDirectory
     public string ConfigPath => Path.Combine(Root, "config.json");
     public string SummaryPath => Path.Combine(Root, "summary.json");
     public string ManifestPath => Path.Combine(ShardsDir, "manifest.json");
+    public string LocksDir => Path.Combine(Root, "locks");
 
     public static string RankName(int rank) => rank.ToString("D5", CultureInfo.InvariantCulture);
 

@@ -241,14 +241,7 @@ internal sealed class FlowContext(FlowSettings settings, CancellationTokenSource
             ?? throw new InvalidOperationException($"Stage '{stage}' rejected a record without naming it (reason {outcome.Reason}).");
         string reason = outcome.Reason ?? throw new InvalidOperationException($"Stage '{stage}' rejected a record without a reason code.");
         counters.CountReject(outcome.Kind, reason);
-        settings.Rejects.Write(new RejectRecord(
-            subject.Key,
-            subject.Origin,
-            stage,
-            outcome.Kind == OutcomeKind.Dropped ? "dropped" : "failed",
-            reason,
-            outcome.Detail,
-            outcome.Kind == OutcomeKind.Failed && ReasonCodes.IsTransient(reason)));
+        settings.Rejects.Write(RejectRecord.Of(subject, stage, outcome.Kind, reason, outcome.Detail));
     }
 
     public async Task WhenAllAsync(CancellationToken callerToken)

@@ -44,7 +44,7 @@ public sealed class NativeAltSource(InputOptions input, IReadOnlySet<string> lan
 
             if (url is null)
             {
-                yield return Failure(SiteCrawler.SeedInvalid, $"no URL in seed line \"{line}\"", line);
+                yield return Failure(SiteCrawler.SeedInvalid, $"no URL in seed line \"{line}\"", line, pageUrl: null);
                 continue;
             }
 
@@ -57,7 +57,7 @@ public sealed class NativeAltSource(InputOptions input, IReadOnlySet<string> lan
         {
             if (page.Page is null)
             {
-                yield return Failure(page.Reason!, page.Detail, page.Url);
+                yield return Failure(page.Reason!, page.Detail, page.Url, page.Url);
                 continue;
             }
 
@@ -80,7 +80,7 @@ public sealed class NativeAltSource(InputOptions input, IReadOnlySet<string> lan
                 cancellationToken.ThrowIfCancellationRequested();
                 if (item.Problem is { } problem)
                 {
-                    yield return Failure(problem.Reason, problem.Detail, problem.TargetUri ?? $"{Path.GetFileName(files[i])}@{problem.Offset}");
+                    yield return Failure(problem.Reason, problem.Detail, problem.TargetUri ?? $"{Path.GetFileName(files[i])}@{problem.Offset}", problem.TargetUri);
                     continue;
                 }
 
@@ -101,7 +101,7 @@ public sealed class NativeAltSource(InputOptions input, IReadOnlySet<string> lan
             string key = PairKey.For(PairSources.Native, record.ImageUrl, record.PageUrl, record.AltRaw ?? string.Empty);
             if (record.Status != AltStatus.Kept)
             {
-                yield return StageOutcome<PairCandidate>.Dropped(record.Status, record.ImageUrl ?? record.AltText, new UnparsedInput(key, record.PageUrl));
+                yield return StageOutcome<PairCandidate>.Dropped(record.Status, record.ImageUrl ?? record.AltText, new UnparsedInput(key, record.PageUrl, record.ImageUrl, record.PageUrl));
                 continue;
             }
 
@@ -110,10 +110,13 @@ public sealed class NativeAltSource(InputOptions input, IReadOnlySet<string> lan
         }
     }
 
-    /// <summary>A page we may not use (robots.txt, not HTML) is a policy drop; one we could not get is a failure.</summary>
-    private static StageOutcome<PairCandidate> Failure(string reason, string? detail, string subject)
+    /// <summary>
+    /// A page we may not use (robots.txt, not HTML) is a policy drop; one we could not get is a failure.
+    /// Its reject names the page (<paramref name="pageUrl"/>, when known) but no image: none was found.
+    /// </summary>
+    private static StageOutcome<PairCandidate> Failure(string reason, string? detail, string subject, string? pageUrl)
     {
-        var subjectRecord = new UnparsedInput(PairKey.ForRawLine(Encoding.UTF8.GetBytes(subject)), subject);
+        var subjectRecord = new UnparsedInput(PairKey.ForRawLine(Encoding.UTF8.GetBytes(subject)), subject, Url: null, pageUrl);
         return reason is FetchReasons.RobotsDisallowed or PageStatus.NotHtml
             ? StageOutcome<PairCandidate>.Dropped(reason, detail, subjectRecord)
             : StageOutcome<PairCandidate>.Failed(reason, detail, subjectRecord);
