@@ -14,9 +14,16 @@ public readonly record struct InputLine(string File, long Offset, ReadOnlyMemory
 public static class LineRangeReader
 {
     /// <summary>Lines longer than this are reported (as <see cref="InputLine.TooLong"/>) instead of buffered.</summary>
-    public const int MaxLineBytes = 1 << 20;
+    public const int MaxLineBytes = UserFile.MaxLineBytes;
 
-    /// <summary>Expands folders to their <c>*.jsonl</c> files and orders everything by ordinal path.</summary>
+    /// <summary>How deep a folder walk goes below the folder named; deeper entries are not read.</summary>
+    public const int MaxFolderDepth = 16;
+
+    /// <summary>
+    /// Expands folders to their <c>*.jsonl</c> regular files (FIFOs, devices and sockets inside are
+    /// skipped, and the walk stops <see cref="MaxFolderDepth"/> levels down, so a symlink loop ends)
+    /// and orders everything by ordinal path.
+    /// </summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> paths, string pattern = "*.jsonl")
     {
         var files = new List<string>();
@@ -24,7 +31,7 @@ public static class LineRangeReader
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, pattern, SearchOption.AllDirectories));
+                files.AddRange(RegularFilesUnder(path, pattern));
             }
             else
             {
@@ -35,11 +42,29 @@ public static class LineRangeReader
         return files.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
     }
 
+    /// <summary>The regular files matching <paramref name="pattern"/> in a folder walk at most <see cref="MaxFolderDepth"/> deep, unordered.</summary>
+    public static IEnumerable<string> RegularFilesUnder(string folder, string pattern)
+    {
+        var walk = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            MaxRecursionDepth = MaxFolderDepth,
+            IgnoreInaccessible = true,
+            AttributesToSkip = FileAttributes.None,
+        };
+        return Directory.EnumerateFiles(folder, pattern, walk).Where(f => UserFile.KindOf(f) == UserFileKind.RegularFile);
+    }
+
+    /// <summary>
+    /// The lines of this task's share. Only regular files are read (anything else counts as empty,
+    /// and is refused earlier by the pipeline loader); blank lines are skipped unless
+    /// <paramref name="keepBlankLines"/>.
+    /// </summary>
     public static async IAsyncEnumerable<InputLine> ReadAsync(
-        IReadOnlyList<string> files, int rank, int worldSize,
+        IReadOnlyList<string> files, int rank, int worldSize, bool keepBlankLines = false,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var sizes = files.Select(f => new FileInfo(f).Length).ToArray();
+        var sizes = files.Select(f => UserFile.KindOf(f) == UserFileKind.RegularFile ? new FileInfo(f).Length : 0).ToArray();
         long total = sizes.Sum();
         long begin = Boundary(total, rank, worldSize);
         long end = Boundary(total, rank + 1, worldSize);
@@ -51,7 +76,7 @@ public static class LineRangeReader
             long hi = Math.Min(end, fileEnd) - fileStart;
             if (lo < hi)
             {
-                await foreach (var line in ReadFileRangeAsync(files[i], lo, hi, cancellationToken))
+                await foreach (var line in ReadFileRangeAsync(files[i], lo, hi, keepBlankLines, cancellationToken))
                 {
                     yield return line;
                 }
@@ -65,9 +90,14 @@ public static class LineRangeReader
         (long)(total * (System.Numerics.BigInteger)rank / worldSize);
 
     private static async IAsyncEnumerable<InputLine> ReadFileRangeAsync(
-        string file, long lo, long hi, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        string file, long lo, long hi, bool keepBlankLines, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        await using var stream = UserFile.OpenRead(file, out _, out _, bufferSize: 1);
+        if (stream is null)
+        {
+            yield break;
+        }
+
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         byte[] line = ArrayPool<byte>.Shared.Rent(1 << 12);
         try
@@ -110,7 +140,7 @@ public static class LineRangeReader
 
                     if (b == (byte)'\n')
                     {
-                        if (TryMake(file, lineStart, line, lineLength, tooLong, out var made))
+                        if (TryMake(file, lineStart, line, lineLength, tooLong, keepBlankLines, out var made))
                         {
                             yield return made;
                         }
@@ -144,7 +174,7 @@ public static class LineRangeReader
                 }
             }
 
-            if (!skipping && lineStart < hi && TryMake(file, lineStart, line, lineLength, tooLong, out var last))
+            if (!skipping && lineStart < hi && TryMake(file, lineStart, line, lineLength, tooLong, keepBlankLines, out var last))
             {
                 yield return last;
             }
@@ -156,7 +186,7 @@ public static class LineRangeReader
         }
     }
 
-    private static bool TryMake(string file, long start, byte[] line, int length, bool tooLong, out InputLine made)
+    private static bool TryMake(string file, long start, byte[] line, int length, bool tooLong, bool keepBlank, out InputLine made)
     {
         if (length > 0 && line[length - 1] == (byte)'\r')
         {
@@ -165,6 +195,6 @@ public static class LineRangeReader
 
         bool blank = !tooLong && line.AsSpan(0, length).Trim(" \t"u8).IsEmpty;
         made = new InputLine(file, start, tooLong ? ReadOnlyMemory<byte>.Empty : line.AsSpan(0, length).ToArray(), tooLong);
-        return !blank;
+        return keepBlank || !blank;
     }
 }
