@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
@@ -81,23 +80,8 @@ public static class PoisonPairs
             return name;
         }
 
-        string fifo = Path.Combine(folder, "fifo.png");
-        if (!File.Exists(fifo))
-        {
-            using var mkfifo = Process.Start("mkfifo", [fifo]);
-            mkfifo.WaitForExit();
-            if (mkfifo.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"mkfifo {fifo} failed");
-            }
-        }
-
-        string link = Path.Combine(folder, "zero-link.png");
-        if (!File.Exists(link))
-        {
-            File.CreateSymbolicLink(link, "/dev/zero");
-        }
-
+        SpecialFiles.Fifo(Path.Combine(folder, "fifo.png"));
+        SpecialFiles.Link(Path.Combine(folder, "zero-link.png"), SpecialFiles.Zero);
         string bomb = Odd("bomb.png", PngBomb());
         byte[] whole = SyntheticPng.Create(64, 64, 99);
         string truncated = Odd("truncated.png", whole[..(whole.Length / 2)]);
@@ -112,8 +96,8 @@ public static class PoisonPairs
         [
             new("lone surrogate", Raw("""{"text": "Pra\ud800ha", "lang": "cs", "image_path": "images/good-00.png"}"""), "input_field_invalid"),
             new("NUL in image_path", Raw("""{"text": "Praha", "lang": "cs", "image_path": "g.png\u0000.txt"}"""), "input_field_invalid"),
-            new("/dev/zero", Pair("/dev/zero"), "image_not_regular_file"),
-            new("/dev/urandom", Pair("/dev/urandom"), "image_not_regular_file"),
+            new("/dev/zero", Pair(SpecialFiles.Zero), "image_not_regular_file"),
+            new("/dev/urandom", Pair(SpecialFiles.Urandom), "image_not_regular_file"),
             new("FIFO", Pair("fifo.png"), "image_not_regular_file"),
             new("symlink to /dev/zero", Pair("zero-link.png"), "image_not_regular_file"),
             new("folder", Pair("images"), "image_not_regular_file"),

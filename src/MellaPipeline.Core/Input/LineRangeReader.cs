@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Enumeration;
 
 namespace MellaPipeline.Input;
 
@@ -42,17 +43,26 @@ public static class LineRangeReader
         return files.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>The regular files matching <paramref name="pattern"/> in a folder walk at most <see cref="MaxFolderDepth"/> deep, unordered.</summary>
+    /// <summary>
+    /// The regular files matching <paramref name="pattern"/> in a folder walk at most
+    /// <see cref="MaxFolderDepth"/> deep that does not follow links to folders (a link loop would
+    /// list every file again at each level), unordered.
+    /// </summary>
     public static IEnumerable<string> RegularFilesUnder(string folder, string pattern)
     {
-        var walk = new EnumerationOptions
+        var options = new EnumerationOptions
         {
             RecurseSubdirectories = true,
             MaxRecursionDepth = MaxFolderDepth,
             IgnoreInaccessible = true,
             AttributesToSkip = FileAttributes.None,
         };
-        return Directory.EnumerateFiles(folder, pattern, walk).Where(f => UserFile.KindOf(f) == UserFileKind.RegularFile);
+        var walk = new FileSystemEnumerable<string>(folder, (ref FileSystemEntry entry) => entry.ToFullPath(), options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && FileSystemName.MatchesSimpleExpression(pattern, entry.FileName),
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        return walk.Where(f => UserFile.KindOf(f) == UserFileKind.RegularFile);
     }
 
     /// <summary>

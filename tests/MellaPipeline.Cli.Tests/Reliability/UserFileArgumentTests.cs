@@ -1,0 +1,79 @@
+using MellaPipeline.TestSupport;
+
+namespace MellaPipeline.Cli.Tests.Reliability;
+
+/// <summary>
+/// A file named on the command line that is a FIFO, a device, a damaged Parquet file or a
+/// 40,000-deep YAML: exit 2 with one line on stderr naming the file (or key), never a hang, an
+/// out-of-memory crash, a stack overflow or a .NET message.
+/// </summary>
+public class UserFileArgumentTests
+{
+    private const string References = """{"key": "k1", "lang": "cs", "reference": "Hrad Karlštejn obklopený podzimními lesy"}""";
+    private const string Predictions = """{"key": "k1", "prediction": "Hrad Karlštejn v lese"}""";
+
+    [Theory]
+    [InlineData("run-fifo")]
+    [InlineData("run-dev-zero")]
+    [InlineData("run-deep-yaml")]
+    [InlineData("run-input-dev-zero")]
+    [InlineData("eval-predictions-dev-zero")]
+    [InlineData("eval-predictions-fifo")]
+    [InlineData("eval-references-fifo")]
+    [InlineData("eval-references-corrupt-parquet")]
+    [InlineData("score-hyp-dev-zero")]
+    [InlineData("score-ref-fifo")]
+    [InlineData("coverage-targets-fifo")]
+    public async Task A_bad_argument_file_is_exit_2_with_one_line_naming_it(string scenario)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("refs.jsonl"), References + "\n");
+        File.WriteAllText(dir.File("pred.jsonl"), Predictions + "\n");
+        File.WriteAllText(dir.File("lines.txt"), "Hrad Karlštejn\n");
+        string fifo = SpecialFiles.Fifo(dir.File("fifo"));
+        string corrupt = dir.File("corrupt.parquet");
+        File.WriteAllBytes(corrupt, [0x50, 0x41, 0x52]);
+        string deep = dir.File("deep.yaml");
+        File.WriteAllText(deep, "name: deep\ninput:\n  paths: [p.jsonl]\nextra: " + new string('[', 40_000) + new string(']', 40_000) + "\n");
+        string devInput = dir.File("dev.yaml");
+        File.WriteAllText(devInput, $"name: dev\ninput:\n  paths: [{SpecialFiles.Zero}]\n");
+
+        var (args, named) = scenario switch
+        {
+            "run-fifo" => (new[] { "run", fifo, "--out", dir.File("run") }, fifo),
+            "run-dev-zero" => (["run", SpecialFiles.Zero, "--out", dir.File("run")], SpecialFiles.Zero),
+            "run-deep-yaml" => (["run", deep, "--out", dir.File("run")], $"{deep}:4"),
+            "run-input-dev-zero" => (["run", devInput, "--out", dir.File("run")], "input.paths[0]"),
+            "eval-predictions-dev-zero" => (["eval", "--predictions", SpecialFiles.Zero, "--references", dir.File("refs.jsonl")], SpecialFiles.Zero),
+            "eval-predictions-fifo" => (["eval", "--predictions", fifo, "--references", dir.File("refs.jsonl")], fifo),
+            "eval-references-fifo" => (["eval", "--predictions", dir.File("pred.jsonl"), "--references", fifo], fifo),
+            "eval-references-corrupt-parquet" => (["eval", "--predictions", dir.File("pred.jsonl"), "--references", corrupt], $"{corrupt}: not a Parquet file"),
+            "score-hyp-dev-zero" => (["score", "--hyp", SpecialFiles.Zero, "--ref", dir.File("lines.txt"), "--lang", "cs"], SpecialFiles.Zero),
+            "score-ref-fifo" => (["score", "--hyp", dir.File("lines.txt"), "--ref", fifo, "--lang", "cs"], fifo),
+            "coverage-targets-fifo" => (["coverage", dir.Path, "--targets", fifo], fifo),
+            _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
+        };
+
+        var result = await MellaProcess.RunAsync(args);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        string line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("run")), "nothing is written for a bad argument");
+    }
+
+    [Fact]
+    public async Task An_overlong_prediction_line_is_counted_as_malformed_not_buffered()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("refs.jsonl"), References + "\n");
+        File.WriteAllText(dir.File("pred.jsonl"), Predictions + "\n{\"key\": \"k2\", \"prediction\": \"" + new string('x', 2 << 20) + "\"}\n");
+
+        var result = await MellaProcess.RunAsync(["eval", "--predictions", dir.File("pred.jsonl"), "--references", dir.File("refs.jsonl"), "--json"]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"pred.jsonl:2: line longer than {MellaPipeline.Input.UserFile.MaxLineBytes} bytes", result.Stdout, StringComparison.Ordinal);
+    }
+}
