@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using MellaPipeline.Json;
 using MellaPipeline.LanguageId;
+using MellaPipeline.Input;
 
 namespace MellaPipeline.Cli.Commands;
 
@@ -52,9 +53,9 @@ public static class LangIdCommand
             TextReader? reader = null;
             if (path is not null && path.ToString() != "-")
             {
-                if (!path.Exists)
+                if (UserFile.NotRegularFile(path.FullName) is { } unusable)
                 {
-                    await Console.Error.WriteLineAsync($"mella langid: {path}: no such file");
+                    await Console.Error.WriteLineAsync($"mella langid: {path}: {unusable}");
                     return ExitCodes.BadInput;
                 }
 

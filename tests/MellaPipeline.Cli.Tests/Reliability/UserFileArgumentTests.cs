@@ -24,6 +24,10 @@ public class UserFileArgumentTests
     [InlineData("score-hyp-dev-zero")]
     [InlineData("score-ref-fifo")]
     [InlineData("coverage-targets-fifo")]
+    [InlineData("extract-fifo")]
+    [InlineData("langid-file-dev-zero")]
+    [InlineData("dedup-hashes-dev-zero")]
+    [InlineData("dedup-hashes-fifo")]
     public async Task A_bad_argument_file_is_exit_2_with_one_line_naming_it(string scenario)
     {
         using var dir = new TempDir();
@@ -51,6 +55,10 @@ public class UserFileArgumentTests
             "score-hyp-dev-zero" => (["score", "--hyp", SpecialFiles.Zero, "--ref", dir.File("lines.txt"), "--lang", "cs"], SpecialFiles.Zero),
             "score-ref-fifo" => (["score", "--hyp", dir.File("lines.txt"), "--ref", fifo, "--lang", "cs"], fifo),
             "coverage-targets-fifo" => (["coverage", dir.Path, "--targets", fifo], fifo),
+            "extract-fifo" => (["extract", fifo], fifo),
+            "langid-file-dev-zero" => (["langid", "--file", SpecialFiles.Zero], SpecialFiles.Zero),
+            "dedup-hashes-dev-zero" => (["dedup", "--hashes", SpecialFiles.Zero], SpecialFiles.Zero),
+            "dedup-hashes-fifo" => (["dedup", "--hashes", fifo], fifo),
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
         };
 
@@ -75,5 +83,25 @@ public class UserFileArgumentTests
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains($"pred.jsonl:2: line longer than {MellaPipeline.Input.UserFile.MaxLineBytes} bytes", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Image_folders_skip_fifos_and_devices_and_a_named_one_is_a_reason_not_a_hang()
+    {
+        using var dir = new TempDir();
+        string images = dir.File("images");
+        Directory.CreateDirectory(images);
+        File.WriteAllBytes(Path.Combine(images, "a.png"), SyntheticPng.Create(64, 48, 1));
+        File.WriteAllBytes(Path.Combine(images, "b.png"), SyntheticPng.Create(64, 48, 2));
+        string fifo = SpecialFiles.Fifo(Path.Combine(images, "fifo.png"));
+        string zero = SpecialFiles.Link(Path.Combine(images, "zero.png"), SpecialFiles.Zero);
+
+        var dedup = await MellaProcess.RunAsync(["dedup", "--images", images]);
+        var phash = await MellaProcess.RunAsync(["phash", fifo, zero]);
+
+        Assert.True(dedup.ExitCode == 0, dedup.ToString());
+        Assert.Equal(["a.png", "b.png"], dedup.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()));
+        Assert.True(phash.ExitCode == 1, phash.ToString());
+        Assert.Equal([$"error\t{fifo}\timage_not_regular_file", $"error\t{zero}\timage_not_regular_file"], phash.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }
