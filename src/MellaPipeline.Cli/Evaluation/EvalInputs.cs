@@ -228,7 +228,7 @@ public static class EvalInputs
         {
             if (existing.Lang != reference.Lang)
             {
-                throw new InvalidDataException($"{path}:{line}: key {reference.Key} given as {existing.Lang} before, {reference.Lang} here");
+                throw new InvalidDataException($"{path}:{line}: key {Short(reference.Key)} given as {Short(existing.Lang)} before, {Short(reference.Lang)} here");
             }
 
             existing.Texts.AddRange(reference.Texts);
@@ -237,6 +237,9 @@ public static class EvalInputs
 
         references[reference.Key] = reference;
     }
+
+    /// <summary>A key or language from the user's file as it appears in a message: keys can be a megabyte long.</summary>
+    private static string Short(string text) => UserFile.Excerpt(text, 80);
 
     /// <summary>Predictions by key; bad lines, duplicates, unknown keys and language mismatches are counted in <paramref name="errors"/>.</summary>
     public static Dictionary<string, string> ReadPredictions(string path, IReadOnlyDictionary<string, EvalReference> references, EvalErrors errors)
@@ -285,28 +288,28 @@ public static class EvalInputs
             if (!references.TryGetValue(key, out var reference))
             {
                 errors.Unknown++;
-                errors.Note($"{path}:{lineNumber}: key {key} is not in the references");
+                errors.Note($"{path}:{lineNumber}: key {Short(key)} is not in the references");
                 continue;
             }
 
             if (lang is not null && lang != reference.Lang)
             {
                 errors.Malformed++;
-                errors.Note($"{path}:{lineNumber}: key {key} is {reference.Lang} in the references, the prediction says {lang}");
+                errors.Note($"{path}:{lineNumber}: key {Short(key)} is {Short(reference.Lang)} in the references, the prediction says {Short(lang)}");
                 continue;
             }
 
             if (!predictions.TryAdd(key, prediction))
             {
                 errors.Duplicate++;
-                errors.Note($"{path}:{lineNumber}: key {key} predicted again (the first prediction counts)");
+                errors.Note($"{path}:{lineNumber}: key {Short(key)} predicted again (the first prediction counts)");
             }
         }
 
         foreach (var key in references.Keys.Where(k => !predictions.ContainsKey(k)).Order(StringComparer.Ordinal))
         {
             errors.Missing++;
-            errors.Note($"key {key}: no prediction (scored as empty)");
+            errors.Note($"key {Short(key)}: no prediction (scored as empty)");
         }
 
         return predictions;
