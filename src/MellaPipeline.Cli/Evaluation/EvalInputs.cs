@@ -63,7 +63,7 @@ public static class EvalInputs
         if (kind == UserFileKind.Folder || path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
         {
             string dataset = Directory.Exists(Path.Combine(path, Splits.DatasetSplitter.EvalFolder)) ? Path.Combine(path, Splits.DatasetSplitter.EvalFolder) : path;
-            foreach (var shard in ShardReader.FindShards(dataset).Where(f => UserFile.KindOf(f) == UserFileKind.RegularFile))
+            foreach (var shard in ShardReader.FindShards(dataset))
             {
                 await ReadParquetReferencesAsync(shard, references, cancellationToken);
             }

@@ -28,6 +28,8 @@ public class UserFileArgumentTests
     [InlineData("langid-file-dev-zero")]
     [InlineData("dedup-hashes-dev-zero")]
     [InlineData("dedup-hashes-fifo")]
+    [InlineData("coverage-dataset-fifo")]
+    [InlineData("split-dataset-fifo")]
     public async Task A_bad_argument_file_is_exit_2_with_one_line_naming_it(string scenario)
     {
         using var dir = new TempDir();
@@ -59,6 +61,8 @@ public class UserFileArgumentTests
             "langid-file-dev-zero" => (["langid", "--file", SpecialFiles.Zero], SpecialFiles.Zero),
             "dedup-hashes-dev-zero" => (["dedup", "--hashes", SpecialFiles.Zero], SpecialFiles.Zero),
             "dedup-hashes-fifo" => (["dedup", "--hashes", fifo], fifo),
+            "coverage-dataset-fifo" => (["coverage", fifo], fifo),
+            "split-dataset-fifo" => (["split", fifo, "--out", dir.File("split")], fifo),
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
         };
 
