@@ -58,8 +58,6 @@ public static class LangIdCommand
                     await Console.Error.WriteLineAsync($"mella langid: {path}: {unusable}");
                     return ExitCodes.BadInput;
                 }
-
-                reader = new StreamReader(path.FullName, new UTF8Encoding(false, throwOnInvalidBytes: false));
             }
             else if (inputs.Length == 0)
             {
@@ -83,7 +81,24 @@ public static class LangIdCommand
                     }
                 }
 
-                if (reader is null)
+                if (path is not null && path.ToString() != "-")
+                {
+                    // Lines are read under the 1 MiB cap of every user file; a longer one still gets its
+                    // result line (of nothing), so results stay aligned with the input.
+                    int number = 0;
+                    await foreach (var line in LineRangeReader.ReadAsync([path.FullName], 0, 1, keepBlankLines: true, cancellationToken: cancellationToken))
+                    {
+                        number++;
+                        if (line.TooLong)
+                        {
+                            await Console.Error.WriteLineAsync($"mella langid: {path}:{number}: line longer than {UserFile.MaxLineBytes} bytes, identified as empty");
+                        }
+
+                        string text = Encoding.UTF8.GetString(line.Bytes.Span);
+                        await Write(number == 1 ? text.TrimStart('\uFEFF') : text);
+                    }
+                }
+                else if (reader is null)
                 {
                     foreach (var text in inputs)
                     {

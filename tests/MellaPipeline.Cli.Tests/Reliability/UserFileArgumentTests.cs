@@ -108,4 +108,20 @@ public class UserFileArgumentTests
         Assert.True(phash.ExitCode == 1, phash.ToString());
         Assert.Equal([$"error\t{fifo}\timage_not_regular_file", $"error\t{zero}\timage_not_regular_file"], phash.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public async Task Langid_reads_a_file_under_the_line_cap_and_keeps_one_result_per_line()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("texts.txt");
+        File.WriteAllText(path, "Набережная Невы в Санкт-Петербурге\n" + new string('a', 2 << 20) + "\nผัดไทยกุ้งสดใส่ถั่วงอกและมะนาว\n");
+
+        var result = await MellaProcess.RunAsync(["langid", "--file", path]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var langs = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("lang").GetString()).ToList();
+        Assert.Equal(3, langs.Count);
+        Assert.Equal(("ru", "th"), (langs[0], langs[2]));
+        Assert.Contains($"{path}:2: line longer than {MellaPipeline.Input.UserFile.MaxLineBytes} bytes", result.Stderr, StringComparison.Ordinal);
+    }
 }
