@@ -21,9 +21,9 @@ public static class LineRangeReader
     public const int MaxFolderDepth = 16;
 
     /// <summary>
-    /// Expands folders to their <c>*.jsonl</c> regular files (FIFOs, devices and sockets inside are
-    /// skipped, and the walk stops <see cref="MaxFolderDepth"/> levels down, so a symlink loop ends)
-    /// and orders everything by ordinal path.
+    /// Expands folders to their <c>*.jsonl</c> regular files (see <see cref="RegularFilesUnder"/>:
+    /// FIFOs, devices and sockets are skipped, links to folders not followed, the walk stops
+    /// <see cref="MaxFolderDepth"/> levels down) and orders everything by ordinal path.
     /// </summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> paths, string pattern = "*.jsonl")
     {
@@ -102,9 +102,16 @@ public static class LineRangeReader
     private static async IAsyncEnumerable<InputLine> ReadFileRangeAsync(
         string file, long lo, long hi, bool keepBlankLines, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var stream = UserFile.OpenRead(file, out _, out _, bufferSize: 1);
+        await using var stream = UserFile.OpenRead(file, out var failure, out string? detail, bufferSize: 1);
         if (stream is null)
         {
+            // A file that cannot be read stops the run as before (its lines would be lost silently);
+            // one that is no longer a regular file (the loader refuses those) counts as empty.
+            if (failure == UserFileFailure.Unreadable)
+            {
+                throw new IOException($"{file}: {detail}");
+            }
+
             yield break;
         }
 
