@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MellaPipeline.Input;
 using MellaPipeline.Records;
 using Parquet;
 
@@ -11,11 +12,15 @@ public static class ShardReader
     /// The shard files of a dataset given as a run directory, its <c>shards/</c> folder or one
     /// <c>.parquet</c> file, in name order (which is rank, then sequence).
     /// </summary>
+    /// <exception cref="InvalidDataException">The dataset is a FIFO or device (never opened: a FIFO would block).</exception>
     public static IReadOnlyList<string> FindShards(string dataset)
     {
-        if (File.Exists(dataset))
+        switch (UserFile.KindOf(dataset))
         {
-            return [Path.GetFullPath(dataset)];
+            case UserFileKind.RegularFile:
+                return [Path.GetFullPath(dataset)];
+            case UserFileKind.Special:
+                throw new InvalidDataException(UserFile.NotRegularFile(dataset));
         }
 
         string folder = Directory.Exists(Path.Combine(dataset, "shards")) ? Path.Combine(dataset, "shards") : dataset;
@@ -24,7 +29,7 @@ public static class ShardReader
             throw new DirectoryNotFoundException($"{dataset}: no such dataset folder");
         }
 
-        return Directory.EnumerateFiles(folder, "*.parquet").Order(StringComparer.Ordinal).ToArray();
+        return Directory.EnumerateFiles(folder, "*.parquet").Where(f => UserFile.KindOf(f) == UserFileKind.RegularFile).Order(StringComparer.Ordinal).ToArray();
     }
 
     public static IAsyncEnumerable<PairRecord> ReadAsync(string path, CancellationToken cancellationToken = default) =>

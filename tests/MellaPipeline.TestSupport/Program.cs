@@ -3,6 +3,7 @@ using MellaPipeline.TestSupport;
 // Writes the demo's images:             dotnet run --project tests/MellaPipeline.TestSupport -- pipelines/demo/images
 // DuckDB's counts beside mella's ones:  dotnet run --project tests/MellaPipeline.TestSupport -- cross-check coverage|split ...
 // A benchmark input:                    dotnet run --project tests/MellaPipeline.TestSupport -- pairs FOLDER COUNT IMAGES
+// Good and poison pairs lines:          dotnet run --project tests/MellaPipeline.TestSupport -- poison-pairs DIR
 if (args is ["cross-check", .. var rest])
 {
     return CrossCheck.Run(rest);
@@ -20,6 +21,14 @@ if (args is ["pairs", var folder, var count, var images, .. var more])
     Directory.CreateDirectory(folder);
     string input = PairsInput.Write(folder, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), int.Parse(images, System.Globalization.CultureInfo.InvariantCulture), imageSize: 256);
     Console.WriteLine(PairsInput.WritePipeline(folder, input, tasks: more.Length > 0 ? int.Parse(more[0], System.Globalization.CultureInfo.InvariantCulture) : 1, shardMaxRows: 10_000, name: "scaling"));
+    return 0;
+}
+
+// 20 good pairs among 16 poison lines, a pipeline over them and the expected outcome of each line: poison-pairs DIR
+if (args is ["poison-pairs", var poisonFolder])
+{
+    var expected = PoisonPairs.Write(poisonFolder);
+    Console.WriteLine($"wrote {expected.Count} lines to {Path.Combine(poisonFolder, "pairs.jsonl")}, {Path.Combine(poisonFolder, "pipeline.yaml")} and {Path.Combine(poisonFolder, "expected.json")}");
     return 0;
 }
 

@@ -39,7 +39,7 @@ public static class CaptionFile
     public static IReadOnlyList<string> Expand(IEnumerable<string> paths) =>
     [
         .. paths.SelectMany<string, string>(path => Directory.Exists(path)
-            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+            ? LineRangeReader.RegularFilesUnder(path, "*")
                 .Where(f => f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".parquet", StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal)
             : [path]),
@@ -49,6 +49,12 @@ public static class CaptionFile
     {
         string name = Path.GetFileName(path);
         string matchField = MatchField(match);
+        if (UserFile.NotRegularFile(path) is { } notRegular)
+        {
+            yield return new CaptionRead(null, name, ReasonCodes.CaptionFileUnreadable, notRegular);
+            yield break;
+        }
+
         if (path.EndsWith(".parquet", StringComparison.Ordinal))
         {
             await foreach (var read in ReadParquetAsync(path, name, matchField, cancellationToken))
@@ -60,7 +66,7 @@ public static class CaptionFile
         }
 
         int lineNumber = 0;
-        await foreach (var line in LineRangeReader.ReadAsync([path], 0, 1, cancellationToken))
+        await foreach (var line in LineRangeReader.ReadAsync([path], 0, 1, keepBlankLines: true, cancellationToken: cancellationToken))
         {
             lineNumber++;
             string origin = $"{name}:{lineNumber}";
@@ -87,7 +93,7 @@ public static class CaptionFile
         }
         catch (JsonException ex)
         {
-            return new CaptionRead(null, origin, ReasonCodes.CaptionMalformed, ex.Message.Split('.')[0]);
+            return new CaptionRead(null, origin, ReasonCodes.CaptionMalformed, JsonText.NotJson(ex));
         }
 
         using (document)
@@ -108,9 +114,13 @@ public static class CaptionFile
                 {
                     return new CaptionRead(null, origin, ReasonCodes.CaptionFieldInvalid, $"'{field}' must be a string");
                 }
+                else if (JsonText.TryGetString(value, out string? text))
+                {
+                    fields[field] = text;
+                }
                 else
                 {
-                    fields[field] = value.GetString();
+                    return new CaptionRead(null, origin, ReasonCodes.CaptionFieldInvalid, $"'{field}' is not valid Unicode text (a lone surrogate)");
                 }
             }
 

@@ -52,7 +52,7 @@ public static class CoverageCommand
 
                 try
                 {
-                    goals = PipelineConfigLoader.Parse<CoverageTargets>(await File.ReadAllTextAsync(file.FullName, cancellationToken), file.ToString(), "targets (targets: [...])");
+                    goals = CoverageTargets.Load(file.ToString());
                 }
                 catch (ConfigException e)
                 {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MellaPipeline.Images;
+using MellaPipeline.Input;
 
 namespace MellaPipeline.Cli.Commands;
 
@@ -60,9 +61,9 @@ public static class DedupCommand
                 return await DedupImagesAsync(folder, limit, parse.GetValue(output), cancellationToken);
             }
 
-            if (!file!.Exists)
+            if (UserFile.NotRegularFile(file!.FullName) is { } unusable)
             {
-                await Console.Error.WriteLineAsync($"mella dedup: --hashes {file}: no such file");
+                await Console.Error.WriteLineAsync($"mella dedup: --hashes {file}: {unusable}");
                 return ExitCodes.BadInput;
             }
 
@@ -113,7 +114,7 @@ public static class DedupCommand
             return ExitCodes.BadInput;
         }
 
-        var paths = Directory.EnumerateFiles(folder.FullName, "*", SearchOption.AllDirectories)
+        var paths = LineRangeReader.RegularFilesUnder(folder.FullName, "*")
             .Where(p => ImageExtensions.Contains(Path.GetExtension(p).ToLowerInvariant()))
             .Order(StringComparer.Ordinal)
             .ToArray();
@@ -189,6 +190,9 @@ public static class DedupCommand
     /// <summary>Hashes and their IDs, the IDs kept as UTF-8 in one buffer (millions of lines without millions of strings).</summary>
     private sealed class HashList
     {
+        /// <summary>A hash line is 16 hex digits, a tab and an id; anything longer than this is not one.</summary>
+        private const int MaxLineBytes = 4 << 20;
+
         private byte[] _ids = new byte[1 << 20];
         private int _idsLength;
         private int[] _idStarts = new int[1024];
@@ -204,9 +208,15 @@ public static class DedupCommand
             var list = new HashList();
             problems = [];
             int lineNumber = 0;
-            foreach (var line in ByteLines(path))
+            foreach (var (line, tooLong) in ByteLines(path))
             {
                 lineNumber++;
+                if (tooLong)
+                {
+                    problems.Add($"{lineNumber}: line longer than {MaxLineBytes} bytes");
+                    continue;
+                }
+
                 var bytes = line.Span;
                 if (bytes.Length > 0 && bytes[^1] == (byte)'\r')
                 {
@@ -234,12 +244,22 @@ public static class DedupCommand
             return list;
         }
 
-        /// <summary>The file's lines as bytes, without their line feeds (a 4 MiB buffer, no string per line).</summary>
-        private static IEnumerable<ReadOnlyMemory<byte>> ByteLines(string path)
+        /// <summary>
+        /// The file's lines as bytes, without their line feeds (a 4 MiB buffer, no string per line). A
+        /// line longer than the buffer comes once as too long and its bytes are dropped up to the next
+        /// line feed, so that a file without one (a device) cannot grow the buffer without end.
+        /// </summary>
+        private static IEnumerable<(ReadOnlyMemory<byte> Line, bool TooLong)> ByteLines(string path)
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            var buffer = new byte[4 << 20];
+            using var stream = UserFile.OpenRead(path, out _, out _, bufferSize: 1);
+            if (stream is null)
+            {
+                yield break;
+            }
+
+            var buffer = new byte[MaxLineBytes];
             int filled = 0;
+            bool skipping = false;
             while (true)
             {
                 int read = stream.Read(buffer, filled, buffer.Length - filled);
@@ -253,15 +273,20 @@ public static class DedupCommand
                         break;
                     }
 
-                    yield return buffer.AsMemory(start, newline - start);
+                    if (!skipping)
+                    {
+                        yield return (buffer.AsMemory(start, newline - start), false);
+                    }
+
+                    skipping = false;
                     start = newline + 1;
                 }
 
                 if (read == 0)
                 {
-                    if (start < filled)
+                    if (start < filled && !skipping)
                     {
-                        yield return buffer.AsMemory(start, filled - start);
+                        yield return (buffer.AsMemory(start, filled - start), false);
                     }
 
                     yield break;
@@ -271,7 +296,13 @@ public static class DedupCommand
                 filled -= start;
                 if (filled == buffer.Length)
                 {
-                    Array.Resize(ref buffer, buffer.Length * 2); // a line longer than the buffer
+                    if (!skipping)
+                    {
+                        yield return (ReadOnlyMemory<byte>.Empty, true);
+                    }
+
+                    skipping = true;
+                    filled = 0;
                 }
             }
         }

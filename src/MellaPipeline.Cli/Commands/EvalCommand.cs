@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using MellaPipeline.Cli.Evaluation;
+using MellaPipeline.Input;
 using MellaPipeline.Json;
 
 namespace MellaPipeline.Cli.Commands;
@@ -44,9 +45,9 @@ public static class EvalCommand
             }
 
             var files = new[] { parse.GetValue(predictions), parse.GetValue(baseline) }.OfType<FileInfo>().ToArray();
-            if (files.FirstOrDefault(f => !f.Exists) is { } missing)
+            if (files.FirstOrDefault(f => UserFile.NotRegularFile(f.FullName) is not null) is { } unusable)
             {
-                await Console.Error.WriteLineAsync($"mella eval: {missing}: no such file");
+                await Console.Error.WriteLineAsync($"mella eval: {unusable}: {UserFile.NotRegularFile(unusable.FullName)}");
                 return ExitCodes.BadInput;
             }
 

@@ -11,6 +11,7 @@ using MellaPipeline.LanguageId;
 using MellaPipeline.Parquet;
 using MellaPipeline.Runtime;
 using Microsoft.Extensions.Logging;
+using MellaPipeline.Input;
 
 namespace MellaPipeline.Cli.Commands;
 
@@ -54,18 +55,19 @@ public static partial class ExtractCommand
             {
                 if (input is DirectoryInfo { Exists: true } dir)
                 {
-                    files.AddRange(Directory.EnumerateFiles(dir.FullName, "*", SearchOption.AllDirectories)
+                    files.AddRange(LineRangeReader.RegularFilesUnder(dir.FullName, "*")
                         .Where(f => IsHtmlName(f) || ArchivePages.IsArchiveName(f))
                         .Order(StringComparer.Ordinal)
                         .Select(f => (f, Path.GetRelativePath(dir.FullName, f))));
                 }
-                else if (File.Exists(input.FullName))
+                else if (UserFile.KindOf(input.FullName) == UserFileKind.RegularFile)
                 {
                     files.Add((input.FullName, input.Name));
                 }
                 else
                 {
-                    await Console.Error.WriteLineAsync($"mella extract: {input}: no such file or folder");
+                    // A FIFO or device is refused before anything opens it (a FIFO would block forever).
+                    await Console.Error.WriteLineAsync($"mella extract: {input}: {(UserFile.KindOf(input.FullName) == UserFileKind.Missing ? "no such file or folder" : UserFile.NotRegularFile(input.FullName))}");
                     return ExitCodes.BadInput;
                 }
             }

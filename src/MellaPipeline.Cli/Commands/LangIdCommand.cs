@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using MellaPipeline.Json;
 using MellaPipeline.LanguageId;
+using MellaPipeline.Input;
 
 namespace MellaPipeline.Cli.Commands;
 
@@ -52,13 +53,11 @@ public static class LangIdCommand
             TextReader? reader = null;
             if (path is not null && path.ToString() != "-")
             {
-                if (!path.Exists)
+                if (UserFile.NotRegularFile(path.FullName) is { } unusable)
                 {
-                    await Console.Error.WriteLineAsync($"mella langid: {path}: no such file");
+                    await Console.Error.WriteLineAsync($"mella langid: {path}: {unusable}");
                     return ExitCodes.BadInput;
                 }
-
-                reader = new StreamReader(path.FullName, new UTF8Encoding(false, throwOnInvalidBytes: false));
             }
             else if (inputs.Length == 0)
             {
@@ -82,7 +81,24 @@ public static class LangIdCommand
                     }
                 }
 
-                if (reader is null)
+                if (path is not null && path.ToString() != "-")
+                {
+                    // Lines are read under the 1 MiB cap of every user file; a longer one still gets its
+                    // result line (of nothing), so results stay aligned with the input.
+                    int number = 0;
+                    await foreach (var line in LineRangeReader.ReadAsync([path.FullName], 0, 1, keepBlankLines: true, cancellationToken: cancellationToken))
+                    {
+                        number++;
+                        if (line.TooLong)
+                        {
+                            await Console.Error.WriteLineAsync($"mella langid: {path}:{number}: line longer than {UserFile.MaxLineBytes} bytes, identified as empty");
+                        }
+
+                        string text = Encoding.UTF8.GetString(line.Bytes.Span);
+                        await Write(number == 1 ? text.TrimStart('\uFEFF') : text);
+                    }
+                }
+                else if (reader is null)
                 {
                     foreach (var text in inputs)
                     {

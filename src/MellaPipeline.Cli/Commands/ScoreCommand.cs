@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using MellaPipeline.Input;
 using MellaPipeline.Json;
 using MellaPipeline.Metrics;
 
@@ -35,13 +36,18 @@ public static class ScoreCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var files = new[] { parse.GetValue(hyp)! }.Concat(parse.GetValue(refs)!).ToArray();
-            if (files.FirstOrDefault(f => !f.Exists) is { } missing)
+            var lines = new string[files.Length][];
+            for (int f = 0; f < files.Length; f++)
             {
-                await Console.Error.WriteLineAsync($"mella score: {missing}: no such file");
-                return ExitCodes.BadInput;
+                if (ReadLines(files[f].FullName, out string? unreadable) is not { } read)
+                {
+                    await Console.Error.WriteLineAsync($"mella score: {files[f]}: {unreadable}");
+                    return ExitCodes.BadInput;
+                }
+
+                lines[f] = read;
             }
 
-            var lines = files.Select(f => ReadLines(f.FullName)).ToArray();
             if (Array.FindIndex(lines, l => l.Length != lines[0].Length) is var bad and > 0)
             {
                 await Console.Error.WriteLineAsync($"mella score: {files[bad]} has {lines[bad].Length} lines, {files[0]} has {lines[0].Length}");
@@ -68,16 +74,26 @@ public static class ScoreCommand
         return command;
     }
 
-    /// <summary>Lines without their line ends (a final newline does not make an empty last line).</summary>
-    internal static string[] ReadLines(string path)
+    /// <summary>
+    /// Lines without their line ends (a final newline does not make an empty last line), or null with
+    /// the problem: not a regular file, a line over 1 MiB or not UTF-8.
+    /// </summary>
+    internal static string[]? ReadLines(string path, out string? problem)
     {
-        string text = File.ReadAllText(path);
-        if (text.EndsWith('\n'))
+        var lines = new List<string>();
+        foreach (var (number, text, lineProblem) in UserFile.ReadLines(path))
         {
-            text = text[..^1];
+            if (text is null)
+            {
+                problem = number == 0 ? lineProblem : $"line {number}: {lineProblem}";
+                return null;
+            }
+
+            lines.Add(text);
         }
 
-        return text.Length == 0 ? [] : text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        problem = null;
+        return [.. lines];
     }
 }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MellaPipeline.Input;
 using MellaPipeline.Json;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -24,23 +25,27 @@ public sealed record LoadedPipeline(string SourcePath, PipelineOptions Options)
 /// </summary>
 public static partial class PipelineConfigLoader
 {
+    /// <summary>Deepest nesting of mappings and lists a settings file may have (real ones need fewer than ten).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Longest string value a key may have unless its option allows more (<see cref="MaxLengthAttribute"/>, e.g. prompts).</summary>
+    public const int MaxStringLength = 4096;
+
     public static LoadedPipeline Load(string path)
     {
         string fullPath = Path.GetFullPath(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(fullPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException(path, null, null, $"cannot read pipeline file ({ex.Message})");
-        }
-
+        string text = ReadSettingsFile(path, "pipeline file");
         var options = Parse(text, path);
         ResolveInputPaths(options, path, Path.GetDirectoryName(fullPath)!, text);
         return new LoadedPipeline(fullPath, options);
     }
+
+    /// <summary>Reads and binds any settings file (e.g. coverage targets) under the same rules as a pipeline file.</summary>
+    public static T Load<T>(string path, string expected) => Parse<T>(ReadSettingsFile(path, "file"), path, expected);
+
+    /// <summary>The text of a settings file: a regular file of at most <see cref="UserFile.MaxSettingsBytes"/> of UTF-8.</summary>
+    private static string ReadSettingsFile(string path, string what) =>
+        UserFile.ReadAllText(path, out string? problem) ?? throw new ConfigException(path, null, null, $"cannot read {what}: {problem}");
 
     /// <summary>Binds and validates YAML text; <paramref name="displayName"/> names it in errors.</summary>
     public static PipelineOptions Parse(string yaml, string displayName) => Parse<PipelineOptions>(yaml, displayName, "pipeline settings (name:, input:, ...)");
@@ -53,8 +58,12 @@ public static partial class PipelineConfigLoader
     {
         var stream = new YamlStream();
         var parser = new PositionTrackingParser(new Parser(new StringReader(yaml)));
+        var prescan = new PositionTrackingParser(new Parser(new StringReader(yaml)));
         try
         {
+            // The representation model recurses once per level and expands aliases: check the event
+            // stream first, so a 40,000-deep file or a "billion laughs" is an error, not a crash.
+            PreScan(prescan, displayName);
             stream.Load(parser);
         }
         catch (YamlException ex)
@@ -64,7 +73,7 @@ public static partial class PipelineConfigLoader
         catch (InvalidOperationException)
         {
             // Some scanner errors (e.g. an unclosed flow list) surface without a position.
-            throw new ConfigException(displayName, parser.LastLine, null, "not valid YAML: unclosed [ ], { } or quote near here");
+            throw new ConfigException(displayName, Math.Max(parser.LastLine, prescan.LastLine), null, "not valid YAML: unclosed [ ], { } or quote near here");
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -76,6 +85,28 @@ public static partial class PipelineConfigLoader
         return (T)binder.BindObject(root, typeof(T), keyPath: null);
     }
 
+    /// <summary>Refuses what the binder must never see: nesting deeper than <see cref="MaxDepth"/>, aliases, a second document.</summary>
+    private static void PreScan(IParser parser, string displayName)
+    {
+        int depth = 0;
+        int documents = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++depth > MaxDepth:
+                    throw new ConfigException(displayName, (int)parser.Current.Start.Line, null, $"nested deeper than {MaxDepth} levels");
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+                case YamlDotNet.Core.Events.AnchorAlias alias:
+                    throw new ConfigException(displayName, (int)alias.Start.Line, null, "aliases (*name) are not supported: write the value out");
+                case YamlDotNet.Core.Events.DocumentStart when ++documents > 1:
+                    throw new ConfigException(displayName, (int)parser.Current.Start.Line, null, "a second YAML document (---) is not supported: one file holds one document");
+            }
+        }
+    }
+
     private static void ResolveInputPaths(PipelineOptions options, string displayName, string baseDir, string yaml)
     {
         void ResolvePaths(List<string> paths, string prefix)
@@ -83,9 +114,12 @@ public static partial class PipelineConfigLoader
             for (int i = 0; i < paths.Count; i++)
             {
                 string resolved = Path.GetFullPath(Path.Combine(baseDir, paths[i]));
-                if (!File.Exists(resolved) && !Directory.Exists(resolved))
+                switch (UserFile.KindOf(resolved))
                 {
-                    throw new ConfigException(displayName, FindLine(yaml, paths[i]), $"{prefix}.paths[{i}]", $"no such file or folder: {resolved}");
+                    case UserFileKind.Missing:
+                        throw new ConfigException(displayName, FindLine(yaml, paths[i]), $"{prefix}.paths[{i}]", $"no such file or folder: {resolved}");
+                    case UserFileKind.Special:
+                        throw new ConfigException(displayName, FindLine(yaml, paths[i]), $"{prefix}.paths[{i}]", $"not a regular file or folder (a FIFO, device or socket): {resolved}");
                 }
 
                 paths[i] = resolved;
@@ -194,9 +228,10 @@ public static partial class PipelineConfigLoader
 
         private object? BindValue(YamlNode node, Type type, PropertyInfo property, string keyPath)
         {
+            int maxLength = property.GetCustomAttribute<MaxLengthAttribute>()?.Length ?? MaxStringLength;
             if (type == typeof(string))
             {
-                return Scalar(node, keyPath, "a string");
+                return Text(node, keyPath, maxLength);
             }
 
             if (type == typeof(List<string>))
@@ -210,7 +245,7 @@ public static partial class PipelineConfigLoader
                 int index = 0;
                 foreach (var item in sequence)
                 {
-                    list.Add(Scalar(item, $"{keyPath}[{index++}]", "a string"));
+                    list.Add(Text(item, $"{keyPath}[{index++}]", maxLength));
                 }
 
                 return list;
@@ -295,6 +330,13 @@ public static partial class PipelineConfigLoader
             }
 
             throw new InvalidOperationException($"No binding for option type {type} at {keyPath}.");
+        }
+
+        /// <summary>A string value, bounded so that no option can carry megabytes into a run.</summary>
+        private string Text(YamlNode node, string keyPath, int maxLength)
+        {
+            string value = Scalar(node, keyPath, "a string");
+            return value.Length <= maxLength ? value : throw Error(node, keyPath, $"longer than {maxLength} characters");
         }
 
         private string Scalar(YamlNode node, string keyPath, string expected)

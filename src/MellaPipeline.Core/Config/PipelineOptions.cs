@@ -161,6 +161,7 @@ public sealed class CaptionGenerationOptions
     /// <summary>Version id of <see cref="Prompt"/>, recorded in every row.</summary>
     public string PromptId { get; set; } = "describe-v1";
 
+    [MaxLength(65536)]
     public string Prompt { get; set; } = "Describe this image in detail in English: the main subject, the setting, colours, any text or culturally specific objects. Answer with one paragraph.";
 
     /// <summary>Language the model writes in.</summary>
@@ -173,6 +174,7 @@ public sealed class CaptionGenerationOptions
     public string TranslateEndpoint { get; set; } = string.Empty;
 
     /// <summary>Translation prompt; <c>{language}</c> is the target language's English name, <c>{text}</c> the description.</summary>
+    [MaxLength(65536)]
     public string TranslatePrompt { get; set; } = "Translate the following image description into {language}. Answer with the translation only.\n\n{text}";
 
     /// <summary>Requests in flight at once.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Enumeration;
 
 namespace MellaPipeline.Input;
 
@@ -14,9 +15,16 @@ public readonly record struct InputLine(string File, long Offset, ReadOnlyMemory
 public static class LineRangeReader
 {
     /// <summary>Lines longer than this are reported (as <see cref="InputLine.TooLong"/>) instead of buffered.</summary>
-    public const int MaxLineBytes = 1 << 20;
+    public const int MaxLineBytes = UserFile.MaxLineBytes;
 
-    /// <summary>Expands folders to their <c>*.jsonl</c> files and orders everything by ordinal path.</summary>
+    /// <summary>How deep a folder walk goes below the folder named; deeper entries are not read.</summary>
+    public const int MaxFolderDepth = 16;
+
+    /// <summary>
+    /// Expands folders to their <c>*.jsonl</c> regular files (see <see cref="RegularFilesUnder"/>:
+    /// FIFOs, devices and sockets are skipped, links to folders not followed, the walk stops
+    /// <see cref="MaxFolderDepth"/> levels down) and orders everything by ordinal path.
+    /// </summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> paths, string pattern = "*.jsonl")
     {
         var files = new List<string>();
@@ -24,7 +32,7 @@ public static class LineRangeReader
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, pattern, SearchOption.AllDirectories));
+                files.AddRange(RegularFilesUnder(path, pattern));
             }
             else
             {
@@ -35,11 +43,38 @@ public static class LineRangeReader
         return files.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
     }
 
+    /// <summary>
+    /// The regular files matching <paramref name="pattern"/> in a folder walk at most
+    /// <see cref="MaxFolderDepth"/> deep that does not follow links to folders (a link loop would
+    /// list every file again at each level), unordered.
+    /// </summary>
+    public static IEnumerable<string> RegularFilesUnder(string folder, string pattern)
+    {
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            MaxRecursionDepth = MaxFolderDepth,
+            IgnoreInaccessible = true,
+            AttributesToSkip = FileAttributes.None,
+        };
+        var walk = new FileSystemEnumerable<string>(folder, (ref FileSystemEntry entry) => entry.ToFullPath(), options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && FileSystemName.MatchesSimpleExpression(pattern, entry.FileName),
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        return walk.Where(f => UserFile.KindOf(f) == UserFileKind.RegularFile);
+    }
+
+    /// <summary>
+    /// The lines of this task's share. Only regular files are read (anything else counts as empty,
+    /// and is refused earlier by the pipeline loader); blank lines are skipped unless
+    /// <paramref name="keepBlankLines"/>.
+    /// </summary>
     public static async IAsyncEnumerable<InputLine> ReadAsync(
-        IReadOnlyList<string> files, int rank, int worldSize,
+        IReadOnlyList<string> files, int rank, int worldSize, bool keepBlankLines = false,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var sizes = files.Select(f => new FileInfo(f).Length).ToArray();
+        var sizes = files.Select(f => UserFile.KindOf(f) == UserFileKind.RegularFile ? new FileInfo(f).Length : 0).ToArray();
         long total = sizes.Sum();
         long begin = Boundary(total, rank, worldSize);
         long end = Boundary(total, rank + 1, worldSize);
@@ -51,7 +86,7 @@ public static class LineRangeReader
             long hi = Math.Min(end, fileEnd) - fileStart;
             if (lo < hi)
             {
-                await foreach (var line in ReadFileRangeAsync(files[i], lo, hi, cancellationToken))
+                await foreach (var line in ReadFileRangeAsync(files[i], lo, hi, keepBlankLines, cancellationToken))
                 {
                     yield return line;
                 }
@@ -65,9 +100,21 @@ public static class LineRangeReader
         (long)(total * (System.Numerics.BigInteger)rank / worldSize);
 
     private static async IAsyncEnumerable<InputLine> ReadFileRangeAsync(
-        string file, long lo, long hi, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        string file, long lo, long hi, bool keepBlankLines, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        await using var stream = UserFile.OpenRead(file, out var failure, out string? detail, bufferSize: 1);
+        if (stream is null)
+        {
+            // A file that cannot be read stops the run as before (its lines would be lost silently);
+            // one that is no longer a regular file (the loader refuses those) counts as empty.
+            if (failure == UserFileFailure.Unreadable)
+            {
+                throw new IOException($"{file}: {detail}");
+            }
+
+            yield break;
+        }
+
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         byte[] line = ArrayPool<byte>.Shared.Rent(1 << 12);
         try
@@ -110,7 +157,7 @@ public static class LineRangeReader
 
                     if (b == (byte)'\n')
                     {
-                        if (TryMake(file, lineStart, line, lineLength, tooLong, out var made))
+                        if (TryMake(file, lineStart, line, lineLength, tooLong, keepBlankLines, out var made))
                         {
                             yield return made;
                         }
@@ -144,7 +191,7 @@ public static class LineRangeReader
                 }
             }
 
-            if (!skipping && lineStart < hi && TryMake(file, lineStart, line, lineLength, tooLong, out var last))
+            if (!skipping && lineStart < hi && TryMake(file, lineStart, line, lineLength, tooLong, keepBlankLines, out var last))
             {
                 yield return last;
             }
@@ -156,7 +203,7 @@ public static class LineRangeReader
         }
     }
 
-    private static bool TryMake(string file, long start, byte[] line, int length, bool tooLong, out InputLine made)
+    private static bool TryMake(string file, long start, byte[] line, int length, bool tooLong, bool keepBlank, out InputLine made)
     {
         if (length > 0 && line[length - 1] == (byte)'\r')
         {
@@ -165,6 +212,6 @@ public static class LineRangeReader
 
         bool blank = !tooLong && line.AsSpan(0, length).Trim(" \t"u8).IsEmpty;
         made = new InputLine(file, start, tooLong ? ReadOnlyMemory<byte>.Empty : line.AsSpan(0, length).ToArray(), tooLong);
-        return !blank;
+        return keepBlank || !blank;
     }
 }

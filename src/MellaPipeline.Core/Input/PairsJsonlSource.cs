@@ -19,7 +19,7 @@ public sealed class PairsJsonlSource(IReadOnlyList<string> files) : IRecordSourc
     public async IAsyncEnumerable<StageOutcome<PairCandidate>> ReadAsync(
         TaskSlice slice, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var line in LineRangeReader.ReadAsync(files, slice.Rank, slice.WorldSize, cancellationToken))
+        await foreach (var line in LineRangeReader.ReadAsync(files, slice.Rank, slice.WorldSize, cancellationToken: cancellationToken))
         {
             yield return Parse(line);
         }
@@ -46,7 +46,8 @@ public sealed class PairsJsonlSource(IReadOnlyList<string> files) : IRecordSourc
         }
         catch (JsonException ex)
         {
-            return StageOutcome<PairCandidate>.Failed(ReasonCodes.InputMalformed, ex.Message.Split('.')[0], unparsed);
+            // The exception's message quotes the offending character: never echo input bytes.
+            return StageOutcome<PairCandidate>.Failed(ReasonCodes.InputMalformed, JsonText.NotJson(ex), unparsed);
         }
 
         using (document)
@@ -71,7 +72,13 @@ public sealed class PairsJsonlSource(IReadOnlyList<string> files) : IRecordSourc
                     return null;
                 }
 
-                return value.GetString();
+                // A lone surrogate escape (\ud800) is valid JSON but not text.
+                if (!JsonText.TryGetString(value, out string? text))
+                {
+                    problem = $"'{name}' is not valid Unicode text (a lone surrogate)";
+                }
+
+                return text;
             }
 
             string? text = Field("text", out var p1);
@@ -94,6 +101,11 @@ public sealed class PairsJsonlSource(IReadOnlyList<string> files) : IRecordSourc
                     ReasonCodes.InputFieldMissing, text is null ? "'text' is missing" : "'image_path' is missing", unparsed);
             }
 
+            if (ImagePathProblem(imagePath) is { } badPath)
+            {
+                return StageOutcome<PairCandidate>.Failed(ReasonCodes.InputFieldInvalid, badPath, unparsed);
+            }
+
             source ??= PairSources.Native;
             if (!PairSources.IsKnown(source))
             {
@@ -101,11 +113,29 @@ public sealed class PairsJsonlSource(IReadOnlyList<string> files) : IRecordSourc
                     ReasonCodes.InputFieldInvalid, $"'source' must be '{PairSources.Native}' or '{PairSources.Mllm}', got '{source}'", unparsed);
             }
 
-            string resolvedImage = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(line.File)!, imagePath));
+            string resolvedImage = Path.GetFullPath(imagePath, Path.GetDirectoryName(Path.GetFullPath(line.File))!);
             string key = PairKey.For(source, url ?? imagePath, pageUrl, text);
             return StageOutcome<PairCandidate>.Ok(new PairCandidate(
                 key, origin, source, text, lang?.Trim().ToLowerInvariant(), null, url, pageUrl, resolvedImage,
                 captionModel, captionSourceLang));
         }
     }
+
+    /// <summary>Why an <c>image_path</c> cannot name a file (empty, a NUL or other invalid path character), or null.</summary>
+    private static string? ImagePathProblem(string imagePath)
+    {
+        if (imagePath.Length == 0)
+        {
+            return "'image_path' is empty";
+        }
+
+        if (imagePath.AsSpan().IndexOfAny(InvalidPathChars) >= 0)
+        {
+            return "'image_path' contains a NUL or another character no path may hold";
+        }
+
+        return null;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> InvalidPathChars = System.Buffers.SearchValues.Create(Path.GetInvalidPathChars());
 }

@@ -21,6 +21,7 @@ public static class ReasonCodes
 
     // images
     public const string ImageMissing = "image_missing";
+    public const string ImageNotRegularFile = "image_not_regular_file";
     public const string ImageUnreadable = "image_unreadable";
     public const string ImageTooLarge = "image_too_large";
     public const string ImageFormatUnsupported = "image_format_unsupported";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using MellaPipeline.Input;
 
 namespace MellaPipeline.Crawl.Fetching;
 
@@ -123,7 +124,7 @@ public sealed class StaticSiteServer : IAsyncDisposable
             file = Path.Combine(file, "index.html");
         }
 
-        if (!file.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(file) || Path.GetFileName(file) == "_headers")
+        if (!file.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || UserFile.KindOf(file) != UserFileKind.RegularFile || Path.GetFileName(file) == "_headers")
         {
             await WriteAsync(stream, 404, "Not Found", "text/plain", "not found"u8.ToArray(), [], method == "HEAD", cancellationToken);
             return;
@@ -156,7 +157,7 @@ public sealed class StaticSiteServer : IAsyncDisposable
     private static Dictionary<string, List<(string, string)>> ReadHeaders(string file)
     {
         var headers = new Dictionary<string, List<(string, string)>>(StringComparer.Ordinal);
-        if (!File.Exists(file))
+        if (UserFile.KindOf(file) != UserFileKind.RegularFile)
         {
             return headers;
         }

@@ -32,14 +32,14 @@ public static class SeedList
         var urlColumn = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var file in files.Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase)))
         {
-            var header = Cells(File.ReadLines(file).FirstOrDefault() ?? "", file);
+            var header = Cells(UserFile.ReadLines(file).FirstOrDefault().Text ?? "", file);
             urlColumn[file] = Math.Max(0, Array.FindIndex(header, h => h.Equals("url", StringComparison.OrdinalIgnoreCase)));
         }
 
         var lineFiles = files.Where(f => !IsParquet(f)).ToArray();
         foreach (var parquet in files.Where(IsParquet))
         {
-            if (await Parquet.ParquetColumnReader.ProblemWithAsync(parquet, "url", cancellationToken) is { } problem)
+            if ((UserFile.NotRegularFile(parquet) ?? await Parquet.ParquetColumnReader.ProblemWithAsync(parquet, "url", cancellationToken)) is { } problem)
             {
                 if (rank == 0)
                 {
@@ -59,7 +59,7 @@ public static class SeedList
             }
         }
 
-        await foreach (var line in LineRangeReader.ReadAsync(lineFiles, rank, worldSize, cancellationToken))
+        await foreach (var line in LineRangeReader.ReadAsync(lineFiles, rank, worldSize, cancellationToken: cancellationToken))
         {
             string text = Encoding.UTF8.GetString(line.Bytes.Span).Trim();
             if (text.Length == 0 || text.StartsWith('#'))

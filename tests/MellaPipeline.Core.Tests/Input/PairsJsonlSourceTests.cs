@@ -73,4 +73,42 @@ public class PairsJsonlSourceTests
 
         Assert.Equal("input_malformed", outcome.Reason);
     }
+
+    [Theory]
+    [InlineData("{\"text\": \"Pra\\ud800ha\", \"image_path\": \"a.png\"}", "'text' is not valid Unicode text (a lone surrogate)")]
+    [InlineData("{\"text\": \"Praha\", \"image_path\": \"a\\udfff.png\"}", "'image_path' is not valid Unicode text (a lone surrogate)")]
+    [InlineData("{\"text\": \"Praha\", \"image_path\": \"g.png\\u0000.txt\"}", "'image_path' contains a NUL or another character no path may hold")]
+    [InlineData("{\"text\": \"Praha\", \"image_path\": \"\"}", "'image_path' is empty")]
+    [InlineData("{\"text\": 1e999999, \"image_path\": \"a.png\"}", "'text' must be a string")]
+    public void A_field_value_that_no_string_or_path_can_hold_is_a_reject_not_an_exception(string line, string detail)
+    {
+        var outcome = Parse(line, offset: 7);
+
+        Assert.Equal(OutcomeKind.Failed, outcome.Kind);
+        Assert.Equal("input_field_invalid", outcome.Reason);
+        Assert.Equal(detail, outcome.Detail);
+        Assert.Equal("pairs.jsonl@7", outcome.Subject!.Origin);
+    }
+
+    [Theory]
+    [InlineData("root:x:0:0:root:/root:/bin/bash", "not valid JSON at byte 0")]
+    [InlineData("{\"text\": \"s3cr3t\" \"image_path\": 1}", "not valid JSON at byte 18")]
+    public void A_json_error_says_where_and_never_quotes_the_line(string line, string detail)
+    {
+        var outcome = Parse(line);
+
+        Assert.Equal("input_malformed", outcome.Reason);
+        Assert.Equal(detail, outcome.Detail);
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_json_allows_is_a_malformed_line()
+    {
+        string deep = new string('[', 100_000) + "1" + new string(']', 100_000);
+
+        var outcome = Parse($"{{\"text\": {deep}, \"image_path\": \"a.png\"}}");
+
+        Assert.Equal("input_malformed", outcome.Reason);
+        Assert.StartsWith("not valid JSON at byte ", outcome.Detail, StringComparison.Ordinal);
+    }
 }
