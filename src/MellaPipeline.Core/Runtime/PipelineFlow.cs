@@ -50,8 +50,15 @@ public sealed class PipelineFlow<T>
     });
 
     /// <summary>
+    /// Results of a concurrent stage held back for the output order, in multiples of its
+    /// concurrency: 4 lets three rounds of calls overtake one slow call before new ones wait.
+    /// </summary>
+    private const int ReorderWindow = 4;
+
+    /// <summary>
     /// Adds a per-record stage. With <paramref name="concurrency"/> above 1, that many calls run at
-    /// once and their outcomes are still passed on in input order.
+    /// once and their outcomes are still passed on in input order; up to
+    /// <see cref="ReorderWindow"/> × concurrency finished outcomes wait behind a slow one.
     /// </summary>
     public PipelineFlow<TOut> Then<TOut>(IRecordStage<T, TOut> stage, int concurrency = 1)
     {
@@ -74,15 +81,32 @@ public sealed class PipelineFlow<T>
             }
             else
             {
-                // In-flight calls are bounded by the capacity of this queue of pending results;
-                // reading it in order is what keeps the output in input order.
+                // At most `concurrency` calls run at once (the semaphore), but results wait for
+                // their turn in a queue of ReorderWindow × concurrency, so a slow head record does
+                // not stop new calls from starting: the others overtake it until the queue is full.
+                // Reading the queue in order is what keeps the output in input order; its bound is
+                // what keeps memory bounded (for load_images, that many images at most).
+                var slots = new SemaphoreSlim(concurrency);
                 var pending = Channel.CreateBounded<(T Item, Task<StageOutcome<TOut>> Result)>(
-                    new BoundedChannelOptions(concurrency) { SingleReader = true, SingleWriter = true });
+                    new BoundedChannelOptions(ReorderWindow * concurrency) { SingleReader = true, SingleWriter = true });
                 context.Start(pending.Writer, async token =>
                 {
                     await foreach (var item in input.ReadAllAsync(token))
                     {
-                        var result = Task.Run(() => InvokeAsync(stage, counters, item, token).AsTask(), token);
+                        await slots.WaitAsync(token);
+                        var result = Task.Run(
+                            async () =>
+                            {
+                                try
+                                {
+                                    return await InvokeAsync(stage, counters, item, token);
+                                }
+                                finally
+                                {
+                                    slots.Release();
+                                }
+                            },
+                            token);
                         await pending.Writer.WriteAsync((item, result), token);
                     }
                 });
