@@ -3,6 +3,7 @@ using MellaPipeline.TestSupport;
 // Writes the demo's images:             dotnet run --project tests/MellaPipeline.TestSupport -- pipelines/demo/images
 // DuckDB's counts beside mella's ones:  dotnet run --project tests/MellaPipeline.TestSupport -- cross-check coverage|split ...
 // A benchmark input:                    dotnet run --project tests/MellaPipeline.TestSupport -- pairs FOLDER COUNT IMAGES
+// The hostile site:                     dotnet run --project tests/MellaPipeline.TestSupport -- serve-hostile-site DIR
 if (args is ["cross-check", .. var rest])
 {
     return CrossCheck.Run(rest);
@@ -14,6 +15,28 @@ if (args is ["pairs", var folder, var count, var images, .. var more])
     Directory.CreateDirectory(folder);
     string input = PairsInput.Write(folder, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), int.Parse(images, System.Globalization.CultureInfo.InvariantCulture), imageSize: 256);
     Console.WriteLine(PairsInput.WritePipeline(folder, input, tasks: more.Length > 0 ? int.Parse(more[0], System.Globalization.CultureInfo.InvariantCulture) : 1, shardMaxRows: 10_000, name: "scaling"));
+    return 0;
+}
+
+// The hostile test site until stdin closes or SIGTERM: serve-hostile-site DIR (writes DIR/hostile.yaml, expected.json; at exit served.json)
+if (args is ["serve-hostile-site", var hostileDir])
+{
+    await using var site = new HostileSite();
+    site.WritePipeline(hostileDir);
+    var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        stop.TrySetResult();
+    });
+    _ = Task.Run(async () =>
+    {
+        await Console.OpenStandardInput().CopyToAsync(Stream.Null);
+        stop.TrySetResult();
+    });
+    Console.WriteLine("ready");
+    await stop.Task;
+    File.WriteAllText(Path.Combine(hostileDir, "served.json"), site.ServedJson());
     return 0;
 }
 

@@ -31,7 +31,9 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             var download = await fetcher.DownloadAsync(input.Url, cancellationToken);
             if (download.Bytes is null)
             {
-                return StageOutcome<PairRecord>.Failed("image_" + download.Reason, $"{input.Url}: {download.Detail}");
+                return download.OptedOut
+                    ? StageOutcome<PairRecord>.Dropped("image_" + download.Reason, $"{input.Url}: {download.Detail}")
+                    : StageOutcome<PairRecord>.Failed("image_" + download.Reason, $"{input.Url}: {download.Detail}");
             }
 
             if (download.Bytes.Length > options.MaxBytes)
