@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using MellaPipeline.Records;
 
 namespace MellaPipeline.TestSupport;
 
@@ -20,6 +21,7 @@ public sealed class HostileSite : IAsyncDisposable
     private static readonly string[] Languages = ["ar", "cs", "hu", "ko", "ru", "sr", "th", "vi"];
 
     private readonly Dictionary<string, string> _expected = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _urlOfKey = new(StringComparer.Ordinal);
     private readonly Lazy<byte[]> _gzipBomb = new(GzipBomb);
 
     public HostileSite(int pages = 27, int goodImagesPerPage = 5)
@@ -31,14 +33,16 @@ public sealed class HostileSite : IAsyncDisposable
         {
             string lang = Languages[page % Languages.Length];
             var images = new StringBuilder();
+            string path = $"/p/{page}.html";
             foreach (var (name, expected) in MapImages(page, goodImagesPerPage))
             {
                 string url = $"{Server.Root}h/{page}/{name}";
+                string alt = Alt(lang, alts[lang]++);
                 _expected[url] = expected;
-                images.Append($"<figure><img src=\"/h/{page}/{name}\" alt=\"{Alt(lang, alts[lang]++)}\"></figure>\n");
+                _urlOfKey[PairKey.For(PairSources.Native, url, new Uri(Server.Root, path).AbsoluteUri, alt)] = url;
+                images.Append($"<figure><img src=\"/h/{page}/{name}\" alt=\"{alt}\"></figure>\n");
             }
 
-            string path = $"/p/{page}.html";
             Server.Map(path, Encoding.UTF8.GetBytes($"<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{page}</title></head><body>\n{images}</body></html>"), "text/html; charset=utf-8");
             PageUrls.Add(new Uri(Server.Root, path).AbsoluteUri);
         }
@@ -54,12 +58,16 @@ public sealed class HostileSite : IAsyncDisposable
     /// <summary>Per image URL, <see cref="Stored"/> or the reject reason it must get.</summary>
     public IReadOnlyDictionary<string, string> Expected => _expected;
 
+    /// <summary>The image URL of each pair key (rejects name their pair by key).</summary>
+    public IReadOnlyDictionary<string, string> UrlOfKey => _urlOfKey;
+
     /// <summary>
     /// Writes <c>hostile.yaml</c> (a crawl of every page, default settings apart from the allowed
     /// address and a higher per-host rate), <c>seeds.txt</c> and <c>expected.json</c>; returns the pipeline's path.
     /// </summary>
     /// <param name="extraCrawlKeys">More <c>input.crawl</c> keys, one <c>key: value</c> a line (tests shorten the backoff).</param>
-    public string WritePipeline(string dir, string extraCrawlKeys = "")
+    /// <param name="extraKeys">More top-level keys, one <c>key: value</c> a line.</param>
+    public string WritePipeline(string dir, string extraCrawlKeys = "", string extraKeys = "")
     {
         Directory.CreateDirectory(dir);
         File.WriteAllLines(Path.Combine(dir, "seeds.txt"), PageUrls);
@@ -77,7 +85,7 @@ public sealed class HostileSite : IAsyncDisposable
                 requests_per_second_per_host: 50
                 concurrency_per_host: 8
 
-            """.Replace("    concurrency_per_host: 8\n", "    concurrency_per_host: 8\n" + indented, StringComparison.Ordinal));
+            """.Replace("    concurrency_per_host: 8\n", "    concurrency_per_host: 8\n" + indented, StringComparison.Ordinal) + extraKeys.Trim() + "\n");
         return pipeline;
     }
 
