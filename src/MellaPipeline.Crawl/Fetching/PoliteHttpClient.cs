@@ -134,6 +134,7 @@ public sealed class PoliteHttpClient : IDisposable
             (string Reason, string Detail)? refused = null;
             byte[]? body = null;
             HttpResponseMessage response;
+            await gate.Concurrency.WaitAsync(cancellationToken);
             try
             {
                 var target = current;
@@ -141,61 +142,57 @@ public sealed class PoliteHttpClient : IDisposable
                     async token =>
                     {
                         (refused, body) = (null, null);
-                        // Per attempt, so a backoff wait does not hold one of the host's slots.
-                        await gate.Concurrency.WaitAsync(token);
-                        try
+                        using (var lease = await gate.Rate.AcquireAsync(1, token))
                         {
-                            using (var lease = await gate.Rate.AcquireAsync(1, token))
+                            if (!lease.IsAcquired)
                             {
-                                if (!lease.IsAcquired)
-                                {
-                                    throw new HttpRequestException("per-host rate limiter refused the request");
-                                }
+                                throw new HttpRequestException("per-host rate limiter refused the request");
                             }
+                        }
 
-                            requests++;
-                            long started = Stopwatch.GetTimestamp();
-                            using var request = new HttpRequestMessage(HttpMethod.Get, target);
-                            request.Headers.Accept.ParseAdd(kind switch
-                            {
-                                FetchKind.Page => "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
-                                FetchKind.Image => "image/avif,image/webp,image/png,image/jpeg,image/gif,image/*;q=0.8",
-                                _ => "text/plain,*/*;q=0.5",
-                            });
-                            var answer = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-                            if (!answer.IsSuccessStatusCode)
-                            {
-                                return answer;
-                            }
-
-                            refused = Refusal(answer, kind, cap);
-                            if (refused is null)
-                            {
-                                try
-                                {
-                                    body = await ReadCappedAsync(answer.Content, cap, new ThroughputFloor(_options.MinBytesPerSecond, started), token);
-                                }
-                                catch
-                                {
-                                    answer.Dispose();
-                                    throw;
-                                }
-
-                                refused = body is null ? (FetchReasons.TooLarge, $"body over {cap} bytes") : null;
-                            }
-
+                        requests++;
+                        long started = Stopwatch.GetTimestamp();
+                        using var request = new HttpRequestMessage(HttpMethod.Get, target);
+                        request.Headers.Accept.ParseAdd(kind switch
+                        {
+                            FetchKind.Page => "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+                            FetchKind.Image => "image/avif,image/webp,image/png,image/jpeg,image/gif,image/*;q=0.8",
+                            _ => "text/plain,*/*;q=0.5",
+                        });
+                        var answer = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+                        if (!answer.IsSuccessStatusCode)
+                        {
                             return answer;
                         }
-                        finally
+
+                        refused = Refusal(answer, kind, cap);
+                        if (refused is null)
                         {
-                            gate.Concurrency.Release();
+                            try
+                            {
+                                body = await ReadCappedAsync(answer.Content, cap, new ThroughputFloor(_options.MinBytesPerSecond, started), token);
+                            }
+                            catch
+                            {
+                                answer.Dispose();
+                                throw;
+                            }
+
+                            refused = body is null ? (FetchReasons.TooLarge, $"body over {cap} bytes") : null;
                         }
+
+                        return answer;
                     },
                     cancellationToken);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { } failure)
             {
                 return Fail(failure.Reason, failure.Detail);
+            }
+            finally
+            {
+                // Held through the retries' waits too: a host that asked us to back off gets fewer requests, not more.
+                gate.Concurrency.Release();
             }
 
             using (response)
