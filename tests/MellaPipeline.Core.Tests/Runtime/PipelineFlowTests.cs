@@ -135,9 +135,9 @@ public class PipelineFlowTests
             .RunAsync(watcher, new FlowSettings(new ListRejects(), new PipelineCounters(), ChannelCapacity: 4), CancellationToken.None)
             .WaitAsync(HangGuard);
 
-        // Two channels of 4, the stage's reorder queue of 16 × 2, one record in the hands of each of
+        // Two channels of 4, the stage's reorder queue of 8 × 2, one record in the hands of each of
         // the source, the stage's two loops and the sink.
-        Assert.InRange(maxAhead, 1, 4 + 4 + (16 * 2) + 4);
+        Assert.InRange(maxAhead, 1, 4 + 4 + (8 * 2) + 4);
     }
 
     [Fact]
