@@ -4,6 +4,7 @@ using MellaPipeline.TestSupport;
 // DuckDB's counts beside mella's ones:  dotnet run --project tests/MellaPipeline.TestSupport -- cross-check coverage|split ...
 // A benchmark input:                    dotnet run --project tests/MellaPipeline.TestSupport -- pairs FOLDER COUNT IMAGES
 // Good and poison pairs lines:          dotnet run --project tests/MellaPipeline.TestSupport -- poison-pairs DIR
+// The hostile site:                     dotnet run --project tests/MellaPipeline.TestSupport -- serve-hostile-site DIR
 if (args is ["cross-check", .. var rest])
 {
     return CrossCheck.Run(rest);
@@ -29,6 +30,28 @@ if (args is ["poison-pairs", var poisonFolder])
 {
     var expected = PoisonPairs.Write(poisonFolder);
     Console.WriteLine($"wrote {expected.Count} lines to {Path.Combine(poisonFolder, "pairs.jsonl")}, {Path.Combine(poisonFolder, "pipeline.yaml")} and {Path.Combine(poisonFolder, "expected.json")}");
+    return 0;
+}
+
+// The hostile test site until stdin closes or SIGTERM: serve-hostile-site DIR (writes DIR/hostile.yaml, expected.json; at exit served.json)
+if (args is ["serve-hostile-site", var hostileDir])
+{
+    await using var site = new HostileSite();
+    site.WritePipeline(hostileDir);
+    var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        stop.TrySetResult();
+    });
+    _ = Task.Run(async () =>
+    {
+        await Console.OpenStandardInput().CopyToAsync(Stream.Null);
+        stop.TrySetResult();
+    });
+    Console.WriteLine("ready");
+    await stop.Task;
+    File.WriteAllText(Path.Combine(hostileDir, "served.json"), site.ServedJson());
     return 0;
 }
 

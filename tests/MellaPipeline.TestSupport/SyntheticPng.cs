@@ -52,6 +52,18 @@ public static class SyntheticPng
             }
         }
 
+        return Encode(width, height, raw);
+    }
+
+    /// <summary>
+    /// A valid PNG header declaring <paramref name="width"/> × <paramref name="height"/> pixels over a
+    /// few hundred bytes of compressed data: decoding it would allocate gigabytes.
+    /// </summary>
+    public static byte[] DecompressionBomb(int width, int height) => Encode(width, height, new byte[64 * 1024]);
+
+    /// <summary>A truecolour PNG of <paramref name="raw"/> scanlines (a filter byte, then RGB pixels).</summary>
+    private static byte[] Encode(int width, int height, byte[] raw)
+    {
         using var png = new MemoryStream();
         png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         var header = new byte[13];

@@ -308,6 +308,11 @@ public sealed class CrawlOptions : IValidatableObject
     [Range(1L << 10, 1L << 30)]
     public long MaxPageBytes { get; set; } = 5L << 20;
 
+    /// <summary>Slowest average body throughput of a page or image, from the request's start, enforced after the body's first second; 0 turns it off.</summary>
+    [ByteSize]
+    [Range(0L, 1L << 30)]
+    public long MinBytesPerSecond { get; set; } = 20L << 10;
+
     public bool RespectRobotsTxt { get; set; } = true;
 
     /// <summary>Non-public IP addresses the crawler may connect to anyway (e.g. <c>127.0.0.1</c> for a local site). Empty by default: loopback, private, link-local and multicast networks are refused.</summary>

@@ -31,7 +31,9 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             var download = await fetcher.DownloadAsync(input.Url, cancellationToken);
             if (download.Bytes is null)
             {
-                return StageOutcome<PairRecord>.Failed("image_" + download.Reason, $"{input.Url}: {download.Detail}");
+                // An owner's opt-out is a policy drop, like robots.txt for a page; anything else failed.
+                (string code, string detail) = ("image_" + download.Reason, $"{input.Url}: {download.Detail}");
+                return download.OptedOut ? StageOutcome<PairRecord>.Dropped(code, detail) : StageOutcome<PairRecord>.Failed(code, detail);
             }
 
             if (download.Bytes.Length > options.MaxBytes)

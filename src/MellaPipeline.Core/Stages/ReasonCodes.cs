@@ -68,7 +68,7 @@ public static class ReasonCodes
     public static bool IsTransient(string reason)
     {
         string code = TransientPrefixes.FirstOrDefault(p => reason.StartsWith(p, StringComparison.Ordinal)) is { } prefix ? reason[prefix.Length..] : reason;
-        return code is "timeout" or "dns_failed" or "connect_failed" or "unreachable" or "http_error" or "robots_unavailable" or "http_408" or "http_429"
+        return code is "timeout" or "too_slow" or "dns_failed" or "connect_failed" or "unreachable" or "http_error" or "robots_unavailable" or "http_408" or "http_429"
             || (code.StartsWith("http_5", StringComparison.Ordinal) && code.Length == 8);
     }
 }

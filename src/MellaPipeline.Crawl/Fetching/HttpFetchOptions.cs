@@ -35,6 +35,9 @@ public sealed record HttpFetchOptions
     /// <summary>Requests in flight to one host at a time.</summary>
     public int PerHostConcurrency { get; init; } = 2;
 
+    /// <summary>Slowest average body throughput accepted after the body's first second (<c>too_slow</c>, retried like a timeout); 0 turns the rule off.</summary>
+    public long MinBytesPerSecond { get; init; } = 20 * 1024;
+
     public long MaxPageBytes { get; init; } = 5L * 1024 * 1024;
 
     public long MaxImageBytes { get; init; } = 10L * 1024 * 1024;
@@ -64,6 +67,10 @@ public static class FetchReasons
     public const string SchemeUnsupported = "scheme_unsupported";
     public const string ContentTypeUnexpected = "content_type_unexpected";
     public const string TooLarge = "too_large";
+    public const string TooSlow = "too_slow";
+
+    /// <summary>An image whose own <c>X-Robots-Tag</c> says <c>noai</c> or <c>noimageai</c> (reported as <c>image_noai</c>).</summary>
+    public const string NoAi = "noai";
 
     /// <summary><c>http_404</c>, <c>http_503</c>…: the final status when it is not a success.</summary>
     public static string ForStatus(int status) => $"http_{status}";

@@ -10,6 +10,6 @@ public sealed class HttpImageFetcher(PoliteHttpClient client) : IImageFetcher
         var result = await client.FetchAsync(new Uri(url), FetchKind.Image, cancellationToken);
         return result.Response is { } response
             ? new ImageDownload(response.Body, null, null)
-            : new ImageDownload(null, result.Reason, result.Detail);
+            : new ImageDownload(null, result.Reason, result.Detail, OptedOut: result.Reason == FetchReasons.NoAi);
     }
 }

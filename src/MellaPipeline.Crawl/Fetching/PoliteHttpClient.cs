@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -125,135 +126,184 @@ public sealed class PoliteHttpClient : IDisposable
             }
 
             var gate = GateFor(current);
+            long cap = kind == FetchKind.Image ? _options.MaxImageBytes : _options.MaxPageBytes;
+
+            // The body is read inside the retried attempt, so a reset or a trickle mid-body is
+            // retried like a failed connection. A verdict on a complete answer (wrong type, too
+            // large, opted out) comes with a 2xx, which the retry strategy leaves alone.
+            (string Reason, string Detail)? refused = null;
+            byte[]? body = null;
+            HttpResponseMessage response;
             await gate.Concurrency.WaitAsync(cancellationToken);
             try
             {
-                HttpResponseMessage response;
-                try
-                {
-                    var target = current;
-                    response = await _pipeline.ExecuteAsync(
-                        async token =>
+                var target = current;
+                response = await _pipeline.ExecuteAsync(
+                    async token =>
+                    {
+                        (refused, body) = (null, null);
+                        using (var lease = await gate.Rate.AcquireAsync(1, token))
                         {
-                            using (var lease = await gate.Rate.AcquireAsync(1, token))
+                            if (!lease.IsAcquired)
                             {
-                                if (!lease.IsAcquired)
-                                {
-                                    throw new HttpRequestException("per-host rate limiter refused the request");
-                                }
+                                throw new HttpRequestException("per-host rate limiter refused the request");
+                            }
+                        }
+
+                        requests++;
+                        long started = Stopwatch.GetTimestamp();
+                        using var request = new HttpRequestMessage(HttpMethod.Get, target);
+                        request.Headers.Accept.ParseAdd(kind switch
+                        {
+                            FetchKind.Page => "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+                            FetchKind.Image => "image/avif,image/webp,image/png,image/jpeg,image/gif,image/*;q=0.8",
+                            _ => "text/plain,*/*;q=0.5",
+                        });
+                        var answer = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+                        if (!answer.IsSuccessStatusCode)
+                        {
+                            return answer;
+                        }
+
+                        refused = Refusal(answer, kind, cap);
+                        if (refused is null)
+                        {
+                            try
+                            {
+                                body = await ReadCappedAsync(answer.Content, cap, new ThroughputFloor(_options.MinBytesPerSecond, started), token);
+                            }
+                            catch
+                            {
+                                answer.Dispose();
+                                throw;
                             }
 
-                            requests++;
-                            using var request = new HttpRequestMessage(HttpMethod.Get, target);
-                            request.Headers.Accept.ParseAdd(kind switch
-                            {
-                                FetchKind.Page => "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
-                                FetchKind.Image => "image/avif,image/webp,image/png,image/jpeg,image/gif,image/*;q=0.8",
-                                _ => "text/plain,*/*;q=0.5",
-                            });
-                            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-                        },
-                        cancellationToken);
-                }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { } failure)
-                {
-                    return Fail(failure.Reason, failure.Detail);
-                }
-
-                using (response)
-                {
-                    int status = (int)response.StatusCode;
-                    if (status is >= 300 and < 400 && response.Headers.Location is { } location)
-                    {
-                        if (!Uri.TryCreate(current, location, out var next))
-                        {
-                            return Fail(FetchReasons.RedirectInvalid, location.OriginalString);
+                            refused = body is null ? (FetchReasons.TooLarge, $"body over {cap} bytes") : null;
                         }
 
-                        current = next;
-                        continue;
-                    }
-
-                    if (status is < 200 or > 299)
-                    {
-                        string detail = response.Headers.RetryAfter is { } retryAfter && RetryAfterDelay(retryAfter) > _options.MaxRetryAfter
-                            ? $"Retry-After {RetryAfterDelay(retryAfter)} is longer than the {_options.MaxRetryAfter} limit"
-                            : $"{status} {response.ReasonPhrase}";
-                        return Fail(FetchReasons.ForStatus(status), detail);
-                    }
-
-                    string? contentType = response.Content.Headers.ContentType?.ToString();
-                    string? media = ContentTypes.MediaType(contentType);
-                    bool acceptable = kind switch
-                    {
-                        FetchKind.Page => media is null or "text/html" or "application/xhtml+xml" or "application/octet-stream" or "text/plain",
-                        FetchKind.Image => media is null or "application/octet-stream" || media.StartsWith("image/", StringComparison.Ordinal),
-                        _ => true,
-                    };
-                    if (!acceptable)
-                    {
-                        return Fail(FetchReasons.ContentTypeUnexpected, contentType!);
-                    }
-
-                    long cap = kind == FetchKind.Image ? _options.MaxImageBytes : _options.MaxPageBytes;
-                    if (response.Content.Headers.ContentLength > cap)
-                    {
-                        return Fail(FetchReasons.TooLarge, $"Content-Length {response.Content.Headers.ContentLength} > {cap}");
-                    }
-
-                    byte[]? body;
-                    using (var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-                    {
-                        bodyTimeout.CancelAfter(_options.AttemptTimeout);
-                        try
-                        {
-                            body = await ReadCappedAsync(response.Content, cap, bodyTimeout.Token);
-                        }
-                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                        {
-                            return Fail(FetchReasons.Timeout, $"body not received within {_options.AttemptTimeout}");
-                        }
-                        catch (Exception e) when (e is HttpRequestException or IOException)
-                        {
-                            return Fail(FetchReasons.HttpError, e.Message);
-                        }
-                    }
-
-                    if (body is null)
-                    {
-                        return Fail(FetchReasons.TooLarge, $"body over {cap} bytes");
-                    }
-
-                    string? robotsHeader = response.Headers.TryGetValues("X-Robots-Tag", out var tags) ? string.Join(", ", tags) : null;
-                    string? language = response.Content.Headers.ContentLanguage.Count > 0 ? string.Join(", ", response.Content.Headers.ContentLanguage) : null;
-                    return new FetchResult(url.AbsoluteUri, new FetchedPage(current.AbsoluteUri, status, contentType, language, robotsHeader, body), null, null, requests);
-                }
+                        return answer;
+                    },
+                    cancellationToken);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { } failure)
+            {
+                return Fail(failure.Reason, failure.Detail);
             }
             finally
             {
+                // Held through the retries' waits too: a host that asked us to back off gets fewer requests, not more.
                 gate.Concurrency.Release();
+            }
+
+            using (response)
+            {
+                int status = (int)response.StatusCode;
+                if (status is >= 300 and < 400 && response.Headers.Location is { } location)
+                {
+                    if (!Uri.TryCreate(current, location, out var next))
+                    {
+                        return Fail(FetchReasons.RedirectInvalid, location.OriginalString);
+                    }
+
+                    current = next;
+                    continue;
+                }
+
+                if (status is < 200 or > 299)
+                {
+                    string detail = response.Headers.RetryAfter is { } retryAfter && RetryAfterDelay(retryAfter) > _options.MaxRetryAfter
+                        ? $"Retry-After {RetryAfterDelay(retryAfter)} is longer than the {_options.MaxRetryAfter} limit"
+                        : $"{status} {response.ReasonPhrase}";
+                    return Fail(FetchReasons.ForStatus(status), detail);
+                }
+
+                if (refused is { } verdict)
+                {
+                    return Fail(verdict.Reason, verdict.Detail);
+                }
+
+                string? contentType = response.Content.Headers.ContentType?.ToString();
+                string? robotsHeader = response.Headers.TryGetValues("X-Robots-Tag", out var tags) ? string.Join(", ", tags) : null;
+                string? language = response.Content.Headers.ContentLanguage.Count > 0 ? string.Join(", ", response.Content.Headers.ContentLanguage) : null;
+                return new FetchResult(url.AbsoluteUri, new FetchedPage(current.AbsoluteUri, status, contentType, language, robotsHeader, body!), null, null, requests);
             }
         }
 
         FetchResult Fail(string reason, string? detail) => new(url.AbsoluteUri, null, reason, detail, requests);
     }
 
-    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long cap, CancellationToken cancellationToken)
+    /// <summary>Why a successful answer is not used, decided on its headers before its body is read; null when it may be.</summary>
+    private (string Reason, string Detail)? Refusal(HttpResponseMessage response, FetchKind kind, long cap)
+    {
+        string? contentType = response.Content.Headers.ContentType?.ToString();
+        string? media = ContentTypes.MediaType(contentType);
+        bool acceptable = kind switch
+        {
+            FetchKind.Page => media is null or "text/html" or "application/xhtml+xml" or "application/octet-stream" or "text/plain",
+            FetchKind.Image => media is null or "application/octet-stream" || media.StartsWith("image/", StringComparison.Ordinal),
+            _ => true,
+        };
+        if (!acceptable)
+        {
+            return (FetchReasons.ContentTypeUnexpected, contentType!);
+        }
+
+        // An image's own X-Robots-Tag is its owner's opt-out: its body is never downloaded.
+        if (kind == FetchKind.Image && response.Headers.TryGetValues("X-Robots-Tag", out var tags)
+            && RobotsDirectives.Parse(tags, _options.ProductToken) is { NoAi: true } or { NoImageAi: true })
+        {
+            return (FetchReasons.NoAi, $"X-Robots-Tag: {string.Join(", ", tags)}");
+        }
+
+        if (response.Content.Headers.ContentLength > cap)
+        {
+            return (FetchReasons.TooLarge, $"Content-Length {response.Content.Headers.ContentLength} > {cap}");
+        }
+
+        return null;
+    }
+
+    /// <summary>The decompressed body, or null when it is over <paramref name="cap"/>; throws <see cref="BodyTooSlowException"/> for a trickle.</summary>
+    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long cap, ThroughputFloor floor, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var pace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var output = new MemoryStream();
         var buffer = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        while (true)
         {
+            if (floor.Enabled)
+            {
+                var left = floor.TimeLeft(output.Length);
+                if (left <= TimeSpan.Zero)
+                {
+                    throw new BodyTooSlowException(floor.Describe(output.Length));
+                }
+
+                pace.CancelAfter(left);
+            }
+
+            int read;
+            try
+            {
+                read = await stream.ReadAsync(buffer, pace.Token);
+            }
+            catch (OperationCanceledException) when (pace.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new BodyTooSlowException(floor.Describe(output.Length));
+            }
+
+            if (read == 0)
+            {
+                return output.ToArray();
+            }
+
             output.Write(buffer, 0, read);
             if (output.Length > cap)
             {
                 return null;
             }
         }
-
-        return output.ToArray();
     }
 
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
@@ -268,7 +318,8 @@ public sealed class PoliteHttpClient : IDisposable
             return false;
         }
 
-        return HttpClientResiliencePredicates.IsTransient(outcome);
+        // A body cut off mid-way (reset, too slow) is as transient as a failed connection.
+        return outcome.Exception is IOException || HttpClientResiliencePredicates.IsTransient(outcome);
     }
 
     private static TimeSpan RetryAfterDelay(RetryConditionHeaderValue value) =>
@@ -279,6 +330,16 @@ public sealed class PoliteHttpClient : IDisposable
         if (Find<AddressBlockedException>(e) is { } blocked)
         {
             return (FetchReasons.AddressBlocked, blocked.Message);
+        }
+
+        if (e is BodyTooSlowException slow)
+        {
+            return (FetchReasons.TooSlow, slow.Message);
+        }
+
+        if (e is IOException io)
+        {
+            return (FetchReasons.HttpError, io.Message);
         }
 
         if (e is TimeoutRejectedException or TaskCanceledException or OperationCanceledException)

@@ -19,6 +19,7 @@ public static class CrawlSettings
         PerHostRequestsPerSecond = crawl.RequestsPerSecondPerHost,
         PerHostConcurrency = crawl.ConcurrencyPerHost,
         MaxPageBytes = crawl.MaxPageBytes,
+        MinBytesPerSecond = crawl.MinBytesPerSecond,
         MaxImageBytes = maxImageBytes,
         RespectRobotsTxt = crawl.RespectRobotsTxt,
         AllowedAddresses = [.. crawl.AllowAddresses.Select(IPAddress.Parse), .. servedSite is null ? [] : new[] { servedSite.Address }],

@@ -135,9 +135,69 @@ public class PipelineFlowTests
             .RunAsync(watcher, new FlowSettings(new ListRejects(), new PipelineCounters(), ChannelCapacity: 4), CancellationToken.None)
             .WaitAsync(HangGuard);
 
-        // Two channels of 4, the stage's pending queue of 2, one record in the hands of each of the
-        // source, the stage's two loops and the sink.
-        Assert.InRange(maxAhead, 1, 4 + 4 + 2 + 4);
+        // Two channels of 4, the stage's reorder queue of 8 × 2, one record in the hands of each of
+        // the source, the stage's two loops and the sink.
+        Assert.InRange(maxAhead, 1, 4 + 4 + (8 * 2) + 4);
+    }
+
+    [Fact]
+    public async Task A_held_head_record_does_not_stop_later_calls_and_output_stays_in_order()
+    {
+        const int concurrency = 2;
+        var head = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var overtaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int started = 0;
+        int inFlight = 0;
+        int maxInFlight = 0;
+        var stage = new DelegateStage("held", async item =>
+        {
+            int now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref maxInFlight, now);
+            try
+            {
+                // Record 0 is held until three times `concurrency` later records have started: a
+                // queue that only holds `concurrency` results never gets there.
+                if (Interlocked.Increment(ref started) == (3 * concurrency) + 1)
+                {
+                    overtaken.TrySetResult();
+                }
+
+                if (item.Number == 0)
+                {
+                    await head.Task;
+                }
+
+                return StageOutcome<Item>.Ok(item);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inFlight);
+            }
+        });
+        var sink = new ListSink();
+
+        var run = PipelineFlow<Item>.From(new NumberSource(100, failEvery: 0), new TaskSlice(0, 1))
+            .Then(stage, concurrency)
+            .RunAsync(sink, new FlowSettings(new ListRejects(), new PipelineCounters(), ChannelCapacity: 4), CancellationToken.None);
+
+        await overtaken.Task.WaitAsync(HangGuard);
+        Assert.Empty(sink.Written);
+        head.SetResult();
+        await run.WaitAsync(HangGuard);
+
+        Assert.Equal(Enumerable.Range(0, 100), sink.Written);
+        Assert.InRange(maxInFlight, 1, concurrency);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (int seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                break;
+            }
+        }
     }
 
     [Fact]
