@@ -221,21 +221,30 @@ public static class UserFile
         _ => $"cannot read ({e.Message.Split(':')[0].Trim().TrimEnd('.')})",
     };
 
+    /// <summary>
+    /// statx(2) from libc: .NET reports FIFOs and devices as ordinary files, and its own stat is
+    /// internal to the runtime. statx's struct has the same layout on every architecture (unlike
+    /// stat's), and it is asked for the file type only; it follows symlinks and never opens the file.
+    /// </summary>
     private static class NativeStat
     {
         public const int TypeMask = 0xF000;
         public const int Directory = 0x4000;
         public const int RegularFile = 0x8000;
+        private const int CurrentDirectory = -100; // AT_FDCWD
+        private const uint TypeOnly = 0x1; // STATX_TYPE
 
-        /// <summary>The leading fields of the runtime's FileStatus, padded well past its real size.</summary>
-        [StructLayout(LayoutKind.Sequential, Size = 512)]
-        public struct FileStatus
+        /// <summary>struct statx: 256 bytes; <c>stx_mode</c> (file type and permissions) at byte 28.</summary>
+        [StructLayout(LayoutKind.Explicit, Size = 256)]
+        public struct StatxBuffer
         {
-            public int Flags;
-            public int Mode;
+            [FieldOffset(28)]
+            public ushort Mode;
         }
 
-        [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", CharSet = CharSet.Ansi)]
-        public static extern int Stat(string path, out FileStatus status);
+        public static int Stat(string path, out StatxBuffer status) => statx(CurrentDirectory, path, 0, TypeOnly, out status);
+
+        [DllImport("libc", EntryPoint = "statx")]
+        private static extern int statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, out StatxBuffer status);
     }
 }
