@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MellaPipeline.TestSupport;
 
-namespace MellaPipeline.Cli.Tests;
+namespace MellaPipeline.Cli.Tests.Reliability;
 
 /// <summary>
 /// <c>mella run</c> crawling a small <see cref="HostileSite"/>: every good image is stored, every

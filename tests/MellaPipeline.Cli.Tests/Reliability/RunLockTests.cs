@@ -3,7 +3,7 @@ using System.Globalization;
 using MellaPipeline.Crawl.Sources;
 using MellaPipeline.TestSupport;
 
-namespace MellaPipeline.Cli.Tests;
+namespace MellaPipeline.Cli.Tests.Reliability;
 
 /// <summary>
 /// A crawl whose page the local server holds back until the test releases it: a <c>mella run</c>
