@@ -72,9 +72,17 @@ public static class StatusCommand
             {
                 status = RunStatus.Of(run);
             }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException)
             {
-                await Console.Error.WriteLineAsync($"mella status: {run.ConfigPath}: {e.Message}");
+                // Our words: the runtime's name types and JSON reader positions ("LineNumber: 0 | BytePositionInLine").
+                string problem = e switch
+                {
+                    JsonException { LineNumber: { } line } => $"not valid JSON (line {line + 1})",
+                    JsonException => "not valid JSON",
+                    IOException => "cannot be read",
+                    _ => "not a run's config (expected a whole number \"tasks\" and a text \"name\")",
+                };
+                await Console.Error.WriteLineAsync($"mella status: {run.ConfigPath}: {problem}");
                 return ExitCodes.BadInput;
             }
 
