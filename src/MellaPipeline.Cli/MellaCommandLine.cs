@@ -85,11 +85,12 @@ public static class MellaCommandLine
                 ArgumentResult { Parent: OptionResult o } => o,
                 _ => null,
             };
-            if (option is not null)
+
+            // A required option that is not there has a result too; it is reported below, after the values typed.
+            if (option is { IdentifierTokenCount: > 0 })
             {
                 string name = option.Option.Name;
-                return option.IdentifierTokenCount == 0 ? $"{name} is required"
-                    : option.Tokens.Count == 0 ? $"{name} needs a value"
+                return option.Tokens.Count == 0 ? $"{name} needs a value"
                     : option.IdentifierTokenCount > 1 && option.Option.Arity.MaximumNumberOfValues == 1 ? $"{name} is given more than once"
                     : $"{name}: {OneLine(error.Message)}";
             }
@@ -105,7 +106,7 @@ public static class MellaCommandLine
             return $"a command is missing: one of {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
         }
 
-        if (command.Options.FirstOrDefault(o => o.Required && parsed.GetResult(o) is null) is { } required)
+        if (command.Options.FirstOrDefault(o => o.Required && parsed.GetResult(o) is not { IdentifierTokenCount: > 0 }) is { } required)
         {
             return $"{required.Name} is required";
         }

@@ -8,12 +8,7 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary><c>mella eval --predictions FILE --references DATASET_OR_SPLIT</c>: a model's captions scored per language and source.</summary>
 public static class EvalCommand
 {
-    /// <summary>
-    /// Fewest bootstrap resamples: with fewer, the 2.5th and 97.5th percentiles are one or two draws and the interval
-    /// means nothing; and an interval is always printed, so "none" (0) is not offered.
-    /// </summary>
-    public const int MinResamples = 100;
-
+    /// <summary>Most bootstrap resamples: 100,000 draws put the interval's ends within a hundredth; more only cost time.</summary>
     public const int MaxResamples = 100_000;
 
     /// <summary>Longest path accepted as text (Linux's PATH_MAX).</summary>
@@ -37,9 +32,9 @@ public static class EvalCommand
             .OutputFile();
         var resamples = new Option<int>("--bootstrap")
         {
-            Description = $"Bootstrap resamples for the 95% intervals ({MinResamples} to {MaxResamples}).",
+            Description = $"Bootstrap resamples for the 95% intervals (up to {MaxResamples}; 0 = no intervals, none printed).",
             DefaultValueFactory = _ => 1000,
-        }.WholeNumber(MinResamples, MaxResamples);
+        }.WholeNumber(0, MaxResamples);
         var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap draws (0 or more).", DefaultValueFactory = _ => 0 }.WholeNumber(0, int.MaxValue);
         var common = new MetricOptions();
         var command = new Command("eval",
