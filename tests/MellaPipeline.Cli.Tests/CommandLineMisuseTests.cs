@@ -63,14 +63,16 @@ public class CommandLineMisuseTests
         Assert.DoesNotContain(host, result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Split_of_a_missing_dataset_does_not_create_its_out_folder()
+    [Theory]
+    [InlineData("split", "missing", "--out", "split")]
+    [InlineData("coverage", "missing")]
+    public async Task A_missing_dataset_is_named_once_and_split_does_not_create_its_out_folder(params string[] args)
     {
         using var dir = Workspace();
 
-        var result = await RefusedAsync(dir, ["split", "missing", "--out", "split"]);
+        var result = await RefusedAsync(dir, args);
 
-        Assert.StartsWith("mella split: missing: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal($"mella {args[0]}: missing: no such dataset folder", result.Stderr.Trim());
         Assert.False(Directory.Exists(dir.File("split")));
     }
 

@@ -69,9 +69,9 @@ public static class CoverageCommand
             {
                 report = await CoverageReport.BuildAsync(path, goals, parse.GetValue(sample), () => LanguageId.LanguageIdentifier.Create(), cancellationToken);
             }
-            catch (Exception e) when (e is DirectoryNotFoundException or IOException or InvalidDataException or NotSupportedException)
+            catch (Exception e) when (DatasetArgument.IsProblem(e))
             {
-                await Console.Error.WriteLineAsync($"mella coverage: {path}: {e.Message}");
+                await Console.Error.WriteLineAsync($"mella coverage: {DatasetArgument.Problem(path, e)}");
                 return ExitCodes.BadInput;
             }
 

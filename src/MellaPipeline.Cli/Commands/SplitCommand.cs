@@ -67,9 +67,9 @@ public static class SplitCommand
             {
                 shardCount = Parquet.ShardReader.FindShards(path).Count;
             }
-            catch (Exception e) when (IsDatasetProblem(e))
+            catch (Exception e) when (DatasetArgument.IsProblem(e))
             {
-                await Console.Error.WriteLineAsync($"mella split: {DatasetProblem(path, e)}");
+                await Console.Error.WriteLineAsync($"mella split: {DatasetArgument.Problem(path, e)}");
                 return ExitCodes.BadInput;
             }
 
@@ -91,9 +91,9 @@ public static class SplitCommand
                     summary = await DatasetSplitter.SplitAsync(path, outDir, settings, progress, cancellationToken);
                 }
             }
-            catch (Exception e) when (IsDatasetProblem(e))
+            catch (Exception e) when (DatasetArgument.IsProblem(e))
             {
-                await Console.Error.WriteLineAsync($"mella split: {DatasetProblem(path, e)}");
+                await Console.Error.WriteLineAsync($"mella split: {DatasetArgument.Problem(path, e)}");
                 return ExitCodes.BadInput;
             }
 
@@ -110,13 +110,6 @@ public static class SplitCommand
         });
         return command;
     }
-
-    /// <summary>The message, naming the dataset once (the shard reader's own messages start with it).</summary>
-    private static string DatasetProblem(string path, Exception e) =>
-        e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}";
-
-    private static bool IsDatasetProblem(Exception e) =>
-        e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or NotSupportedException or IOException;
 
     private static string? Problem(SplitSettings settings) => settings switch
     {
