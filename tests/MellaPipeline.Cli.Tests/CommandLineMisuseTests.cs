@@ -88,16 +88,20 @@ public class CommandLineMisuseTests
         Assert.Equal("mella run: runs/test is a file, not a run directory", result.Stderr.Trim());
     }
 
-    [Fact]
-    public async Task A_broken_run_config_is_named_without_the_json_readers_positions()
+    [Theory]
+    [InlineData("{\"tasks\":\n", "not valid JSON (line 2)")]
+    [InlineData("{\"tasks\": -1, \"name\": \"t\"}", "\"tasks\" is -1, not 1 to 100000")]
+    [InlineData("{\"tasks\": 2000000000, \"name\": \"t\"}", "\"tasks\" is 2000000000, not 1 to 100000")]
+    [InlineData("{\"name\": \"t\"}", "not a run's config (expected a whole number \"tasks\" and a text \"name\")")]
+    public async Task A_broken_run_config_is_named_in_our_words(string config, string expected)
     {
         using var dir = Workspace();
         Directory.CreateDirectory(dir.File("run"));
-        File.WriteAllText(dir.File("run/config.json"), "{\"tasks\":\n");
+        File.WriteAllText(dir.File("run/config.json"), config);
 
         var result = await RefusedAsync(dir, ["status", "run"]);
 
-        Assert.Equal($"mella status: {dir.File("run/config.json")}: not valid JSON (line 2)", result.Stderr.Trim());
+        Assert.Equal($"mella status: {dir.File("run/config.json")}: {expected}", result.Stderr.Trim());
     }
 
     /// <summary>
