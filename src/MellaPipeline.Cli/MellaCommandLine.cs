@@ -27,6 +27,7 @@ public static class MellaCommandLine
         root.Subcommands.Add(ScoreCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(SlurmCommand.Build());
+        PathRules.ApplyTo(root);
         return root;
     }
 

@@ -63,6 +63,47 @@ public class CommandLineMisuseTests
         Assert.DoesNotContain(host, result.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>An empty path and one longer than PATH_MAX, in each kind of file or folder option and argument.</summary>
+    [Theory]
+    [InlineData("--out", "extract", "page.html", "--out", "{path}")]
+    [InlineData("--out", "run", "pipeline.yaml", "--out", "{path}")]
+    [InlineData("--out", "slurm", "submit", "pipeline.yaml", "--tasks", "2", "--out", "{path}")]
+    [InlineData("--out", "split", "data", "--out", "{path}")]
+    [InlineData("--out", "dedup", "--hashes", "hashes.tsv", "--out", "{path}")]
+    [InlineData("--report", "coverage", "data", "--report", "{path}")]
+    [InlineData("--report", "eval", "--predictions", "pred.jsonl", "--references", "refs.jsonl", "--report", "{path}")]
+    [InlineData("--references", "eval", "--predictions", "pred.jsonl", "--references", "{path}")]
+    [InlineData("--predictions", "eval", "--predictions", "{path}", "--references", "refs.jsonl")]
+    [InlineData("--file", "langid", "--file", "{path}")]
+    [InlineData("PIPELINE", "run", "{path}")]
+    [InlineData("DATASET", "split", "{path}", "--out", "split")]
+    [InlineData("DATASET", "coverage", "{path}")]
+    [InlineData("FILE", "phash", "{path}")]
+    public async Task An_empty_or_over_long_path_is_refused_naming_the_option(string option, params string[] args)
+    {
+        using var dir = Workspace();
+        string tooLong = new('a', 5000);
+
+        var empty = await RefusedAsync(dir, [.. args.Select(a => a == "{path}" ? "" : a)]);
+        var longer = await RefusedAsync(dir, [.. args.Select(a => a == "{path}" ? tooLong : a)]);
+
+        Assert.StartsWith($"mella: {option}: '' is not a path", empty.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"mella: {option}: '{tooLong[..40]}…' is longer than 4096 characters", longer.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("split")));
+    }
+
+    [Fact]
+    public async Task A_long_missing_output_folder_is_named_by_an_excerpt()
+    {
+        using var dir = Workspace();
+        string parent = string.Join('/', Enumerable.Repeat(new string('d', 200), 15));
+
+        var result = await RefusedAsync(dir, ["extract", "page.html", "--out", parent + "/x.jsonl"]);
+
+        Assert.StartsWith($"mella: --out: folder {parent[..200]}… does not exist", result.Stderr, StringComparison.Ordinal);
+        Assert.True(result.Stderr.Length < 400, result.ToString());
+    }
+
     [Theory]
     [InlineData("split", "missing", "--out", "split")]
     [InlineData("coverage", "missing")]

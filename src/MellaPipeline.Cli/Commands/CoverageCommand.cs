@@ -14,7 +14,7 @@ public static class CoverageCommand
 
     public static Command Build()
     {
-        var dataset = new Argument<string>("DATASET") { Description = "A run directory, its shards/ folder, or one shard file." };
+        var dataset = new Argument<string>("DATASET") { Description = "A run directory, its shards/ folder, or one shard file." }.AsPath();
         var targets = new Option<FileInfo?>("--targets")
         {
             Description = "A YAML targets file (targets: [{name, lang, source, min_pairs, min_images, max_top10_domain_share, min_median_confidence}]); exit 1 when one is missed.",

@@ -11,9 +11,6 @@ public static class EvalCommand
     /// <summary>Most bootstrap resamples: 100,000 draws put the interval's ends within a hundredth; more only cost time.</summary>
     public const int MaxResamples = 100_000;
 
-    /// <summary>Longest path accepted as text (Linux's PATH_MAX).</summary>
-    private const int MaxPathLength = 4096;
-
     public static Command Build()
     {
         var predictions = new Option<FileInfo>("--predictions")
@@ -25,7 +22,7 @@ public static class EvalCommand
         {
             Description = "The held-out references: a split folder (its eval/), an eval or dataset folder of shards, or a .jsonl ({key, lang, source?, reference | references, keywords?}) or .tsv (key, lang, reference) file.",
             Required = true,
-        }.Text(MaxPathLength);
+        }.AsPath();
         var baseline = new Option<FileInfo?>("--baseline") { Description = "A second predictions file (e.g. the model before fine-tuning): its scores and the per-language differences are shown beside." };
         var json = new Option<bool>("--json") { Description = "Print {\"results\": [...], \"errors\": {...}} as one JSON document." };
         var reportFile = new Option<FileInfo?>("--report") { Description = "Also write the results as one self-contained HTML page with a bar chart per metric (FILE.html), readable offline." }

@@ -89,15 +89,18 @@ internal static class OptionRules
     }
 
     /// <summary>A typed value for a message: quoted, control characters escaped, cut to a short excerpt.</summary>
-    public static string Quote(string text)
+    public static string Quote(string text) => $"'{Excerpt(text, ExcerptLength)}'";
+
+    /// <summary>Text for a message: control characters escaped (so that it stays one line), cut to <paramref name="length"/> characters and an ellipsis.</summary>
+    public static string Excerpt(string text, int length)
     {
-        var quoted = new StringBuilder("'");
-        foreach (char c in text.Length > ExcerptLength ? text[..ExcerptLength] : text)
+        var excerpt = new StringBuilder();
+        foreach (char c in text.Length > length ? text[..length] : text)
         {
-            quoted.Append(char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c);
+            excerpt.Append(char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c);
         }
 
-        return quoted.Append(text.Length > ExcerptLength ? "…'" : "'").ToString();
+        return text.Length > length ? excerpt.Append('…').ToString() : excerpt.ToString();
     }
 
     private static long ParseWhole(ArgumentResult result, long min, long max)

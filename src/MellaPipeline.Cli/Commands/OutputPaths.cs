@@ -27,23 +27,24 @@ internal static class OutputPaths
 
     /// <returns>Why <paramref name="path"/> cannot be written as a file, or null.</returns>
     public static string? FileProblem(string path) =>
-        Directory.Exists(path) ? $"{path} is a folder, not a file" : ParentProblem(path);
+        Directory.Exists(path) ? $"{PathRules.Shown(path)} is a folder, not a file" : ParentProblem(path);
 
     /// <returns>Why <paramref name="path"/> cannot be a folder of its own (<paramref name="what"/>), or null.</returns>
     /// <param name="parentMustExist">False for a default path whose parents the command creates (runs/NAME).</param>
     public static string? FolderProblem(string path, string what, bool parentMustExist = true) =>
-        File.Exists(path) ? $"{path} is a file, not a {what}"
+        File.Exists(path) ? $"{PathRules.Shown(path)} is a file, not a {what}"
             : parentMustExist ? ParentProblem(path) : null;
 
     private static string? ParentProblem(string path)
     {
         string parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path)) ?? "";
-        return parent.Length == 0 || Directory.Exists(parent) ? null : $"folder {parent} does not exist";
+        return parent.Length == 0 || Directory.Exists(parent) ? null : $"folder {PathRules.Shown(parent)} does not exist";
     }
 
     private static void Report(OptionResult result, Func<string, string?> problem)
     {
-        if (result.Tokens.Count > 0 && problem(result.Tokens[^1].Value) is { } message)
+        // A value that is no path at all has been refused by its parser (PathRules) already.
+        if (result.Tokens.Count > 0 && PathRules.Problem(result.Tokens[^1].Value) is null && problem(result.Tokens[^1].Value) is { } message)
         {
             result.AddError(message);
         }

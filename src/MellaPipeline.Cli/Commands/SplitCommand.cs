@@ -17,7 +17,7 @@ public static class SplitCommand
 
     public static Command Build()
     {
-        var dataset = new Argument<string>("DATASET") { Description = "A run directory, its shards/ folder, or one shard file." };
+        var dataset = new Argument<string>("DATASET") { Description = "A run directory, its shards/ folder, or one shard file." }.AsPath();
         var output = new Option<DirectoryInfo>("--out")
         {
             Description = "Where to write train/, eval/ (shards and manifest.json each), sft/ (train.jsonl, eval.jsonl, images/) and split.json. Must be empty or absent.",
