@@ -118,6 +118,33 @@ public class CommandLineMisuseTests
     }
 
     [Fact]
+    public async Task Split_of_a_broken_shard_leaves_no_out_folder()
+    {
+        using var dir = Workspace();
+        File.WriteAllBytes(dir.File("data/shard-00000.parquet"), [0xff, 0xfe]);
+
+        var result = await RefusedAsync(dir, ["split", "data/shard-00000.parquet", "--out", "split"]);
+
+        Assert.StartsWith("mella split: data/shard-00000.parquet: not a Parquet file", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("split")));
+    }
+
+    [Theory]
+    [InlineData("{\"key\": \"ru1\", \"lang\": ", "not valid JSON")]
+    [InlineData("{\"key\": 5, \"lang\": \"ru\", \"reference\": \"x\"}", "not a reference (expected text \"key\", \"lang\" and \"reference\", or a list \"references\")")]
+    [InlineData("{\"lang\": \"ru\", \"reference\": \"x\"}", "not a reference (expected text \"key\", \"lang\" and \"reference\", or a list \"references\")")]
+    [InlineData("[1, 2]", "not a reference (expected text \"key\", \"lang\" and \"reference\", or a list \"references\")")]
+    public async Task A_broken_reference_line_is_named_in_our_words(string line, string expected)
+    {
+        using var dir = Workspace();
+        File.WriteAllText(dir.File("refs.jsonl"), line + "\n");
+
+        var result = await RefusedAsync(dir, ["eval", "--predictions", "pred.jsonl", "--references", "refs.jsonl"]);
+
+        Assert.Equal($"mella eval: --references refs.jsonl:1: {expected}", result.Stderr.Trim());
+    }
+
+    [Fact]
     public async Task A_default_run_directory_that_is_a_file_is_refused()
     {
         using var dir = Workspace();

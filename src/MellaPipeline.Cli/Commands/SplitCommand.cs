@@ -74,6 +74,7 @@ public static class SplitCommand
             }
 
             string outDir = parse.GetValue(output)!.FullName;
+            bool created = !Directory.Exists(outDir);
             if (PrepareOutput(outDir, parse.GetValue(overwrite)) is { } refusal)
             {
                 await Console.Error.WriteLineAsync($"mella split: --out {outDir}: {refusal}");
@@ -93,6 +94,12 @@ public static class SplitCommand
             }
             catch (Exception e) when (DatasetArgument.IsProblem(e))
             {
+                // A shard found broken only while it is read: the half-written split goes with the folder this run made.
+                if (created)
+                {
+                    Directory.Delete(outDir, recursive: true);
+                }
+
                 await Console.Error.WriteLineAsync($"mella split: {DatasetArgument.Problem(path, e)}");
                 return ExitCodes.BadInput;
             }

@@ -103,7 +103,9 @@ public static class EvalInputs
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
             {
-                throw new InvalidDataException($"{path}:{lineNumber}: {e.Message}");
+                // The JSON reader's own words name .NET types and its positions within the line; ours name the line.
+                throw new InvalidDataException($"{path}:{lineNumber}: " + (e is JsonException ? "not valid JSON"
+                    : "not a reference (expected text \"key\", \"lang\" and \"reference\", or a list \"references\")"));
             }
         }
 
