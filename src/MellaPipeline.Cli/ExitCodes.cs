@@ -8,6 +8,9 @@ public static class ExitCodes
     /// <summary>The job ran but failed a check or its failure budget.</summary>
     public const int CheckFailed = 1;
 
+    /// <summary>A bug: an exception nothing expected, reported in one line (the stack trace with MELLA_DEBUG=1). Plain misuse never gets here.</summary>
+    public const int InternalError = 1;
+
     /// <summary>Bad arguments, bad config or unreadable input; nothing was written.</summary>
     public const int BadInput = 2;
 

@@ -75,7 +75,7 @@ public class RankProtocolTests
 
     [Theory]
     [InlineData("--rank", "5", "--rank 5: the run has 5 tasks")]
-    [InlineData("--tasks", "0", "--tasks must be between 1 and 100000")]
+    [InlineData("--tasks", "0", "--tasks: '0' is out of range (1 to 100000)")]
     public async Task A_rank_outside_the_world_is_refused_with_exit_2(string option, string value, string message)
     {
         using var dir = new TempDir();

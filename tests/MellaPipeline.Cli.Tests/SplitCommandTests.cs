@@ -192,7 +192,7 @@ public class SplitCommandTests(SplitFixture fixture) : IClassFixture<SplitFixtur
     [InlineData("--eval-per-language", "0.7", "a fraction may be at most 0.5")]
     [InlineData("--eval-per-language", "0", "--eval-per-language must be")]
     [InlineData("--eval-per-language", "2.5", "a count must be whole")]
-    [InlineData("--min-per-source", "-1", "--min-per-source must be")]
+    [InlineData("--min-per-source", "-1", "--min-per-source: '-1' is out of range")]
     [InlineData("--group-by", "page", "--group-by")]
     public async Task Bad_options_exit_2_with_one_line_naming_the_option(string option, string value, string message)
     {

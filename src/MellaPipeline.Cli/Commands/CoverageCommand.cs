@@ -9,9 +9,12 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary><c>mella coverage DATASET [--targets FILE] [--json] [--report FILE.html]</c>: what a dataset holds per language and source, and whether it meets its targets.</summary>
 public static class CoverageCommand
 {
+    /// <summary>Largest <c>--langid-sample</c>: language ID of a million captions takes minutes, and the estimate is long settled.</summary>
+    private const int MaxLangIdSample = 1_000_000;
+
     public static Command Build()
     {
-        var dataset = new Argument<string>("DATASET") { Description = "A run directory, its shards/ folder, or one shard file." };
+        var dataset = new Argument<string>("DATASET") { Description = "A run directory, its shards/ folder, or one shard file." }.AsPath();
         var targets = new Option<FileInfo?>("--targets")
         {
             Description = "A YAML targets file (targets: [{name, lang, source, min_pairs, min_images, max_top10_domain_share, min_median_confidence}]); exit 1 when one is missed.",
@@ -20,12 +23,12 @@ public static class CoverageCommand
         var reportFile = new Option<FileInfo?>("--report")
         {
             Description = "Also write the report as one self-contained HTML page with charts (FILE.html), readable offline.",
-        };
+        }.OutputFile();
         var sample = new Option<int>("--langid-sample")
         {
             Description = "About how many captions, spread evenly over the dataset, language ID checks again against their stored lang (0 = none; loading the models takes seconds).",
             DefaultValueFactory = _ => 2000,
-        };
+        }.WholeNumber(0, MaxLangIdSample);
         var command = new Command("coverage",
             "Per language and source: pairs, distinct images, near-duplicate clusters and web domains, the share of the ten largest domains, " +
             "the script mix, caption length in grapheme clusters and image size (median, 95th percentile). Reads only the columns it needs, " +
@@ -64,11 +67,11 @@ public static class CoverageCommand
             CoverageReport report;
             try
             {
-                report = await CoverageReport.BuildAsync(path, goals, Math.Max(0, parse.GetValue(sample)), () => LanguageId.LanguageIdentifier.Create(), cancellationToken);
+                report = await CoverageReport.BuildAsync(path, goals, parse.GetValue(sample), () => LanguageId.LanguageIdentifier.Create(), cancellationToken);
             }
-            catch (Exception e) when (e is DirectoryNotFoundException or IOException or InvalidDataException or NotSupportedException)
+            catch (Exception e) when (DatasetArgument.IsProblem(e))
             {
-                await Console.Error.WriteLineAsync($"mella coverage: {path}: {e.Message}");
+                await Console.Error.WriteLineAsync($"mella coverage: {DatasetArgument.Problem(path, e)}");
                 return ExitCodes.BadInput;
             }
 

@@ -11,6 +11,9 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary><c>mella dedup --hashes FILE [--threshold N] [--out FILE]</c>: near-duplicate clusters over precomputed hashes.</summary>
 public static class DedupCommand
 {
+    /// <summary>Largest <c>--threshold</c> the exact search of <see cref="NearDuplicateIndex"/> takes.</summary>
+    private const int MaxThreshold = 32;
+
     public static Command Build()
     {
         var images = new Option<DirectoryInfo?>("--images")
@@ -25,8 +28,8 @@ public static class DedupCommand
         {
             Description = "Largest Hamming distance (of 64 bits) between near duplicates. Every pair within it is found: the search is exact.",
             DefaultValueFactory = _ => NearDuplicateIndex.DefaultThreshold,
-        };
-        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the JSONL here instead of standard output." };
+        }.WholeNumber(0, MaxThreshold);
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the JSONL here instead of standard output." }.OutputFile();
         var command = new Command("dedup",
             "Near-duplicate clusters: one JSON object per input, in input order. With --hashes: {\"id\", \"cluster\", \"keep\"}; the cluster is named by the ID " +
             "of its first member in input order, which is the one kept. With --images: {\"path\", \"cluster\", \"keep\"}; the kept image is the largest " +
@@ -47,12 +50,6 @@ public static class DedupCommand
             if ((file is null) == (folder is null))
             {
                 await Console.Error.WriteLineAsync("mella dedup: give either --images DIR or --hashes FILE");
-                return ExitCodes.BadInput;
-            }
-
-            if (limit is < 0 or > 32)
-            {
-                await Console.Error.WriteLineAsync($"mella dedup: --threshold {limit}: must be between 0 and 32");
                 return ExitCodes.BadInput;
             }
 

@@ -25,6 +25,9 @@ public static partial class ExtractCommand
         ("lang_decided_by", typeof(string)), ("status", typeof(string)),
     ];
 
+    /// <summary>Longest <c>--base-url</c> (browsers and crawlers give up on longer URLs).</summary>
+    private const int MaxUrlLength = 2048;
+
     public static Command Build()
     {
         var inputs = new Argument<FileSystemInfo[]>("INPUT")
@@ -36,8 +39,9 @@ public static partial class ExtractCommand
         {
             Description = "For HTML files: the absolute URL the page was served from; with several files, each file's path relative to the first folder is appended. " +
                 "Without it, relative image URLs cannot be resolved and such images are reported as image_url_missing. Archives carry their own URLs.",
-        };
-        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write here instead of standard output: JSONL, or Parquet when the name ends in .parquet." };
+        }.Text(MaxUrlLength);
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write here instead of standard output: JSONL, or Parquet when the name ends in .parquet." }
+            .OutputFile();
         var command = new Command("extract",
             "Find every <img> of HTML pages or web-archive records with its absolute URL and alt text, normalise and filter the alt text, identify its language. " +
             "One record per image: page_url, image_url, alt_text, alt_raw, html_lang, lang, script, lang_confidence, lang_decided_by, status " +

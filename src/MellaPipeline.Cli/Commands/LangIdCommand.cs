@@ -11,6 +11,12 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary><c>mella langid [TEXT...] [--file FILE] [--html-lang L] [--host H]</c>: one JSON object per input line.</summary>
 public static class LangIdCommand
 {
+    /// <summary>Longest <c>--html-lang</c>: a language tag with region and script is a dozen characters; 64 leaves room for private subtags.</summary>
+    private const int MaxLanguageTagLength = 64;
+
+    /// <summary>Longest <c>--host</c>: a DNS name has at most 253 characters.</summary>
+    private const int MaxHostLength = 253;
+
     public static Command Build()
     {
         var texts = new Argument<string[]>("TEXT")
@@ -25,11 +31,11 @@ public static class LangIdCommand
         var htmlLang = new Option<string?>("--html-lang")
         {
             Description = "Declared page language (<html lang>, Content-Language), used only where the text itself is ambiguous.",
-        };
+        }.Text(MaxLanguageTagLength);
         var host = new Option<string?>("--host")
         {
             Description = "Host name of the page; its country-code domain is a prior only where the text is ambiguous.",
-        };
+        }.Text(MaxHostLength);
         var command = new Command("langid",
             "Identify language and script: {\"lang\": ISO 639-1 or \"und\", \"script\": ISO 15924, \"confidence\": 0..1} per line. " +
             "Languages other than the eight targets get their own code and are never labelled as a target.")

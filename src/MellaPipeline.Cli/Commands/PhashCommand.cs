@@ -12,7 +12,7 @@ public static class PhashCommand
 
     public static Command Build()
     {
-        var files = new Argument<string[]>("FILE") { Description = "Image files (JPEG, PNG, GIF, WebP).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("FILE") { Description = "Image files (JPEG, PNG, GIF, WebP).", Arity = ArgumentArity.OneOrMore }.AsPath();
         var command = new Command("phash",
             "64-bit perceptual hashes (" + PerceptualHash.Definition + "), one line per input in input order: 16 lowercase hex digits, a tab, the path as given. " +
             "An input that cannot be read or decoded gives \"error<TAB>PATH<TAB>reason_code\" instead, and the exit code is then 1.")

@@ -7,6 +7,9 @@ internal static class PipelineArguments
 {
     public const int MaxTasks = 100_000;
 
+    /// <summary>Most tasks one machine runs at once (<c>--workers</c>).</summary>
+    public const int MaxWorkers = 1024;
+
     /// <summary>The pipeline file, strictly loaded, with a <c>--tasks</c> override applied; or the one-line reason it cannot be used.</summary>
     public static (LoadedPipeline? Pipeline, string? Problem) Load(FileInfo file, int? tasks)
     {
@@ -21,13 +24,9 @@ internal static class PipelineArguments
             return (null, ex.Message);
         }
 
+        // --tasks is in range already: its option rule checked it while parsing.
         if (tasks is { } worldSize)
         {
-            if (worldSize is < 1 or > MaxTasks)
-            {
-                return (null, $"--tasks must be between 1 and {MaxTasks}");
-            }
-
             loaded.Options.Tasks = worldSize;
         }
 

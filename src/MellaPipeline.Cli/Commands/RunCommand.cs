@@ -6,6 +6,9 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary><c>mella run PIPELINE.yaml [--out DIR] [--resume] [--workers N] [--tasks N] [--rank R | --reduce]</c>.</summary>
 public static class RunCommand
 {
+    /// <summary>What <c>--out</c> of <c>mella run</c> and <c>mella slurm submit</c> names, in messages.</summary>
+    internal const string RunDirectoryWord = "run directory";
+
     public static Command Build()
     {
         var pipeline = new Argument<FileInfo>("PIPELINE")
@@ -15,7 +18,7 @@ public static class RunCommand
         var output = new Option<DirectoryInfo?>("--out", "-o")
         {
             Description = "Run directory: shards, stats, rejects and summary go here. Default: runs/NAME (NAME from the pipeline file).",
-        };
+        }.OutputFolder(RunDirectoryWord);
         var resume = new Option<bool>("--resume")
         {
             Description = "Require an earlier run in --out and continue it. Without the flag a matching earlier run is continued too; " +
@@ -24,23 +27,16 @@ public static class RunCommand
         var workers = new Option<int?>("--workers", "-j")
         {
             Description = "Tasks to run at once on this machine (overrides 'workers' in the pipeline file; 0 = one per core).",
-        };
-        workers.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 0 or > 1024)
-            {
-                result.AddError("--workers must be between 0 and 1024");
-            }
-        });
+        }.WholeNumber(0, PipelineArguments.MaxWorkers);
 
         var tasks = new Option<int?>("--tasks")
         {
             Description = "World size: how many tasks the inputs are split into (overrides 'tasks' in the pipeline file; a run keeps the number it started with).",
-        };
+        }.WholeNumber(1, PipelineArguments.MaxTasks);
         var rank = new Option<int?>("--rank")
         {
             Description = "Run only task R of --tasks and stop, without the reduce: one process of a run spread over processes or machines (a Slurm array task).",
-        };
+        }.WholeNumber(0, PipelineArguments.MaxTasks - 1);
         var reduceOnly = new Option<bool>("--reduce")
         {
             Description = "Run only the reduce steps (near-duplicate clustering over all tasks, caption layers, manifest, summary); refused until every task is complete.",
@@ -85,6 +81,12 @@ public static class RunCommand
             }
 
             string outDir = parse.GetValue(output)?.FullName ?? Path.Combine("runs", loaded.Options.Name);
+            if (OutputPaths.FolderProblem(outDir, RunDirectoryWord, parentMustExist: false) is { } refusal)
+            {
+                await Console.Error.WriteLineAsync($"mella run: {refusal}");
+                return ExitCodes.BadInput;
+            }
+
             var request = new RunRequest(loaded, outDir, RequireExistingRun: parse.GetValue(resume), only, parse.GetValue(reduceOnly));
             return await PipelineHost.RunAsync(request, cancellationToken);
         });

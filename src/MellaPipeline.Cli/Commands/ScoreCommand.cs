@@ -10,6 +10,9 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary><c>mella score --hyp F --ref F --lang L --metric M</c>: one metric over line-aligned files, for parity checks.</summary>
 public static class ScoreCommand
 {
+    /// <summary>The languages <c>--lang</c> takes: the eight targets, and English for the published test vectors.</summary>
+    private static readonly IReadOnlyList<string> ScoreLanguages = [.. MellaPipeline.Languages.TargetLanguages.Codes, "en"];
+
     public static Command Build()
     {
         var hyp = new Option<FileInfo>("--hyp") { Description = "Hypotheses, one per line.", Required = true };
@@ -19,11 +22,15 @@ public static class ScoreCommand
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
-        var lang = new Option<string>("--lang") { Description = "ISO 639-1 language of the text: picks the default tokenizer (th: ICU words), stop words and stemmer.", Required = true };
-        var metric = new Option<string>("--metric") { Description = "bleu (corpus level), rougeL, meteor or keyword (means of the per-line values).", DefaultValueFactory = _ => MetricNames.Bleu };
-        metric.AcceptOnlyFromAmong([.. MetricNames.All]);
+        var lang = new Option<string>("--lang")
+        {
+            Description = $"ISO 639-1 language of the text ({string.Join(", ", ScoreLanguages)}): picks the default tokenizer (th: ICU words), stop words and stemmer.",
+            Required = true,
+        }.OneOf(ScoreLanguages);
+        var metric = new Option<string>("--metric") { Description = "bleu (corpus level), rougeL, meteor or keyword (means of the per-line values).", DefaultValueFactory = _ => MetricNames.Bleu }
+            .OneOf(MetricNames.All);
         var common = new MetricOptions();
-        var width = new Option<int>("--width") { Description = "Decimals printed.", DefaultValueFactory = _ => 2 };
+        var width = new Option<int>("--width") { Description = "Decimals printed (0 to 10).", DefaultValueFactory = _ => 2 }.WholeNumber(0, 10);
         var json = new Option<bool>("--json") { Description = "Print {\"metric\", \"score\", \"signature\"} instead of the score alone." };
         var command = new Command("score",
             "Scores line-aligned hypothesis and reference files with one metric, 0-100: BLEU as sacreBLEU computes it, ROUGE-L as rouge-score, " +
@@ -54,12 +61,7 @@ public static class ScoreCommand
                 return ExitCodes.BadInput;
             }
 
-            if (common.Read(parse, out var options) is { } problem)
-            {
-                await Console.Error.WriteLineAsync($"mella score: {problem}");
-                return ExitCodes.BadInput;
-            }
-
+            var options = common.Read(parse);
             string name = parse.GetValue(metric)!;
             var scorer = new CaptionScorer(parse.GetValue(lang)!, options);
             var samples = CaptionScorer.ScoreAll(parse.GetValue(lang)!, options, lines[0].Length,
@@ -68,7 +70,7 @@ public static class ScoreCommand
             string signature = scorer.Signature(name, files.Length - 1);
             await Console.Out.WriteLineAsync(parse.GetValue(json)
                 ? JsonSerializer.Serialize(new { metric = name, score, signature }, MellaJson.Compact)
-                : score.ToString("F" + Math.Clamp(parse.GetValue(width), 0, 10), CultureInfo.InvariantCulture));
+                : score.ToString("F" + parse.GetValue(width), CultureInfo.InvariantCulture));
             return ExitCodes.Success;
         });
         return command;
@@ -100,16 +102,19 @@ public static class ScoreCommand
 /// <summary>The scoring options <c>mella score</c> and <c>mella eval</c> share.</summary>
 public sealed class MetricOptions
 {
-    private readonly Option<string?> _tokenize = new("--tokenize") { Description = "BLEU tokenizer: 13a, intl, char, none (whitespace only) or th (ICU words); default by language (th: th, ko/ar/ru/sr: intl, others: 13a)." };
+    private readonly Option<string?> _tokenize = new Option<string?>("--tokenize")
+    {
+        Description = "BLEU tokenizer: 13a, intl, char, none (whitespace only) or th (ICU words); default by language (th: th, ko/ar/ru/sr: intl, others: 13a).",
+    }.OneOf(BleuTokenizer.Names);
     private readonly Option<bool> _lowercase = new("--lowercase") { Description = "Lower-case before BLEU." };
     private readonly Option<string> _smooth = new("--smooth-method") { Description = "BLEU smoothing: exp (default), floor, add-k, none.", DefaultValueFactory = _ => "exp" };
-    private readonly Option<double?> _smoothValue = new("--smooth-value") { Description = "The floor (default 0.1) or k (default 1)." };
+    private readonly Option<double?> _smoothValue = new Option<double?>("--smooth-value") { Description = "The floor (default 0.1) or k (default 1), 0 to 100." }.Number(0, 100);
     private readonly Option<string> _matching = new("--matching") { Description = "METEOR and ROUGE matching: stem (exact, then stems where the language has a stemmer; default) or exact (NLTK's algorithm, no stemmer, no synonyms).", DefaultValueFactory = _ => "stem" };
 
     public MetricOptions()
     {
-        _smooth.AcceptOnlyFromAmong("exp", "floor", "add-k", "none");
-        _matching.AcceptOnlyFromAmong("exact", "stem");
+        _smooth.OneOf(["exp", "floor", "add-k", "none"]);
+        _matching.OneOf(["exact", "stem"]);
     }
 
     public void AddTo(Command command)
@@ -121,14 +126,8 @@ public sealed class MetricOptions
         command.Options.Add(_matching);
     }
 
-    /// <returns>What is wrong with the options, or null.</returns>
-    public string? Read(ParseResult parse, out ScoreOptions options)
-    {
-        string? tokenize = parse.GetValue(_tokenize);
-        options = new ScoreOptions(tokenize, parse.GetValue(_lowercase), Bleu.ParseSmoothing(parse.GetValue(_smooth)!)!.Value, parse.GetValue(_smoothValue),
+    /// <summary>The options as given; every value was checked while parsing.</summary>
+    public ScoreOptions Read(ParseResult parse) =>
+        new(parse.GetValue(_tokenize), parse.GetValue(_lowercase), Bleu.ParseSmoothing(parse.GetValue(_smooth)!)!.Value, parse.GetValue(_smoothValue),
             parse.GetValue(_matching) == "stem");
-        return tokenize is not null && BleuTokenizer.ByName(tokenize) is null
-            ? $"--tokenize {tokenize}: not one of {string.Join(", ", BleuTokenizer.Names)}"
-            : null;
-    }
 }

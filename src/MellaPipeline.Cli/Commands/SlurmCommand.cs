@@ -7,17 +7,22 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary><c>mella slurm submit PIPELINE.yaml --tasks N [--out DIR] [--resume] ...</c>: the pipeline as a Slurm job array plus its reduce job.</summary>
 public static class SlurmCommand
 {
+    /// <summary>Longest value passed on to sbatch (a partition name, a time limit, a memory size are a few characters).</summary>
+    private const int SbatchValueLength = 100;
+
     public static Command Build()
     {
         var pipeline = new Argument<FileInfo>("PIPELINE") { Description = "Pipeline file (YAML)." };
-        var tasks = new Option<int>("--tasks") { Description = "World size: array tasks, one rank each.", Required = true };
-        var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Run directory, on a file system every node sees. Default: runs/NAME." };
+        var tasks = new Option<int>("--tasks") { Description = "World size: array tasks, one rank each.", Required = true }.WholeNumber(1, PipelineArguments.MaxTasks);
+        var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Run directory, on a file system every node sees. Default: runs/NAME." }
+            .OutputFolder(RunCommand.RunDirectoryWord);
         var resume = new Option<bool>("--resume") { Description = "Submit only the tasks mella status lists as missing (and the reduce) for the run in --out." };
-        var workers = new Option<int>("--workers") { Description = "Threads of the reduce job (near-duplicate filter per task).", DefaultValueFactory = _ => 2 };
-        var partition = new Option<string?>("--partition") { Description = "Slurm partition (sbatch --partition)." };
-        var time = new Option<string?>("--time") { Description = "Time limit per task (sbatch --time, e.g. 2:00:00)." };
-        var cpus = new Option<int?>("--cpus-per-task") { Description = "CPUs per task (sbatch --cpus-per-task)." };
-        var memory = new Option<string?>("--mem") { Description = "Memory per task (sbatch --mem, e.g. 8G)." };
+        var workers = new Option<int>("--workers") { Description = "Threads of the reduce job (near-duplicate filter per task).", DefaultValueFactory = _ => 2 }
+            .WholeNumber(1, PipelineArguments.MaxWorkers);
+        var partition = new Option<string?>("--partition") { Description = "Slurm partition (sbatch --partition)." }.Text(SbatchValueLength);
+        var time = new Option<string?>("--time") { Description = "Time limit per task (sbatch --time, e.g. 2:00:00)." }.Text(SbatchValueLength);
+        var cpus = new Option<int?>("--cpus-per-task") { Description = "CPUs per task (sbatch --cpus-per-task)." }.WholeNumber(1, PipelineArguments.MaxWorkers);
+        var memory = new Option<string?>("--mem") { Description = "Memory per task (sbatch --mem, e.g. 8G)." }.Text(SbatchValueLength);
         var submit = new Command("submit",
             "Writes the launch scripts into RUN/slurm/ and submits an sbatch --array job (several past MaxArraySize), each task running one rank " +
             "(mella run --rank), then a reduce job that depends on all of them (mella run --reduce). Logs: RUN/logs/. Watch with mella status RUN.")
@@ -38,6 +43,12 @@ public static class SlurmCommand
 
             loaded.Options.Workers = 1;
             var run = new RunDirectory(parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", loaded.Options.Name)));
+            if (OutputPaths.FolderProblem(run.Root, RunCommand.RunDirectoryWord, parentMustExist: false) is { } refusal)
+            {
+                await Console.Error.WriteLineAsync($"mella slurm submit: {refusal}");
+                return ExitCodes.BadInput;
+            }
+
             try
             {
                 RunConfigGuard.Prepare(run, loaded.ResolvedJson(), parse.GetValue(resume));
@@ -55,7 +66,7 @@ public static class SlurmCommand
                 return ExitCodes.Success;
             }
 
-            var submitter = new SlurmSubmitter(loaded.Options.Name, file.FullName, run, world, Math.Max(1, parse.GetValue(workers)),
+            var submitter = new SlurmSubmitter(loaded.Options.Name, file.FullName, run, world, parse.GetValue(workers),
                 new SlurmResources(parse.GetValue(partition), parse.GetValue(time), parse.GetValue(cpus), parse.GetValue(memory)));
             SlurmSubmission submission;
             try

@@ -12,31 +12,34 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary><c>mella split DATASET --out DIR</c>: leakage-free, stratified train and eval sets, and an SFT export.</summary>
 public static class SplitCommand
 {
+    /// <summary>Largest row count an option takes (<c>--eval-per-language</c>, <c>--min-per-source</c>): more than any dataset holds per language.</summary>
+    private const int MaxRows = 100_000_000;
+
     public static Command Build()
     {
-        var dataset = new Argument<string>("DATASET") { Description = "A run directory, its shards/ folder, or one shard file." };
+        var dataset = new Argument<string>("DATASET") { Description = "A run directory, its shards/ folder, or one shard file." }.AsPath();
         var output = new Option<DirectoryInfo>("--out")
         {
             Description = "Where to write train/, eval/ (shards and manifest.json each), sft/ (train.jsonl, eval.jsonl, images/) and split.json. Must be empty or absent.",
             Required = true,
-        };
+        }.OutputFolder("folder");
         var perLanguage = new Option<double>("--eval-per-language")
         {
             Description = "Eval rows per language (N), or a fraction of each language's rows (0 < F <= 0.5). Shared out over the sources by their share; " +
                 "never more than half of a language × source.",
             DefaultValueFactory = _ => SplitSettings.DefaultEvalPerLanguage,
-        };
+        }.Number(0, MaxRows);
         var minPerSource = new Option<int?>("--min-per-source")
         {
             Description = "Eval rows each source (native, mllm) of a language gets at least, when it has twice as many. Default: a tenth of the language's eval rows, at least 1.",
-        };
-        var seed = new Option<long>("--seed") { Description = "Picks one of the equally good splits; the same seed and dataset give byte-identical output.", DefaultValueFactory = _ => 0 };
+        }.WholeNumber(0, MaxRows);
+        var seed = new Option<long>("--seed") { Description = "Picks one of the equally good splits; the same seed and dataset give byte-identical output.", DefaultValueFactory = _ => 0 }
+            .WholeNumber(0, long.MaxValue);
         var groupBy = new Option<string>("--group-by")
         {
             Description = "What never crosses the split: cluster (near-duplicate images, always) or domain (also every web host).",
             DefaultValueFactory = _ => "cluster",
-        };
-        groupBy.AcceptOnlyFromAmong("cluster", "domain");
+        }.OneOf(["cluster", "domain"]);
         var noSft = new Option<bool>("--no-sft") { Description = "Do not write the sft/ conversations and images." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an earlier split in --out (only its train/, eval/, sft/ and split.json)." };
         var json = new Option<bool>("--json") { Description = "Print split.json instead of the table." };
@@ -57,29 +60,47 @@ public static class SplitCommand
                 return ExitCodes.BadInput;
             }
 
+            // The dataset is found before --out is created or emptied: a refused split leaves nothing behind.
+            string path = parse.GetValue(dataset)!;
+            int shardCount;
+            try
+            {
+                shardCount = Parquet.ShardReader.FindShards(path).Count;
+            }
+            catch (Exception e) when (DatasetArgument.IsProblem(e))
+            {
+                await Console.Error.WriteLineAsync($"mella split: {DatasetArgument.Problem(path, e)}");
+                return ExitCodes.BadInput;
+            }
+
             string outDir = parse.GetValue(output)!.FullName;
+            bool created = !Directory.Exists(outDir);
             if (PrepareOutput(outDir, parse.GetValue(overwrite)) is { } refusal)
             {
                 await Console.Error.WriteLineAsync($"mella split: --out {outDir}: {refusal}");
                 return ExitCodes.BadInput;
             }
 
-            string path = parse.GetValue(dataset)!;
             using var loggers = PipelineHost.CreateLoggerFactory();
             var logger = loggers.CreateLogger("split");
             SplitSummary summary;
             try
             {
-                int shardCount = Parquet.ShardReader.FindShards(path).Count;
                 var progress = new RunProgress(shardCount, 0);
                 await using (RunProgressDisplay.ForConsole().Start(progress, logger))
                 {
                     summary = await DatasetSplitter.SplitAsync(path, outDir, settings, progress, cancellationToken);
                 }
             }
-            catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or NotSupportedException or IOException)
+            catch (Exception e) when (DatasetArgument.IsProblem(e))
             {
-                await Console.Error.WriteLineAsync($"mella split: {path}: {e.Message}");
+                // A shard found broken only while it is read: the half-written split goes with the folder this run made.
+                if (created)
+                {
+                    Directory.Delete(outDir, recursive: true);
+                }
+
+                await Console.Error.WriteLineAsync($"mella split: {DatasetArgument.Problem(path, e)}");
                 return ExitCodes.BadInput;
             }
 
@@ -99,10 +120,9 @@ public static class SplitCommand
 
     private static string? Problem(SplitSettings settings) => settings switch
     {
-        { EvalPerLanguage: <= 0 or double.NaN } => "--eval-per-language must be a count of 1 or more or a fraction above 0",
+        { EvalPerLanguage: <= 0 } => "--eval-per-language must be a count of 1 or more or a fraction above 0",
         { EvalPerLanguage: > SplitSettings.MaxEvalFraction and < 1 } => $"--eval-per-language {settings.EvalPerLanguage}: a fraction may be at most {SplitSettings.MaxEvalFraction}",
         { EvalPerLanguage: >= 1 } when settings.EvalPerLanguage != Math.Floor(settings.EvalPerLanguage) => $"--eval-per-language {settings.EvalPerLanguage}: a count must be whole",
-        { MinPerSource: < 0 } => "--min-per-source must be 0 or more",
         _ => null,
     };
 

@@ -22,6 +22,12 @@ public sealed record RunStatus(string Pipeline, int Tasks, IReadOnlyList<int> Co
     {
         using var config = JsonDocument.Parse(File.ReadAllBytes(run.ConfigPath));
         int tasks = config.RootElement.GetProperty("tasks").GetInt32();
+        if (tasks is < 1 or > PipelineArguments.MaxTasks)
+        {
+            // Every rank is looked at: a hand-edited count must not make a negative range or billions of them.
+            throw new InvalidDataException($"\"tasks\" is {tasks}, not 1 to {PipelineArguments.MaxTasks}");
+        }
+
         string pipeline = config.RootElement.GetProperty("name").GetString() ?? "";
         var ranks = Enumerable.Range(0, tasks).ToArray();
         var complete = ranks.Where(run.IsComplete).ToArray();
@@ -72,9 +78,18 @@ public static class StatusCommand
             {
                 status = RunStatus.Of(run);
             }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or InvalidDataException or IOException)
             {
-                await Console.Error.WriteLineAsync($"mella status: {run.ConfigPath}: {e.Message}");
+                // Our words: the runtime's name types and JSON reader positions ("LineNumber: 0 | BytePositionInLine").
+                string problem = e switch
+                {
+                    JsonException { LineNumber: { } line } => $"not valid JSON (line {line + 1})",
+                    JsonException => "not valid JSON",
+                    InvalidDataException => e.Message,
+                    IOException => "cannot be read",
+                    _ => "not a run's config (expected a whole number \"tasks\" and a text \"name\")",
+                };
+                await Console.Error.WriteLineAsync($"mella status: {run.ConfigPath}: {problem}");
                 return ExitCodes.BadInput;
             }
 

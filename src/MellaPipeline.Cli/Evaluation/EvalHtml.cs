@@ -36,7 +36,7 @@ public static class EvalHtml
         html.Append(compare ? "<th>baseline</th><th>difference</th>" : "").Append("</tr>");
         foreach (var r in report.Results)
         {
-            html.Append(Inv, $"<tr><td>{HtmlPage.Escape(r.Lang)}</td><td>{HtmlPage.Escape(r.Source)}</td><td>{HtmlPage.Escape(r.Metric)}</td><td>{r.N}</td><td>{r.Score:0.00}</td><td>{r.Ci95[0]:0.00} – {r.Ci95[1]:0.00}</td>");
+            html.Append(Inv, $"<tr><td>{HtmlPage.Escape(r.Lang)}</td><td>{HtmlPage.Escape(r.Source)}</td><td>{HtmlPage.Escape(r.Metric)}</td><td>{r.N}</td><td>{r.Score:0.00}</td><td>{(r.Ci95 is { } ci ? string.Create(Inv, $"{ci[0]:0.00} – {ci[1]:0.00}") : "–")}</td>");
             if (compare)
             {
                 string css = r.Delta > 0 ? "better" : r.Delta < 0 ? "worse" : "";

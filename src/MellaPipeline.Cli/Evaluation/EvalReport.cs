@@ -3,8 +3,8 @@ using MellaPipeline.Metrics;
 
 namespace MellaPipeline.Cli.Evaluation;
 
-/// <summary>One metric of one language × source: the score (0–100) with its bootstrap interval; with a baseline, its score and the difference.</summary>
-public sealed record EvalResult(string Lang, string Source, string Metric, double Score, double[] Ci95, int N, string Signature, double? Baseline = null, double? Delta = null);
+/// <summary>One metric of one language × source: the score (0–100) with its bootstrap interval (null without resamples); with a baseline, its score and the difference.</summary>
+public sealed record EvalResult(string Lang, string Source, string Metric, double Score, double[]? Ci95, int N, string Signature, double? Baseline = null, double? Delta = null);
 
 /// <summary><c>mella eval --json</c>: results, then what was wrong with the inputs.</summary>
 public sealed record EvalReport(IReadOnlyList<EvalResult> Results, EvalErrors Errors, EvalErrors? BaselineErrors)
@@ -33,7 +33,7 @@ public sealed record EvalReport(IReadOnlyList<EvalResult> Results, EvalErrors Er
                 var (low, high) = scorer.Interval(metric, scores, resamples, seed);
                 int n = metric is MetricNames.Keyword or MetricNames.KeywordAny ? scores.Count(s => s.Keywords.Keywords > 0) : scores.Length;
                 double? before = baseScores is null ? null : Round(scorer.Aggregate(metric, baseScores));
-                results.Add(new EvalResult(group.Key.Lang, group.Key.Source, metric, Round(score), [Round(low), Round(high)], n,
+                results.Add(new EvalResult(group.Key.Lang, group.Key.Source, metric, Round(score), resamples > 0 ? [Round(low), Round(high)] : null, n,
                     scorer.Signature(metric == MetricNames.KeywordAny ? MetricNames.Keyword : metric, referenceCount),
                     before, before is null ? null : Round(Round(score) - before.Value)));
             }
@@ -52,7 +52,7 @@ public sealed record EvalReport(IReadOnlyList<EvalResult> Results, EvalErrors Er
         foreach (var r in Results)
         {
             output.WriteLine(string.Create(inv,
-                $"{r.Lang,-5} {r.Source,-7} {r.Metric,-12} {r.N,6} {r.Score,8:F2}  [{r.Ci95[0],6:F2}, {r.Ci95[1],6:F2}]{(compare ? $" {r.Baseline,9:F2} {r.Delta,8:+0.00;-0.00;0.00}" : "")}"));
+                $"{r.Lang,-5} {r.Source,-7} {r.Metric,-12} {r.N,6} {r.Score,8:F2}  {(r.Ci95 is { } ci ? string.Create(inv, $"[{ci[0],6:F2}, {ci[1],6:F2}]") : "-"),-16}{(compare ? $" {r.Baseline,9:F2} {r.Delta,8:+0.00;-0.00;0.00}" : "")}"));
         }
 
         Describe(output, "predictions", Errors);
