@@ -130,10 +130,10 @@ public class CommandLineMisuseTests
     }
 
     [Theory]
-    [InlineData("{\"key\": \"ru1\", \"lang\": ", "not valid JSON")]
-    [InlineData("{\"key\": 5, \"lang\": \"ru\", \"reference\": \"x\"}", "not a reference (expected text \"key\", \"lang\" and \"reference\", or a list \"references\")")]
-    [InlineData("{\"lang\": \"ru\", \"reference\": \"x\"}", "not a reference (expected text \"key\", \"lang\" and \"reference\", or a list \"references\")")]
-    [InlineData("[1, 2]", "not a reference (expected text \"key\", \"lang\" and \"reference\", or a list \"references\")")]
+    [InlineData("{\"key\": \"ru1\", \"lang\": ", "not valid JSON at byte 23")]
+    [InlineData("{\"key\": 5, \"lang\": \"ru\", \"reference\": \"x\"}", "\"key\" must be a string")]
+    [InlineData("{\"lang\": \"ru\", \"reference\": \"x\"}", "needs \"key\", \"lang\" and \"reference\" (or \"references\")")]
+    [InlineData("[1, 2]", "not a JSON object")]
     public async Task A_broken_reference_line_is_named_in_our_words(string line, string expected)
     {
         using var dir = Workspace();
