@@ -40,15 +40,19 @@ public static class RunConfigGuard
             return true;
         }
 
-        if (requireExistingRun)
+        // A run killed while it was being set up leaves at most the temporary config: that folder is still fresh.
+        // So is one holding only the locks (RunLock), taken before anything else is written.
+        string leftover = AtomicFile.TempPathFor(run.ConfigPath);
+        bool holdsOther = Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any(entry => entry != leftover && entry != run.LocksDir);
+
+        // --resume of such a folder (its locks show a run started there) starts that run from the beginning,
+        // so "kill, then resume" works whenever the kill came; a folder no run ever started is still refused.
+        if (requireExistingRun && (holdsOther || !Directory.Exists(run.LocksDir)))
         {
             throw new RunDirectoryException($"{run.Root}: nothing to resume (no config.json); run without --resume to start");
         }
 
-        // A run killed while it was being set up leaves at most the temporary config: that folder is still fresh.
-        // So is one holding only the locks (RunLock), taken before anything else is written.
-        string leftover = AtomicFile.TempPathFor(run.ConfigPath);
-        if (Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any(entry => entry != leftover && entry != run.LocksDir))
+        if (holdsOther)
         {
             throw new RunDirectoryException($"{run.Root}: folder is not empty and holds no run; choose another --out");
         }

@@ -48,6 +48,25 @@ public class RunConfigGuardTests
     }
 
     [Fact]
+    public void A_resume_of_a_run_killed_before_it_saved_its_config_starts_it_and_an_empty_folder_is_still_refused()
+    {
+        using var dir = new TempDir();
+        var run = new RunDirectory(dir.File("run"));
+        Directory.CreateDirectory(run.LocksDir); // what a SIGKILL between taking the lock and saving the config leaves
+        File.WriteAllText(Path.Combine(run.LocksDir, "run"), "");
+        File.WriteAllText(AtomicFile.TempPathFor(run.ConfigPath), "{\"na");
+
+        Assert.False(RunConfigGuard.Prepare(run, Config(4), requireExistingRun: true));
+        Assert.Equal(Config(4), File.ReadAllBytes(run.ConfigPath));
+        Assert.True(Directory.Exists(run.ShardsDir));
+
+        var empty = new RunDirectory(dir.File("empty"));
+        Directory.CreateDirectory(empty.Root);
+        Assert.Contains("nothing to resume", Assert.Throws<RunDirectoryException>(() =>
+            RunConfigGuard.Prepare(empty, Config(4), requireExistingRun: true)).Message);
+    }
+
+    [Fact]
     public void A_run_killed_while_writing_its_config_starts_again_in_the_same_folder()
     {
         using var dir = new TempDir();
