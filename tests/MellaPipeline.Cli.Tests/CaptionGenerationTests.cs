@@ -142,6 +142,7 @@ public class CaptionGenerationTests
         Assert.Equal(("caption_endpoint_http_500", true), Reason(rejects[shas[1][..16]]));
         Assert.Equal(("caption_endpoint_timeout", true), Reason(rejects[shas[2][..16]]));
         Assert.Equal("caption_endpoint_invalid_response", Reason(rejects[shas[3][..16]]).Item1);
+        Assert.StartsWith("the answer is not", rejects[shas[3][..16]].GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(["cs", "ko"], DuckDb.Query($"SELECT lang FROM {DuckDb.Shards(dir.File("run"))} WHERE source = 'mllm' ORDER BY lang").Select(r => (string)r[0]!).ToArray());
         Assert.Equal(2, limited); // the 429, then the retry that succeeded
     }

@@ -78,7 +78,9 @@ public sealed class ChatEndpoint : IDisposable
         TaskCanceledException or TimeoutException or OperationCanceledException => new EndpointAnswer(null, ReasonCodes.CaptionEndpointTimeout, FirstLine(e.Message)),
         HttpRequestException or IOException => new EndpointAnswer(null, ReasonCodes.CaptionEndpointUnreachable, FirstLine(e.Message)),
         JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException or NullReferenceException
-            => new EndpointAnswer(null, ReasonCodes.CaptionEndpointInvalidResponse, $"{e.GetType().Name}: {FirstLine(e.Message)}"),
+            // The reader's own words name .NET types and JSON positions: say what was wrong with the answer instead.
+            => new EndpointAnswer(null, ReasonCodes.CaptionEndpointInvalidResponse,
+                e is JsonException ? "the answer is not valid JSON" : "the answer is not a chat completion with a message text"),
         _ => null,
     };
 

@@ -27,7 +27,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
 
         // Before anything is written: a second process on the same run, rank or reduce is refused here (exit 2).
         using var held = request.Rank is { } onlyRank ? RunLock.Rank(run, onlyRank) : request.ReduceOnly ? RunLock.Reduce(run) : RunLock.WholeRun(run);
-        bool continuing = RunConfigGuard.Prepare(run, request.Pipeline.ResolvedJson(), request.RequireExistingRun);
+        bool continuing = RunConfigGuard.Prepare(run, request.Pipeline.ResolvedJson(), request.RequireExistingRun, held.FoundEarlierLocks);
         int world = options.Tasks;
         var ranks = Enumerable.Range(0, world).ToArray();
         int alreadyDone = ranks.Count(run.IsComplete);

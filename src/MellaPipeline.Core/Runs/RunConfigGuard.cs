@@ -16,8 +16,9 @@ public static class RunConfigGuard
     public static readonly IReadOnlyList<string> RebuildableKeys = ["captions"];
 
     /// <summary>Prepares <paramref name="run"/>; returns true when an earlier run is being continued.</summary>
+    /// <param name="earlierProcessLocked">A process had taken a lock in this folder before this one (<see cref="RunLock.FoundEarlierLocks"/>): a run was started here.</param>
     /// <exception cref="RunDirectoryException">The folder cannot be used; the message names it and says why.</exception>
-    public static bool Prepare(RunDirectory run, byte[] resolvedConfigJson, bool requireExistingRun)
+    public static bool Prepare(RunDirectory run, byte[] resolvedConfigJson, bool requireExistingRun, bool earlierProcessLocked = false)
     {
         if (run.HasRun)
         {
@@ -45,9 +46,9 @@ public static class RunConfigGuard
         string leftover = AtomicFile.TempPathFor(run.ConfigPath);
         bool holdsOther = Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any(entry => entry != leftover && entry != run.LocksDir);
 
-        // --resume of such a folder (its locks show a run started there) starts that run from the beginning,
-        // so "kill, then resume" works whenever the kill came; a folder no run ever started is still refused.
-        if (requireExistingRun && (holdsOther || !Directory.Exists(run.LocksDir)))
+        // --resume of such a folder (an earlier process's locks show a run started there) starts that run from
+        // the beginning, so "kill, then resume" works whenever the kill came; a folder no run ever started is still refused.
+        if (requireExistingRun && (holdsOther || !earlierProcessLocked))
         {
             throw new RunDirectoryException($"{run.Root}: nothing to resume (no config.json); run without --resume to start");
         }

@@ -57,8 +57,9 @@ public sealed class RunLock : IDisposable
     private readonly FileStream _exclusive;
     private readonly string _holderPath;
 
-    private RunLock(RunDirectory run, FileStream? shared, FileStream exclusive, string holderPath)
+    private RunLock(RunDirectory run, FileStream? shared, FileStream exclusive, string holderPath, bool foundEarlierLocks)
     {
+        FoundEarlierLocks = foundEarlierLocks;
         _run = run;
         _shared = shared;
         _exclusive = exclusive;
@@ -96,8 +97,12 @@ public sealed class RunLock : IDisposable
         return holders;
     }
 
+    /// <summary>The locks folder was there before this process: a mella process worked here before (perhaps killed before it saved anything).</summary>
+    public bool FoundEarlierLocks { get; }
+
     private static RunLock Acquire(RunDirectory run, string? sharedName, string exclusiveName, string role)
     {
+        bool foundEarlierLocks = Directory.Exists(run.LocksDir);
         Directory.CreateDirectory(run.LocksDir);
         FileStream? shared = null;
         if (sharedName is not null)
@@ -117,7 +122,7 @@ public sealed class RunLock : IDisposable
         using var self = Process.GetCurrentProcess();
         string holderPath = HolderPath(run, exclusiveName);
         AtomicFile.WriteJson(holderPath, new RunLockHolder(Environment.ProcessId, self.StartTime.ToUniversalTime(), role), MellaJson.Compact);
-        return new RunLock(run, shared, exclusive, holderPath);
+        return new RunLock(run, shared, exclusive, holderPath, foundEarlierLocks);
     }
 
     /// <summary>Opens (creating if needed) and locks a lock file, or returns null when another process holds a conflicting lock.</summary>

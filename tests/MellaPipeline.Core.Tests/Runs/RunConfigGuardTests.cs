@@ -56,12 +56,12 @@ public class RunConfigGuardTests
         File.WriteAllText(Path.Combine(run.LocksDir, "run"), "");
         File.WriteAllText(AtomicFile.TempPathFor(run.ConfigPath), "{\"na");
 
-        Assert.False(RunConfigGuard.Prepare(run, Config(4), requireExistingRun: true));
+        Assert.False(RunConfigGuard.Prepare(run, Config(4), requireExistingRun: true, earlierProcessLocked: true));
         Assert.Equal(Config(4), File.ReadAllBytes(run.ConfigPath));
         Assert.True(Directory.Exists(run.ShardsDir));
 
         var empty = new RunDirectory(dir.File("empty"));
-        Directory.CreateDirectory(empty.Root);
+        Directory.CreateDirectory(empty.LocksDir); // this process's own lock: no run was started here before
         Assert.Contains("nothing to resume", Assert.Throws<RunDirectoryException>(() =>
             RunConfigGuard.Prepare(empty, Config(4), requireExistingRun: true)).Message);
     }
