@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text;
+using MellaPipeline.Input;
 
 namespace MellaPipeline.Cli.Commands;
 
@@ -92,16 +93,7 @@ internal static class OptionRules
     public static string Quote(string text) => $"'{Excerpt(text, ExcerptLength)}'";
 
     /// <summary>Text for a message: control characters escaped (so that it stays one line), cut to <paramref name="length"/> characters and an ellipsis.</summary>
-    public static string Excerpt(string text, int length)
-    {
-        var excerpt = new StringBuilder();
-        foreach (char c in text.Length > length ? text[..length] : text)
-        {
-            excerpt.Append(char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c);
-        }
-
-        return text.Length > length ? excerpt.Append('…').ToString() : excerpt.ToString();
-    }
+    public static string Excerpt(string text, int length) => UserFile.Excerpt(text, length);
 
     private static long ParseWhole(ArgumentResult result, long min, long max)
     {

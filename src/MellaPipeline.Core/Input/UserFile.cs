@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -205,9 +206,32 @@ public static class UserFile
         }
     }
 
-    /// <summary>A user-given name as it may appear in a message: at most <paramref name="maxChars"/> characters (a path can be megabytes long).</summary>
-    public static string Excerpt(string text, int maxChars = 256) =>
-        text.Length <= maxChars ? text : string.Concat(text.AsSpan(0, char.IsHighSurrogate(text[maxChars - 1]) ? maxChars - 1 : maxChars), "…");
+    /// <summary>
+    /// User-given text as it may appear in a message (a path can be megabytes long): at most
+    /// <paramref name="maxChars"/> characters and an ellipsis, control characters and unpaired
+    /// surrogates escaped as <c>\uXXXX</c> so the message stays one printable line.
+    /// </summary>
+    public static string Excerpt(string text, int maxChars = 256)
+    {
+        int cut = text.Length <= maxChars ? text.Length : char.IsHighSurrogate(text[maxChars - 1]) ? maxChars - 1 : maxChars;
+        var excerpt = new StringBuilder(cut + 1);
+        for (int i = 0; i < cut; i++)
+        {
+            char c = text[i];
+            bool paired = char.IsHighSurrogate(c) ? i + 1 < cut && char.IsLowSurrogate(text[i + 1])
+                : char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(text[i - 1]);
+            if (char.IsControl(c) || (char.IsSurrogate(c) && !paired))
+            {
+                excerpt.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                excerpt.Append(c);
+            }
+        }
+
+        return cut < text.Length ? excerpt.Append('…').ToString() : excerpt.ToString();
+    }
 
     /// <summary>UTF-8 text, without the byte order mark some editors put at the start of a file.</summary>
     private static string Decode(ReadOnlyMemory<byte> bytes, bool first) =>

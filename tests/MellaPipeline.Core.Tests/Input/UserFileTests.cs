@@ -137,4 +137,12 @@ public class UserFileTests
         Assert.Equal([dir.File("a.jsonl")], files.Where(f => f.EndsWith("a.jsonl", StringComparison.Ordinal)));
         Assert.DoesNotContain(files, f => f.EndsWith("fifo.jsonl", StringComparison.Ordinal) || f.EndsWith("zero.jsonl", StringComparison.Ordinal) || f.EndsWith("too-deep.jsonl", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void An_excerpt_is_one_printable_line_that_keeps_real_text_and_escapes_the_rest()
+    {
+        Assert.Equal("Praha 🏰 \\u001b[31m\\ud800x", UserFile.Excerpt("Praha 🏰 \u001b[31m\ud800x"));
+        Assert.Equal("Пра…", UserFile.Excerpt("Прага", 3));
+        Assert.Equal("ab…", UserFile.Excerpt("ab🏰cd", 3)); // never cuts a surrogate pair in two
+    }
 }
