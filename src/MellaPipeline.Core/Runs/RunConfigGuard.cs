@@ -45,6 +45,12 @@ public static class RunConfigGuard
         // So is one holding only the locks (RunLock), taken before anything else is written.
         string leftover = AtomicFile.TempPathFor(run.ConfigPath);
         bool holdsOther = Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any(entry => entry != leftover && entry != run.LocksDir);
+        if (holdsOther && run.HasRun)
+        {
+            // Another rank saved the config between the two looks: this is its run, which we join.
+            return Prepare(run, resolvedConfigJson, requireExistingRun, earlierProcessLocked);
+        }
+
 
         // --resume of such a folder (an earlier process's locks show a run started there) starts that run from
         // the beginning, so "kill, then resume" works whenever the kill came; a folder no run ever started is still refused.
