@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using MellaPipeline.Cli.Pipelines;
+using MellaPipeline.Dedup;
 using MellaPipeline.Config;
 using MellaPipeline.Images;
 using MellaPipeline.Json;

@@ -60,7 +60,7 @@ public class DemoRunTests
 
         // Every input line is a row or a reject, and the files agree with each other.
         var summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(Path.Combine(runDir, "summary.json")), MellaJson.Indented)!;
-        var layer = JsonSerializer.Deserialize<MellaPipeline.Cli.Captions.CaptionLayerSummary>(
+        var layer = JsonSerializer.Deserialize<MellaPipeline.Captions.CaptionLayerSummary>(
             File.ReadAllBytes(Path.Combine(runDir, "reduce", "captions-qwen2vl-describe-v1.json")), MellaJson.Indented)!;
         var stats = Directory.EnumerateFiles(Path.Combine(runDir, "reduce"), "0*.json").Select(f =>
             JsonSerializer.Deserialize<TaskStats>(File.ReadAllBytes(f), MellaJson.Indented)!).Append(layer.Stats).ToArray();

@@ -1,4 +1,5 @@
 using MellaPipeline.Cli.Progress;
+using MellaPipeline.Runs;
 using MellaPipeline.Runtime;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;

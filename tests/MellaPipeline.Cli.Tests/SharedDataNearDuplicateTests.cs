@@ -23,7 +23,7 @@ public class SharedDataNearDuplicateTests
     [Fact]
     public async Task Edited_copies_are_within_the_default_threshold_and_different_photos_are_not()
     {
-        const int threshold = NearDuplicateIndex.DefaultThreshold;
+        const int threshold = MellaPipeline.Config.DedupNearOptions.DefaultThreshold;
         var copies = new (string Original, string Copy)[]
         {
             ("jimagehash/highQuality.jpg", "jimagehash/lowQuality.jpg"),           // JPEG re-encode

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using MellaPipeline.Cli.Splits;
+using MellaPipeline.Datasets.Splits;
 using MellaPipeline.TestSupport;
 
 namespace MellaPipeline.Cli.Tests;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using MellaPipeline.Cli.Coverage;
+using MellaPipeline.Datasets.Coverage;
 using MellaPipeline.Config;
 using MellaPipeline.Json;
 

@@ -1,3 +1,4 @@
+using MellaPipeline.Dedup;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -27,7 +28,7 @@ public static class DedupCommand
         var threshold = new Option<int>("--threshold", "-t")
         {
             Description = "Largest Hamming distance (of 64 bits) between near duplicates. Every pair within it is found: the search is exact.",
-            DefaultValueFactory = _ => NearDuplicateIndex.DefaultThreshold,
+            DefaultValueFactory = _ => Config.DedupNearOptions.DefaultThreshold,
         }.WholeNumber(0, MaxThreshold);
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the JSONL here instead of standard output." }.OutputFile();
         var command = new Command("dedup",

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using MellaPipeline.Cli.Evaluation;
+using MellaPipeline.Metrics.Evaluation;
 using MellaPipeline.Input;
 using MellaPipeline.Json;
 

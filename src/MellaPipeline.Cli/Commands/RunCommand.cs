@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MellaPipeline.Cli.Hosting;
+using MellaPipeline.Orchestration;
 
 namespace MellaPipeline.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MellaPipeline.Cli.Slurm;
+using MellaPipeline.Orchestration;
 using MellaPipeline.Runs;
 
 namespace MellaPipeline.Cli.Commands;

@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using MellaPipeline.Cli.Hosting;
+using MellaPipeline.Orchestration;
 using MellaPipeline.Cli.Progress;
-using MellaPipeline.Cli.Splits;
+using MellaPipeline.Runs;
+using MellaPipeline.Datasets.Splits;
 using MellaPipeline.Json;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,6 @@
+using MellaPipeline.Orchestration;
 using MellaPipeline.Cli.Progress;
+using MellaPipeline.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

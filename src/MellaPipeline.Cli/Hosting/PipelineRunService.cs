@@ -1,3 +1,4 @@
+using MellaPipeline.Orchestration;
 using MellaPipeline.Runs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

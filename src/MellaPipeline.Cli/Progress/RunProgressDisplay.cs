@@ -1,14 +1,10 @@
+using MellaPipeline.Orchestration;
+using MellaPipeline.Runs;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace MellaPipeline.Cli.Progress;
-
-/// <summary>Shows a run's progress until disposed.</summary>
-public interface IRunProgressDisplay
-{
-    IAsyncDisposable Start(RunProgress progress, ILogger logger);
-}
 
 /// <summary>
 /// A live progress bar on an interactive terminal (Spectre.Console, drawn on stderr so stdout stays

@@ -506,11 +506,14 @@ public sealed class DedupExactOptions
 /// </summary>
 public sealed class DedupNearOptions
 {
+    /// <summary>The smallest threshold with the best F1 on the shared near-duplicate ground truth (docs/BENCHMARKS.md).</summary>
+    public const int DefaultThreshold = 6;
+
     public bool Enabled { get; set; } = true;
 
     /// <summary>Largest Hamming distance (of 64 bits) between two images of one cluster.</summary>
     [Range(0, 32)]
-    public int Threshold { get; set; } = Images.NearDuplicateIndex.DefaultThreshold;
+    public int Threshold { get; set; } = DefaultThreshold;
 
     /// <summary>Which rows of a cluster stay in the dataset.</summary>
     public NearDuplicateKeep Keep { get; set; } = NearDuplicateKeep.PerLanguage;

@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using MellaPipeline.Config;
+using MellaPipeline.Images;
+using MellaPipeline.Parquet;
+using MellaPipeline.Records;
+using MellaPipeline.Runs;
+
+namespace MellaPipeline.Captions;
+
+/// <summary>A caption that could not be had, as a reject of the layer.</summary>
+public sealed record CaptionFailure(string Image, string Origin, string Reason, string? Detail);
+
+/// <summary>
+/// Asks an OpenAI-compatible endpoint for the captions of a layer: each distinct image of the
+/// dataset is described once (the image and the versioned prompt), and the description is
+/// translated into every language the image has native pairs in (or, for an image with none, the
+/// languages of its rows). Requests run <c>concurrency</c> at a time; every answer goes through
+/// the <see cref="AnswerCache"/>, so the same image, prompt and model — or the same text, target
+/// language and translation model — is never asked twice, in this run or a later one.
+/// </summary>
+public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirectory run, string layer)
+{
+    private static readonly Dictionary<string, string> LanguageNames = new(StringComparer.Ordinal)
+    {
+        ["ar"] = "Arabic", ["cs"] = "Czech", ["hu"] = "Hungarian", ["ko"] = "Korean",
+        ["ru"] = "Russian", ["sr"] = "Serbian", ["th"] = "Thai", ["vi"] = "Vietnamese",
+    };
+
+    /// <summary>Requests actually sent to an endpoint (answers from the cache not counted).</summary>
+    public long RequestsSent => Interlocked.Read(ref _requestsSent);
+
+    private long _requestsSent;
+
+    public string CachePath => Path.Combine(Path.GetFullPath(Path.Combine(run.Root, settings.CacheDir)), $"captions-{layer}.jsonl");
+
+    public async Task<(Dictionary<string, List<CaptionLine>> ByImage, List<CaptionFailure> Failures)> GenerateAsync(
+        IReadOnlyList<ShardInfo> datasetShards, ImageLanguages languages, CancellationToken cancellationToken)
+    {
+        string apiKey = Environment.GetEnvironmentVariable(settings.ApiKeyEnv) ?? string.Empty;
+        var timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds);
+        using var describer = new ChatEndpoint(settings.Endpoint, apiKey, settings.Model, timeout, settings.MaxRetries, settings.MaxTokens);
+        using var translator = new ChatEndpoint(
+            settings.TranslateEndpoint.Length > 0 ? settings.TranslateEndpoint : settings.Endpoint, apiKey, settings.TranslateModel, timeout, settings.MaxRetries, settings.MaxTokens);
+        using var cache = new AnswerCache(CachePath);
+
+        var byImage = new ConcurrentDictionary<string, List<CaptionLine>>(StringComparer.Ordinal);
+        var failures = new ConcurrentBag<CaptionFailure>();
+        var images = Channel.CreateBounded<(string Sha256, byte[] Bytes)>(settings.Concurrency * 2);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var shard in datasetShards)
+                {
+                    await foreach (var row in ShardReader.ReadAsync(Path.Combine(run.ShardsDir, shard.Path), cancellationToken))
+                    {
+                        if (row.ImageBytes is { } bytes && seen.Add(row.Sha256))
+                        {
+                            await images.Writer.WriteAsync((row.Sha256, bytes), cancellationToken);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                images.Writer.Complete();
+            }
+        }, cancellationToken);
+
+        await Parallel.ForEachAsync(
+            images.Reader.ReadAllAsync(cancellationToken),
+            new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
+            async (image, token) =>
+            {
+                string origin = $"{settings.Model}/{settings.PromptId}:{image.Sha256[..16]}";
+                var description = await AskCachedAsync(
+                    cache, describer, AnswerCache.KeyOf("describe", settings.Model, settings.PromptId, settings.Prompt, image.Sha256),
+                    settings.Prompt, image.Bytes, MediaType(image.Bytes), token);
+                if (description.Text is null)
+                {
+                    failures.Add(new CaptionFailure(image.Sha256, origin, description.Reason!, description.Detail));
+                    return;
+                }
+
+                var targets = languages.Native.GetValueOrDefault(image.Sha256) ?? languages.All[image.Sha256];
+                var captions = new List<CaptionLine>();
+                foreach (string lang in targets)
+                {
+                    string prompt = settings.TranslatePrompt
+                        .Replace("{language}", LanguageNames.GetValueOrDefault(lang, lang), StringComparison.Ordinal)
+                        .Replace("{text}", description.Text, StringComparison.Ordinal);
+                    var translation = lang == settings.SourceLang
+                        ? description
+                        : await AskCachedAsync(
+                            cache, translator, AnswerCache.KeyOf("translate", settings.TranslateModel, settings.TranslatePrompt, lang, description.Text),
+                            prompt, null, null, token);
+                    if (translation.Text is null)
+                    {
+                        failures.Add(new CaptionFailure(image.Sha256, $"{origin}:{lang}", translation.Reason!, translation.Detail));
+                        continue;
+                    }
+
+                    captions.Add(new CaptionLine(
+                        $"{origin}:{lang}", image.Sha256, translation.Text, lang, settings.Model, settings.PromptId, settings.SourceLang,
+                        lang == settings.SourceLang ? null : settings.TranslateModel));
+                }
+
+                byImage[image.Sha256] = captions;
+            });
+        await producer;
+        return (new Dictionary<string, List<CaptionLine>>(byImage, StringComparer.Ordinal),
+            [.. failures.OrderBy(f => f.Origin, StringComparer.Ordinal)]);
+    }
+
+    private async Task<EndpointAnswer> AskCachedAsync(
+        AnswerCache cache, ChatEndpoint endpoint, string request, string prompt, byte[]? image, string? mediaType, CancellationToken cancellationToken)
+    {
+        if (cache.TryGet(request, out string cached))
+        {
+            return new EndpointAnswer(cached, null, null);
+        }
+
+        Interlocked.Increment(ref _requestsSent);
+        var answer = await endpoint.AskAsync(prompt, image, mediaType, cancellationToken);
+        if (answer.Text is not null)
+        {
+            cache.Add(request, answer.Text);
+        }
+
+        return answer;
+    }
+
+    private static string MediaType(byte[] bytes) =>
+        ImageHeader.TryRead(bytes, out var header, out _)
+            ? header.Format switch
+            {
+                ImageFormat.Jpeg => "image/jpeg",
+                ImageFormat.Gif => "image/gif",
+                ImageFormat.WebP => "image/webp",
+                _ => "image/png",
+            }
+            : "application/octet-stream";
+}
+
+/// <summary>Which languages each image of the dataset (by SHA-256) has pairs in: all of them, and the native ones.</summary>
+public sealed class ImageLanguages
+{
+    public Dictionary<string, SortedSet<string>> All { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, SortedSet<string>> Native { get; } = new(StringComparer.Ordinal);
+
+    public bool HasNative(string sha256, string lang) => Native.TryGetValue(sha256, out var set) && set.Contains(lang);
+
+    /// <summary>One pass over three small columns of the dataset's shards (never the images).</summary>
+    public static async Task<ImageLanguages> ReadAsync(RunDirectory run, IReadOnlyList<ShardInfo> shards, CancellationToken cancellationToken)
+    {
+        var languages = new ImageLanguages();
+        foreach (var shard in shards)
+        {
+            await foreach (var row in ShardReader.ReadImageRowsAsync(Path.Combine(run.ShardsDir, shard.Path), cancellationToken))
+            {
+                Add(languages.All, row.Sha256, row.Lang);
+                if (row.Source == PairSources.Native)
+                {
+                    Add(languages.Native, row.Sha256, row.Lang);
+                }
+            }
+        }
+
+        return languages;
+    }
+
+    private static void Add(Dictionary<string, SortedSet<string>> map, string key, string value)
+    {
+        if (!map.TryGetValue(key, out var set))
+        {
+            set = new SortedSet<string>(StringComparer.Ordinal);
+            map[key] = set;
+        }
+
+        set.Add(value);
+    }
+}

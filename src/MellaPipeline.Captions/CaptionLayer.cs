@@ -1,0 +1,292 @@
+using System.Globalization;
+using System.Text.Json;
+using MellaPipeline.Config;
+using MellaPipeline.Json;
+using MellaPipeline.Languages;
+using MellaPipeline.LanguageId;
+using MellaPipeline.Parquet;
+using MellaPipeline.Records;
+using MellaPipeline.Runs;
+using MellaPipeline.Runtime;
+using MellaPipeline.Stages;
+using MellaPipeline.Text;
+using Microsoft.Extensions.Logging;
+
+namespace MellaPipeline.Captions;
+
+/// <summary>What one caption layer did: <c>reduce/captions-NAME.json</c>.</summary>
+/// <param name="Lines">Caption lines (or Parquet rows) read.</param>
+/// <param name="Rows">Captions that became <c>mllm</c> rows.</param>
+/// <param name="ImagesWithoutCaption">Distinct images of the dataset that no caption of this layer matched.</param>
+/// <param name="Fingerprint">SHA-256 over the layer's settings and its files' bytes: a different one means the layer must be rebuilt.</param>
+public sealed record CaptionLayerSummary(
+    string Layer, string Fingerprint, IReadOnlyList<string> Files, long Lines, long Rows, long Rejected, long ImagesWithoutCaption, TaskStats Stats);
+
+/// <summary>
+/// Merges one caption layer into a finished dataset: every caption that passes its checks becomes
+/// an <c>mllm</c> row carrying the image of the dataset row it matches (by SHA-256, key or URL),
+/// written to the layer's own shards (<c>captions-NAME-NNNNN.parquet</c>), so that replacing the
+/// layer never touches the native pairs and never downloads an image again.
+/// <para>
+/// Checks, each a reject with its reason and the caption's file and line: the line parses and has
+/// <c>text</c>, <c>lang</c>, <c>model</c> and the match field; the text is not empty or too short
+/// after the same normalisation native captions get; <c>lang</c> is a language of the pipeline;
+/// the text is written in a script of that language and, with <c>check_language</c>, identified
+/// as that language (a translation that came back in English is not a Thai pair); it names an
+/// image the dataset has; it is not the same text in the same language for the same image again.
+/// </para>
+/// <para>
+/// A row's key is the pair key of (<c>mllm</c>, the image's SHA-256, the layer, the raw caption),
+/// so the same caption file gives the same keys on every run. The layer commits its shards,
+/// rejects and figures before its completion marker; an interrupted layer is rebuilt from scratch.
+/// </para>
+/// </summary>
+public sealed partial class CaptionLayer(
+    CaptionLayerOptions layer, PipelineOptions options, RunDirectory run, string phashAlgorithm, Func<LanguageIdentifier> identifier, ILogger logger)
+{
+    public string StageName => "captions_" + layer.Name;
+
+    /// <summary>
+    /// SHA-256 over the layer's settings and the bytes of its caption files: the same as the built
+    /// layer's when nothing changed; a new model's or prompt's captions (a new file, or new content
+    /// in the same file) give another one.
+    /// </summary>
+    public string Fingerprint() => _fingerprint ??= ComputeFingerprint();
+
+    private string? _fingerprint;
+
+    private string ComputeFingerprint()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(layer, MellaJson.Compact));
+        foreach (string file in CaptionFile.Expand(layer.Paths))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file));
+            using var stream = File.OpenRead(file);
+            hash.AppendData(System.Security.Cryptography.SHA256.HashData(stream));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>The layer as built before, if it is complete and its settings and files have not changed since.</summary>
+    public CaptionLayerSummary? Current()
+    {
+        if (!File.Exists(run.CaptionCompletionPath(layer.Name)))
+        {
+            return null;
+        }
+
+        var built = JsonSerializer.Deserialize<CaptionLayerSummary>(File.ReadAllBytes(run.CaptionStatsPath(layer.Name)), MellaJson.Indented)!;
+        return built.Fingerprint == Fingerprint() ? built : null;
+    }
+
+    /// <summary>Builds the layer over the rows of <paramref name="datasetShards"/>, unless it is complete and unchanged already.</summary>
+    public async Task<CaptionLayerSummary> RunAsync(IReadOnlyList<ShardInfo> datasetShards, int worldSize, CancellationToken cancellationToken)
+    {
+        if (Current() is { } built)
+        {
+            return built;
+        }
+
+        string fingerprint = Fingerprint();
+
+        run.DiscardCaptionLayer(layer.Name);
+        Directory.CreateDirectory(run.ReduceDir);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var pipelineCounters = new PipelineCounters();
+        var counters = pipelineCounters.For(StageName);
+        var files = CaptionFile.Expand(layer.Paths);
+        var byImage = new Dictionary<string, List<CaptionLine>>(StringComparer.Ordinal);
+        await using var rejects = new JsonlRejectWriter(run.CaptionRejectsPath(layer.Name));
+
+        // A caption's image URL is known once it is matched to a dataset row, or from the caption itself with match_by: url.
+        void Reject(string key, string origin, string reason, string? detail, OutcomeKind kind, string? url = null, string? pageUrl = null)
+        {
+            counters.CountReject(kind, reason);
+            rejects.Write(RejectRecord.Of(new UnparsedInput(key, origin, url, pageUrl), StageName, kind, reason, detail));
+        }
+
+        string? UrlOf(string match) => layer.MatchBy == CaptionMatch.Url ? match : null;
+
+        void Accept(CaptionLine caption)
+        {
+            string text = TextNormalizer.Normalize(caption.Text);
+            var (reason, detail) = Check(caption, text);
+            if (reason is not null)
+            {
+                Reject(KeyOf(caption.Match, caption.Text), caption.Origin, reason, detail, OutcomeKind.Dropped, UrlOf(caption.Match));
+                return;
+            }
+
+            if (!byImage.TryGetValue(caption.Match, out var list))
+            {
+                list = [];
+                byImage[caption.Match] = list;
+            }
+
+            list.Add(caption with { Text = text });
+        }
+
+        // Which languages each image has pairs in: what generated captions are translated into, and what unpaired: drop checks.
+        var languages = layer.Generate is not null || layer.Unpaired == UnpairedCaptions.Drop
+            ? await ImageLanguages.ReadAsync(run, datasetShards, cancellationToken)
+            : null;
+        if (layer.Generate is { } generate)
+        {
+            var generator = new CaptionGenerator(generate, run, layer.Name);
+            var (generated, failures) = await generator.GenerateAsync(datasetShards, languages!, cancellationToken);
+            foreach (var failure in failures)
+            {
+                counters.CountIn();
+                Reject(KeyOf(failure.Image, failure.Origin), failure.Origin, failure.Reason, failure.Detail, OutcomeKind.Failed);
+            }
+
+            foreach (var caption in generated.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Value))
+            {
+                counters.CountIn();
+                Accept(caption);
+            }
+
+            LogGenerated(logger, layer.Name, generator.RequestsSent, generator.CachePath);
+        }
+
+        foreach (string file in files)
+        {
+            await foreach (var read in CaptionFile.ReadAsync(file, layer.MatchBy, cancellationToken))
+            {
+                counters.CountIn();
+                if (read.Caption is not { } caption)
+                {
+                    Reject(PairKey.ForRawLine(System.Text.Encoding.UTF8.GetBytes(read.Origin)), read.Origin, read.Reason!, read.Detail, OutcomeKind.Failed);
+                    continue;
+                }
+
+                Accept(caption);
+            }
+        }
+
+        // Stream the dataset's rows (images included) and give each matched image its captions, in shard order.
+        var written = new HashSet<(string Sha256, string Lang, string Text)>();
+        var imagesWithCaption = new HashSet<string>(StringComparer.Ordinal);
+        var allImages = new HashSet<string>(StringComparer.Ordinal);
+        await using (var shards = new ParquetShardWriter(new ShardWriterOptions(
+            run.ShardsDir, 0, options.Output, options.Name, phashAlgorithm, RunDirectory.CaptionShardPrefix(layer.Name))))
+        {
+            foreach (var shard in datasetShards)
+            {
+                await foreach (var row in ShardReader.ReadAsync(Path.Combine(run.ShardsDir, shard.Path), cancellationToken))
+                {
+                    allImages.Add(row.Sha256);
+                    string match = layer.MatchBy switch
+                    {
+                        CaptionMatch.Key => row.Key,
+                        CaptionMatch.Url => row.Url ?? string.Empty,
+                        _ => row.Sha256,
+                    };
+                    if (!byImage.Remove(match, out var captions))
+                    {
+                        continue;
+                    }
+
+                    imagesWithCaption.Add(row.Sha256);
+                    foreach (var caption in captions)
+                    {
+                        string key = KeyOf(row.Sha256, caption.Text);
+                        if (layer.Unpaired == UnpairedCaptions.Drop && !languages!.HasNative(row.Sha256, caption.Lang))
+                        {
+                            Reject(key, caption.Origin, ReasonCodes.CaptionUnpaired, $"image {row.Sha256[..16]} has no native {caption.Lang} pair", OutcomeKind.Dropped, row.Url, row.PageUrl);
+                            continue;
+                        }
+
+                        if (!written.Add((row.Sha256, caption.Lang, caption.Text)))
+                        {
+                            Reject(key, caption.Origin, ReasonCodes.CaptionDuplicate, $"the same {caption.Lang} text for image {row.Sha256[..16]} comes earlier", OutcomeKind.Dropped, row.Url, row.PageUrl);
+                            continue;
+                        }
+
+                        counters.CountOk();
+                        await shards.WriteAsync(row with
+                        {
+                            Key = key,
+                            Origin = caption.Origin,
+                            Lang = caption.Lang,
+                            Script = Scripts.Detect(caption.Text),
+                            Source = PairSources.Mllm,
+                            Text = caption.Text,
+                            CaptionModel = caption.Model,
+                            CaptionSourceLang = caption.SourceLang,
+                            CaptionPromptId = caption.PromptId,
+                            CaptionTranslator = caption.Translator,
+                        }, cancellationToken);
+                    }
+                }
+            }
+
+            foreach (var (match, captions) in byImage.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                foreach (var caption in captions)
+                {
+                    Reject(KeyOf(match, caption.Text), caption.Origin, ReasonCodes.CaptionImageUnknown,
+                        $"no image in the dataset with {CaptionFile.MatchField(layer.MatchBy)} {match}", OutcomeKind.Dropped, UrlOf(match));
+                }
+            }
+
+            await shards.CompleteAsync(cancellationToken);
+            await rejects.CommitAsync();
+            var stats = TaskStats.From(new TaskSlice(0, worldSize), clock.Elapsed, pipelineCounters, shards.Shards);
+            var summary = new CaptionLayerSummary(
+                layer.Name, fingerprint, files, stats.InputRecords, stats.Rows, stats.Dropped + stats.Failed, allImages.Count - imagesWithCaption.Count, stats);
+            AtomicFile.WriteJson(run.CaptionStatsPath(layer.Name), summary, MellaJson.Indented);
+            AtomicFile.WriteAllBytes(run.CaptionCompletionPath(layer.Name), []);
+            LogLayer(logger, layer.Name, summary.Lines, summary.Rows, summary.Rejected, summary.ImagesWithoutCaption);
+            return summary;
+        }
+    }
+
+    /// <summary>Why a caption is not kept, or nulls.</summary>
+    private (string? Reason, string? Detail) Check(CaptionLine caption, string text)
+    {
+        if (text.Length == 0)
+        {
+            return (ReasonCodes.CaptionEmpty, "nothing left after normalisation");
+        }
+
+        int graphemes = TextNormalizer.GraphemeCount(text);
+        if (graphemes < layer.MinChars)
+        {
+            return (ReasonCodes.CaptionTooShort, $"{graphemes} < {layer.MinChars} characters");
+        }
+
+        if (!options.Languages.Contains(caption.Lang, StringComparer.Ordinal))
+        {
+            return (ReasonCodes.CaptionLangNotTargeted, $"'{caption.Lang}' is not one of the pipeline's languages");
+        }
+
+        string script = Scripts.Detect(text);
+        if (!TargetLanguages.AllowsScript(caption.Lang, script))
+        {
+            return (ReasonCodes.CaptionLangMismatch, $"{script} text labelled {caption.Lang}");
+        }
+
+        if (layer.CheckLanguage)
+        {
+            var guess = identifier().Identify(text);
+            if (guess.Lang != LanguageGuess.Undetermined && guess.Lang != caption.Lang)
+            {
+                return (ReasonCodes.CaptionLangMismatch,
+                    string.Create(CultureInfo.InvariantCulture, $"labelled {caption.Lang}, identified as {guess.Lang} ({guess.Confidence:F2})"));
+            }
+        }
+
+        return (null, null);
+    }
+
+    private string KeyOf(string image, string rawText) => PairKey.For(PairSources.Mllm, "sha256:" + image, "layer:" + layer.Name, rawText);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "caption layer '{Layer}': {Requests} requests sent to the endpoint (answers cached in {Cache})")]
+    private static partial void LogGenerated(ILogger logger, string layer, long requests, string cache);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "caption layer '{Layer}': {Lines} captions read, {Rows} mllm rows, {Rejected} rejected, {Missing} images without a caption")]
+    private static partial void LogLayer(ILogger logger, string layer, long lines, long rows, long rejected, long missing);
+}

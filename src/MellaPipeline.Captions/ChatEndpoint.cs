@@ -1,0 +1,161 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MellaPipeline.Stages;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace MellaPipeline.Captions;
+
+/// <summary>An endpoint's answer, or the reason code of the failure.</summary>
+public readonly record struct EndpointAnswer(string? Text, string? Reason, string? Detail);
+
+/// <summary>
+/// One model behind an OpenAI-compatible chat-completions endpoint, through the OpenAI .NET SDK and
+/// Microsoft.Extensions.AI's <see cref="IChatClient"/>: a prompt, optionally with an image, in; the
+/// answer's text out. The SDK's pipeline retries 408, 429 and 5xx answers and network failures with
+/// exponential backoff and honours <c>Retry-After</c>; every attempt has a timeout. Failures become
+/// reason codes (<c>caption_endpoint_http_500</c>, <c>caption_endpoint_timeout</c>, …), never exceptions.
+/// </summary>
+public sealed class ChatEndpoint : IDisposable
+{
+    private readonly IChatClient _chat;
+    private readonly int _maxTokens;
+
+    public ChatEndpoint(string endpoint, string apiKey, string model, TimeSpan timeout, int maxRetries, int maxTokens)
+    {
+        var options = new OpenAIClientOptions
+        {
+            Endpoint = new Uri(endpoint),
+            NetworkTimeout = timeout,
+            RetryPolicy = new ClientRetryPolicy(maxRetries),
+            UserAgentApplicationId = "MellaPipeline",
+        };
+        _chat = new ChatClient(model, new ApiKeyCredential(apiKey.Length == 0 ? "none" : apiKey), options).AsIChatClient();
+        _maxTokens = maxTokens;
+        Model = model;
+    }
+
+    public string Model { get; }
+
+    public async Task<EndpointAnswer> AskAsync(string prompt, byte[]? image, string? mediaType, CancellationToken cancellationToken)
+    {
+        var content = new List<AIContent> { new TextContent(prompt) };
+        if (image is not null)
+        {
+            content.Add(new DataContent(image, mediaType ?? "application/octet-stream"));
+        }
+
+        try
+        {
+            var response = await _chat.GetResponseAsync(
+                [new Microsoft.Extensions.AI.ChatMessage(ChatRole.User, content)],
+                new ChatOptions { MaxOutputTokens = _maxTokens, Temperature = 0 },
+                cancellationToken);
+            string text = response.Text.Trim();
+            return text.Length == 0
+                ? new EndpointAnswer(null, ReasonCodes.CaptionEndpointInvalidResponse, "the answer has no text")
+                : new EndpointAnswer(text, null, null);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    /// <summary>
+    /// The reason code of a failed request; the retry policy wraps the failures of all attempts in an
+    /// <see cref="AggregateException"/>, and the last attempt's decides. Null for exceptions that are bugs.
+    /// </summary>
+    private static EndpointAnswer? Classify(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: > 0 } all => Classify(all.InnerExceptions[^1]),
+        ClientResultException { Status: > 0 } http => new EndpointAnswer(null, ReasonCodes.CaptionEndpointHttpPrefix + http.Status, FirstLine(http.Message)),
+        ClientResultException other => new EndpointAnswer(null, ReasonCodes.CaptionEndpointUnreachable, FirstLine(other.Message)),
+        TaskCanceledException or TimeoutException or OperationCanceledException => new EndpointAnswer(null, ReasonCodes.CaptionEndpointTimeout, FirstLine(e.Message)),
+        HttpRequestException or IOException => new EndpointAnswer(null, ReasonCodes.CaptionEndpointUnreachable, FirstLine(e.Message)),
+        JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException or NullReferenceException
+            // The reader's own words name .NET types and JSON positions: say what was wrong with the answer instead.
+            => new EndpointAnswer(null, ReasonCodes.CaptionEndpointInvalidResponse,
+                e is JsonException ? "the answer is not valid JSON" : "the answer is not a chat completion with a message text"),
+        _ => null,
+    };
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    public void Dispose() => _chat.Dispose();
+}
+
+/// <summary>
+/// Answers already paid for: one JSON line per answer (<c>{"request": hash, "text": ...}</c>),
+/// appended and flushed as each arrives, read back whole at start. A line cut off by a crash is
+/// ignored, so a resumed run asks again only what it never got.
+/// </summary>
+public sealed class AnswerCache : IDisposable
+{
+    private readonly Dictionary<string, string> _answers = new(StringComparer.Ordinal);
+    private readonly StreamWriter _writer;
+    private readonly Lock _lock = new();
+
+    public AnswerCache(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (File.Exists(path))
+        {
+            foreach (string line in File.ReadLines(path))
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(line);
+                    if (document.RootElement.TryGetProperty("request", out var request) && document.RootElement.TryGetProperty("text", out var text))
+                    {
+                        _answers[request.GetString()!] = text.GetString()!;
+                    }
+                }
+                catch (JsonException)
+                {
+                    // A line the last run did not finish writing.
+                }
+            }
+        }
+
+        _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+    }
+
+    public int Count => _answers.Count;
+
+    /// <summary>The cache key of a request: SHA-256 over its parts, length-prefixed.</summary>
+    public static string KeyOf(params string[] parts)
+    {
+        var buffer = new StringBuilder();
+        foreach (string part in parts)
+        {
+            buffer.Append(part.Length).Append(':').Append(part).Append('|');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(buffer.ToString())));
+    }
+
+    public bool TryGet(string request, out string text)
+    {
+        lock (_lock)
+        {
+            return _answers.TryGetValue(request, out text!);
+        }
+    }
+
+    public void Add(string request, string text)
+    {
+        lock (_lock)
+        {
+            _answers[request] = text;
+            _writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string> { ["request"] = request, ["text"] = text }));
+            _writer.Flush();
+        }
+    }
+
+    public void Dispose() => _writer.Dispose();
+}

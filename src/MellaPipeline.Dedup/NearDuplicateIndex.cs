@@ -1,0 +1,199 @@
+using System.Numerics;
+
+namespace MellaPipeline.Dedup;
+
+/// <summary>
+/// Clusters 64-bit perceptual hashes whose Hamming distance is at most a threshold T, exactly
+/// (every such pair is found) and without comparing all pairs: multi-index hashing. The hash is
+/// cut into three substrings of 21, 21 and 22 bits; if two hashes differ in at most T bits, one
+/// of the three substrings differs in at most ⌊T/3⌋ bits (pigeonhole). Each substring indexes a
+/// table (counting sort into buckets); every bucket is compared with the buckets within that
+/// many bit flips of it, every candidate pair is checked on the whole hash, and pairs within T
+/// are joined in a union-find. One table is built at a time, direct-addressed: about
+/// 2^22 × 4 + N × 12 bytes besides the hashes.
+/// </summary>
+public static class NearDuplicateIndex
+{
+    private static readonly (int Shift, int Bits)[] Blocks = [(0, 21), (21, 21), (42, 22)];
+
+    /// <summary>For each hash, the index of its cluster's root (the smallest index in the cluster).</summary>
+    public static int[] Cluster(ReadOnlySpan<ulong> hashes, int threshold, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threshold);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 32);
+        var values = hashes.ToArray();
+        var sets = new UnionFind(values.Length);
+        int radius = threshold / Blocks.Length;
+        int parts = Environment.ProcessorCount * 8; // slices of buckets, so that busy buckets spread over the threads
+        foreach (var (shift, bits) in Blocks)
+        {
+            var table = BlockTable.Build(values, shift, bits);
+            var flips = FlipMasks(bits, radius);
+            int bucketCount = 1 << bits;
+            Parallel.For(
+                0,
+                parts,
+                new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
+                part =>
+                {
+                    int from = (int)((long)bucketCount * part / parts), to = (int)((long)bucketCount * (part + 1) / parts);
+                    for (int bucket = from; bucket < to; bucket++)
+                    {
+                        int start = table.Offsets[bucket], end = table.Offsets[bucket + 1];
+                        if (start == end)
+                        {
+                            continue;
+                        }
+
+                        foreach (int mask in flips)
+                        {
+                            int other = bucket ^ mask;
+                            if (other < bucket)
+                            {
+                                continue; // each pair of buckets once; mask 0 compares the bucket with itself
+                            }
+
+                            int otherStart = table.Offsets[other], otherEnd = table.Offsets[other + 1];
+                            var memberHashes = table.Hashes;
+                            for (int i = start; i < end; i++)
+                            {
+                                ulong hash = memberHashes[i];
+                                for (int j = other == bucket ? i + 1 : otherStart; j < otherEnd; j++)
+                                {
+                                    if (BitOperations.PopCount(hash ^ memberHashes[j]) <= threshold)
+                                    {
+                                        sets.Union(table.Members[i], table.Members[j]);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                });
+        }
+
+        var roots = new int[values.Length];
+        for (int i = 0; i < roots.Length; i++)
+        {
+            roots[i] = sets.Find(i);
+        }
+
+        return roots;
+    }
+
+    /// <summary>Every mask of <paramref name="bits"/> bits with at most <paramref name="radius"/> bits set, 0 first.</summary>
+    private static int[] FlipMasks(int bits, int radius)
+    {
+        var masks = new List<int> { 0 };
+        void Add(int from, int mask, int left)
+        {
+            for (int bit = from; bit < bits; bit++)
+            {
+                int next = mask | (1 << bit);
+                masks.Add(next);
+                if (left > 1)
+                {
+                    Add(bit + 1, next, left - 1);
+                }
+            }
+        }
+
+        if (radius > 0)
+        {
+            Add(0, 0, radius);
+        }
+
+        return [.. masks];
+    }
+
+    /// <summary>
+    /// The members of each bucket of one substring, contiguous (a counting sort), with their hashes
+    /// beside them so that comparing two buckets reads memory in order.
+    /// </summary>
+    private sealed class BlockTable(int[] offsets, int[] members, ulong[] hashes)
+    {
+        public int[] Offsets { get; } = offsets;
+        public int[] Members { get; } = members;
+        public ulong[] Hashes { get; } = hashes;
+
+        public static BlockTable Build(ulong[] hashes, int shift, int bits)
+        {
+            ulong mask = (1UL << bits) - 1;
+            var offsets = new int[(1 << bits) + 1];
+            foreach (ulong hash in hashes)
+            {
+                offsets[(int)((hash >> shift) & mask) + 1]++;
+            }
+
+            for (int i = 1; i < offsets.Length; i++)
+            {
+                offsets[i] += offsets[i - 1];
+            }
+
+            var next = offsets.AsSpan(0, offsets.Length - 1).ToArray();
+            var members = new int[hashes.Length];
+            var sortedHashes = new ulong[hashes.Length];
+            for (int i = 0; i < hashes.Length; i++)
+            {
+                int slot = next[(int)((hashes[i] >> shift) & mask)]++;
+                members[slot] = i;
+                sortedHashes[slot] = hashes[i];
+            }
+
+            return new BlockTable(offsets, members, sortedHashes);
+        }
+    }
+
+    /// <summary>A thread-safe union-find whose roots are always the smallest index of their set.</summary>
+    private sealed class UnionFind
+    {
+        private readonly int[] _parent;
+
+        public UnionFind(int count)
+        {
+            _parent = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                _parent[i] = i;
+            }
+        }
+
+        public int Find(int x)
+        {
+            while (true)
+            {
+                int parent = Volatile.Read(ref _parent[x]);
+                if (parent == x)
+                {
+                    return x;
+                }
+
+                int grandparent = Volatile.Read(ref _parent[parent]);
+                if (grandparent != parent)
+                {
+                    Interlocked.CompareExchange(ref _parent[x], grandparent, parent); // path halving
+                }
+
+                x = parent;
+            }
+        }
+
+        public void Union(int a, int b)
+        {
+            while (true)
+            {
+                int rootA = Find(a), rootB = Find(b);
+                if (rootA == rootB)
+                {
+                    return;
+                }
+
+                // The larger root goes under the smaller, so a set's root is its smallest index.
+                var (low, high) = rootA < rootB ? (rootA, rootB) : (rootB, rootA);
+                if (Interlocked.CompareExchange(ref _parent[high], low, high) == high)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.Json;
+using MellaPipeline.Captions;
+using MellaPipeline.Orchestration;
+using MellaPipeline.Dedup;
+using MellaPipeline.Runs;
+using MellaPipeline.Json;
+using MellaPipeline.Parquet;
+using MellaPipeline.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace MellaPipeline.Orchestration;
+
+/// <summary>
+/// Runs the tasks of a run on this machine, <c>workers</c> at a time — every task, or with
+/// <see cref="RunRequest.Rank"/> just one (each process of a multi-process or Slurm run runs its
+/// own rank, then stops) — then, once every task is complete, the reduce steps:
+/// near-duplicate clustering over all tasks' rows (when on), the caption layers, the dataset manifest and the run summary. Tasks already marked complete are skipped, so running
+/// the same command again continues an interrupted run and changes nothing in a finished one.
+/// </summary>
+public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgressDisplay display, ILogger<LocalRunCoordinator> logger)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var options = request.Pipeline.Options;
+        var run = new RunDirectory(request.OutDir);
+
+        // Before anything is written: a second process on the same run, rank or reduce is refused here (exit 2).
+        using var held = request.Rank is { } onlyRank ? RunLock.Rank(run, onlyRank) : request.ReduceOnly ? RunLock.Reduce(run) : RunLock.WholeRun(run);
+        bool continuing = RunConfigGuard.Prepare(run, request.Pipeline.ResolvedJson(), request.RequireExistingRun, held.FoundEarlierLocks);
+        int world = options.Tasks;
+        var ranks = Enumerable.Range(0, world).ToArray();
+        int alreadyDone = ranks.Count(run.IsComplete);
+        if (request.ReduceOnly && alreadyDone < world)
+        {
+            var missing = ranks.Where(r => !run.IsComplete(r)).ToArray();
+            LogReduceRefused(logger, run.Root, missing.Length, world, RankRanges.Format(missing));
+            return ExitCodes.CheckFailed;
+        }
+
+        string algorithm = PairPipeline.ProcessorFor(options).HashAlgorithm;
+        var captionLayers = options.Captions
+            .Select(layer => new CaptionLayer(layer, options, run, algorithm, () => PairPipeline.Identifier.Value, logger)).ToList();
+        var staleLayers = StaleCaptionLayers(run, options);
+
+        if (alreadyDone == world && File.Exists(run.SummaryPath) && staleLayers.Count == 0 && captionLayers.All(layer => layer.Current() is not null))
+        {
+            var finished = JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(run.SummaryPath), MellaJson.Indented)!;
+            LogAlreadyComplete(logger, run.Root);
+            PrintReport(run, finished);
+            return finished.WithinFailureBudget ? ExitCodes.Success : ExitCodes.CheckFailed;
+        }
+
+        int workers = Math.Min(world, options.Workers == 0 ? Environment.ProcessorCount : options.Workers);
+        if (continuing)
+        {
+            LogContinuing(logger, run.Root, alreadyDone, world);
+        }
+        else
+        {
+            LogStarting(logger, options.Name, run.Root, world, workers);
+        }
+
+        var progress = new RunProgress(world, alreadyDone);
+        var executor = new TaskExecutor(run);
+        await using (display.Start(progress, logger))
+        {
+            await Parallel.ForEachAsync(
+                ranks.Where(r => !request.ReduceOnly && (request.Rank is null || request.Rank == r) && !run.IsComplete(r)),
+                new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
+                async (rank, token) =>
+                {
+                    var counters = new PipelineCounters();
+                    progress.Started(rank, counters);
+                    var result = await executor.RunAsync(
+                        new TaskSlice(rank, world), counters, (task, t) => PairPipeline.RunTaskAsync(options, task, t), token);
+                    progress.Finished(rank, result == TaskResult.Completed);
+                });
+        }
+
+        if (request.Rank is { } only)
+        {
+            int done = ranks.Count(run.IsComplete);
+            LogRankDone(logger, only, world, run.IsComplete(only) ? "complete" : "not complete", done);
+            return run.IsComplete(only) ? ExitCodes.Success : ExitCodes.CheckFailed;
+        }
+
+        // The near-duplicate reduce runs also with dedup_near off: it keeps keys unique across tasks.
+        var reduce = new NearDuplicateReduce(options, run, algorithm, logger);
+        await reduce.ClusterAsync(world, cancellationToken);
+        var stats = new TaskStats[world];
+        await Parallel.ForEachAsync(
+            ranks,
+            new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
+            async (rank, token) => stats[rank] = await reduce.FilterTaskAsync(rank, token));
+        reduce.RemoveStaging();
+
+        foreach (string stale in staleLayers)
+        {
+            run.DiscardCaptionLayer(stale);
+        }
+
+        var layers = new List<CaptionLayerSummary>();
+        var datasetShards = stats.SelectMany(s => s.Shards).ToList();
+        foreach (var layer in captionLayers)
+        {
+            layers.Add(await layer.RunAsync(datasetShards, world, cancellationToken));
+        }
+
+        DatasetManifest.FromShards(options.Name, algorithm, datasetShards.Concat(layers.SelectMany(l => l.Stats.Shards))).Write(run.ManifestPath);
+        CrashPoints.Reach(CrashPoints.ManifestWritten);
+        var summary = RunSummary.Aggregate(options.Name, [.. stats, .. layers.Select(l => l.Stats)], options.FailureBudget) with { Tasks = world };
+        AtomicFile.WriteJson(run.SummaryPath, summary, MellaJson.Indented);
+        PrintReport(run, summary);
+        if (!summary.WithinFailureBudget)
+        {
+            LogOverBudget(logger, summary.FailedFraction, summary.FailureBudget);
+            return ExitCodes.CheckFailed;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Caption layers built in this run directory that the pipeline no longer lists: they are removed.</summary>
+    private static List<string> StaleCaptionLayers(RunDirectory run, Config.PipelineOptions options)
+    {
+        if (!Directory.Exists(run.CompletionsDir))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateFiles(run.CompletionsDir, "captions-*")
+            .Select(f => Path.GetFileName(f)["captions-".Length..])
+            .Where(name => !name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal) && options.Captions.All(c => c.Name != name))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static void PrintReport(RunDirectory run, RunSummary summary)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var output = Console.Out;
+        output.WriteLine(string.Create(inv,
+            $"run complete: {summary.Rows:N0} rows in {summary.Shards} shards ({summary.ShardBytes:N0} bytes); " +
+            $"{summary.InputRecords:N0} records read, {summary.Dropped:N0} dropped, {summary.Failed:N0} failed"));
+        foreach (var (lang, bySource) in summary.Counts)
+        {
+            output.WriteLine($"  {lang}: {string.Join(", ", bySource.Select(s => string.Create(inv, $"{s.Key} {s.Value:N0}")))}");
+        }
+
+        output.WriteLine($"shards:   {run.ShardsDir}");
+        output.WriteLine($"manifest: {run.ManifestPath}");
+        output.WriteLine($"stats:    {run.StatsDir}");
+        output.WriteLine($"rejects:  {run.RejectsDir}");
+        output.WriteLine($"summary:  {run.SummaryPath}");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "starting pipeline '{Pipeline}' in {RunDir}: {Tasks} tasks, {Workers} at a time")]
+    private static partial void LogStarting(ILogger logger, string pipeline, string runDir, int tasks, int workers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "continuing the run in {RunDir}: {Done} of {Tasks} tasks already complete")]
+    private static partial void LogContinuing(ILogger logger, string runDir, int done, int tasks);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "not reducing {RunDir}: {Missing} of {Tasks} tasks are not complete (ranks {Ranks}); run them first (mella status shows how)")]
+    private static partial void LogReduceRefused(ILogger logger, string runDir, int missing, int tasks, string ranks);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "task {Rank} of {Tasks} {State}; {Done} of {Tasks} tasks complete (the reduce runs with --reduce once all are)")]
+    private static partial void LogRankDone(ILogger logger, int rank, int tasks, string state, int done);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{RunDir} is already complete; nothing to do")]
+    private static partial void LogAlreadyComplete(ILogger logger, string runDir);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "failure budget exceeded: {Failed:P2} of input records failed (budget {Budget:P2}); see rejects/")]
+    private static partial void LogOverBudget(ILogger logger, double failed, double budget);
+}

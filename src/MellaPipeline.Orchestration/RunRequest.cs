@@ -1,0 +1,17 @@
+using MellaPipeline.Config;
+
+namespace MellaPipeline.Orchestration;
+
+/// <summary>What <c>mella run</c> was asked to do.</summary>
+/// <param name="Pipeline">The validated pipeline file.</param>
+/// <param name="OutDir">The run directory.</param>
+/// <param name="RequireExistingRun">True for <c>--resume</c>: continuing is required, starting afresh is an error.</param>
+/// <param name="Rank">Run only this task (one process of a multi-process or Slurm run), no reduce; null = every task, then the reduce.</param>
+/// <param name="ReduceOnly">Run only the reduce steps, and only when every task is complete.</param>
+public sealed record RunRequest(LoadedPipeline Pipeline, string OutDir, bool RequireExistingRun, int? Rank = null, bool ReduceOnly = false);
+
+/// <summary>The exit code the hosted run decided on, read after the host stops.</summary>
+public sealed class RunOutcome
+{
+    public int ExitCode { get; set; } = ExitCodes.Interrupted;
+}
