@@ -1,3 +1,5 @@
+using Parquet.Schema;
+
 namespace MellaPipeline.Parquet;
 
 /// <summary>
@@ -41,6 +43,13 @@ public static class ShardColumns
     public static readonly StringColumn ImageOps = Column(new StringColumn("image_ops", nullable: true, r => r.ImageOps, "What was done to the pixels, `;`-separated in order: `orient=N` (EXIF orientation applied), `cmyk=rgb`, `icc=srgb` (embedded profile converted), `frame=0/N` (first of N frames), `alpha=white` (transparency composited onto white) — all before hashing — then, when the stored image was re-encoded, `resize=keep_ratio:WxH` or `resize=center_crop:WxH` and `encode=jpeg:qQ` / `encode=webp:qQ` / `encode=png`. Null when nothing was applied. When the original bytes are stored, only the hash saw the normalisation."));
     public static readonly StringColumn CaptionPromptId = Column(new StringColumn("caption_prompt_id", nullable: true, r => r.CaptionPromptId, "For `mllm` rows from a caption layer: the id of the prompt the captioning model was given."));
     public static readonly StringColumn CaptionTranslator = Column(new StringColumn("caption_translator", nullable: true, r => r.CaptionTranslator, "For translated `mllm` rows: the engine that translated the caption (null when the model wrote in `lang` itself)."));
+
+    /// <summary>
+    /// The Parquet schema of these columns. It is made with the table, not on first write: a field
+    /// is readable only once a schema holds it (that gives it its path), and a process that only
+    /// reads shards must find it so.
+    /// </summary>
+    public static readonly ParquetSchema Schema = new(TopLevel.Select(c => c.Field).ToArray());
 
     /// <summary>Top-level columns in file order.</summary>
     public static IReadOnlyList<ShardColumn> All => TopLevel;

@@ -21,7 +21,7 @@ public static class ShardSchema
     public const string NoPhashAlgorithm = "none";
 
     /// <summary>The Parquet schema: <see cref="ShardColumns.All"/> in order.</summary>
-    public static readonly ParquetSchema Schema = new(ShardColumns.All.Select(c => c.Field).ToArray());
+    public static readonly ParquetSchema Schema = ShardColumns.Schema;
 
     /// <summary>Column names in file order, as readers see them.</summary>
     public static readonly IReadOnlyList<string> ColumnNames = ShardColumns.All.Select(c => c.Name).ToArray();
