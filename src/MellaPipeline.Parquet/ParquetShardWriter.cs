@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text;
 using MellaPipeline.Config;
 using MellaPipeline.Records;
 using MellaPipeline.Runs;
@@ -31,7 +30,6 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
     /// <summary>Page header, column chunk metadata and length prefixes' slack, per column and row group.</summary>
     private const long PageOverheadBytes = 256;
 
-    private readonly int[] _rowStringBytes = new int[ColumnBuffer.StringColumns];
     private int _rowGroupsInShard;
     private long _closedGroupsFooterBytes;
 
@@ -62,7 +60,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
 
     public async ValueTask WriteAsync(PairRecord record, CancellationToken cancellationToken)
     {
-        long rowBytes = ColumnBuffer.Measure(record, _rowStringBytes);
+        long rowBytes = _buffer.Measure(record);
         long pendingRows = _shardRows + _buffer.Count;
         if (pendingRows > 0 && (pendingRows + 1 > _bounds.ShardMaxRows || ProjectedShardBytes(rowBytes) > _bounds.ShardMaxBytes))
         {
@@ -70,7 +68,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             await CloseShardAsync(cancellationToken);
         }
 
-        _buffer.Add(record, rowBytes, _rowStringBytes);
+        _buffer.Add(record, rowBytes);
         if (_buffer.Count >= _bounds.RowGroupMaxRows || _buffer.Bytes >= _bounds.RowGroupMaxBytes)
         {
             await FlushRowGroupAsync(cancellationToken);
@@ -85,7 +83,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
     private long ProjectedShardBytes(long rowBytes)
     {
         long encoded = _stream?.Position ?? 0;
-        long statistics = _buffer.StatisticsBoundWith(_rowStringBytes);
+        long statistics = _buffer.StatisticsBoundWithMeasured;
         long pageHeaders = (long)(_rowGroupsInShard + 1) * ShardSchema.Schema.DataFields.Length * PageOverheadBytes;
         return encoded + _buffer.Bytes + rowBytes + statistics + pageHeaders + _closedGroupsFooterBytes + FooterBaseBytes;
     }
@@ -181,67 +179,29 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
         _shardCounts = new LanguageSourceCounts();
     }
 
-    /// <summary>Rows of the row group being built, one list per column.</summary>
+    /// <summary>Rows of the row group being built, one buffer per leaf column of <see cref="ShardColumns"/>.</summary>
     private sealed class ColumnBuffer
     {
-        private readonly List<string> _key = [];
-        private readonly List<string> _lang = [];
-        private readonly List<string> _script = [];
-        private readonly List<string> _source = [];
-        private readonly List<string> _text = [];
-        private readonly List<byte[]?> _imageBytes = [];
-        private readonly List<string?> _imagePath = [];
-        private readonly List<string?> _url = [];
-        private readonly List<string?> _pageUrl = [];
-        private readonly List<int> _width = [];
-        private readonly List<int> _height = [];
-        private readonly List<string> _sha256 = [];
-        private readonly List<string?> _phash = [];
-        private readonly List<string> _dupCluster = [];
-        private readonly List<string?> _captionModel = [];
-        private readonly List<string?> _captionSourceLang = [];
-        private readonly List<string> _origin = [];
-        private readonly List<int> _origWidth = [];
-        private readonly List<int> _origHeight = [];
-        private readonly List<string?> _imageOps = [];
-        private readonly List<string?> _captionPromptId = [];
-        private readonly List<string?> _captionTranslator = [];
+        private readonly ShardColumnBuffer[] _columns = ShardColumns.Leaves.Select(c => c.NewBuffer()).ToArray();
 
-        public int Count => _key.Count;
+        /// <summary>A 4-byte length prefix per top-level column of a row.</summary>
+        private static readonly long PrefixBytes = 4L * ShardColumns.All.Count;
+
+        public int Count { get; private set; }
         public long Bytes { get; private set; }
         public LanguageSourceCounts Counts { get; private set; } = new();
 
-        private readonly int[] _maxStringBytes = new int[StringColumns];
-
-        public const int StringColumns = 17;
-
         /// <summary>
-        /// Encoded size of a row before compression: values plus their 4-byte length prefixes.
-        /// Fills <paramref name="stringBytes"/> with the UTF-8 length of each string column.
+        /// Encoded size of a row before compression: values plus their length prefixes. The row
+        /// stays measured (for <see cref="StatisticsBoundWithMeasured"/> and <see cref="Add"/>)
+        /// until the next call.
         /// </summary>
-        public static long Measure(PairRecord r, int[] stringBytes)
+        public long Measure(PairRecord r)
         {
-            stringBytes[0] = Utf8(r.Key);
-            stringBytes[1] = Utf8(r.Lang);
-            stringBytes[2] = Utf8(r.Script);
-            stringBytes[3] = Utf8(r.Source);
-            stringBytes[4] = Utf8(r.Text);
-            stringBytes[5] = Utf8(r.ImagePath);
-            stringBytes[6] = Utf8(r.Url);
-            stringBytes[7] = Utf8(r.PageUrl);
-            stringBytes[8] = Utf8(r.Sha256);
-            stringBytes[9] = Utf8(r.Phash);
-            stringBytes[10] = Utf8(r.DupCluster);
-            stringBytes[11] = Utf8(r.CaptionModel);
-            stringBytes[12] = Utf8(r.CaptionSourceLang);
-            stringBytes[13] = Utf8(r.Origin);
-            stringBytes[14] = Utf8(r.ImageOps);
-            stringBytes[15] = Utf8(r.CaptionPromptId);
-            stringBytes[16] = Utf8(r.CaptionTranslator);
-            long total = (r.ImageBytes?.Length ?? 0) + 16 + (4 * ShardSchema.ColumnNames.Count);
-            foreach (int n in stringBytes)
+            long total = PrefixBytes;
+            foreach (var column in _columns)
             {
-                total += n;
+                total += column.Measure(r);
             }
 
             return total;
@@ -249,97 +209,57 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
 
         /// <summary>
         /// Bound on the min/max statistics the footer holds for this row group: two values per
-        /// string column, each at most that column's longest value (image bytes get none).
+        /// string column, each at most that column's longest value.
         /// </summary>
-        public long StatisticsBound => 2L * _maxStringBytes.Sum();
+        public long StatisticsBound => Sum(static c => c.StatisticsBound);
 
-        /// <summary><see cref="StatisticsBound"/> if a row with these string lengths were added.</summary>
-        public long StatisticsBoundWith(int[] stringBytes)
+        /// <summary><see cref="StatisticsBound"/> if the row last measured were added.</summary>
+        public long StatisticsBoundWithMeasured => Sum(static c => c.StatisticsBoundWithMeasured);
+
+        /// <summary>A plain loop: this runs once a row, where LINQ's enumerator would allocate.</summary>
+        private long Sum(Func<ShardColumnBuffer, long> part)
         {
             long total = 0;
-            for (int i = 0; i < StringColumns; i++)
+            foreach (var column in _columns)
             {
-                total += Math.Max(_maxStringBytes[i], stringBytes[i]);
+                total += part(column);
             }
 
-            return 2 * total;
+            return total;
         }
 
-        private static int Utf8(string? s) => s is null ? 0 : Encoding.UTF8.GetByteCount(s);
-
-        public void Add(PairRecord r, long bytes, int[] stringBytes)
+        /// <summary>Adds the row last measured, whose size <see cref="Measure"/> gave as <paramref name="bytes"/>.</summary>
+        public void Add(PairRecord r, long bytes)
         {
-            _key.Add(r.Key);
-            _lang.Add(r.Lang);
-            _script.Add(r.Script);
-            _source.Add(r.Source);
-            _text.Add(r.Text);
-            _imageBytes.Add(r.ImageBytes);
-            _imagePath.Add(r.ImagePath);
-            _url.Add(r.Url);
-            _pageUrl.Add(r.PageUrl);
-            _width.Add(r.Width);
-            _height.Add(r.Height);
-            _sha256.Add(r.Sha256);
-            _phash.Add(r.Phash);
-            _dupCluster.Add(r.DupCluster);
-            _captionModel.Add(r.CaptionModel);
-            _captionSourceLang.Add(r.CaptionSourceLang);
-            _origin.Add(r.Origin);
-            _origWidth.Add(r.OrigWidth);
-            _origHeight.Add(r.OrigHeight);
-            _imageOps.Add(r.ImageOps);
-            _captionPromptId.Add(r.CaptionPromptId);
-            _captionTranslator.Add(r.CaptionTranslator);
+            foreach (var column in _columns)
+            {
+                column.Add(r);
+            }
+
+            Count++;
             Bytes += bytes;
             Counts.Add(r.Lang, r.Source);
-            for (int i = 0; i < StringColumns; i++)
-            {
-                _maxStringBytes[i] = Math.Max(_maxStringBytes[i], stringBytes[i]);
-            }
         }
 
         public async Task WriteRowGroupAsync(ParquetWriter writer, CancellationToken cancellationToken)
         {
             using var group = writer.CreateRowGroup();
-            await group.WriteAsync(ShardSchema.Key, _key);
-            await group.WriteAsync(ShardSchema.Lang, _lang);
-            await group.WriteAsync(ShardSchema.Script, _script);
-            await group.WriteAsync(ShardSchema.Source, _source);
-            await group.WriteAsync(ShardSchema.Text, _text);
-            await group.WriteAsync(ShardSchema.ImageBytes, _imageBytes!);
-            await group.WriteAsync(ShardSchema.ImagePath, _imagePath!);
-            await group.WriteAsync(ShardSchema.Url, _url!);
-            await group.WriteAsync(ShardSchema.PageUrl, _pageUrl!);
-            await group.WriteAsync(ShardSchema.Width, (ReadOnlyMemory<int>)_width.ToArray(), null, null, cancellationToken);
-            await group.WriteAsync(ShardSchema.Height, (ReadOnlyMemory<int>)_height.ToArray(), null, null, cancellationToken);
-            await group.WriteAsync(ShardSchema.Sha256, _sha256);
-            await group.WriteAsync(ShardSchema.Phash, _phash!);
-            await group.WriteAsync(ShardSchema.DupCluster, _dupCluster);
-            await group.WriteAsync(ShardSchema.CaptionModel, _captionModel!);
-            await group.WriteAsync(ShardSchema.CaptionSourceLang, _captionSourceLang!);
-            await group.WriteAsync(ShardSchema.Origin, _origin);
-            await group.WriteAsync(ShardSchema.OrigWidth, (ReadOnlyMemory<int>)_origWidth.ToArray(), null, null, cancellationToken);
-            await group.WriteAsync(ShardSchema.OrigHeight, (ReadOnlyMemory<int>)_origHeight.ToArray(), null, null, cancellationToken);
-            await group.WriteAsync(ShardSchema.ImageOps, _imageOps!);
-            await group.WriteAsync(ShardSchema.CaptionPromptId, _captionPromptId!);
-            await group.WriteAsync(ShardSchema.CaptionTranslator, _captionTranslator!);
+            foreach (var column in _columns)
+            {
+                await column.WriteAsync(group, cancellationToken);
+            }
         }
 
         public void Clear()
         {
-            foreach (var list in new System.Collections.IList[]
+            foreach (var column in _columns)
             {
-                _key, _lang, _script, _source, _text, _imageBytes, _imagePath, _url, _pageUrl, _width, _height,
-                _sha256, _phash, _dupCluster, _captionModel, _captionSourceLang, _origin, _origWidth, _origHeight, _imageOps, _captionPromptId, _captionTranslator,
-            })
-            {
-                list.Clear();
+                column.Clear();
             }
 
+            Count = 0;
             Bytes = 0;
             Counts = new LanguageSourceCounts();
-            Array.Clear(_maxStringBytes);
         }
     }
 }

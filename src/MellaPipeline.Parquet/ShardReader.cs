@@ -1,7 +1,9 @@
+using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using MellaPipeline.Input;
 using MellaPipeline.Records;
 using Parquet;
+using C = MellaPipeline.Parquet.ShardColumns;
 
 namespace MellaPipeline.Parquet;
 
@@ -32,117 +34,49 @@ public static class ShardReader
         return Directory.EnumerateFiles(folder, "*.parquet").Where(f => UserFile.KindOf(f) == UserFileKind.RegularFile).Order(StringComparer.Ordinal).ToArray();
     }
 
+    /// <summary>
+    /// A record from every column of a row: one initializer that sets each column's property,
+    /// compiled once from the table so that a new column needs no line here.
+    /// </summary>
+    private static readonly Func<ShardRow, PairRecord> MakeRecord = CompileMakeRecord();
+
+    private static Func<ShardRow, PairRecord> CompileMakeRecord()
+    {
+        var row = Expression.Parameter(typeof(ShardRow), "row");
+        var record = Expression.MemberInit(Expression.New(typeof(PairRecord)), C.Leaves.Select(c => c.Bind(row)));
+        return Expression.Lambda<Func<ShardRow, PairRecord>>(record, row).Compile();
+    }
+
+    /// <summary>Every column of every row.</summary>
     public static IAsyncEnumerable<PairRecord> ReadAsync(string path, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync<PairRecord>(path, async columns =>
-        {
-            var key = await columns.StringsAsync(ShardSchema.Key);
-            var lang = await columns.StringsAsync(ShardSchema.Lang);
-            var script = await columns.StringsAsync(ShardSchema.Script);
-            var source = await columns.StringsAsync(ShardSchema.Source);
-            var text = await columns.StringsAsync(ShardSchema.Text);
-            var imageBytes = await columns.BytesAsync(ShardSchema.ImageBytes);
-            var imagePath = await columns.StringsAsync(ShardSchema.ImagePath);
-            var url = await columns.StringsAsync(ShardSchema.Url);
-            var pageUrl = await columns.StringsAsync(ShardSchema.PageUrl);
-            var width = await columns.IntsAsync(ShardSchema.Width);
-            var height = await columns.IntsAsync(ShardSchema.Height);
-            var sha256 = await columns.StringsAsync(ShardSchema.Sha256);
-            var phash = await columns.StringsAsync(ShardSchema.Phash);
-            var dupCluster = await columns.StringsAsync(ShardSchema.DupCluster);
-            var captionModel = await columns.StringsAsync(ShardSchema.CaptionModel);
-            var captionSourceLang = await columns.StringsAsync(ShardSchema.CaptionSourceLang);
-            var origin = await columns.StringsAsync(ShardSchema.Origin);
-            var origWidth = await columns.IntsAsync(ShardSchema.OrigWidth);
-            var origHeight = await columns.IntsAsync(ShardSchema.OrigHeight);
-            var imageOps = await columns.StringsAsync(ShardSchema.ImageOps);
-            var captionPromptId = await columns.StringsAsync(ShardSchema.CaptionPromptId);
-            var captionTranslator = await columns.StringsAsync(ShardSchema.CaptionTranslator);
-            return i => new PairRecord
-            {
-                Key = key[i]!,
-                Origin = origin[i]!,
-                Lang = lang[i]!,
-                Script = script[i]!,
-                Source = source[i]!,
-                Text = text[i]!,
-                ImageBytes = imageBytes[i],
-                ImagePath = imagePath[i],
-                Url = url[i],
-                PageUrl = pageUrl[i],
-                Width = width[i],
-                Height = height[i],
-                Sha256 = sha256[i]!,
-                Phash = phash[i],
-                DupCluster = dupCluster[i]!,
-                CaptionModel = captionModel[i],
-                CaptionSourceLang = captionSourceLang[i],
-                OrigWidth = origWidth[i],
-                OrigHeight = origHeight[i],
-                ImageOps = imageOps[i],
-                CaptionPromptId = captionPromptId[i],
-                CaptionTranslator = captionTranslator[i],
-            };
-        }, cancellationToken);
+        ReadRowsAsync(path, C.Leaves, MakeRecord, cancellationToken);
 
     /// <summary>
     /// What near-duplicate clustering needs of each row, without the image bytes: read column by
     /// column, so a shard's images are never loaded.
     /// </summary>
     public static IAsyncEnumerable<ShardImageRow> ReadImageRowsAsync(string path, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync<ShardImageRow>(path, async columns =>
-        {
-            var key = await columns.StringsAsync(ShardSchema.Key);
-            var lang = await columns.StringsAsync(ShardSchema.Lang);
-            var source = await columns.StringsAsync(ShardSchema.Source);
-            var text = await columns.StringsAsync(ShardSchema.Text);
-            var width = await columns.IntsAsync(ShardSchema.OrigWidth);
-            var height = await columns.IntsAsync(ShardSchema.OrigHeight);
-            var sha256 = await columns.StringsAsync(ShardSchema.Sha256);
-            var phash = await columns.StringsAsync(ShardSchema.Phash);
-            return i => new ShardImageRow(key[i]!, lang[i]!, source[i]!, text[i]!, width[i], height[i], sha256[i]!, phash[i]);
-        }, cancellationToken);
+        ReadRowsAsync(path, [C.Key, C.Lang, C.Source, C.Text, C.OrigWidth, C.OrigHeight, C.Sha256, C.Phash],
+            r => new ShardImageRow(r.Get(C.Key)!, r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Text)!, r.Get(C.OrigWidth), r.Get(C.OrigHeight), r.Get(C.Sha256)!, r.Get(C.Phash)),
+            cancellationToken);
 
     /// <summary>What <c>mella coverage</c> counts of each row, without the image bytes.</summary>
     public static IAsyncEnumerable<CoverageRow> ReadCoverageRowsAsync(string path, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync<CoverageRow>(path, async columns =>
-        {
-            var lang = await columns.StringsAsync(ShardSchema.Lang);
-            var source = await columns.StringsAsync(ShardSchema.Source);
-            var script = await columns.StringsAsync(ShardSchema.Script);
-            var text = await columns.StringsAsync(ShardSchema.Text);
-            var sha256 = await columns.StringsAsync(ShardSchema.Sha256);
-            var cluster = await columns.StringsAsync(ShardSchema.DupCluster);
-            var pageUrl = await columns.StringsAsync(ShardSchema.PageUrl);
-            var url = await columns.StringsAsync(ShardSchema.Url);
-            var width = await columns.IntsAsync(ShardSchema.Width);
-            var height = await columns.IntsAsync(ShardSchema.Height);
-            return i => new CoverageRow(lang[i]!, source[i]!, script[i]!, text[i]!, sha256[i]!, cluster[i]!, pageUrl[i], url[i], width[i], height[i]);
-        }, cancellationToken);
+        ReadRowsAsync(path, [C.Lang, C.Source, C.Script, C.Text, C.Sha256, C.DupCluster, C.PageUrl, C.Url, C.Width, C.Height],
+            r => new CoverageRow(r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Script)!, r.Get(C.Text)!, r.Get(C.Sha256)!, r.Get(C.DupCluster)!, r.Get(C.PageUrl), r.Get(C.Url), r.Get(C.Width), r.Get(C.Height)),
+            cancellationToken);
 
     /// <summary>What <c>mella split</c> groups and stratifies each row by, without the text or the image.</summary>
     public static IAsyncEnumerable<SplitRow> ReadSplitRowsAsync(string path, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync<SplitRow>(path, async columns =>
-        {
-            var key = await columns.StringsAsync(ShardSchema.Key);
-            var lang = await columns.StringsAsync(ShardSchema.Lang);
-            var source = await columns.StringsAsync(ShardSchema.Source);
-            var cluster = await columns.StringsAsync(ShardSchema.DupCluster);
-            var pageUrl = await columns.StringsAsync(ShardSchema.PageUrl);
-            var url = await columns.StringsAsync(ShardSchema.Url);
-            var sha256 = await columns.StringsAsync(ShardSchema.Sha256);
-            return i => new SplitRow(key[i]!, lang[i]!, source[i]!, cluster[i]!, sha256[i]!, pageUrl[i], url[i]);
-        }, cancellationToken);
+        ReadRowsAsync(path, [C.Key, C.Lang, C.Source, C.DupCluster, C.PageUrl, C.Url, C.Sha256],
+            r => new SplitRow(r.Get(C.Key)!, r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.DupCluster)!, r.Get(C.Sha256)!, r.Get(C.PageUrl), r.Get(C.Url)),
+            cancellationToken);
 
     /// <summary>What <c>mella eval</c> needs of a held-out row — key, language, source, caption — without the image.</summary>
     public static IAsyncEnumerable<ReferenceRow> ReadReferenceRowsAsync(string path, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync<ReferenceRow>(path, async columns =>
-        {
-            var key = await columns.StringsAsync(ShardSchema.Key);
-            var lang = await columns.StringsAsync(ShardSchema.Lang);
-            var source = await columns.StringsAsync(ShardSchema.Source);
-            var text = await columns.StringsAsync(ShardSchema.Text);
-            return i => new ReferenceRow(key[i]!, lang[i]!, source[i]!, text[i]!);
-        }, cancellationToken);
+        ReadRowsAsync(path, [C.Key, C.Lang, C.Source, C.Text],
+            r => new ReferenceRow(r.Get(C.Key)!, r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Text)!),
+            cancellationToken);
 
     /// <summary>The pipeline name and perceptual-hash algorithm a shard's key-value metadata records.</summary>
     public static async Task<(string Pipeline, string PhashAlgorithm, string SchemaVersion)> ReadMetadataAsync(string path, CancellationToken cancellationToken = default)
@@ -170,50 +104,49 @@ public static class ShardReader
     }
 
     /// <summary>
-    /// Rows of a shard, one row group at a time: <paramref name="readGroup"/> reads the columns it
-    /// needs of a row group and returns how to make row i of it.
+    /// Rows of a shard, one row group at a time: reads the <paramref name="columns"/> of a row
+    /// group (and no other, so a projection without the image never loads it) and makes each of
+    /// its rows with <paramref name="row"/>.
     /// </summary>
     private static async IAsyncEnumerable<T> ReadRowsAsync<T>(
-        string path, Func<RowGroupColumns, Task<Func<int, T>>> readGroup, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string path, IReadOnlyList<ShardValueColumn> columns, Func<ShardRow, T> row, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
-            var columns = new RowGroupColumns(group, cancellationToken);
-            var row = await readGroup(columns);
-            for (int i = 0; i < columns.Count; i++)
+            int count = checked((int)group.RowCount);
+            var values = new Array?[ShardColumns.Leaves.Count];
+            foreach (var column in columns)
             {
-                yield return row(i);
+                values[column.Ordinal] = await column.ReadAsync(group, count, cancellationToken);
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                yield return row(new ShardRow(values, i));
             }
         }
     }
+}
 
-    private sealed class RowGroupColumns(ParquetRowGroupReader group, CancellationToken cancellationToken)
+/// <summary>One row of a row group as <see cref="ShardReader"/> read it: the values of the columns it was asked for.</summary>
+public readonly struct ShardRow
+{
+    private readonly Array?[] _values;
+    private readonly int _index;
+
+    internal ShardRow(Array?[] values, int index)
     {
-        public int Count { get; } = checked((int)group.RowCount);
-
-        public async Task<string?[]> StringsAsync(global::Parquet.Schema.DataField field)
-        {
-            var values = new string?[Count];
-            await group.ReadAsync(field, values.AsMemory(), null, cancellationToken);
-            return values;
-        }
-
-        public async Task<byte[]?[]> BytesAsync(global::Parquet.Schema.DataField field)
-        {
-            var values = new byte[]?[Count];
-            await group.ReadAsync(field, values.AsMemory(), null, cancellationToken);
-            return values;
-        }
-
-        public async Task<int[]> IntsAsync(global::Parquet.Schema.DataField field)
-        {
-            var values = new int[Count];
-            await group.ReadAsync<int>(field, values.AsMemory(), null, cancellationToken);
-            return values;
-        }
+        _values = values;
+        _index = index;
     }
+
+    /// <exception cref="InvalidOperationException">The column was not among those read.</exception>
+    public T Get<T>(ShardValueColumn<T> column) =>
+        _values[column.Ordinal] is T[] values
+            ? values[_index]
+            : throw new InvalidOperationException($"column '{column.Name}' was not read for this projection");
 }
 
 /// <summary>The columns of a shard row that near-duplicate clustering decides on; the size is the image's original size.</summary>
