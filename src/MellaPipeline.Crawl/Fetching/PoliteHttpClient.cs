@@ -61,6 +61,8 @@ public sealed class PoliteHttpClient : IDisposable
             AutomaticDecompression = DecompressionMethods.All,
             UseProxy = false,
             UseCookies = false,
+
+            // The handler's own timers run on the real clock (it takes no TimeProvider); the attempt timeout, on _time, bounds a connect too.
             ConnectTimeout = options.AttemptTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = Math.Max(1, options.PerHostConcurrency),
