@@ -9,14 +9,22 @@ namespace MellaPipeline.Crawl.Tests;
 /// What the polite client does with answers that go wrong after their headers, on a real socket
 /// server: a reset mid-body and a trickle are retried like a failed connection, a trickle is cut
 /// by the throughput floor long before the attempt timeout, and an image's own X-Robots-Tag
-/// opt-out is decided before its body is read.
+/// opt-out is decided before its body is read. The floor runs on a <see cref="WatchedClock"/>: a
+/// trickling server sends a chunk and stalls, and the test moves the clock past the floor.
 /// </summary>
 public sealed class FetchReliabilityTests : IAsyncLifetime
 {
     private readonly RawHttpServer _server = new();
     private readonly byte[] _png = SyntheticPng.Create(64, 48, seed: 7);
+    private readonly WatchedClock _clock = new();
 
-    /// <summary>A generous attempt timeout that never fires here: what cuts a trickle is the throughput floor.</summary>
+    /// <summary>The throughput floor's first second, armed when a body starts.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A generous attempt timeout that never fires here: what cuts a trickle is the throughput
+    /// floor. No request spacing, so the only short timers are the floor and the backoff.
+    /// </summary>
     private static HttpFetchOptions Options => new()
     {
         AllowedAddresses = [IPAddress.Loopback],
@@ -24,7 +32,7 @@ public sealed class FetchReliabilityTests : IAsyncLifetime
         TotalTimeout = TimeSpan.FromSeconds(120),
         RetryBaseDelay = TimeSpan.FromMilliseconds(10),
         MaxRetries = 3,
-        PerHostRequestsPerSecond = 500,
+        PerHostRequestsPerSecond = double.PositiveInfinity,
         PerHostConcurrency = 4,
     };
 
@@ -69,14 +77,18 @@ public sealed class FetchReliabilityTests : IAsyncLifetime
     [Fact]
     public async Task A_trickling_body_is_cut_as_too_slow_and_retried()
     {
-        // 2 KB/s for 8 KB: it would arrive whole well within the attempt timeout.
-        var body = new byte[8 * 1024];
-        _server.Map("/trickle.png", e => e.TrickleAsync(body, "image/png", 200, TimeSpan.FromMilliseconds(100)));
-        using var client = new PoliteHttpClient(Options with { MaxRetries = 1 });
+        // 200 bytes and then nothing: well within the attempt timeout, far below the floor.
+        _server.Map("/trickle.png", e => StallAfterAsync(e, new byte[8 * 1024], "image/png", 200));
+        using var client = new PoliteHttpClient(Options with { MaxRetries = 1 }, _clock);
 
-        var result = await client.FetchAsync(Url("/trickle.png"), FetchKind.Image, CancellationToken.None);
+        var fetch = client.FetchAsync(Url("/trickle.png"), FetchKind.Image, CancellationToken.None);
+        await CutByTheFloorAsync("/trickle.png", attempt: 1, fetch);
+        await BackOffAsync();
+        await CutByTheFloorAsync("/trickle.png", attempt: 2, fetch);
+        var result = await WatchedClock.Within(fetch, "the fetch");
 
         Assert.Equal(FetchReasons.TooSlow, result.Reason);
+        Assert.Equal("200 bytes in 1.0 s, below the 20480 bytes/s floor", result.Detail);
         Assert.True(ReasonCodes.IsTransient("image_" + result.Reason));
         Assert.Equal(2, _server.CountOf("/trickle.png"));
     }
@@ -86,11 +98,14 @@ public sealed class FetchReliabilityTests : IAsyncLifetime
     {
         var page = "<html lang=\"cs\"><body>Dobrý den</body></html>"u8.ToArray();
         _server.Map("/slow-then-fast.html", e => e.Attempt == 1
-            ? e.TrickleAsync([.. page, .. new byte[8 * 1024]], "text/html", 100, TimeSpan.FromMilliseconds(100))
+            ? StallAfterAsync(e, [.. page, .. new byte[8 * 1024]], "text/html", 100)
             : e.RespondAsync(200, page, "text/html"));
-        using var client = new PoliteHttpClient(Options);
+        using var client = new PoliteHttpClient(Options, _clock);
 
-        var result = await client.FetchAsync(Url("/slow-then-fast.html"), FetchKind.Page, CancellationToken.None);
+        var fetch = client.FetchAsync(Url("/slow-then-fast.html"), FetchKind.Page, CancellationToken.None);
+        await CutByTheFloorAsync("/slow-then-fast.html", attempt: 1, fetch);
+        await BackOffAsync();
+        var result = await WatchedClock.Within(fetch, "the fetch");
 
         Assert.True(result.Succeeded, result.Reason + " " + result.Detail);
         Assert.Equal(page, result.Response!.Body);
@@ -100,14 +115,65 @@ public sealed class FetchReliabilityTests : IAsyncLifetime
     [Fact]
     public async Task Min_bytes_per_second_0_turns_the_floor_off()
     {
+        // 3000 bytes at 200 bytes per 100 ms of the clock: 2 KB/s, a tenth of the default floor.
         var body = new byte[3000];
-        _server.Map("/trickle.png", e => e.TrickleAsync(body, "image/png", 200, TimeSpan.FromMilliseconds(100)));
-        using var client = new PoliteHttpClient(Options with { MinBytesPerSecond = 0 });
+        var sent = new SemaphoreSlim(0);
+        var next = new SemaphoreSlim(0);
+        _server.Map("/trickle.png", async e =>
+        {
+            await e.WriteHeadAsync(200, "image/png", body.Length);
+            for (int offset = 0; offset < body.Length; offset += 200)
+            {
+                await e.WriteAsync(body.AsMemory(offset, 200));
+                sent.Release();
+                await next.WaitAsync(e.Stopping);
+            }
+        });
+        using var client = new PoliteHttpClient(Options with { MinBytesPerSecond = 0 }, _clock);
 
-        var result = await client.FetchAsync(Url("/trickle.png"), FetchKind.Image, CancellationToken.None);
+        var fetch = client.FetchAsync(Url("/trickle.png"), FetchKind.Image, CancellationToken.None);
+        for (int chunk = 0; chunk < body.Length / 200; chunk++)
+        {
+            await WatchedClock.Within(sent.WaitAsync(), $"chunk {chunk + 1}");
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+            next.Release();
+        }
+
+        var result = await WatchedClock.Within(fetch, "the fetch");
 
         Assert.True(result.Succeeded, result.Reason + " " + result.Detail);
+        Assert.Equal(body, result.Response!.Body);
         Assert.Equal(1, _server.CountOf("/trickle.png"));
+    }
+
+    /// <summary>Announces <paramref name="body"/>, sends its first <paramref name="chunk"/> bytes and then nothing until the server stops.</summary>
+    private async Task StallAfterAsync(RawExchange exchange, byte[] body, string contentType, int chunk)
+    {
+        await exchange.WriteHeadAsync(200, contentType, body.Length);
+        await exchange.WriteAsync(body.AsMemory(0, chunk));
+        _clock.Poke();
+        await Task.Delay(Timeout.InfiniteTimeSpan, exchange.Stopping);
+    }
+
+    /// <summary>
+    /// With attempt <paramref name="attempt"/> stalled and the floor's first second armed (nothing
+    /// else is that short: the attempt timeout is a minute), the body is not cut a tick before
+    /// that second is over, and is cut at it.
+    /// </summary>
+    private async Task CutByTheFloorAsync(string path, int attempt, Task fetch)
+    {
+        await _clock.UntilPendingAsync(p => _server.CountOf(path) == attempt && p.Contains(Grace), $"attempt {attempt} stalled under the floor");
+        _clock.Advance(Grace - TimeSpan.FromTicks(1));
+        Assert.False(fetch.IsCompleted);
+        Assert.Equal(attempt, _server.CountOf(path));
+        _clock.Advance(TimeSpan.FromTicks(1));
+    }
+
+    /// <summary>Moves the clock over the retry's backoff (10 ms with jitter: shorter than anything else armed).</summary>
+    private async Task BackOffAsync()
+    {
+        await _clock.UntilPendingAsync(p => p is [var first, ..] && first < Grace, "the retry backing off");
+        _clock.AdvanceToNextTimer();
     }
 
     [Theory]

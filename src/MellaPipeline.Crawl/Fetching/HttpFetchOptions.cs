@@ -29,7 +29,7 @@ public sealed record HttpFetchOptions
     /// <summary>A server asking (<c>Retry-After</c>) for a longer wait than this is not retried: the URL is reported instead.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Requests per second to one host (a token bucket); a robots.txt <c>Crawl-delay</c> can only slow it down.</summary>
+    /// <summary>Requests per second to one host (a token bucket); a robots.txt <c>Crawl-delay</c> can only slow it down; <see cref="double.PositiveInfinity"/> spaces them not at all.</summary>
     public double PerHostRequestsPerSecond { get; init; } = 1;
 
     /// <summary>Requests in flight to one host at a time.</summary>

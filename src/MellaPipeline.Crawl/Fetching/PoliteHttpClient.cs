@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Threading.RateLimiting;
 using MellaPipeline.Crawl.Pages;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -36,20 +34,26 @@ public sealed record FetchResult(string Url, FetchedPage? Response, string? Reas
 /// detection, content-type checks and size caps on the decompressed body. Every connection goes
 /// through an SSRF guard that checks the resolved address (every redirect hop included) and
 /// refuses loopback, private, link-local, multicast and reserved networks unless an address is
-/// explicitly allowed.
+/// explicitly allowed. Every wait (timeouts, backoff, <c>Retry-After</c>, the token bucket, the
+/// throughput floor) runs on the injected <see cref="TimeProvider"/>, so tests advance a fake clock
+/// instead of waiting.
 /// </summary>
 public sealed class PoliteHttpClient : IDisposable
 {
     private readonly HttpFetchOptions _options;
+    private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly AddressGuard _guard;
     private readonly ConcurrentDictionary<string, Lazy<Task<RobotsRules>>> _robots = new();
     private readonly ConcurrentDictionary<string, HostGate> _gates = new();
 
-    public PoliteHttpClient(HttpFetchOptions options)
+    /// <param name="options">How to behave towards the sites visited.</param>
+    /// <param name="time">The clock of every wait; <see cref="TimeProvider.System"/> when null.</param>
+    public PoliteHttpClient(HttpFetchOptions options, TimeProvider? time = null)
     {
         _options = options;
+        _time = time ?? TimeProvider.System;
         _guard = new AddressGuard(options.AllowedAddresses);
         var handler = new SocketsHttpHandler
         {
@@ -57,6 +61,8 @@ public sealed class PoliteHttpClient : IDisposable
             AutomaticDecompression = DecompressionMethods.All,
             UseProxy = false,
             UseCookies = false,
+
+            // The handler's own timers run on the real clock (it takes no TimeProvider); the attempt timeout, on _time, bounds a connect too.
             ConnectTimeout = options.AttemptTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = Math.Max(1, options.PerHostConcurrency),
@@ -73,10 +79,15 @@ public sealed class PoliteHttpClient : IDisposable
             UseJitter = true,
             Delay = options.RetryBaseDelay,
             MaxDelay = options.MaxRetryAfter,
-            ShouldRetryAfterHeader = true,
+
+            // The strategy's own Retry-After parsing reads the system clock for the date form; ours reads _time.
+            ShouldRetryAfterHeader = false,
+            DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.Headers.RetryAfter is { } retryAfter
+                ? TimeSpan.FromTicks(Math.Max(0, RetryAfterDelay(retryAfter).Ticks))
+                : (TimeSpan?)null),
             ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
         };
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>()
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
             .AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout });
         if (options.MaxRetries > 0)
         {
@@ -142,16 +153,9 @@ public sealed class PoliteHttpClient : IDisposable
                     async token =>
                     {
                         (refused, body) = (null, null);
-                        using (var lease = await gate.Rate.AcquireAsync(1, token))
-                        {
-                            if (!lease.IsAcquired)
-                            {
-                                throw new HttpRequestException("per-host rate limiter refused the request");
-                            }
-                        }
-
+                        await gate.Pacer.WaitTurnAsync(token);
                         requests++;
-                        long started = Stopwatch.GetTimestamp();
+                        long started = _time.GetTimestamp();
                         using var request = new HttpRequestMessage(HttpMethod.Get, target);
                         request.Headers.Accept.ParseAdd(kind switch
                         {
@@ -170,7 +174,7 @@ public sealed class PoliteHttpClient : IDisposable
                         {
                             try
                             {
-                                body = await ReadCappedAsync(answer.Content, cap, new ThroughputFloor(_options.MinBytesPerSecond, started), token);
+                                body = await ReadCappedAsync(answer.Content, cap, new ThroughputFloor(_options.MinBytesPerSecond, started, _time), token);
                             }
                             catch
                             {
@@ -264,10 +268,13 @@ public sealed class PoliteHttpClient : IDisposable
     }
 
     /// <summary>The decompressed body, or null when it is over <paramref name="cap"/>; throws <see cref="BodyTooSlowException"/> for a trickle.</summary>
-    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long cap, ThroughputFloor floor, CancellationToken cancellationToken)
+    private async Task<byte[]?> ReadCappedAsync(HttpContent content, long cap, ThroughputFloor floor, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var pace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // A linked source's CancelAfter runs on the real clock; one made with _time follows it.
+        using var floorTimer = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        using var pace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, floorTimer.Token);
         var output = new MemoryStream();
         var buffer = new byte[81920];
         while (true)
@@ -280,7 +287,7 @@ public sealed class PoliteHttpClient : IDisposable
                     throw new BodyTooSlowException(floor.Describe(output.Length));
                 }
 
-                pace.CancelAfter(left);
+                floorTimer.CancelAfter(left);
             }
 
             int read;
@@ -288,7 +295,7 @@ public sealed class PoliteHttpClient : IDisposable
             {
                 read = await stream.ReadAsync(buffer, pace.Token);
             }
-            catch (OperationCanceledException) when (pace.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (floorTimer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new BodyTooSlowException(floor.Describe(output.Length));
             }
@@ -322,8 +329,8 @@ public sealed class PoliteHttpClient : IDisposable
         return outcome.Exception is IOException || HttpClientResiliencePredicates.IsTransient(outcome);
     }
 
-    private static TimeSpan RetryAfterDelay(RetryConditionHeaderValue value) =>
-        value.Delta ?? (value.Date is { } date ? date - DateTimeOffset.UtcNow : TimeSpan.Zero);
+    private TimeSpan RetryAfterDelay(RetryConditionHeaderValue value) =>
+        value.Delta ?? (value.Date is { } date ? date - _time.GetUtcNow() : TimeSpan.Zero);
 
     private static (string Reason, string Detail)? Classify(Exception e)
     {
@@ -447,7 +454,7 @@ public sealed class PoliteHttpClient : IDisposable
     }
 
     private HostGate GateFor(Uri url) =>
-        _gates.GetOrAdd(url.Authority, _ => new HostGate(_options.PerHostConcurrency, _options.PerHostRequestsPerSecond));
+        _gates.GetOrAdd(url.Authority, _ => new HostGate(_options.PerHostConcurrency, _options.PerHostRequestsPerSecond, _time));
 
     public void Dispose()
     {
@@ -461,34 +468,17 @@ public sealed class PoliteHttpClient : IDisposable
     private sealed record RobotsRules(RobotsTxt Rules, string? FailureReason, string? FailureDetail);
 
     /// <summary>A host's concurrency limit and token bucket.</summary>
-    private sealed class HostGate(int concurrency, double requestsPerSecond) : IDisposable
+    private sealed class HostGate(int concurrency, double requestsPerSecond, TimeProvider time) : IDisposable
     {
         public SemaphoreSlim Concurrency { get; } = new(Math.Max(1, concurrency));
 
-        public RateLimiter Rate { get; private set; } = Bucket(requestsPerSecond);
+        public RequestPacer Pacer { get; } = new(Spacing(requestsPerSecond), time);
 
-        public void SlowDownTo(double secondsPerRequest)
-        {
-            if (1 / secondsPerRequest < requestsPerSecond)
-            {
-                Rate = Bucket(1 / secondsPerRequest);
-            }
-        }
+        public void SlowDownTo(double secondsPerRequest) => Pacer.SlowDownTo(Spacing(1 / secondsPerRequest));
 
-        private static TokenBucketRateLimiter Bucket(double perSecond) => new(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = 1,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / Math.Max(perSecond, 0.001)),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
+        /// <summary>At most 1000 s between requests, whatever a robots.txt asks: a host is slowed, not abandoned.</summary>
+        private static TimeSpan Spacing(double perSecond) => TimeSpan.FromSeconds(1 / Math.Max(perSecond, 0.001));
 
-        public void Dispose()
-        {
-            Concurrency.Dispose();
-            Rate.Dispose();
-        }
+        public void Dispose() => Concurrency.Dispose();
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MellaPipeline.Crawl.Fetching;
 
 /// <summary>
@@ -7,13 +5,14 @@ namespace MellaPipeline.Crawl.Fetching;
 /// <c>bytesPerSecond</c> on average, counted from the request's start (so a server slow to answer
 /// has less time left for its body), and enforced from the first second of the body on (so a
 /// small response is never cut before it could arrive). A trickle is cut long before the attempt
-/// timeout instead of holding its connection and its caller for all of it.
+/// timeout instead of holding its connection and its caller for all of it. Elapsed time is read
+/// from the client's clock (<paramref name="requestStarted"/> is one of its timestamps).
 /// </summary>
-internal sealed class ThroughputFloor(long bytesPerSecond, long requestStarted)
+internal sealed class ThroughputFloor(long bytesPerSecond, long requestStarted, TimeProvider time)
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
 
-    private readonly long _bodyStarted = Stopwatch.GetTimestamp();
+    private readonly long _bodyStarted = time.GetTimestamp();
 
     public bool Enabled => bytesPerSecond > 0;
 
@@ -23,14 +22,14 @@ internal sealed class ThroughputFloor(long bytesPerSecond, long requestStarted)
     /// </summary>
     public TimeSpan TimeLeft(long received)
     {
-        var sinceRequest = Stopwatch.GetElapsedTime(requestStarted);
-        var sinceBody = Stopwatch.GetElapsedTime(_bodyStarted);
+        var sinceRequest = time.GetElapsedTime(requestStarted);
+        var sinceBody = time.GetElapsedTime(_bodyStarted);
         var earned = TimeSpan.FromSeconds((double)received / bytesPerSecond);
         return TimeSpan.FromTicks(Math.Max((Grace - sinceBody).Ticks, (earned - sinceRequest).Ticks));
     }
 
     public string Describe(long received) =>
-        $"{received} bytes in {Stopwatch.GetElapsedTime(requestStarted).TotalSeconds:0.0} s, below the {bytesPerSecond} bytes/s floor";
+        $"{received} bytes in {time.GetElapsedTime(requestStarted).TotalSeconds:0.0} s, below the {bytesPerSecond} bytes/s floor";
 }
 
 /// <summary>
