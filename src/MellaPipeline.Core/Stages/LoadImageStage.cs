@@ -82,7 +82,7 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
         var (origWidth, origHeight) = (header.Width, header.Height);
         if (processor is not null)
         {
-            var processed = processor.Process(bytes);
+            var processed = processor.Process(bytes, header);
             if (processed.Image is not { } image)
             {
                 return StageOutcome<PairRecord>.Failed(processed.Reason ?? ReasonCodes.ImageDecodeFailed, $"{imageName}: {processed.Detail}");
