@@ -244,34 +244,21 @@ public sealed partial class CaptionLayer(
         }
     }
 
-    /// <summary>Why a caption is not kept, or nulls.</summary>
+    /// <summary>The layer's text rules (<c>captions[].min_chars</c>, the pipeline's languages), configured once.</summary>
+    private TextRuleList? _rules;
+
+    /// <summary>Why a caption is not kept, or nulls: the layer's text rules, then (with <c>check_language</c>) language ID.</summary>
     private (string? Reason, string? Detail) Check(CaptionLine caption, string text)
     {
-        if (text.Length == 0)
+        _rules ??= TextRules.ForCaptions(layer.MinChars, options.Languages);
+        if (_rules.Check(text, new TextContext(text, caption.Lang)) is { IsKept: false } drop)
         {
-            return (ReasonCodes.CaptionEmpty, "nothing left after normalisation");
-        }
-
-        int graphemes = TextNormalizer.GraphemeCount(text);
-        if (graphemes < layer.MinChars)
-        {
-            return (ReasonCodes.CaptionTooShort, $"{graphemes} < {layer.MinChars} characters");
-        }
-
-        if (!options.Languages.Contains(caption.Lang, StringComparer.Ordinal))
-        {
-            return (ReasonCodes.CaptionLangNotTargeted, $"'{caption.Lang}' is not one of the pipeline's languages");
-        }
-
-        string script = Scripts.Detect(text);
-        if (!TargetLanguages.AllowsScript(caption.Lang, script))
-        {
-            return (ReasonCodes.CaptionLangMismatch, $"{script} text labelled {caption.Lang}");
+            return (drop.Reason, drop.Detail);
         }
 
         if (layer.CheckLanguage)
         {
-            var guess = identifier().Identify(text);
+            var guess = identifier().IdentifyNormalized(text);
             if (guess.Lang != LanguageGuess.Undetermined && guess.Lang != caption.Lang)
             {
                 return (ReasonCodes.CaptionLangMismatch,

@@ -73,7 +73,7 @@ public sealed class ChatEndpoint : IDisposable
     private static EndpointAnswer? Classify(Exception e) => e switch
     {
         AggregateException { InnerExceptions.Count: > 0 } all => Classify(all.InnerExceptions[^1]),
-        ClientResultException { Status: > 0 } http => new EndpointAnswer(null, ReasonCodes.CaptionEndpointHttpPrefix + http.Status, FirstLine(http.Message)),
+        ClientResultException { Status: > 0 } http => new EndpointAnswer(null, ReasonCodes.CaptionEndpointHttp(http.Status), FirstLine(http.Message)),
         ClientResultException other => new EndpointAnswer(null, ReasonCodes.CaptionEndpointUnreachable, FirstLine(other.Message)),
         TaskCanceledException or TimeoutException or OperationCanceledException => new EndpointAnswer(null, ReasonCodes.CaptionEndpointTimeout, FirstLine(e.Message)),
         HttpRequestException or IOException => new EndpointAnswer(null, ReasonCodes.CaptionEndpointUnreachable, FirstLine(e.Message)),

@@ -40,13 +40,11 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
 
     public string HashAlgorithm => PerceptualHash.Definition + ",decoder=" + decoder.Name;
 
-    public ProcessOutcome Process(byte[] bytes)
-    {
-        if (!ImageHeader.TryRead(bytes, out var header, out string reason))
-        {
-            return new ProcessOutcome(null, reason, "header");
-        }
+    public ProcessOutcome Process(byte[] bytes) =>
+        ImageHeader.TryRead(bytes, out var header, out string reason) ? Process(bytes, header) : new ProcessOutcome(null, reason, "header");
 
+    public ProcessOutcome Process(byte[] bytes, ImageHeader header)
+    {
         if (header.Width > maxSide || header.Height > maxSide || (long)header.Width * header.Height > maxPixels)
         {
             return new ProcessOutcome(null, ReasonCodes.ImageTooManyPixels, $"{header.Width}x{header.Height}");

@@ -91,9 +91,11 @@ public sealed class LanguageIdentifier
         return new LanguageIdentifier(arabic, cyrillic, latin, guard);
     }
 
-    public LanguageGuess Identify(string? text, LanguageHints? hints = null)
+    public LanguageGuess Identify(string? text, LanguageHints? hints = null) => IdentifyNormalized(TextNormalizer.Normalize(text), hints);
+
+    /// <summary>As <see cref="Identify"/>, for text its caller has already normalised (<see cref="TextNormalizer"/>), so it is not normalised twice.</summary>
+    public LanguageGuess IdentifyNormalized(string normalized, LanguageHints? hints = null)
     {
-        string normalized = TextNormalizer.Normalize(text);
         var (script, share) = Scripts.DetectWithShare(normalized);
         return script switch
         {

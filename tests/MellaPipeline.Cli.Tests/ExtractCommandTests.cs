@@ -95,4 +95,50 @@ public class ExtractCommandTests
         Assert.Equal(records, rows);
         Assert.False(File.Exists(dir.File("out.parquet.tmp")));
     }
+
+    [Fact]
+    public async Task A_pipeline_files_alt_text_rules_and_languages_apply_as_in_mella_run()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("page.html"), """
+            <html lang="ru"><body>
+            <img src="/a.jpg" alt="Храм Василия Блаженного на Красной площади">
+            <img src="/b.jpg" alt="Пельмени со сметаной">
+            <img src="/c.jpg" alt="Karlův most v ranní mlze">
+            </body></html>
+            """);
+        Directory.CreateDirectory(dir.File("archives"));
+        File.WriteAllText(dir.File("pipeline.yaml"), """
+            name: alt
+            languages: [ru]
+            input:
+              kind: warc
+              paths: [archives]
+              alt_text: {min_chars: 5, max_chars: 30}
+            """);
+        string[] extract = ["extract", dir.File("page.html"), "--base-url", "https://news.example.ru/"];
+
+        var defaults = await MellaProcess.RunAsync(extract);
+        var configured = await MellaProcess.RunAsync([.. extract, "--pipeline", dir.File("pipeline.yaml")]);
+
+        string[] Statuses(MellaResult result) =>
+            result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("status").GetString()!).ToArray();
+        Assert.True(configured.ExitCode == 0, configured.ToString());
+        Assert.Equal(["kept", "kept", "kept"], Statuses(defaults));
+        Assert.Equal(["alt_too_long", "kept", "lang_other"], Statuses(configured));
+    }
+
+    [Fact]
+    public async Task A_bad_pipeline_file_exits_2_with_one_line_naming_it()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("p.html"), "<img src='a.jpg' alt='Praha'>");
+        File.WriteAllText(dir.File("pipeline.yaml"), "name: alt\ninput: {kind: warc, paths: [p.html], alt_text: {min_chars: 0}}\n");
+
+        var result = await MellaProcess.RunAsync(["extract", dir.File("p.html"), "--pipeline", dir.File("pipeline.yaml")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("min_chars", Assert.Single(result.Stderr.Trim().Split('\n')), StringComparison.Ordinal);
+        Assert.Empty(result.Stdout);
+    }
 }

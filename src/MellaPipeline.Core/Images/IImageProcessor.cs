@@ -48,4 +48,7 @@ public interface IImageProcessor
     string HashAlgorithm { get; }
 
     ProcessOutcome Process(byte[] bytes);
+
+    /// <summary>As <see cref="Process(byte[])"/>, for bytes whose header the caller has read already (<c>load_images</c> checks it first), so it is parsed once per image.</summary>
+    ProcessOutcome Process(byte[] bytes, ImageHeader header);
 }

@@ -26,4 +26,12 @@ public sealed record PairCandidate(
     string? PageUrl,
     string? ImagePath,
     string? CaptionModel,
-    string? CaptionSourceLang) : IKeyedRecord;
+    string? CaptionSourceLang) : IKeyedRecord
+{
+    /// <summary>
+    /// <see cref="Text"/> is already normalised (<c>TextNormalizer</c>): set by an input that had to
+    /// normalise it to apply its own rules (crawled alt text) and by <c>normalize_text</c>, so that
+    /// text is normalised once per record.
+    /// </summary>
+    public bool TextNormalized { get; init; }
+}

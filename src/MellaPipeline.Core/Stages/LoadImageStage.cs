@@ -32,7 +32,7 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             if (download.Bytes is null)
             {
                 // An owner's opt-out is a policy drop, like robots.txt for a page; anything else failed.
-                (string code, string detail) = ("image_" + download.Reason, $"{input.Url}: {download.Detail}");
+                (string code, string detail) = (ReasonCodes.ImageFetch(download.Reason!), $"{input.Url}: {download.Detail}");
                 return download.OptedOut ? StageOutcome<PairRecord>.Dropped(code, detail) : StageOutcome<PairRecord>.Failed(code, detail);
             }
 
@@ -82,7 +82,7 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
         var (origWidth, origHeight) = (header.Width, header.Height);
         if (processor is not null)
         {
-            var processed = processor.Process(bytes);
+            var processed = processor.Process(bytes, header);
             if (processed.Image is not { } image)
             {
                 return StageOutcome<PairRecord>.Failed(processed.Reason ?? ReasonCodes.ImageDecodeFailed, $"{imageName}: {processed.Detail}");

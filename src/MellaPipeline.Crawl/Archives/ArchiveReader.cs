@@ -3,17 +3,17 @@ using System.Text;
 
 namespace MellaPipeline.Crawl.Archives;
 
-/// <summary>Reason codes for archive input that could not be read.</summary>
+/// <summary>Reason codes for archive input that could not be read: names for entries of the registry, <see cref="Stages.ReasonCodes"/>.</summary>
 public static class ArchiveReasons
 {
-    public const string WarcHeaderInvalid = "warc_header_invalid";
-    public const string WarcRecordTruncated = "warc_record_truncated";
-    public const string WarcRecordTooLarge = "warc_record_too_large";
-    public const string ArchiveCompressionInvalid = "archive_compression_invalid";
-    public const string ArcHeaderInvalid = "arc_header_invalid";
-    public const string HttpResponseInvalid = "http_response_invalid";
-    public const string HttpContentEncodingInvalid = "http_content_encoding_invalid";
-    public const string WatJsonInvalid = "wat_json_invalid";
+    public const string WarcHeaderInvalid = Stages.ReasonCodes.WarcHeaderInvalid;
+    public const string WarcRecordTruncated = Stages.ReasonCodes.WarcRecordTruncated;
+    public const string WarcRecordTooLarge = Stages.ReasonCodes.WarcRecordTooLarge;
+    public const string ArchiveCompressionInvalid = Stages.ReasonCodes.ArchiveCompressionInvalid;
+    public const string ArcHeaderInvalid = Stages.ReasonCodes.ArcHeaderInvalid;
+    public const string HttpResponseInvalid = Stages.ReasonCodes.HttpResponseInvalid;
+    public const string HttpContentEncodingInvalid = Stages.ReasonCodes.HttpContentEncodingInvalid;
+    public const string WatJsonInvalid = Stages.ReasonCodes.WatJsonInvalid;
 }
 
 /// <summary>One record of a WARC or ARC file: its type, header fields and block (for a response, the HTTP message).</summary>

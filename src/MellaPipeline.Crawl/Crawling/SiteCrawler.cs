@@ -30,7 +30,7 @@ public sealed record CrawledPage(string Url, int Depth, ExtractedPage? Page, str
 /// </summary>
 public sealed class SiteCrawler(PoliteHttpClient client, CrawlOptions options)
 {
-    public const string SeedInvalid = "seed_invalid";
+    public const string SeedInvalid = Stages.ReasonCodes.SeedInvalid;
 
     public async IAsyncEnumerable<CrawledPage> CrawlAsync(IEnumerable<string> seeds, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,30 +1,31 @@
 using System.Collections.Frozen;
 using System.Text.RegularExpressions;
+using MellaPipeline.Config;
 using MellaPipeline.Languages;
 using MellaPipeline.Text;
 
 namespace MellaPipeline.Crawl.Extraction;
 
-/// <summary>Reason codes of <see cref="AltTextFilter"/>; <c>kept</c> means the pair passed.</summary>
+/// <summary>Statuses of <see cref="AltTextRecord"/>: <c>kept</c> means the pair passed; the rest name entries of the registry, <see cref="Stages.ReasonCodes"/>.</summary>
 public static class AltStatus
 {
     public const string Kept = "kept";
-    public const string ImageUrlMissing = "image_url_missing";
-    public const string ImageDataUri = "image_data_uri";
-    public const string ImageSvg = "image_svg";
-    public const string ImageTrackingPixel = "image_tracking_pixel";
-    public const string ImageIcon = "image_icon";
-    public const string AltMissing = "alt_missing";
-    public const string AltEmpty = "alt_empty";
-    public const string AltFilename = "alt_filename";
-    public const string AltUrl = "alt_url";
-    public const string AltBoilerplate = "alt_boilerplate";
-    public const string AltTooShort = "alt_too_short";
-    public const string AltTooLong = "alt_too_long";
-    public const string AltMixedScript = "alt_mixed_script";
-    public const string AltDomainRepeated = "alt_domain_repeated";
-    public const string LangUndetermined = "lang_undetermined";
-    public const string LangOther = "lang_other";
+    public const string ImageUrlMissing = Stages.ReasonCodes.ImageUrlMissing;
+    public const string ImageDataUri = Stages.ReasonCodes.ImageDataUri;
+    public const string ImageSvg = Stages.ReasonCodes.ImageSvg;
+    public const string ImageTrackingPixel = Stages.ReasonCodes.ImageTrackingPixel;
+    public const string ImageIcon = Stages.ReasonCodes.ImageIcon;
+    public const string AltMissing = Stages.ReasonCodes.AltMissing;
+    public const string AltEmpty = Stages.ReasonCodes.AltEmpty;
+    public const string AltFilename = Stages.ReasonCodes.AltFilename;
+    public const string AltUrl = Stages.ReasonCodes.AltUrl;
+    public const string AltBoilerplate = Stages.ReasonCodes.AltBoilerplate;
+    public const string AltTooShort = Stages.ReasonCodes.AltTooShort;
+    public const string AltTooLong = Stages.ReasonCodes.AltTooLong;
+    public const string AltMixedScript = Stages.ReasonCodes.AltMixedScript;
+    public const string AltDomainRepeated = Stages.ReasonCodes.AltDomainRepeated;
+    public const string LangUndetermined = Stages.ReasonCodes.LangUndetermined;
+    public const string LangOther = Stages.ReasonCodes.LangOther;
 }
 
 /// <summary>
@@ -86,52 +87,53 @@ public static partial class AltTextFilter
         return null;
     }
 
+    /// <summary>The rules of <c>input.alt_text</c>, configured once per input; the defaults are <see cref="Default"/>.</summary>
+    public static TextRuleList Rules(AltTextOptions options) => Rules(options.MinChars, options.MaxChars);
+
+    /// <summary>The alt-text rules with <see cref="DefaultMinChars"/> and <see cref="DefaultMaxChars"/>.</summary>
+    public static TextRuleList Default { get; } = Rules(DefaultMinChars, DefaultMaxChars);
+
+    /// <summary>
+    /// Empty, file or camera name, URL, boilerplate, length, mixed script: cheap rules first, and
+    /// the shared <see cref="NotEmptyRule"/> and <see cref="LengthRule"/> report alt text's own codes.
+    /// </summary>
+    public static TextRuleList Rules(int minChars, int maxChars) =>
+        new(
+            new NotEmptyRule(AltStatus.AltEmpty),
+            new PatternRule(AltStatus.AltFilename, FileName(), CameraName()),
+            new PatternRule(AltStatus.AltUrl, UrlLike()),
+            new BoilerplateRule(),
+            new LengthRule(minChars, maxChars, AltStatus.AltTooShort, AltStatus.AltTooLong),
+            new MixedScriptRule());
+
     /// <summary>The reason a normalised alt text is not a caption; null when it is one.</summary>
-    public static string? CheckAlt(string? altRaw, string normalized, int minChars = DefaultMinChars, int maxChars = DefaultMaxChars)
+    /// <param name="altRaw">The attribute as written: null when the image has none (<c>alt_missing</c>).</param>
+    /// <param name="rules">The input's rules; <see cref="Default"/> when null.</param>
+    public static string? CheckAlt(string? altRaw, string normalized, TextRuleList? rules = null) =>
+        altRaw is null ? AltStatus.AltMissing : (rules ?? Default).Check(normalized, new TextContext(normalized)).Reason;
+
+    /// <summary>Drops an alt that matches any of its patterns.</summary>
+    private sealed class PatternRule(string code, params Regex[] patterns) : ITextRule
     {
-        if (altRaw is null)
-        {
-            return AltStatus.AltMissing;
-        }
+        public TextVerdict Check(string text, TextContext context) =>
+            patterns.Any(p => p.IsMatch(text)) ? TextVerdict.Drop(code) : TextVerdict.Keep;
+    }
 
-        if (normalized.Length == 0)
-        {
-            return AltStatus.AltEmpty;
-        }
+    /// <summary>Drops an alt that only names the kind of image (<see cref="Boilerplate"/>).</summary>
+    private sealed class BoilerplateRule : ITextRule
+    {
+        public TextVerdict Check(string text, TextContext context) =>
+            Boilerplate.Contains(text.Trim(' ', '.', ':', '-', '_', '|', '*').ToLowerInvariant()) ? TextVerdict.Drop(AltStatus.AltBoilerplate) : TextVerdict.Keep;
+    }
 
-        if (FileName().IsMatch(normalized) || CameraName().IsMatch(normalized))
+    /// <summary>Drops an alt with under 60 % of its letters in one script (a mix of languages, or letters used as symbols).</summary>
+    private sealed class MixedScriptRule : ITextRule
+    {
+        public TextVerdict Check(string text, TextContext context)
         {
-            return AltStatus.AltFilename;
+            var (script, share) = Scripts.DetectWithShare(text);
+            return script != Scripts.Unknown && share < 0.6 ? TextVerdict.Drop(AltStatus.AltMixedScript) : TextVerdict.Keep;
         }
-
-        if (UrlLike().IsMatch(normalized))
-        {
-            return AltStatus.AltUrl;
-        }
-
-        if (Boilerplate.Contains(normalized.Trim(' ', '.', ':', '-', '_', '|', '*').ToLowerInvariant()))
-        {
-            return AltStatus.AltBoilerplate;
-        }
-
-        int length = TextNormalizer.GraphemeCount(normalized);
-        if (length < minChars)
-        {
-            return AltStatus.AltTooShort;
-        }
-
-        if (length > maxChars)
-        {
-            return AltStatus.AltTooLong;
-        }
-
-        var (script, share) = Scripts.DetectWithShare(normalized);
-        if (script != Scripts.Unknown && share < 0.6)
-        {
-            return AltStatus.AltMixedScript;
-        }
-
-        return null;
     }
 
     // "IMG_1234.jpg", "ảnh-1.jpg", "photo 2.PNG": a bare file name with an image extension.

@@ -21,26 +21,28 @@ public sealed record AltTextRecord(
     /// Turns each image of <paramref name="page"/> into a record: the page's robots opt-outs first, then image
     /// rules, then the alt text's, then, for an alt that passed them all, its language (page hints apply only where the text
     /// is ambiguous; a dropped alt keeps <c>und</c>). Every image
-    /// gives a record; <see cref="Status"/> is <c>kept</c> or the reason it was dropped.
+    /// gives a record; <see cref="Status"/> is <c>kept</c> or the reason it was dropped. <see cref="AltText"/> is
+    /// normalised here, once: language ID and the pipeline's text stage take it as it is.
     /// </summary>
     /// <param name="repeats">Tracks each host's alt texts across pages; null skips the repeated-alt rule.</param>
+    /// <param name="altRules">The input's alt-text rules (<see cref="AltTextFilter.Rules(Config.AltTextOptions)"/>); the defaults when null.</param>
     public static IEnumerable<AltTextRecord> FromPage(
         ExtractedPage page, LanguageIdentifier identifier, IReadOnlySet<string>? languages = null, DomainAltRepeats? repeats = null,
-        int minChars = AltTextFilter.DefaultMinChars, int maxChars = AltTextFilter.DefaultMaxChars)
+        TextRuleList? altRules = null)
     {
         var host = Uri.TryCreate(page.PageUrl, UriKind.Absolute, out var url) ? url.Host : null;
         var hints = new LanguageHints(page.HtmlLang, host);
         foreach (var image in page.Images)
         {
             string alt = TextNormalizer.Normalize(image.AltRaw);
-            string? status = page.Robots.OptOutReason ?? AltTextFilter.CheckImage(image) ?? AltTextFilter.CheckAlt(image.AltRaw, alt, minChars, maxChars);
+            string? status = page.Robots.OptOutReason ?? AltTextFilter.CheckImage(image) ?? AltTextFilter.CheckAlt(image.AltRaw, alt, altRules);
             if (status is null && host is not null && repeats?.IsRepeated(host, page.PageUrl, alt) == true)
             {
                 status = AltStatus.AltDomainRepeated;
             }
 
             // Language ID is the costliest step and cannot save an alt a cheaper rule already dropped.
-            var guess = status is null ? identifier.Identify(alt, hints)
+            var guess = status is null ? identifier.IdentifyNormalized(alt, hints)
                 : alt.Length == 0 ? LanguageGuess.Empty
                 : new LanguageGuess(LanguageGuess.Undetermined, Scripts.Detect(alt), 0, "not_identified");
             if (status is null)

@@ -51,27 +51,27 @@ public sealed record HttpFetchOptions
     public IReadOnlyDictionary<string, IPEndPoint> HostOverrides { get; init; } = new Dictionary<string, IPEndPoint>();
 }
 
-/// <summary>Reason codes of <see cref="PoliteHttpClient"/>.</summary>
+/// <summary>Reason codes of <see cref="PoliteHttpClient"/>: names for entries of the registry, <see cref="Stages.ReasonCodes"/>.</summary>
 public static class FetchReasons
 {
-    public const string RobotsDisallowed = "robots_disallowed";
-    public const string RobotsUnavailable = "robots_unavailable";
-    public const string AddressBlocked = "address_blocked";
-    public const string DnsFailed = "dns_failed";
-    public const string ConnectFailed = "connect_failed";
-    public const string HttpError = "http_error";
-    public const string Timeout = "timeout";
-    public const string RedirectLimit = "redirect_limit";
-    public const string RedirectLoop = "redirect_loop";
-    public const string RedirectInvalid = "redirect_invalid";
-    public const string SchemeUnsupported = "scheme_unsupported";
-    public const string ContentTypeUnexpected = "content_type_unexpected";
-    public const string TooLarge = "too_large";
-    public const string TooSlow = "too_slow";
+    public const string RobotsDisallowed = Stages.ReasonCodes.RobotsDisallowed;
+    public const string RobotsUnavailable = Stages.ReasonCodes.RobotsUnavailable;
+    public const string AddressBlocked = Stages.ReasonCodes.AddressBlocked;
+    public const string DnsFailed = Stages.ReasonCodes.DnsFailed;
+    public const string ConnectFailed = Stages.ReasonCodes.ConnectFailed;
+    public const string HttpError = Stages.ReasonCodes.HttpError;
+    public const string Timeout = Stages.ReasonCodes.Timeout;
+    public const string RedirectLimit = Stages.ReasonCodes.RedirectLimit;
+    public const string RedirectLoop = Stages.ReasonCodes.RedirectLoop;
+    public const string RedirectInvalid = Stages.ReasonCodes.RedirectInvalid;
+    public const string SchemeUnsupported = Stages.ReasonCodes.SchemeUnsupported;
+    public const string ContentTypeUnexpected = Stages.ReasonCodes.ContentTypeUnexpected;
+    public const string TooLarge = Stages.ReasonCodes.TooLarge;
+    public const string TooSlow = Stages.ReasonCodes.TooSlow;
 
     /// <summary>An image whose own <c>X-Robots-Tag</c> says <c>noai</c> or <c>noimageai</c> (reported as <c>image_noai</c>).</summary>
-    public const string NoAi = "noai";
+    public const string NoAi = Stages.ReasonCodes.NoAi;
 
     /// <summary><c>http_404</c>, <c>http_503</c>…: the final status when it is not a success.</summary>
-    public static string ForStatus(int status) => $"http_{status}";
+    public static string ForStatus(int status) => Stages.ReasonCodes.Http(status);
 }

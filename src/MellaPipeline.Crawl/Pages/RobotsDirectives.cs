@@ -62,11 +62,11 @@ public sealed record RobotsDirectives(bool NoIndex, bool NoFollow, bool NoAi, bo
     }
 }
 
-/// <summary>Reason codes for a whole page.</summary>
+/// <summary>Reason codes for a whole page: names for entries of the registry, <see cref="Stages.ReasonCodes"/>.</summary>
 public static class PageStatus
 {
-    public const string RobotsNoAi = "robots_noai";
-    public const string RobotsNoImageAi = "robots_noimageai";
-    public const string RobotsNoIndex = "robots_noindex";
-    public const string NotHtml = "page_not_html";
+    public const string RobotsNoAi = Stages.ReasonCodes.RobotsNoAi;
+    public const string RobotsNoImageAi = Stages.ReasonCodes.RobotsNoImageAi;
+    public const string RobotsNoIndex = Stages.ReasonCodes.RobotsNoIndex;
+    public const string NotHtml = Stages.ReasonCodes.PageNotHtml;
 }

@@ -11,6 +11,7 @@ using MellaPipeline.LanguageId;
 using MellaPipeline.Records;
 using MellaPipeline.Runs;
 using MellaPipeline.Stages;
+using MellaPipeline.Text;
 
 namespace MellaPipeline.Crawl.Sources;
 
@@ -23,6 +24,8 @@ namespace MellaPipeline.Crawl.Sources;
 /// </summary>
 public sealed class NativeAltSource(InputOptions input, IReadOnlySet<string> languages, LanguageIdentifier identifier, PoliteHttpClient? client) : IRecordSource<PairCandidate>
 {
+    private readonly TextRuleList _altRules = AltTextFilter.Rules(input.AltText);
+
     public string Name => input.Kind == InputKind.Crawl ? "crawl" : "read_archives";
 
     public IAsyncEnumerable<StageOutcome<PairCandidate>> ReadAsync(TaskSlice slice, CancellationToken cancellationToken) =>
@@ -96,7 +99,7 @@ public sealed class NativeAltSource(InputOptions input, IReadOnlySet<string> lan
 
     private IEnumerable<StageOutcome<PairCandidate>> Pairs(ExtractedPage page, DomainAltRepeats repeats)
     {
-        foreach (var record in AltTextRecord.FromPage(page, identifier, languages, repeats, input.AltText.MinChars, input.AltText.MaxChars))
+        foreach (var record in AltTextRecord.FromPage(page, identifier, languages, repeats, _altRules))
         {
             string key = PairKey.For(PairSources.Native, record.ImageUrl, record.PageUrl, record.AltRaw ?? string.Empty);
             if (record.Status != AltStatus.Kept)
@@ -106,7 +109,10 @@ public sealed class NativeAltSource(InputOptions input, IReadOnlySet<string> lan
             }
 
             yield return StageOutcome<PairCandidate>.Ok(new PairCandidate(
-                key, record.PageUrl, PairSources.Native, record.AltText, record.Lang, record.Script, record.ImageUrl, record.PageUrl, null, null, null));
+                key, record.PageUrl, PairSources.Native, record.AltText, record.Lang, record.Script, record.ImageUrl, record.PageUrl, null, null, null)
+            {
+                TextNormalized = true,
+            });
         }
     }
 
