@@ -38,45 +38,33 @@ public static class SplitPlanner
 {
     public static async Task<SplitPlan> PlanAsync(IReadOnlyList<string> shards, SplitSettings settings, CancellationToken cancellationToken)
     {
-        long total = 0;
-        foreach (var shard in shards)
-        {
-            total += await ShardReader.CountRowsAsync(shard, cancellationToken);
-        }
-
-        int rows = checked((int)total);
-        var rowStratum = new int[rows];
-        var rowNode = new int[rows];
+        // One look at each shard, the few columns grouping needs: rows are counted as they come, not from the footers first.
+        var rowStratum = new List<int>();
+        var rowNode = new List<int>();
         var strata = new Dictionary<(string Lang, string Source), int>();
         var strataKeys = new List<(string Lang, string Source)>();
         var groups = new DisjointSets();
         var clusterNodes = new Dictionary<ulong, int>();
         var imageNodes = new Dictionary<ulong, int>();
         var hostNodes = new Dictionary<ulong, int>();
-        int row = 0;
         foreach (var shard in shards)
         {
             await foreach (var r in ShardReader.ReadSplitRowsAsync(shard, cancellationToken))
             {
-                if (row == rows)
-                {
-                    throw new InvalidDataException($"{shard}: more rows than its footer says");
-                }
-
                 if (!strata.TryGetValue((r.Lang, r.Source), out int stratum))
                 {
                     stratum = strata[(r.Lang, r.Source)] = strataKeys.Count;
                     strataKeys.Add((r.Lang, r.Source));
                 }
 
-                rowStratum[row] = stratum;
+                rowStratum.Add(stratum);
                 ulong cluster = HexIds.Id64(r.DupCluster);
                 if (!clusterNodes.TryGetValue(cluster, out int node))
                 {
                     node = clusterNodes[cluster] = groups.Add(Priority(cluster, settings.Seed));
                 }
 
-                rowNode[row] = node;
+                rowNode.Add(node);
 
                 // The same image under two cluster ids (shards from runs clustered apart) still stays on one side.
                 ulong image = HexIds.Id64(r.Sha256);
@@ -99,20 +87,13 @@ public static class SplitPlanner
 
                     groups.Union(node, hostNode);
                 }
-
-                row++;
             }
-        }
-
-        if (row != rows)
-        {
-            throw new InvalidDataException($"the shards hold {row} rows, their footers say {rows}");
         }
 
         clusterNodes = null;
         imageNodes = null;
         hostNodes = null;
-        return Choose(rowStratum, rowNode, groups, strataKeys, settings);
+        return Choose(rowStratum.ToArray(), rowNode.ToArray(), groups, strataKeys, settings);
     }
 
     /// <summary>Where a cluster comes in the visiting order: a hash of the seed and its id.</summary>
