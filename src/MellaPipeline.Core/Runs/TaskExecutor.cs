@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MellaPipeline.Runtime;
 
 namespace MellaPipeline.Runs;
@@ -17,40 +16,46 @@ public enum TaskResult
 }
 
 /// <summary>
-/// Runs one task of a run with the guarantees of SPEC §4: a task that is marked complete is
-/// skipped; any other task first discards what an earlier, interrupted attempt left, then runs,
-/// then commits rejects, then stats, and writes its completion marker last. A crash at any point
-/// therefore leaves either a complete task or one that the next attempt redoes from scratch.
+/// Runs one map task of a run on the <see cref="StepRunner"/>: its marker is
+/// <c>completions/RRRRR</c>, its rejects <c>rejects/RRRRR.jsonl</c>, its figures
+/// <c>stats/RRRRR.json</c>, and it reaches the <c>task.*</c> crash points.
 /// </summary>
 public sealed class TaskExecutor(RunDirectory run)
 {
+    private readonly StepRunner _runner = new(run);
+
     public async Task<TaskResult> RunAsync(
         TaskSlice slice,
         PipelineCounters counters,
         Func<TaskContext, CancellationToken, Task<TaskOutput>> body,
         CancellationToken cancellationToken)
     {
-        if (run.IsComplete(slice.Rank))
-        {
-            return TaskResult.AlreadyComplete;
-        }
+        var result = await _runner.RunAsync(new MapTaskStep(run, slice, body), counters, cancellationToken);
+        return result.AlreadyComplete ? TaskResult.AlreadyComplete : TaskResult.Completed;
+    }
 
-        run.DiscardTaskOutputs(slice.Rank);
-        CrashPoints.Reach(CrashPoints.TaskStarted);
-        var clock = Stopwatch.StartNew();
-        TaskOutput output;
-        await using (var rejects = new JsonlRejectWriter(run.RejectsPath(slice.Rank)))
-        {
-            output = await body(new TaskContext(slice, run, rejects, counters), cancellationToken);
-            await rejects.CommitAsync();
-        }
+    /// <summary>One task's slice of the input through the pipeline's stages into its shards.</summary>
+    private sealed class MapTaskStep(RunDirectory run, TaskSlice slice, Func<TaskContext, CancellationToken, Task<TaskOutput>> body) : RunStep<TaskStats>
+    {
+        private static readonly StepCrashPoints TaskPoints = new(
+            CrashPoints.TaskStarted, CrashPoints.TaskRejectsWritten, CrashPoints.TaskStatsWritten, CrashPoints.TaskCompleted);
 
-        CrashPoints.Reach(CrashPoints.TaskRejectsWritten);
-        var stats = TaskStats.From(slice, clock.Elapsed, counters, output.Shards);
-        AtomicFile.WriteJson(run.StatsPath(slice.Rank), stats, Json.MellaJson.Indented);
-        CrashPoints.Reach(CrashPoints.TaskStatsWritten);
-        run.MarkComplete(slice.Rank);
-        CrashPoints.Reach(CrashPoints.TaskCompleted);
-        return TaskResult.Completed;
+        public override string Name => "task";
+
+        public override string MarkerPath => run.CompletionPath(slice.Rank);
+
+        public override string RejectsPath => run.RejectsPath(slice.Rank);
+
+        public override string FiguresPath => run.StatsPath(slice.Rank);
+
+        public override StepCrashPoints Points => TaskPoints;
+
+        public override void DiscardOutputs() => run.DiscardTaskOutputs(slice.Rank);
+
+        public override async Task<TaskStats> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+        {
+            var output = await body(new TaskContext(slice, context.Run, context.Rejects, context.Counters), cancellationToken);
+            return TaskStats.From(slice, context.Elapsed, context.Counters, output.Shards);
+        }
     }
 }
