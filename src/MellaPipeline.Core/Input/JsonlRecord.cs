@@ -18,7 +18,7 @@ public sealed class JsonlRecord : IDisposable
     }
 
     /// <summary>The problem of a line that is JSON but not an object (an array, a number, a string).</summary>
-    public const string NotAnObject = "line is not a JSON object";
+    public const string NotAnObject = "not a JSON object";
 
     public JsonElement Root => _document.RootElement;
 
