@@ -1,4 +1,5 @@
 using System.Numerics;
+using MellaPipeline.Collections;
 
 namespace MellaPipeline.Dedup;
 
@@ -71,13 +72,7 @@ public static class NearDuplicateIndex
                 });
         }
 
-        var roots = new int[values.Length];
-        for (int i = 0; i < roots.Length; i++)
-        {
-            roots[i] = sets.Find(i);
-        }
-
-        return roots;
+        return sets.Roots();
     }
 
     /// <summary>Every mask of <paramref name="bits"/> bits with at most <paramref name="radius"/> bits set, 0 first.</summary>
@@ -140,60 +135,6 @@ public static class NearDuplicateIndex
             }
 
             return new BlockTable(offsets, members, sortedHashes);
-        }
-    }
-
-    /// <summary>A thread-safe union-find whose roots are always the smallest index of their set.</summary>
-    private sealed class UnionFind
-    {
-        private readonly int[] _parent;
-
-        public UnionFind(int count)
-        {
-            _parent = new int[count];
-            for (int i = 0; i < count; i++)
-            {
-                _parent[i] = i;
-            }
-        }
-
-        public int Find(int x)
-        {
-            while (true)
-            {
-                int parent = Volatile.Read(ref _parent[x]);
-                if (parent == x)
-                {
-                    return x;
-                }
-
-                int grandparent = Volatile.Read(ref _parent[parent]);
-                if (grandparent != parent)
-                {
-                    Interlocked.CompareExchange(ref _parent[x], grandparent, parent); // path halving
-                }
-
-                x = parent;
-            }
-        }
-
-        public void Union(int a, int b)
-        {
-            while (true)
-            {
-                int rootA = Find(a), rootB = Find(b);
-                if (rootA == rootB)
-                {
-                    return;
-                }
-
-                // The larger root goes under the smaller, so a set's root is its smallest index.
-                var (low, high) = rootA < rootB ? (rootA, rootB) : (rootB, rootA);
-                if (Interlocked.CompareExchange(ref _parent[high], low, high) == high)
-                {
-                    return;
-                }
-            }
         }
     }
 }

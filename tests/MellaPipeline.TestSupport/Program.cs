@@ -10,6 +10,17 @@ if (args is ["cross-check", .. var rest])
     return CrossCheck.Run(rest);
 }
 
+// One DuckDB query's rows, tab-separated (bench/run-dataflow reads the stored image bytes with it): sql QUERY
+if (args is ["sql", var sql])
+{
+    foreach (var row in DuckDb.Query(sql))
+    {
+        Console.WriteLine(string.Join('\t', row.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
+    return 0;
+}
+
 // What a run did beside what a generator expected (bench/run-reliability): check-outcomes poison|hostile EXPECTED.json RUN_DIR
 if (args is ["check-outcomes", .. var checkArgs])
 {

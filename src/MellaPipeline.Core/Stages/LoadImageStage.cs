@@ -121,7 +121,8 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             Height = stored.Height,
             Sha256 = sha256,
             Phash = phash,
-            DupCluster = sha256[..16],
+            // Named by the near-duplicate filter, the first step that sees every task's images; a task has no cluster to name.
+            DupCluster = string.Empty,
             CaptionModel = input.CaptionModel,
             CaptionSourceLang = input.CaptionSourceLang,
             OrigWidth = origWidth,

@@ -1,0 +1,25 @@
+using MellaPipeline.Config;
+using MellaPipeline.Crawl.Fetching;
+using MellaPipeline.Imaging;
+using MellaPipeline.LanguageId;
+
+namespace MellaPipeline.Orchestration;
+
+/// <summary>
+/// What one map task opens once and lends to its input kinds and stages: the pipeline's options,
+/// the HTTP client when an input fetches pages (null otherwise), the language identifier (loaded on
+/// first use) and the image processor.
+/// </summary>
+public sealed class MapTaskResources(PipelineOptions options, PoliteHttpClient? client, Func<LanguageIdentifier> identifier, ImageProcessor processor)
+{
+    public PipelineOptions Options { get; } = options;
+
+    public PoliteHttpClient? Client { get; } = client;
+
+    public LanguageIdentifier Identifier => identifier();
+
+    public ImageProcessor Processor { get; } = processor;
+
+    /// <summary>The pipeline's target languages.</summary>
+    public IReadOnlySet<string> Languages { get; } = options.Languages.ToHashSet(StringComparer.Ordinal);
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using MellaPipeline.Config;
+using MellaPipeline.Images;
+using MellaPipeline.Parquet;
+using MellaPipeline.Records;
+using MellaPipeline.Runs;
+using MellaPipeline.TestSupport;
+
+namespace MellaPipeline.Dedup.Tests;
+
+/// <summary>
+/// A run directory whose tasks are complete: each task's rows written as staged shards with
+/// <see cref="ParquetShardWriter"/>, its stats and marker beside them, as a map task leaves them.
+/// </summary>
+internal sealed class StagedRun : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    private StagedRun(PipelineOptions options)
+    {
+        Options = options;
+        Run = new RunDirectory(_dir.Path);
+        Run.Create();
+    }
+
+    public PipelineOptions Options { get; }
+    public RunDirectory Run { get; }
+    public int Tasks { get; private set; }
+
+    public static PipelineOptions OptionsWith(int threshold = 4, NearDuplicateKeep keep = NearDuplicateKeep.PerLanguage)
+    {
+        var options = new PipelineOptions { Name = "reduce-test", Output = new OutputOptions() };
+        options.Stages.DedupNear.Threshold = threshold;
+        options.Stages.DedupNear.Keep = keep;
+        return options;
+    }
+
+    /// <summary>Stages <paramref name="tasks"/>' rows, task i getting the i-th list.</summary>
+    public static async Task<StagedRun> StageAsync(PipelineOptions options, params PairRecord[][] tasks)
+    {
+        var staged = new StagedRun(options) { Tasks = tasks.Length };
+        for (int rank = 0; rank < tasks.Length; rank++)
+        {
+            await using var writer = new ParquetShardWriter(new ShardWriterOptions(staged.Run.StagingDir, rank, options.Output, options.Name, PerceptualHash.Definition));
+            foreach (var row in tasks[rank])
+            {
+                await writer.WriteAsync(row, CancellationToken.None);
+            }
+
+            await writer.CompleteAsync(CancellationToken.None);
+            var stats = new TaskStats
+            {
+                Rank = rank, WorldSize = tasks.Length, Seconds = 0, InputRecords = tasks[rank].Length, Rows = tasks[rank].Length, Dropped = 0, Failed = 0,
+                Reasons = new SortedDictionary<string, long>(StringComparer.Ordinal),
+                Counts = LanguageSourceCounts.SumOf(writer.Shards.Select(s => s.Counts)), Stages = [], Shards = writer.Shards,
+            };
+            AtomicFile.WriteJson(staged.Run.StatsPath(rank), stats, Json.MellaJson.Indented);
+            staged.Run.MarkComplete(rank);
+        }
+
+        return staged;
+    }
+
+    public NearDuplicateReduce Reduce() => new(Options, Run, PerceptualHash.Definition, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+    /// <summary>Clusters, then filters every task, as the coordinator does.</summary>
+    public async Task<TaskStats[]> ReduceAllAsync()
+    {
+        var reduce = Reduce();
+        await reduce.ClusterAsync(Tasks, CancellationToken.None);
+        var stats = new TaskStats[Tasks];
+        for (int rank = 0; rank < Tasks; rank++)
+        {
+            stats[rank] = await reduce.FilterTaskAsync(rank, CancellationToken.None);
+        }
+
+        reduce.RemoveStaging();
+        return stats;
+    }
+
+    /// <summary>Every final row of the dataset: key → dup_cluster.</summary>
+    public async Task<SortedDictionary<string, string>> FinalClustersAsync()
+    {
+        var rows = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var shard in Directory.EnumerateFiles(Run.ShardsDir, "part-*.parquet").Order(StringComparer.Ordinal))
+        {
+            await foreach (var row in ShardReader.ReadAsync(shard))
+            {
+                rows.Add(row.Key, row.DupCluster);
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Every reject line the filter wrote, all tasks.</summary>
+    public List<Runtime.RejectRecord> Rejects() => Enumerable.Range(0, Tasks)
+        .Select(Run.ReducedRejectsPath)
+        .Where(File.Exists)
+        .SelectMany(File.ReadAllLines)
+        .Select(line => System.Text.Json.JsonSerializer.Deserialize<Runtime.RejectRecord>(line, Json.MellaJson.Compact)!)
+        .ToList();
+
+    /// <summary>A staged row; its key, image hash and perceptual hash are made from <paramref name="id"/> unless given.</summary>
+    public static PairRecord Row(int id, ulong phash, int side = 100, string lang = "ru", string text = "Храм на площади", string? sha = null) => new()
+    {
+        Key = id.ToString("x32", CultureInfo.InvariantCulture),
+        Origin = $"test:{id}",
+        Lang = lang,
+        Script = "Cyrl",
+        Source = PairSources.Native,
+        Text = text,
+        ImageBytes = [1, 2, 3, (byte)id],
+        Url = $"http://127.0.0.1/{id}.png",
+        PageUrl = "http://127.0.0.1/page",
+        Width = side,
+        Height = side,
+        OrigWidth = side,
+        OrigHeight = side,
+        Sha256 = sha ?? (0xa0000000UL + (ulong)id).ToString("x16", CultureInfo.InvariantCulture) + new string('0', 48),
+        Phash = PerceptualHash.ToHex(phash),
+        DupCluster = "0000000000000000",
+    };
+
+    public void Dispose() => _dir.Dispose();
+}
