@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using MellaPipeline.Config;
 using MellaPipeline.Input;
 using MellaPipeline.Parquet;
@@ -81,51 +80,23 @@ public static class CaptionFile
 
     private static CaptionRead ParseJson(InputLine line, string origin, string matchField)
     {
-        if (line.TooLong || !System.Text.Unicode.Utf8.IsValid(line.Bytes.Span))
+        using var record = JsonlRecord.Parse(line, out string? problem);
+        if (record is null)
         {
-            return new CaptionRead(null, origin, ReasonCodes.CaptionMalformed, line.TooLong ? "line too long" : "not valid UTF-8");
+            return new CaptionRead(null, origin, ReasonCodes.CaptionMalformed, problem);
         }
 
-        JsonDocument document;
-        try
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (string field in (string[])["text", "lang", "model", matchField, .. Optional])
         {
-            document = JsonDocument.Parse(line.Bytes);
-        }
-        catch (JsonException ex)
-        {
-            return new CaptionRead(null, origin, ReasonCodes.CaptionMalformed, JsonText.NotJson(ex));
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            fields[field] = record.String(field, ref problem);
+            if (problem is not null)
             {
-                return new CaptionRead(null, origin, ReasonCodes.CaptionMalformed, "line is not a JSON object");
+                return new CaptionRead(null, origin, ReasonCodes.CaptionFieldInvalid, problem);
             }
-
-            var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (string field in (string[])["text", "lang", "model", matchField, .. Optional])
-            {
-                if (!document.RootElement.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
-                {
-                    fields[field] = null;
-                }
-                else if (value.ValueKind != JsonValueKind.String)
-                {
-                    return new CaptionRead(null, origin, ReasonCodes.CaptionFieldInvalid, $"'{field}' must be a string");
-                }
-                else if (JsonText.TryGetString(value, out string? text))
-                {
-                    fields[field] = text;
-                }
-                else
-                {
-                    return new CaptionRead(null, origin, ReasonCodes.CaptionFieldInvalid, $"'{field}' is not valid Unicode text (a lone surrogate)");
-                }
-            }
-
-            return Build(fields, origin, matchField);
         }
+
+        return Build(fields, origin, matchField);
     }
 
     private static async IAsyncEnumerable<CaptionRead> ReadParquetAsync(string path, string name, string matchField, [EnumeratorCancellation] CancellationToken cancellationToken)

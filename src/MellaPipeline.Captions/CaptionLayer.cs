@@ -84,27 +84,35 @@ public sealed partial class CaptionLayer(
     /// <summary>Builds the layer over the rows of <paramref name="datasetShards"/>, unless it is complete and unchanged already.</summary>
     public async Task<CaptionLayerSummary> RunAsync(IReadOnlyList<ShardInfo> datasetShards, int worldSize, CancellationToken cancellationToken)
     {
-        if (Current() is { } built)
+        // A layer built from other settings or files is stale: without its marker the runner builds it again from scratch.
+        if (File.Exists(run.CaptionCompletionPath(layer.Name)) && Current() is null)
         {
-            return built;
+            run.DiscardCaptionLayer(layer.Name);
         }
 
-        string fingerprint = Fingerprint();
+        var result = await new StepRunner(run).RunAsync(new CaptionLayerStep(this, run, layer.Name, datasetShards, worldSize), cancellationToken);
+        var summary = result.Figures;
+        if (!result.AlreadyComplete)
+        {
+            LogLayer(logger, layer.Name, summary.Lines, summary.Rows, summary.Rejected, summary.ImagesWithoutCaption);
+        }
 
-        run.DiscardCaptionLayer(layer.Name);
-        Directory.CreateDirectory(run.ReduceDir);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var pipelineCounters = new PipelineCounters();
-        var counters = pipelineCounters.For(StageName);
+        return summary;
+    }
+
+    /// <summary>The step's body: reads the captions, matches them to the dataset's rows and writes the layer's shards.</summary>
+    internal async Task<CaptionLayerSummary> BuildAsync(StepContext context, IReadOnlyList<ShardInfo> datasetShards, int worldSize, CancellationToken cancellationToken)
+    {
+        string fingerprint = Fingerprint();
+        var counters = context.Counters.For(StageName);
         var files = CaptionFile.Expand(layer.Paths);
         var byImage = new Dictionary<string, List<CaptionLine>>(StringComparer.Ordinal);
-        await using var rejects = new JsonlRejectWriter(run.CaptionRejectsPath(layer.Name));
 
         // A caption's image URL is known once it is matched to a dataset row, or from the caption itself with match_by: url.
         void Reject(string key, string origin, string reason, string? detail, OutcomeKind kind, string? url = null, string? pageUrl = null)
         {
             counters.CountReject(kind, reason);
-            rejects.Write(RejectRecord.Of(new UnparsedInput(key, origin, url, pageUrl), StageName, kind, reason, detail));
+            context.Rejects.Write(RejectRecord.Of(new UnparsedInput(key, origin, url, pageUrl), StageName, kind, reason, detail));
         }
 
         string? UrlOf(string match) => layer.MatchBy == CaptionMatch.Url ? match : null;
@@ -233,14 +241,9 @@ public sealed partial class CaptionLayer(
             }
 
             await shards.CompleteAsync(cancellationToken);
-            await rejects.CommitAsync();
-            var stats = TaskStats.From(new TaskSlice(0, worldSize), clock.Elapsed, pipelineCounters, shards.Shards);
-            var summary = new CaptionLayerSummary(
+            var stats = TaskStats.From(new TaskSlice(0, worldSize), context.Elapsed, context.Counters, shards.Shards);
+            return new CaptionLayerSummary(
                 layer.Name, fingerprint, files, stats.InputRecords, stats.Rows, stats.Dropped + stats.Failed, allImages.Count - imagesWithCaption.Count, stats);
-            AtomicFile.WriteJson(run.CaptionStatsPath(layer.Name), summary, MellaJson.Indented);
-            AtomicFile.WriteAllBytes(run.CaptionCompletionPath(layer.Name), []);
-            LogLayer(logger, layer.Name, summary.Lines, summary.Rows, summary.Rejected, summary.ImagesWithoutCaption);
-            return summary;
         }
     }
 

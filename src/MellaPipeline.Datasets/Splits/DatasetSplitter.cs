@@ -55,6 +55,15 @@ public static class DatasetSplitter
     public static async Task<SplitSummary> SplitAsync(
         string dataset, string outDir, SplitSettings settings, RunProgress? progress, CancellationToken cancellationToken)
     {
+        var step = new SplitStep(outDir, (context, ct) => WriteAsync(dataset, outDir, settings, progress, ct));
+        var result = await new StepRunner(new RunDirectory(outDir)).RunAsync(step, cancellationToken);
+        return result.Figures;
+    }
+
+    /// <summary>The step's body: plans, copies every row to its side, checks the sides; the runner writes <c>split.json</c>.</summary>
+    private static async Task<SplitSummary> WriteAsync(
+        string dataset, string outDir, SplitSettings settings, RunProgress? progress, CancellationToken cancellationToken)
+    {
         var shards = ShardReader.FindShards(dataset);
         if (shards.Count == 0)
         {
@@ -105,11 +114,9 @@ public static class DatasetSplitter
         }
 
         var check = await CheckAsync(trainDir, evalDir, plan.Strata, settings.GroupBy, cancellationToken);
-        var summary = new SplitSummary(
+        return new SplitSummary(
             settings.Seed, settings.EvalPerLanguage, settings.MinPerSource, settings.GroupBy, plan.InEval.Length, plan.Groups, plan.GroupsInEval,
             train, eval, plan.Strata, check, sft);
-        AtomicFile.WriteJson(Path.Combine(outDir, SplitSummary.FileName), summary, MellaJson.Indented);
-        return summary;
     }
 
     private static SplitPart WriteManifest(string folder, string pipeline, string phashAlgorithm, IReadOnlyList<ShardInfo> shards)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
+using MellaPipeline.Collections;
 using MellaPipeline.Parquet;
 using MellaPipeline.Records;
 
@@ -38,51 +39,50 @@ public static class SplitPlanner
 {
     public static async Task<SplitPlan> PlanAsync(IReadOnlyList<string> shards, SplitSettings settings, CancellationToken cancellationToken)
     {
-        long total = 0;
-        foreach (var shard in shards)
-        {
-            total += await ShardReader.CountRowsAsync(shard, cancellationToken);
-        }
-
-        int rows = checked((int)total);
-        var rowStratum = new int[rows];
-        var rowNode = new int[rows];
+        // One look at each shard, the few columns grouping needs: rows are counted as they come, not from the footers first.
+        var rowStratum = new List<int>();
+        var rowNode = new List<int>();
         var strata = new Dictionary<(string Lang, string Source), int>();
         var strataKeys = new List<(string Lang, string Source)>();
-        var groups = new DisjointSets();
+        // Nodes (clusters, and hosts when grouping by domain) are numbered as they appear; the joins are applied once all are known.
+        var priorities = new List<ulong>();
+        var joins = new List<(int A, int B)>();
+        int AddNode(ulong priority)
+        {
+            priorities.Add(priority);
+            return priorities.Count - 1;
+        }
+
         var clusterNodes = new Dictionary<ulong, int>();
         var imageNodes = new Dictionary<ulong, int>();
         var hostNodes = new Dictionary<ulong, int>();
-        int row = 0;
         foreach (var shard in shards)
         {
             await foreach (var r in ShardReader.ReadSplitRowsAsync(shard, cancellationToken))
             {
-                if (row == rows)
-                {
-                    throw new InvalidDataException($"{shard}: more rows than its footer says");
-                }
-
                 if (!strata.TryGetValue((r.Lang, r.Source), out int stratum))
                 {
                     stratum = strata[(r.Lang, r.Source)] = strataKeys.Count;
                     strataKeys.Add((r.Lang, r.Source));
                 }
 
-                rowStratum[row] = stratum;
+                rowStratum.Add(stratum);
                 ulong cluster = HexIds.Id64(r.DupCluster);
                 if (!clusterNodes.TryGetValue(cluster, out int node))
                 {
-                    node = clusterNodes[cluster] = groups.Add(Priority(cluster, settings.Seed));
+                    node = clusterNodes[cluster] = AddNode(Priority(cluster, settings.Seed));
                 }
 
-                rowNode[row] = node;
+                rowNode.Add(node);
 
                 // The same image under two cluster ids (shards from runs clustered apart) still stays on one side.
                 ulong image = HexIds.Id64(r.Sha256);
                 if (imageNodes.TryGetValue(image, out int imageNode))
                 {
-                    groups.Union(node, imageNode);
+                    if (imageNode != node)
+                    {
+                        joins.Add((node, imageNode));
+                    }
                 }
                 else
                 {
@@ -94,25 +94,32 @@ public static class SplitPlanner
                     ulong hostId = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(host));
                     if (!hostNodes.TryGetValue(hostId, out int hostNode))
                     {
-                        hostNode = hostNodes[hostId] = groups.Add(ulong.MaxValue);
+                        hostNode = hostNodes[hostId] = AddNode(ulong.MaxValue);
                     }
 
-                    groups.Union(node, hostNode);
+                    joins.Add((node, hostNode));
                 }
-
-                row++;
             }
-        }
-
-        if (row != rows)
-        {
-            throw new InvalidDataException($"the shards hold {row} rows, their footers say {rows}");
         }
 
         clusterNodes = null;
         imageNodes = null;
         hostNodes = null;
-        return Choose(rowStratum, rowNode, groups, strataKeys, settings);
+        var groups = new UnionFind(priorities.Count);
+        foreach (var (a, b) in joins)
+        {
+            groups.Union(a, b);
+        }
+
+        // A group comes in the visiting order of its first cluster: the smallest priority among its nodes, kept at its root.
+        var rootPriority = priorities.ToArray();
+        for (int node = 0; node < rootPriority.Length; node++)
+        {
+            int root = groups.Find(node);
+            rootPriority[root] = Math.Min(rootPriority[root], rootPriority[node]);
+        }
+
+        return Choose(rowStratum.ToArray(), rowNode.ToArray(), groups, rootPriority, strataKeys, settings);
     }
 
     /// <summary>Where a cluster comes in the visiting order: a hash of the seed and its id.</summary>
@@ -123,7 +130,8 @@ public static class SplitPlanner
         return XxHash64.HashToUInt64(bytes, seed);
     }
 
-    private static SplitPlan Choose(int[] rowStratum, int[] rowNode, DisjointSets sets, List<(string Lang, string Source)> strataKeys, SplitSettings settings)
+    private static SplitPlan Choose(
+        int[] rowStratum, int[] rowNode, UnionFind sets, ulong[] rootPriority, List<(string Lang, string Source)> strataKeys, SplitSettings settings)
     {
         int rows = rowStratum.Length;
 
@@ -137,7 +145,7 @@ public static class SplitPlanner
             if (groupOfRoot[root] < 0)
             {
                 groupOfRoot[root] = priorities.Count;
-                priorities.Add(sets.Priority(root));
+                priorities.Add(rootPriority[root]);
             }
 
             rowNode[r] = groupOfRoot[root];
@@ -241,48 +249,5 @@ public static class SplitPlanner
             .OrderBy(s => s.Lang, StringComparer.Ordinal).ThenBy(s => s.Source, StringComparer.Ordinal)
             .ToArray();
         return new SplitPlan(inEval, result, groupCount, groupsInEval);
-    }
-
-    /// <summary>Union-find with the smallest priority of each set kept at its root.</summary>
-    private sealed class DisjointSets
-    {
-        private readonly List<int> _parent = [];
-        private readonly List<ulong> _priority = [];
-
-        public int Count => _parent.Count;
-
-        public int Add(ulong priority)
-        {
-            _parent.Add(_parent.Count);
-            _priority.Add(priority);
-            return _parent.Count - 1;
-        }
-
-        public ulong Priority(int root) => _priority[root];
-
-        public int Find(int node)
-        {
-            while (_parent[node] != node)
-            {
-                _parent[node] = _parent[_parent[node]];
-                node = _parent[node];
-            }
-
-            return node;
-        }
-
-        public void Union(int a, int b)
-        {
-            a = Find(a);
-            b = Find(b);
-            if (a == b)
-            {
-                return;
-            }
-
-            (int root, int child) = a < b ? (a, b) : (b, a);
-            _parent[child] = root;
-            _priority[root] = Math.Min(_priority[root], _priority[child]);
-        }
     }
 }

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using MellaPipeline.Config;
+using MellaPipeline.Datasets.Coverage;
+using MellaPipeline.Json;
+using MellaPipeline.Records;
+using MellaPipeline.TestSupport;
+
+namespace MellaPipeline.Datasets.Tests;
+
+/// <summary>The coverage figures in-process on real shards, checked against DuckDB's own counts and against hand-counted cases.</summary>
+public class CoverageReportTests
+{
+    private static LanguageId.LanguageIdentifier NoIdentifier() => throw new InvalidOperationException("no sample was asked for");
+
+    /// <summary>
+    /// Serbian in both scripts, Thai with combining marks (no page URL: the image's host counts), Russian on twelve hosts (one of them
+    /// twice), a Korean model caption, a photo captioned in two languages, a row without any URL.
+    /// </summary>
+    private static List<PairRecord> Rows()
+    {
+        var rows = new List<PairRecord>
+        {
+            DatasetShards.Row("sr", "Ђердапска клисура на Дунаву у јесен", imageSeed: 1, pageUrl: "https://www.rts.example/a"),
+            DatasetShards.Row("sr", "Београдска тврђава у сумрак", imageSeed: 2, pageUrl: "https://rts.example/b"),
+            DatasetShards.Row("sr", "Sarma od kiselog kupusa u glinenom loncu", imageSeed: 3, pageUrl: "https://recepti.example/c"),
+            DatasetShards.Row("th", "กุ้ง", imageSeed: 4, width: 40, height: 90),
+            DatasetShards.Row("th", "ผัดไทยกุ้งสดใส่ถั่วงอกและมะนาว", imageSeed: 4, width: 40, height: 90),
+            DatasetShards.Row("ko", "제주도 성산일출봉의 아침 풍경", imageSeed: 5, source: PairSources.Mllm) with { Url = null, PageUrl = null },
+        };
+        for (int i = 0; i < 13; i++)
+        {
+            rows.Add(DatasetShards.Row("ru", $"Набережная Невы белой ночью, снимок {i}", imageSeed: 100 + i, pageUrl: $"https://site{Math.Min(i, 11)}.example/{i}"));
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public async Task The_figures_match_duckdb_s_counts_and_the_hand_counted_cases()
+    {
+        using var dir = new TempDir();
+        string dataset = dir.File("shards");
+        await DatasetShards.WriteAsync(dataset, Rows(), shardMaxRows: 4);
+
+        var report = await CoverageReport.BuildAsync(dataset, null, 0, NoIdentifier, CancellationToken.None);
+
+        var json = JsonSerializer.SerializeToElement(report, MellaJson.Indented);
+        Assert.Empty(CrossCheck.CompareCoverage(Path.Combine(dataset, "*.parquet"), json));
+        Assert.Equal((19L, 5L), (report.Rows, report.Shards));
+
+        var serbian = report.Languages["sr"]["native"];
+        Assert.Equal(new SortedDictionary<string, long> { ["Cyrl"] = 2, ["Latn"] = 1 }, serbian.Scripts);
+        Assert.Equal(2, serbian.Domains); // www.rts.example and rts.example are one host
+
+        // Thai: two captions of one photo; "กุ้ง" is four code points but two characters.
+        var thai = report.Languages["th"]["native"];
+        Assert.Equal((2L, 1L, 1L), (thai.Pairs, thai.Images, thai.Clusters));
+        Assert.Equal(2, thai.TextGraphemes.Min);
+        Assert.Equal(new Spread(40, 40, 40, 40), thai.ImageShortSide);
+        Assert.Equal(1.0, thai.Top10DomainShare); // no page: the image URL's host
+
+        // Russian: 13 pairs on 12 hosts; the ten biggest hosts hold 11 of them.
+        var russian = report.Languages["ru"]["native"];
+        Assert.Equal((13L, 12L), (russian.Pairs, russian.Domains));
+        Assert.Equal(Math.Round(11.0 / 13, 6), russian.Top10DomainShare);
+        Assert.Null(russian.LanguageId);
+        Assert.Equal(1, report.Languages["ko"]["mllm"].Pairs);
+    }
+
+    [Fact]
+    public async Task Targets_are_checked_per_language_and_source_and_a_missing_group_counts_as_zero()
+    {
+        using var dir = new TempDir();
+        string dataset = dir.File("shards");
+        await DatasetShards.WriteAsync(dataset, Rows());
+        var targets = new CoverageTargets
+        {
+            Targets =
+            [
+                new CoverageTarget { Name = "ru-size", Lang = "ru", Source = "native", MinPairs = 13, MinImages = 14 },
+                new CoverageTarget { Name = "spread", Lang = "ru", Source = "native", MaxTop10DomainShare = 0.8 },
+                new CoverageTarget { Name = "vi", Lang = "vi", Source = "*", MinPairs = 1 },
+            ],
+        };
+
+        var report = await CoverageReport.BuildAsync(dataset, targets, 0, NoIdentifier, CancellationToken.None);
+
+        Assert.Equal(
+            [
+                "ru-size ru native min_pairs 13 True", "ru-size ru native min_images 13 False",
+                "spread ru native max_top10_domain_share 0.846154 False",
+                "vi vi native min_pairs 0 False", "vi vi mllm min_pairs 0 False",
+            ],
+            report.Targets.Select(t => FormattableString.Invariant($"{t.Name} {t.Lang} {t.Source} {t.Measure} {t.Value} {t.Met}")));
+        Assert.False(report.AllTargetsMet);
+        var table = new StringWriter();
+        report.WriteTable(table);
+        Assert.Contains("target missed: vi (vi, mllm): min_pairs 0 against 1", table.ToString(), StringComparison.Ordinal);
+    }
+}
