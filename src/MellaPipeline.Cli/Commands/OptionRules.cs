@@ -18,39 +18,19 @@ internal static class OptionRules
     private const int ExcerptLength = 40;
 
     /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
-    public static Option<int> WholeNumber(this Option<int> option, int min, int max)
-    {
-        option.CustomParser = result => (int)ParseWhole(result, min, max);
-        return option;
-    }
+    public static Option<int> WholeNumber(this Option<int> option, int min, int max) => Parsed(option, result => (int)ParseWhole(result, min, max));
 
     /// <inheritdoc cref="WholeNumber(Option{int}, int, int)"/>
-    public static Option<int?> WholeNumber(this Option<int?> option, int min, int max)
-    {
-        option.CustomParser = result => (int)ParseWhole(result, min, max);
-        return option;
-    }
+    public static Option<int?> WholeNumber(this Option<int?> option, int min, int max) => Parsed(option, result => (int)ParseWhole(result, min, max));
 
     /// <inheritdoc cref="WholeNumber(Option{int}, int, int)"/>
-    public static Option<long> WholeNumber(this Option<long> option, long min, long max)
-    {
-        option.CustomParser = result => ParseWhole(result, min, max);
-        return option;
-    }
+    public static Option<long> WholeNumber(this Option<long> option, long min, long max) => Parsed(option, result => ParseWhole(result, min, max));
 
     /// <summary>A finite number from <paramref name="min"/> to <paramref name="max"/>.</summary>
-    public static Option<double> Number(this Option<double> option, double min, double max)
-    {
-        option.CustomParser = result => ParseNumber(result, min, max);
-        return option;
-    }
+    public static Option<double> Number(this Option<double> option, double min, double max) => Parsed(option, result => ParseNumber(result, min, max));
 
     /// <inheritdoc cref="Number(Option{double}, double, double)"/>
-    public static Option<double?> Number(this Option<double?> option, double min, double max)
-    {
-        option.CustomParser = result => ParseNumber(result, min, max);
-        return option;
-    }
+    public static Option<double?> Number(this Option<double?> option, double min, double max) => Parsed(option, result => ParseNumber(result, min, max));
 
     /// <summary>One of <paramref name="allowed"/>, exactly as written there.</summary>
     /// <typeparam name="T"><see cref="string"/>, with or without a null default (generic only for that).</typeparam>
@@ -94,6 +74,12 @@ internal static class OptionRules
 
     /// <summary>Text for a message: control characters escaped (so that it stays one line), cut to <paramref name="length"/> characters and an ellipsis.</summary>
     public static string Excerpt(string text, int length) => UserFile.Excerpt(text, length);
+
+    private static Option<T> Parsed<T>(Option<T> option, Func<ArgumentResult, T> parse)
+    {
+        option.CustomParser = parse;
+        return option;
+    }
 
     private static long ParseWhole(ArgumentResult result, long min, long max)
     {

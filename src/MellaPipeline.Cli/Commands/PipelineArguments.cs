@@ -5,11 +5,6 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary>What <c>mella run</c> and <c>mella slurm submit</c> both do with their PIPELINE argument and <c>--tasks</c>.</summary>
 internal static class PipelineArguments
 {
-    public const int MaxTasks = 100_000;
-
-    /// <summary>Most tasks one machine runs at once (<c>--workers</c>).</summary>
-    public const int MaxWorkers = 1024;
-
     /// <summary>The pipeline file, strictly loaded, with a <c>--tasks</c> override applied; or the one-line reason it cannot be used.</summary>
     public static (LoadedPipeline? Pipeline, string? Problem) Load(FileInfo file, int? tasks)
     {
