@@ -46,7 +46,7 @@ public class CommandEntryPointTests
         File.WriteAllText(dir.File("pred.jsonl"), "{\"key\":\"k1\",\"prediction\":\"một con mèo nằm trên ghế\"}\n{\"key\":\"k2\",\"prediction\":\"Phở bò\"}\n");
         File.WriteAllText(dir.File("base.jsonl"), "{\"key\":\"k1\",\"prediction\":\"con mèo\"}\n{\"key\":\"k9\",\"prediction\":\"x\"}\n");
 
-        var (run, problem) = await EvalRun.RunAsync(dir.File("refs.tsv"), dir.File("pred.jsonl"), dir.File("base.jsonl"), new ScoreOptions(), 0, 0, CancellationToken.None);
+        var (run, problem) = await EvalRun.RunAsync(dir.File("refs.tsv"), new FileInfo(dir.File("pred.jsonl")), new FileInfo(dir.File("base.jsonl")), new ScoreOptions(), 0, 0, CancellationToken.None);
 
         Assert.Null(problem);
         Assert.Equal(0, run!.Report.Errors.Total);
@@ -58,16 +58,20 @@ public class CommandEntryPointTests
     }
 
     [Fact]
-    public async Task Eval_references_that_are_missing_or_empty_are_a_problem_not_a_report()
+    public async Task Eval_references_that_are_missing_or_empty_and_unusable_predictions_are_a_problem_not_a_report()
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("empty.tsv"), "\n");
         File.WriteAllText(dir.File("pred.jsonl"), "");
+        var predictions = new FileInfo(dir.File("pred.jsonl"));
 
-        var missing = await EvalRun.RunAsync(dir.File("none.tsv"), dir.File("pred.jsonl"), null, new ScoreOptions(), 0, 0, CancellationToken.None);
-        var empty = await EvalRun.RunAsync(dir.File("empty.tsv"), dir.File("pred.jsonl"), null, new ScoreOptions(), 0, 0, CancellationToken.None);
+        var missing = await EvalRun.RunAsync(dir.File("none.tsv"), predictions, null, new ScoreOptions(), 0, 0, CancellationToken.None);
+        var empty = await EvalRun.RunAsync(dir.File("empty.tsv"), predictions, null, new ScoreOptions(), 0, 0, CancellationToken.None);
+        var folder = await EvalRun.RunAsync(dir.File("empty.tsv"), predictions, new FileInfo(dir.Path), new ScoreOptions(), 0, 0, CancellationToken.None);
 
-        Assert.Equal((null, $"{dir.File("none.tsv")}: no such file or folder"), missing);
-        Assert.Equal((null, $"{dir.File("empty.tsv")}: no references"), empty);
+        Assert.Equal((null, $"--references {dir.File("none.tsv")}: no such file or folder"), missing);
+        Assert.Equal((null, $"--references {dir.File("empty.tsv")}: no references"), empty);
+        Assert.Null(folder.Run);
+        Assert.StartsWith($"{dir.Path}: ", folder.Problem);
     }
 }

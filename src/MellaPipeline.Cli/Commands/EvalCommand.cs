@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MellaPipeline.Metrics.Evaluation;
-using MellaPipeline.Input;
 
 namespace MellaPipeline.Cli.Commands;
 
@@ -45,25 +44,18 @@ public static class EvalCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = common.Read(parse);
-            var files = new[] { parse.GetValue(predictions), parse.GetValue(baseline) }.OfType<FileInfo>().ToArray();
-            if (files.FirstOrDefault(f => UserFile.NotRegularFile(f.FullName) is not null) is { } unusable)
-            {
-                await Console.Error.WriteLineAsync($"mella eval: {unusable}: {UserFile.NotRegularFile(unusable.FullName)}");
-                return ExitCodes.BadInput;
-            }
-
-            var (run, problem) = await EvalRun.RunAsync(parse.GetValue(references)!, files[0].FullName, files.Length > 1 ? files[1].FullName : null,
-                options, parse.GetValue(resamples), parse.GetValue(seed), cancellationToken);
+            var (predicted, compared) = (parse.GetValue(predictions)!, parse.GetValue(baseline));
+            var (run, problem) = await EvalRun.RunAsync(parse.GetValue(references)!, predicted, compared, options, parse.GetValue(resamples), parse.GetValue(seed), cancellationToken);
             if (run is null)
             {
-                await Console.Error.WriteLineAsync($"mella eval: --references {problem}");
+                await Console.Error.WriteLineAsync($"mella eval: {problem}");
                 return ExitCodes.BadInput;
             }
 
             var report = run.Report;
             if (parse.GetValue(reportFile) is { } html)
             {
-                Runs.AtomicFile.WriteAllBytes(html.FullName, System.Text.Encoding.UTF8.GetBytes(EvalHtml.Render(report, files[0].ToString(), files.Length > 1 ? files[1].ToString() : null)));
+                Runs.AtomicFile.WriteAllBytes(html.FullName, System.Text.Encoding.UTF8.GetBytes(EvalHtml.Render(report, predicted.ToString(), compared?.ToString())));
             }
 
             await ResultOutput.PrintAsync(parse.GetValue(json), report, output => report.WriteTable(output));

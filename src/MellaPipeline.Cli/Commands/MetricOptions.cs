@@ -11,15 +11,14 @@ public sealed class MetricOptions
         Description = "BLEU tokenizer: 13a, intl, char, none (whitespace only) or th (ICU words); default by language (th: th, ko/ar/ru/sr: intl, others: 13a).",
     }.OneOf(BleuTokenizer.Names);
     private readonly Option<bool> _lowercase = new("--lowercase") { Description = "Lower-case before BLEU." };
-    private readonly Option<string> _smooth = new("--smooth-method") { Description = "BLEU smoothing: exp (default), floor, add-k, none.", DefaultValueFactory = _ => "exp" };
+    private readonly Option<string> _smooth = new Option<string>("--smooth-method") { Description = "BLEU smoothing: exp (default), floor, add-k, none.", DefaultValueFactory = _ => "exp" }
+        .OneOf(["exp", "floor", "add-k", "none"]);
     private readonly Option<double?> _smoothValue = new Option<double?>("--smooth-value") { Description = "The floor (default 0.1) or k (default 1), 0 to 100." }.Number(0, 100);
-    private readonly Option<string> _matching = new("--matching") { Description = "METEOR and ROUGE matching: stem (exact, then stems where the language has a stemmer; default) or exact (NLTK's algorithm, no stemmer, no synonyms).", DefaultValueFactory = _ => "stem" };
-
-    public MetricOptions()
+    private readonly Option<string> _matching = new Option<string>("--matching")
     {
-        _smooth.OneOf(["exp", "floor", "add-k", "none"]);
-        _matching.OneOf(["exact", "stem"]);
-    }
+        Description = "METEOR and ROUGE matching: stem (exact, then stems where the language has a stemmer; default) or exact (NLTK's algorithm, no stemmer, no synonyms).",
+        DefaultValueFactory = _ => "stem",
+    }.OneOf(["exact", "stem"]);
 
     public void AddTo(Command command)
     {

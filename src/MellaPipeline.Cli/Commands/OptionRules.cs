@@ -37,37 +37,15 @@ internal static class OptionRules
     public static Option<T> OneOf<T>(this Option<T> option, IReadOnlyList<string> allowed)
         where T : class?
     {
-        option.CustomParser = result =>
-        {
-            string text = Typed(result);
-            if (!allowed.Contains(text, StringComparer.Ordinal))
-            {
-                result.AddError($"{Quote(text)} is not one of {string.Join(", ", allowed)}");
-            }
-
-            return (T)(object)text;
-        };
         option.CompletionSources.Add(allowed.ToArray());
-        return option;
+        return Checked(option, text => allowed.Contains(text, StringComparer.Ordinal) ? null : $"{Quote(text)} is not one of {string.Join(", ", allowed)}");
     }
 
     /// <summary>Text of at most <paramref name="maxLength"/> characters.</summary>
     /// <typeparam name="T"><see cref="string"/>, with or without a null default (generic only for that).</typeparam>
     public static Option<T> Text<T>(this Option<T> option, int maxLength)
-        where T : class?
-    {
-        option.CustomParser = result =>
-        {
-            string text = Typed(result);
-            if (text.Length > maxLength)
-            {
-                result.AddError($"{Quote(text)} is longer than {maxLength} characters");
-            }
-
-            return (T)(object)text;
-        };
-        return option;
-    }
+        where T : class? =>
+        Checked(option, text => text.Length > maxLength ? $"{Quote(text)} is longer than {maxLength} characters" : null);
 
     /// <summary>A typed value for a message: quoted, control characters escaped, cut to a short excerpt.</summary>
     public static string Quote(string text) => $"'{Excerpt(text, ExcerptLength)}'";
@@ -80,6 +58,20 @@ internal static class OptionRules
         option.CustomParser = parse;
         return option;
     }
+
+    /// <summary>The text as typed, refused with the message <paramref name="problem"/> gives for it, if any.</summary>
+    private static Option<T> Checked<T>(Option<T> option, Func<string, string?> problem)
+        where T : class? =>
+        Parsed(option, result =>
+        {
+            string text = Typed(result);
+            if (problem(text) is { } message)
+            {
+                result.AddError(message);
+            }
+
+            return (T)(object)text;
+        });
 
     private static long ParseWhole(ArgumentResult result, long min, long max)
     {

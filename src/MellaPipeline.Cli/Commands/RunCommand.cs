@@ -56,7 +56,7 @@ public static class RunCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (loaded, problem) = PipelineArguments.Load(parse.GetValue(pipeline)!, parse.GetValue(tasks));
+            var (loaded, problem) = PipelineFile.Load(parse.GetValue(pipeline)!.ToString(), parse.GetValue(tasks));
             if (loaded is null)
             {
                 await Console.Error.WriteLineAsync($"mella run: {problem}");

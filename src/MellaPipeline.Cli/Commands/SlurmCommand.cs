@@ -34,7 +34,7 @@ public static class SlurmCommand
         {
             var file = parse.GetValue(pipeline)!;
             int world = parse.GetValue(tasks);
-            var (loaded, problem) = PipelineArguments.Load(file, world);
+            var (loaded, problem) = PipelineFile.Load(file.ToString(), world);
             if (loaded is null)
             {
                 await Console.Error.WriteLineAsync($"mella slurm submit: {problem}");

@@ -51,7 +51,7 @@ public static class SplitCommand
         {
             var settings = new SplitSettings(parse.GetValue(perLanguage), parse.GetValue(minPerSource), parse.GetValue(seed),
                 parse.GetValue(groupBy) == "domain" ? SplitGrouping.Domain : SplitGrouping.Cluster, !parse.GetValue(noSft));
-            if (Problem(settings) is { } problem)
+            if (settings.Problem() is { } problem)
             {
                 await Console.Error.WriteLineAsync($"mella split: {problem}");
                 return ExitCodes.BadInput;
@@ -74,12 +74,4 @@ public static class SplitCommand
         });
         return command;
     }
-
-    private static string? Problem(SplitSettings settings) => settings switch
-    {
-        { EvalPerLanguage: <= 0 } => "--eval-per-language must be a count of 1 or more or a fraction above 0",
-        { EvalPerLanguage: > SplitSettings.MaxEvalFraction and < 1 } => $"--eval-per-language {settings.EvalPerLanguage}: a fraction may be at most {SplitSettings.MaxEvalFraction}",
-        { EvalPerLanguage: >= 1 } when settings.EvalPerLanguage != Math.Floor(settings.EvalPerLanguage) => $"--eval-per-language {settings.EvalPerLanguage}: a count must be whole",
-        _ => null,
-    };
 }
