@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
 using MellaPipeline.Datasets.Coverage;
-using MellaPipeline.Config;
-using MellaPipeline.Json;
 
 namespace MellaPipeline.Cli.Commands;
 
@@ -44,34 +41,10 @@ public static class CoverageCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             string path = parse.GetValue(dataset)!;
-            CoverageTargets? goals = null;
-            if (parse.GetValue(targets) is { } file)
+            var (report, problem) = await CoverageRun.RunAsync(path, parse.GetValue(targets), parse.GetValue(sample), cancellationToken);
+            if (report is null)
             {
-                if (!file.Exists)
-                {
-                    await Console.Error.WriteLineAsync($"mella coverage: --targets {file}: no such file");
-                    return ExitCodes.BadInput;
-                }
-
-                try
-                {
-                    goals = CoverageTargets.Load(file.ToString());
-                }
-                catch (ConfigException e)
-                {
-                    await Console.Error.WriteLineAsync($"mella coverage: {e.Message}");
-                    return ExitCodes.BadInput;
-                }
-            }
-
-            CoverageReport report;
-            try
-            {
-                report = await CoverageReport.BuildAsync(path, goals, parse.GetValue(sample), () => LanguageId.LanguageIdentifier.Create(), cancellationToken);
-            }
-            catch (Exception e) when (DatasetArgument.IsProblem(e))
-            {
-                await Console.Error.WriteLineAsync($"mella coverage: {DatasetArgument.Problem(path, e)}");
+                await Console.Error.WriteLineAsync($"mella coverage: {problem}");
                 return ExitCodes.BadInput;
             }
 
@@ -80,14 +53,7 @@ public static class CoverageCommand
                 Runs.AtomicFile.WriteAllBytes(html.FullName, System.Text.Encoding.UTF8.GetBytes(CoverageHtml.Render(report)));
             }
 
-            if (parse.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, MellaJson.Indented));
-            }
-            else
-            {
-                report.WriteTable(Console.Out);
-            }
+            await ResultOutput.PrintAsync(parse.GetValue(json), report, output => report.WriteTable(output));
 
             return report.AllTargetsMet ? ExitCodes.Success : ExitCodes.CheckFailed;
         });

@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
 using MellaPipeline.Metrics.Evaluation;
-using MellaPipeline.Input;
-using MellaPipeline.Json;
 
 namespace MellaPipeline.Cli.Commands;
 
@@ -47,50 +44,23 @@ public static class EvalCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = common.Read(parse);
-            var files = new[] { parse.GetValue(predictions), parse.GetValue(baseline) }.OfType<FileInfo>().ToArray();
-            if (files.FirstOrDefault(f => UserFile.NotRegularFile(f.FullName) is not null) is { } unusable)
+            var (predicted, compared) = (parse.GetValue(predictions)!, parse.GetValue(baseline));
+            var (run, problem) = await EvalRun.RunAsync(parse.GetValue(references)!, predicted, compared, options, parse.GetValue(resamples), parse.GetValue(seed), cancellationToken);
+            if (run is null)
             {
-                await Console.Error.WriteLineAsync($"mella eval: {unusable}: {UserFile.NotRegularFile(unusable.FullName)}");
+                await Console.Error.WriteLineAsync($"mella eval: {problem}");
                 return ExitCodes.BadInput;
             }
 
-            Dictionary<string, EvalReference> referenceSet;
-            try
-            {
-                referenceSet = await EvalInputs.ReadReferencesAsync(parse.GetValue(references)!, cancellationToken);
-            }
-            catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException)
-            {
-                await Console.Error.WriteLineAsync($"mella eval: --references {e.Message}");
-                return ExitCodes.BadInput;
-            }
-
-            if (referenceSet.Count == 0)
-            {
-                await Console.Error.WriteLineAsync($"mella eval: --references {parse.GetValue(references)}: no references");
-                return ExitCodes.BadInput;
-            }
-
-            var errors = new EvalErrors();
-            var predicted = EvalInputs.ReadPredictions(files[0].FullName, referenceSet, errors);
-            EvalErrors? baselineErrors = files.Length > 1 ? new EvalErrors() : null;
-            var baselinePredicted = files.Length > 1 ? EvalInputs.ReadPredictions(files[1].FullName, referenceSet, baselineErrors!) : null;
-            var report = EvalReport.Build(referenceSet, predicted, errors, baselinePredicted, baselineErrors, options, parse.GetValue(resamples), parse.GetValue(seed));
+            var report = run.Report;
             if (parse.GetValue(reportFile) is { } html)
             {
-                Runs.AtomicFile.WriteAllBytes(html.FullName, System.Text.Encoding.UTF8.GetBytes(EvalHtml.Render(report, files[0].ToString(), files.Length > 1 ? files[1].ToString() : null)));
+                Runs.AtomicFile.WriteAllBytes(html.FullName, System.Text.Encoding.UTF8.GetBytes(EvalHtml.Render(report, predicted.ToString(), compared?.ToString())));
             }
 
-            if (parse.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, MellaJson.Indented));
-            }
-            else
-            {
-                report.WriteTable(Console.Out);
-            }
+            await ResultOutput.PrintAsync(parse.GetValue(json), report, output => report.WriteTable(output));
 
-            return errors.Total + (baselineErrors?.Total ?? 0) == 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
+            return run.Errors == 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
         });
         return command;
     }

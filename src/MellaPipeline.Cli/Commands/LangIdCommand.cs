@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
-using MellaPipeline.Json;
 using MellaPipeline.LanguageId;
 using MellaPipeline.Input;
 
@@ -56,82 +54,28 @@ public static class LangIdCommand
                 return ExitCodes.BadInput;
             }
 
-            TextReader? reader = null;
-            if (path is not null && path.ToString() != "-")
+            bool fromFile = path is not null && path.ToString() != "-";
+            if (fromFile && UserFile.NotRegularFile(path!.FullName) is { } unusable)
             {
-                if (UserFile.NotRegularFile(path.FullName) is { } unusable)
-                {
-                    await Console.Error.WriteLineAsync($"mella langid: {path}: {unusable}");
-                    return ExitCodes.BadInput;
-                }
-            }
-            else if (inputs.Length == 0)
-            {
-                reader = Console.In;
+                await Console.Error.WriteLineAsync($"mella langid: {path}: {unusable}");
+                return ExitCodes.BadInput;
             }
 
-            var identifier = LanguageIdentifier.Create();
-            var hints = new LanguageHints(parse.GetValue(htmlLang), parse.GetValue(host));
-            var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
-            await using (output)
+            await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
+            var clock = Stopwatch.StartNew();
+            var results = new LangIdLines(LanguageIdentifier.Create(), new LanguageHints(parse.GetValue(htmlLang), parse.GetValue(host)), output)
             {
-                var clock = Stopwatch.StartNew();
-                long lines = 0;
-                async Task Write(string text)
-                {
-                    var guess = identifier.Identify(text, hints);
-                    await output.WriteLineAsync(JsonSerializer.Serialize(new LangIdResult(guess.Lang, guess.Script, guess.Confidence), MellaJson.Compact));
-                    if (++lines % 10_000 == 0 && !Console.IsErrorRedirected)
-                    {
-                        await Console.Error.WriteAsync($"\r{lines:N0} lines, {lines / clock.Elapsed.TotalSeconds:N0}/s ");
-                    }
-                }
-
-                if (path is not null && path.ToString() != "-")
-                {
-                    // Lines are read under the 1 MiB cap of every user file; a longer one still gets its
-                    // result line (of nothing), so results stay aligned with the input.
-                    int number = 0;
-                    await foreach (var line in LineRangeReader.ReadAsync([path.FullName], 0, 1, keepBlankLines: true, cancellationToken: cancellationToken))
-                    {
-                        number++;
-                        if (line.TooLong)
-                        {
-                            await Console.Error.WriteLineAsync($"mella langid: {path}:{number}: line longer than {UserFile.MaxLineBytes} bytes, identified as empty");
-                        }
-
-                        string text = Encoding.UTF8.GetString(line.Bytes.Span);
-                        await Write(number == 1 ? text.TrimStart('\uFEFF') : text);
-                    }
-                }
-                else if (reader is null)
-                {
-                    foreach (var text in inputs)
-                    {
-                        await Write(text);
-                    }
-                }
-                else
-                {
-                    using (reader == Console.In ? null : reader)
-                    {
-                        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-                        {
-                            await Write(line);
-                        }
-                    }
-                }
-
-                if (lines >= 10_000 && !Console.IsErrorRedirected)
-                {
-                    await Console.Error.WriteLineAsync();
-                }
+                Progress = Console.IsErrorRedirected ? null : lines => Console.Error.WriteAsync($"\r{lines:N0} lines, {lines / clock.Elapsed.TotalSeconds:N0}/s "),
+            };
+            await results.WriteAllAsync(inputs, fromFile ? path!.FullName : null, Console.In, number =>
+                Console.Error.WriteLineAsync($"mella langid: {path}:{number}: line longer than {UserFile.MaxLineBytes} bytes, identified as empty"), cancellationToken);
+            if (results.Count >= LangIdLines.ProgressEvery && !Console.IsErrorRedirected)
+            {
+                await Console.Error.WriteLineAsync();
             }
 
             return ExitCodes.Success;
         });
         return command;
     }
-
-    private sealed record LangIdResult(string Lang, string Script, double Confidence);
 }

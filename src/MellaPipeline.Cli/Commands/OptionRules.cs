@@ -18,82 +18,60 @@ internal static class OptionRules
     private const int ExcerptLength = 40;
 
     /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
-    public static Option<int> WholeNumber(this Option<int> option, int min, int max)
-    {
-        option.CustomParser = result => (int)ParseWhole(result, min, max);
-        return option;
-    }
+    public static Option<int> WholeNumber(this Option<int> option, int min, int max) => Parsed(option, result => (int)ParseWhole(result, min, max));
 
     /// <inheritdoc cref="WholeNumber(Option{int}, int, int)"/>
-    public static Option<int?> WholeNumber(this Option<int?> option, int min, int max)
-    {
-        option.CustomParser = result => (int)ParseWhole(result, min, max);
-        return option;
-    }
+    public static Option<int?> WholeNumber(this Option<int?> option, int min, int max) => Parsed(option, result => (int)ParseWhole(result, min, max));
 
     /// <inheritdoc cref="WholeNumber(Option{int}, int, int)"/>
-    public static Option<long> WholeNumber(this Option<long> option, long min, long max)
-    {
-        option.CustomParser = result => ParseWhole(result, min, max);
-        return option;
-    }
+    public static Option<long> WholeNumber(this Option<long> option, long min, long max) => Parsed(option, result => ParseWhole(result, min, max));
 
     /// <summary>A finite number from <paramref name="min"/> to <paramref name="max"/>.</summary>
-    public static Option<double> Number(this Option<double> option, double min, double max)
-    {
-        option.CustomParser = result => ParseNumber(result, min, max);
-        return option;
-    }
+    public static Option<double> Number(this Option<double> option, double min, double max) => Parsed(option, result => ParseNumber(result, min, max));
 
     /// <inheritdoc cref="Number(Option{double}, double, double)"/>
-    public static Option<double?> Number(this Option<double?> option, double min, double max)
-    {
-        option.CustomParser = result => ParseNumber(result, min, max);
-        return option;
-    }
+    public static Option<double?> Number(this Option<double?> option, double min, double max) => Parsed(option, result => ParseNumber(result, min, max));
 
     /// <summary>One of <paramref name="allowed"/>, exactly as written there.</summary>
     /// <typeparam name="T"><see cref="string"/>, with or without a null default (generic only for that).</typeparam>
     public static Option<T> OneOf<T>(this Option<T> option, IReadOnlyList<string> allowed)
         where T : class?
     {
-        option.CustomParser = result =>
-        {
-            string text = Typed(result);
-            if (!allowed.Contains(text, StringComparer.Ordinal))
-            {
-                result.AddError($"{Quote(text)} is not one of {string.Join(", ", allowed)}");
-            }
-
-            return (T)(object)text;
-        };
         option.CompletionSources.Add(allowed.ToArray());
-        return option;
+        return Checked(option, text => allowed.Contains(text, StringComparer.Ordinal) ? null : $"{Quote(text)} is not one of {string.Join(", ", allowed)}");
     }
 
     /// <summary>Text of at most <paramref name="maxLength"/> characters.</summary>
     /// <typeparam name="T"><see cref="string"/>, with or without a null default (generic only for that).</typeparam>
     public static Option<T> Text<T>(this Option<T> option, int maxLength)
-        where T : class?
-    {
-        option.CustomParser = result =>
-        {
-            string text = Typed(result);
-            if (text.Length > maxLength)
-            {
-                result.AddError($"{Quote(text)} is longer than {maxLength} characters");
-            }
-
-            return (T)(object)text;
-        };
-        return option;
-    }
+        where T : class? =>
+        Checked(option, text => text.Length > maxLength ? $"{Quote(text)} is longer than {maxLength} characters" : null);
 
     /// <summary>A typed value for a message: quoted, control characters escaped, cut to a short excerpt.</summary>
     public static string Quote(string text) => $"'{Excerpt(text, ExcerptLength)}'";
 
     /// <summary>Text for a message: control characters escaped (so that it stays one line), cut to <paramref name="length"/> characters and an ellipsis.</summary>
     public static string Excerpt(string text, int length) => UserFile.Excerpt(text, length);
+
+    private static Option<T> Parsed<T>(Option<T> option, Func<ArgumentResult, T> parse)
+    {
+        option.CustomParser = parse;
+        return option;
+    }
+
+    /// <summary>The text as typed, refused with the message <paramref name="problem"/> gives for it, if any.</summary>
+    private static Option<T> Checked<T>(Option<T> option, Func<string, string?> problem)
+        where T : class? =>
+        Parsed(option, result =>
+        {
+            string text = Typed(result);
+            if (problem(text) is { } message)
+            {
+                result.AddError(message);
+            }
+
+            return (T)(object)text;
+        });
 
     private static long ParseWhole(ArgumentResult result, long min, long max)
     {

@@ -39,11 +39,7 @@ internal static class PathRules
     }
 
     /// <summary>A path kept as text (a dataset may be a folder or a file): the same checks as the typed paths.</summary>
-    public static Argument<string> AsPath(this Argument<string> argument)
-    {
-        argument.CustomParser = One(p => p);
-        return argument;
-    }
+    public static Argument<string> AsPath(this Argument<string> argument) => Parsed(argument, One(p => p));
 
     /// <inheritdoc cref="AsPath(Argument{string})"/>
     public static Option<string> AsPath(this Option<string> option)
@@ -53,11 +49,7 @@ internal static class PathRules
     }
 
     /// <inheritdoc cref="AsPath(Argument{string})"/>
-    public static Argument<string[]> AsPath(this Argument<string[]> argument)
-    {
-        argument.CustomParser = Each(p => p);
-        return argument;
-    }
+    public static Argument<string[]> AsPath(this Argument<string[]> argument) => Parsed(argument, Each(p => p));
 
     /// <returns>Why <paramref name="path"/> is no path at all, or null.</returns>
     public static string? Problem(string path) =>
@@ -67,6 +59,12 @@ internal static class PathRules
 
     /// <summary>A path for a message: as typed, with control characters escaped and a very long one cut short.</summary>
     public static string Shown(string path) => OptionRules.Excerpt(path, ShownLength);
+
+    private static Argument<T> Parsed<T>(Argument<T> argument, Func<ArgumentResult, T> parse)
+    {
+        argument.CustomParser = parse;
+        return argument;
+    }
 
     /// <summary>The parser of a one-path value (the last one when the option is repeated).</summary>
     private static Func<ArgumentResult, T> One<T>(Func<string, T> make) => result => make(Path(result, result.Tokens[^1].Value));

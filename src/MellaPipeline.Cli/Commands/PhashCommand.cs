@@ -7,9 +7,6 @@ namespace MellaPipeline.Cli.Commands;
 /// <summary><c>mella phash FILE...</c>: perceptual hashes, <c>HEX16&lt;TAB&gt;PATH</c> per image.</summary>
 public static class PhashCommand
 {
-    /// <summary>Files larger than this are not read (a web image rarely exceeds a few MB).</summary>
-    public const long MaxFileBytes = 64L << 20;
-
     public static Command Build()
     {
         var files = new Argument<string[]>("FILE") { Description = "Image files (JPEG, PNG, GIF, WebP).", Arity = ArgumentArity.OneOrMore }.AsPath();
@@ -27,7 +24,7 @@ public static class PhashCommand
             foreach (var path in parse.GetValue(files)!)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var result = HashFile(path);
+                var result = ImageFileHasher.HashFile(path);
                 if (result.Hash is { } hash)
                 {
                     await output.WriteLineAsync($"{PerceptualHash.ToHex(hash)}\t{path}");
@@ -43,10 +40,4 @@ public static class PhashCommand
         });
         return command;
     }
-
-    /// <summary>Reads and hashes one file; every failure is a reason code, never an exception.</summary>
-    public static ImageHashResult HashFile(string path) =>
-        ImageFile.Read(path, MaxFileBytes, out string? reason, out string? detail) is { } bytes
-            ? ImageHasher.Hash(bytes)
-            : new ImageHashResult(null, 0, 0, reason, detail);
 }

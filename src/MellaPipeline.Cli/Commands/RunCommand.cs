@@ -28,16 +28,16 @@ public static class RunCommand
         var workers = new Option<int?>("--workers", "-j")
         {
             Description = "Tasks to run at once on this machine (overrides 'workers' in the pipeline file; 0 = one per core).",
-        }.WholeNumber(0, PipelineArguments.MaxWorkers);
+        }.WholeNumber(0, RunLimits.MaxWorkers);
 
         var tasks = new Option<int?>("--tasks")
         {
             Description = "World size: how many tasks the inputs are split into (overrides 'tasks' in the pipeline file; a run keeps the number it started with).",
-        }.WholeNumber(1, PipelineArguments.MaxTasks);
+        }.WholeNumber(1, RunLimits.MaxTasks);
         var rank = new Option<int?>("--rank")
         {
             Description = "Run only task R of --tasks and stop, without the reduce: one process of a run spread over processes or machines (a Slurm array task).",
-        }.WholeNumber(0, PipelineArguments.MaxTasks - 1);
+        }.WholeNumber(0, RunLimits.MaxTasks - 1);
         var reduceOnly = new Option<bool>("--reduce")
         {
             Description = "Run only the reduce steps (near-duplicate clustering over all tasks, caption layers, manifest, summary); refused until every task is complete.",
@@ -56,7 +56,7 @@ public static class RunCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (loaded, problem) = PipelineArguments.Load(parse.GetValue(pipeline)!, parse.GetValue(tasks));
+            var (loaded, problem) = PipelineFile.Load(parse.GetValue(pipeline)!.ToString(), parse.GetValue(tasks));
             if (loaded is null)
             {
                 await Console.Error.WriteLineAsync($"mella run: {problem}");

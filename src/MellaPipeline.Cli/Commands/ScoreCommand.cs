@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using MellaPipeline.Input;
 using MellaPipeline.Json;
 using MellaPipeline.Metrics;
 
@@ -43,31 +42,14 @@ public static class ScoreCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var files = new[] { parse.GetValue(hyp)! }.Concat(parse.GetValue(refs)!).ToArray();
-            var lines = new string[files.Length][];
-            for (int f = 0; f < files.Length; f++)
+            string name = parse.GetValue(metric)!;
+            if (LineAlignedScore.Compute(files, parse.GetValue(lang)!, name, common.Read(parse), out string? problem) is not { } result)
             {
-                if (ReadLines(files[f].FullName, out string? unreadable) is not { } read)
-                {
-                    await Console.Error.WriteLineAsync($"mella score: {files[f]}: {unreadable}");
-                    return ExitCodes.BadInput;
-                }
-
-                lines[f] = read;
-            }
-
-            if (Array.FindIndex(lines, l => l.Length != lines[0].Length) is var bad and > 0)
-            {
-                await Console.Error.WriteLineAsync($"mella score: {files[bad]} has {lines[bad].Length} lines, {files[0]} has {lines[0].Length}");
+                await Console.Error.WriteLineAsync($"mella score: {problem}");
                 return ExitCodes.BadInput;
             }
 
-            var options = common.Read(parse);
-            string name = parse.GetValue(metric)!;
-            var scorer = new CaptionScorer(parse.GetValue(lang)!, options);
-            var samples = CaptionScorer.ScoreAll(parse.GetValue(lang)!, options, lines[0].Length,
-                i => (lines[0][i], lines.Skip(1).Select(r => r[i]).ToArray(), null), only: name);
-            double score = scorer.Aggregate(name, samples);
-            string signature = scorer.Signature(name, files.Length - 1);
+            var (score, signature) = result;
             await Console.Out.WriteLineAsync(parse.GetValue(json)
                 ? JsonSerializer.Serialize(new { metric = name, score, signature }, MellaJson.Compact)
                 : score.ToString("F" + parse.GetValue(width), CultureInfo.InvariantCulture));
@@ -75,59 +57,4 @@ public static class ScoreCommand
         });
         return command;
     }
-
-    /// <summary>
-    /// Lines without their line ends (a final newline does not make an empty last line), or null with
-    /// the problem: not a regular file, a line over 1 MiB or not UTF-8.
-    /// </summary>
-    internal static string[]? ReadLines(string path, out string? problem)
-    {
-        var lines = new List<string>();
-        foreach (var (number, text, lineProblem) in UserFile.ReadLines(path))
-        {
-            if (text is null)
-            {
-                problem = number == 0 ? lineProblem : $"line {number}: {lineProblem}";
-                return null;
-            }
-
-            lines.Add(text);
-        }
-
-        problem = null;
-        return [.. lines];
-    }
-}
-
-/// <summary>The scoring options <c>mella score</c> and <c>mella eval</c> share.</summary>
-public sealed class MetricOptions
-{
-    private readonly Option<string?> _tokenize = new Option<string?>("--tokenize")
-    {
-        Description = "BLEU tokenizer: 13a, intl, char, none (whitespace only) or th (ICU words); default by language (th: th, ko/ar/ru/sr: intl, others: 13a).",
-    }.OneOf(BleuTokenizer.Names);
-    private readonly Option<bool> _lowercase = new("--lowercase") { Description = "Lower-case before BLEU." };
-    private readonly Option<string> _smooth = new("--smooth-method") { Description = "BLEU smoothing: exp (default), floor, add-k, none.", DefaultValueFactory = _ => "exp" };
-    private readonly Option<double?> _smoothValue = new Option<double?>("--smooth-value") { Description = "The floor (default 0.1) or k (default 1), 0 to 100." }.Number(0, 100);
-    private readonly Option<string> _matching = new("--matching") { Description = "METEOR and ROUGE matching: stem (exact, then stems where the language has a stemmer; default) or exact (NLTK's algorithm, no stemmer, no synonyms).", DefaultValueFactory = _ => "stem" };
-
-    public MetricOptions()
-    {
-        _smooth.OneOf(["exp", "floor", "add-k", "none"]);
-        _matching.OneOf(["exact", "stem"]);
-    }
-
-    public void AddTo(Command command)
-    {
-        command.Options.Add(_tokenize);
-        command.Options.Add(_lowercase);
-        command.Options.Add(_smooth);
-        command.Options.Add(_smoothValue);
-        command.Options.Add(_matching);
-    }
-
-    /// <summary>The options as given; every value was checked while parsing.</summary>
-    public ScoreOptions Read(ParseResult parse) =>
-        new(parse.GetValue(_tokenize), parse.GetValue(_lowercase), Bleu.ParseSmoothing(parse.GetValue(_smooth)!)!.Value, parse.GetValue(_smoothValue),
-            parse.GetValue(_matching) == "stem");
 }

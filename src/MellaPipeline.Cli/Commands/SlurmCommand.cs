@@ -13,15 +13,15 @@ public static class SlurmCommand
     public static Command Build()
     {
         var pipeline = new Argument<FileInfo>("PIPELINE") { Description = "Pipeline file (YAML)." };
-        var tasks = new Option<int>("--tasks") { Description = "World size: array tasks, one rank each.", Required = true }.WholeNumber(1, PipelineArguments.MaxTasks);
+        var tasks = new Option<int>("--tasks") { Description = "World size: array tasks, one rank each.", Required = true }.WholeNumber(1, RunLimits.MaxTasks);
         var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Run directory, on a file system every node sees. Default: runs/NAME." }
             .OutputFolder(RunCommand.RunDirectoryWord);
         var resume = new Option<bool>("--resume") { Description = "Submit only the tasks mella status lists as missing (and the reduce) for the run in --out." };
         var workers = new Option<int>("--workers") { Description = "Threads of the reduce job (near-duplicate filter per task).", DefaultValueFactory = _ => 2 }
-            .WholeNumber(1, PipelineArguments.MaxWorkers);
+            .WholeNumber(1, RunLimits.MaxWorkers);
         var partition = new Option<string?>("--partition") { Description = "Slurm partition (sbatch --partition)." }.Text(SbatchValueLength);
         var time = new Option<string?>("--time") { Description = "Time limit per task (sbatch --time, e.g. 2:00:00)." }.Text(SbatchValueLength);
-        var cpus = new Option<int?>("--cpus-per-task") { Description = "CPUs per task (sbatch --cpus-per-task)." }.WholeNumber(1, PipelineArguments.MaxWorkers);
+        var cpus = new Option<int?>("--cpus-per-task") { Description = "CPUs per task (sbatch --cpus-per-task)." }.WholeNumber(1, RunLimits.MaxWorkers);
         var memory = new Option<string?>("--mem") { Description = "Memory per task (sbatch --mem, e.g. 8G)." }.Text(SbatchValueLength);
         var submit = new Command("submit",
             "Writes the launch scripts into RUN/slurm/ and submits an sbatch --array job (several past MaxArraySize), each task running one rank " +
@@ -34,7 +34,7 @@ public static class SlurmCommand
         {
             var file = parse.GetValue(pipeline)!;
             int world = parse.GetValue(tasks);
-            var (loaded, problem) = PipelineArguments.Load(file, world);
+            var (loaded, problem) = PipelineFile.Load(file.ToString(), world);
             if (loaded is null)
             {
                 await Console.Error.WriteLineAsync($"mella slurm submit: {problem}");
@@ -49,34 +49,18 @@ public static class SlurmCommand
                 return ExitCodes.BadInput;
             }
 
-            try
+            var launch = SlurmLaunch.Submit(loaded, file.FullName, run, world, parse.GetValue(resume), parse.GetValue(workers),
+                new SlurmResources(parse.GetValue(partition), parse.GetValue(time), parse.GetValue(cpus), parse.GetValue(memory)));
+            if ((launch.RunProblem ?? launch.SbatchProblem) is { } failure)
             {
-                RunConfigGuard.Prepare(run, loaded.ResolvedJson(), parse.GetValue(resume));
-            }
-            catch (RunDirectoryException ex)
-            {
-                await Console.Error.WriteLineAsync($"mella slurm submit: {ex.Message}");
-                return ExitCodes.BadInput;
+                await Console.Error.WriteLineAsync($"mella slurm submit: {failure}");
+                return launch.RunProblem is null ? ExitCodes.CheckFailed : ExitCodes.BadInput;
             }
 
-            var ranks = Enumerable.Range(0, world).Where(r => !run.IsComplete(r)).ToList();
-            if (ranks.Count == 0 && File.Exists(run.SummaryPath))
+            if (launch.Submission is not { } submission)
             {
                 await Console.Out.WriteLineAsync($"{run.Root} is already complete; nothing to submit");
                 return ExitCodes.Success;
-            }
-
-            var submitter = new SlurmSubmitter(loaded.Options.Name, file.FullName, run, world, parse.GetValue(workers),
-                new SlurmResources(parse.GetValue(partition), parse.GetValue(time), parse.GetValue(cpus), parse.GetValue(memory)));
-            SlurmSubmission submission;
-            try
-            {
-                submission = submitter.Submit(ranks);
-            }
-            catch (InvalidOperationException ex)
-            {
-                await Console.Error.WriteLineAsync($"mella slurm submit: {ex.Message}");
-                return ExitCodes.CheckFailed;
             }
 
             foreach (var job in submission.Jobs)

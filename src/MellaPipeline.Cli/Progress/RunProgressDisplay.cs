@@ -24,45 +24,30 @@ public static partial class RunProgressDisplay
     /// <summary>Periodic log lines; a final line when the run ends.</summary>
     public sealed partial class LogLines(TimeProvider time, TimeSpan interval) : IRunProgressDisplay
     {
-        public IAsyncDisposable Start(RunProgress progress, ILogger logger) => new Loop(progress, logger, time, interval);
-
-        private sealed class Loop : IAsyncDisposable
+        public IAsyncDisposable Start(RunProgress progress, ILogger logger)
         {
-            private readonly CancellationTokenSource _stop = new();
-            private readonly Task _task;
-
-            public Loop(RunProgress progress, ILogger logger, TimeProvider time, TimeSpan interval)
+            // The timer starts now, not when the loop's task first runs, so ticks keep to the interval.
+            var timer = new PeriodicTimer(interval, time);
+            long started = time.GetTimestamp();
+            return new Loop(stop => Task.Run(async () =>
             {
-                // The timer starts now, not when the loop's task first runs, so ticks keep to the interval.
-                var timer = new PeriodicTimer(interval, time);
-                long started = time.GetTimestamp();
-                _task = Task.Run(async () =>
+                using (timer)
                 {
-                    using (timer)
+                    try
                     {
-                        try
+                        while (await timer.WaitForNextTickAsync(stop))
                         {
-                            while (await timer.WaitForNextTickAsync(_stop.Token))
-                            {
-                                var snapshot = progress.Snapshot();
-                                double seconds = time.GetElapsedTime(started).TotalSeconds;
-                                LogProgress(logger, Describe(snapshot, snapshot.RecordsRead / Math.Max(seconds, 1e-3)));
-                            }
-                        }
-                        catch (OperationCanceledException)
-                        {
-                            // disposed: the run is over
+                            var snapshot = progress.Snapshot();
+                            double seconds = time.GetElapsedTime(started).TotalSeconds;
+                            LogProgress(logger, Describe(snapshot, snapshot.RecordsRead / Math.Max(seconds, 1e-3)));
                         }
                     }
-                });
-            }
-
-            public async ValueTask DisposeAsync()
-            {
-                await _stop.CancelAsync();
-                await _task;
-                _stop.Dispose();
-            }
+                    catch (OperationCanceledException)
+                    {
+                        // disposed: the run is over
+                    }
+                }
+            }));
         }
 
         [LoggerMessage(Level = LogLevel.Information, Message = "progress: {Progress}")]
@@ -72,53 +57,54 @@ public static partial class RunProgressDisplay
     /// <summary>A Spectre.Console progress bar over tasks, with the record counts as its label.</summary>
     public sealed class Bar : IRunProgressDisplay
     {
-        public IAsyncDisposable Start(RunProgress progress, ILogger logger) => new Loop(progress);
-
-        private sealed class Loop : IAsyncDisposable
+        public IAsyncDisposable Start(RunProgress progress, ILogger logger)
         {
-            private readonly CancellationTokenSource _stop = new();
-            private readonly Task _task;
-
-            public Loop(RunProgress progress)
-            {
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-                _task = console.Progress()
-                    .AutoClear(false)
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new ElapsedTimeColumn())
-                    .StartAsync(async context =>
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            return new Loop(stop => console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new ElapsedTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var bar = context.AddTask("starting", maxValue: progress.TasksTotal);
+                    long started = TimeProvider.System.GetTimestamp();
+                    while (true)
                     {
-                        var bar = context.AddTask("starting", maxValue: progress.TasksTotal);
-                        long started = TimeProvider.System.GetTimestamp();
-                        while (true)
+                        var snapshot = progress.Snapshot();
+                        double seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
+                        bar.Value = snapshot.TasksDone;
+                        bar.Description = Markup.Escape(Describe(snapshot, snapshot.RecordsRead / Math.Max(seconds, 1e-3)));
+                        context.Refresh();
+                        if (stop.IsCancellationRequested)
                         {
-                            var snapshot = progress.Snapshot();
-                            double seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
-                            bar.Value = snapshot.TasksDone;
-                            bar.Description = Markup.Escape(Describe(snapshot, snapshot.RecordsRead / Math.Max(seconds, 1e-3)));
-                            context.Refresh();
-                            if (_stop.IsCancellationRequested)
-                            {
-                                break;
-                            }
-
-                            try
-                            {
-                                await Task.Delay(250, _stop.Token);
-                            }
-                            catch (OperationCanceledException)
-                            {
-                                // one last refresh above shows the final counts
-                            }
+                            break;
                         }
-                    });
-            }
 
-            public async ValueTask DisposeAsync()
-            {
-                await _stop.CancelAsync();
-                await _task;
-                _stop.Dispose();
-            }
+                        try
+                        {
+                            await Task.Delay(250, stop);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            // one last refresh above shows the final counts
+                        }
+                    }
+                }));
+        }
+    }
+
+    /// <summary>A display's drawing loop, running until the display is disposed (the run is over).</summary>
+    private sealed class Loop : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _task;
+
+        public Loop(Func<CancellationToken, Task> run) => _task = run(_stop.Token);
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _task;
+            _stop.Dispose();
         }
     }
 }

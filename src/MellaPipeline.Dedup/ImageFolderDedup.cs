@@ -1,0 +1,45 @@
+using System.Text;
+using MellaPipeline.Imaging;
+using MellaPipeline.Input;
+
+namespace MellaPipeline.Dedup;
+
+/// <summary>What <c>mella dedup --images</c> found.</summary>
+/// <param name="Failures">Images that could not be hashed (full path, reason code), in path order; they are left out.</param>
+public sealed record ImageFolderDedupResult(int Images, int Hashed, int Clusters, IReadOnlyList<(string Path, string? Reason)> Failures);
+
+/// <summary><c>mella dedup --images</c>: the images of a folder hashed and clustered, listed in path order.</summary>
+public static class ImageFolderDedup
+{
+    public static readonly IReadOnlyList<string> ImageExtensions = [".jpg", ".jpeg", ".png", ".gif", ".webp"];
+
+    /// <summary>
+    /// Hashes every image under <paramref name="folder"/> (recursively, in path order), clusters the hashes within
+    /// <paramref name="threshold"/> and writes the listing, paths relative to the folder, to the stream <paramref name="openOutput"/> opens.
+    /// </summary>
+    public static async Task<ImageFolderDedupResult> RunAsync(string folder, int threshold, Func<Stream> openOutput, CancellationToken cancellationToken)
+    {
+        var paths = LineRangeReader.RegularFilesUnder(folder, "*")
+            .Where(p => ImageExtensions.Contains(Path.GetExtension(p).ToLowerInvariant()))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        var results = new ImageHashResult[paths.Length];
+        await Parallel.ForAsync(0, paths.Length, cancellationToken, (i, _) =>
+        {
+            results[i] = ImageFileHasher.HashFile(paths[i]);
+            return ValueTask.CompletedTask;
+        });
+
+        var hashed = Enumerable.Range(0, paths.Length).Where(i => results[i].Hash is not null).ToArray();
+        var failures = Enumerable.Range(0, paths.Length).Where(i => results[i].Hash is null).Select(i => (paths[i], results[i].Reason)).ToArray();
+        var roots = NearDuplicateIndex.Cluster(hashed.Select(i => results[i].Hash!.Value).ToArray(), threshold);
+        var kept = ListingKeep.LargestThenFirst(roots, k => (long)results[hashed[k]].Width * results[hashed[k]].Height);
+        await using (var stream = openOutput())
+        {
+            await ClusterListing.WriteAsync(stream, 1 << 16, "path", kept,
+                k => Encoding.UTF8.GetBytes(Path.GetRelativePath(folder, paths[hashed[k]])), cancellationToken);
+        }
+
+        return new ImageFolderDedupResult(paths.Length, hashed.Length, ClusterListing.Clusters(kept), failures);
+    }
+}
