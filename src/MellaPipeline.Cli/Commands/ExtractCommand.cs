@@ -55,7 +55,7 @@ public static partial class ExtractCommand
             var settings = AltTextSettings.Defaults;
             if (problem is null && parse.GetValue(pipeline) is { } pipelineFile)
             {
-                var (loaded, loadProblem) = PipelineArguments.Load(pipelineFile, tasks: null);
+                var (loaded, loadProblem) = PipelineFile.Load(pipelineFile.ToString(), tasks: null);
                 (settings, problem) = loaded is null ? (settings, loadProblem) : (AltTextSettings.From(loaded.Options), null);
             }
 
