@@ -5,8 +5,9 @@ namespace MellaPipeline.Parquet;
 /// <summary>
 /// The columns of a dataset shard (SPEC §3), in file order: the one table the writer, the reader's
 /// projections, the Parquet schema, the Hugging Face features, <c>schemas/shard.md</c> and
-/// <c>schemas/shard.schema.json</c> all come from. Adding a column is one line here (and its
-/// <see cref="Records.PairRecord"/> property, and a bump of <see cref="ShardSchema.Version"/>).
+/// <c>schemas/shard.schema.json</c> all come from. Adding a column is one line here (besides its
+/// <see cref="Records.PairRecord"/> property and a bump of <see cref="ShardSchema.Version"/>); the
+/// Parquet tests then say how to regenerate the two schema documents.
 /// </summary>
 public static class ShardColumns
 {
