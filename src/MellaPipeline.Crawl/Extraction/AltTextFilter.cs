@@ -115,8 +115,19 @@ public static partial class AltTextFilter
     /// <summary>Drops an alt that matches any of its patterns.</summary>
     private sealed class PatternRule(string code, params Regex[] patterns) : ITextRule
     {
-        public TextVerdict Check(string text, TextContext context) =>
-            patterns.Any(p => p.IsMatch(text)) ? TextVerdict.Drop(code) : TextVerdict.Keep;
+        public TextVerdict Check(string text, TextContext context)
+        {
+            // A loop, not Any(): this runs for every image of every page, and a lambda would allocate each time.
+            foreach (var pattern in patterns)
+            {
+                if (pattern.IsMatch(text))
+                {
+                    return TextVerdict.Drop(code);
+                }
+            }
+
+            return TextVerdict.Keep;
+        }
     }
 
     /// <summary>Drops an alt that only names the kind of image (<see cref="Boilerplate"/>).</summary>
