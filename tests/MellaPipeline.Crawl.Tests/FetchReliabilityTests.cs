@@ -88,7 +88,8 @@ public sealed class FetchReliabilityTests : IAsyncLifetime
         var result = await WatchedClock.Within(fetch, "the fetch");
 
         Assert.Equal(FetchReasons.TooSlow, result.Reason);
-        Assert.Equal("200 bytes in 1.0 s, below the 20480 bytes/s floor", result.Detail);
+        // Measured on the clock; the byte count depends on whether the chunk was read before the cut.
+        Assert.EndsWith(" bytes in 1.0 s, below the 20480 bytes/s floor", result.Detail);
         Assert.True(ReasonCodes.IsTransient("image_" + result.Reason));
         Assert.Equal(2, _server.CountOf("/trickle.png"));
     }

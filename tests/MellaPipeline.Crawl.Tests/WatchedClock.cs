@@ -11,8 +11,11 @@ namespace MellaPipeline.Crawl.Tests;
 /// </summary>
 internal sealed class WatchedClock : TimeProvider
 {
-    /// <summary>How long a test waits for the client to reach a state before it fails instead of hanging.</summary>
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a test waits for the client to reach a state before it fails instead of hanging:
+    /// long, since a passing test never waits it out and a loaded machine can be very slow.
+    /// </summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
     private readonly FakeTimeProvider _fake;
     private readonly Lock _lock = new();
