@@ -7,63 +7,47 @@ namespace MellaPipeline.Runs;
 /// <summary>
 /// Appends reject records to <c>rejects/RRRRR.jsonl</c> through a temporary file that is renamed
 /// into place by <see cref="CommitAsync"/>; disposed without commit, the temporary file is deleted.
+/// Thread-safe: every stage of a task writes here.
 /// </summary>
-public sealed class JsonlRejectWriter : IRejectSink, IAsyncDisposable
+public sealed class JsonlRejectWriter(string path) : IRejectSink, IAsyncDisposable
 {
-    private readonly string _path;
-    private readonly string _tempPath;
-    private readonly FileStream _stream;
-    private readonly Utf8JsonWriter _json;
+    private static readonly JsonWriterOptions LineOptions = new() { Encoder = MellaJson.Compact.Encoder, SkipValidation = true };
+
+    private readonly AtomicJsonLines _file = new(path, LineOptions);
     private readonly Lock _lock = new();
-    private bool _committed;
 
-    public JsonlRejectWriter(string path)
+    public long Count
     {
-        _path = path;
-        _tempPath = AtomicFile.TempPathFor(path);
-        _stream = new FileStream(_tempPath, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 16);
-        _json = new Utf8JsonWriter(_stream, new JsonWriterOptions { Encoder = MellaJson.Compact.Encoder, SkipValidation = true });
+        get
+        {
+            lock (_lock)
+            {
+                return _file.Lines;
+            }
+        }
     }
-
-    public long Count { get; private set; }
 
     public void Write(RejectRecord reject)
     {
         lock (_lock)
         {
-            JsonSerializer.Serialize(_json, reject, MellaJson.Compact);
-            _json.Flush();
-            _json.Reset();
-            _stream.WriteByte((byte)'\n');
-            Count++;
+            _file.WriteLine(json => JsonSerializer.Serialize(json, reject, MellaJson.Compact));
         }
     }
 
-    public async Task CommitAsync()
+    public Task CommitAsync()
     {
         lock (_lock)
         {
-            _json.Flush();
-            _stream.Flush(flushToDisk: true);
-            _committed = true;
+            _file.Commit();
         }
 
-        await DisposeStreamsAsync();
-        AtomicFile.Commit(_tempPath, _path);
+        return Task.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        await DisposeStreamsAsync();
-        if (!_committed)
-        {
-            File.Delete(_tempPath);
-        }
-    }
-
-    private async ValueTask DisposeStreamsAsync()
-    {
-        await _json.DisposeAsync();
-        await _stream.DisposeAsync();
+        _file.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
