@@ -140,18 +140,10 @@ public sealed class RunDirectory
         }
     }
 
-    public void MarkReduced(int rank) => AtomicFile.WriteAllBytes(ReduceCompletionPath(rank), []);
-
-    public TaskStats ReadReducedStats(int rank) => ReadStatsFile(ReducedStatsPath(rank));
-
     /// <summary>Writes the completion marker: the last act of a task, after all its outputs are renamed into place.</summary>
     public void MarkComplete(int rank) => AtomicFile.WriteAllBytes(CompletionPath(rank), []);
 
-    public TaskStats ReadStats(int rank) => ReadStatsFile(StatsPath(rank));
-
-    private static TaskStats ReadStatsFile(string path)
-    {
-        return JsonSerializer.Deserialize<TaskStats>(File.ReadAllBytes(path), MellaJson.Indented)
-            ?? throw new InvalidDataException($"{path}: empty stats file");
-    }
+    public TaskStats ReadStats(int rank) =>
+        JsonSerializer.Deserialize<TaskStats>(File.ReadAllBytes(StatsPath(rank)), MellaJson.Indented)
+        ?? throw new InvalidDataException($"{StatsPath(rank)}: empty stats file");
 }

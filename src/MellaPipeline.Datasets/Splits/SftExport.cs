@@ -102,61 +102,37 @@ public sealed class SftExport : IDisposable
     private static bool IsWebUrl(string? value) =>
         value is not null && Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
-    private sealed class Part : IDisposable
+    /// <summary>One of <c>train.jsonl</c> and <c>eval.jsonl</c>: whole under its name once committed, absent otherwise.</summary>
+    private sealed class Part(string path) : IDisposable
     {
-        private readonly string _path;
-        private readonly FileStream _stream;
-        private readonly Utf8JsonWriter _json;
+        private readonly AtomicJsonLines _lines = new(path, LineOptions);
 
-        public Part(string path)
+        public long Lines => _lines.Lines;
+
+        public void Write(PairRecord record, string image) => _lines.WriteLine(json =>
         {
-            _path = path;
-            _stream = new FileStream(AtomicFile.TempPathFor(path), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-            _json = new Utf8JsonWriter(_stream, LineOptions);
-        }
+            json.WriteStartObject();
+            json.WriteString("id", record.Key);
+            json.WriteString("image", image);
+            json.WriteString("lang", record.Lang);
+            json.WriteString("source", record.Source);
+            json.WriteStartArray("conversations");
+            Turn(json, "human", SftInstructions.ImageToken + "\n" + SftInstructions.For(record.Lang, record.Script, record.Source));
+            Turn(json, "gpt", record.Text);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
 
-        public long Lines { get; private set; }
+        public void Commit() => _lines.Commit();
 
-        public void Write(PairRecord record, string image)
+        public void Dispose() => _lines.Dispose();
+
+        private static void Turn(Utf8JsonWriter json, string from, string value)
         {
-            _json.WriteStartObject();
-            _json.WriteString("id", record.Key);
-            _json.WriteString("image", image);
-            _json.WriteString("lang", record.Lang);
-            _json.WriteString("source", record.Source);
-            _json.WriteStartArray("conversations");
-            Turn("human", SftInstructions.ImageToken + "\n" + SftInstructions.For(record.Lang, record.Script, record.Source));
-            Turn("gpt", record.Text);
-            _json.WriteEndArray();
-            _json.WriteEndObject();
-            _json.Flush();
-            _json.Reset();
-            _stream.WriteByte((byte)'\n');
-            Lines++;
-        }
-
-        public void Commit()
-        {
-            _json.Dispose();
-            _stream.Flush(flushToDisk: true);
-            _stream.Dispose();
-            AtomicFile.Commit(AtomicFile.TempPathFor(_path), _path);
-        }
-
-        /// <summary>Closes the file; one never committed is removed.</summary>
-        public void Dispose()
-        {
-            _json.Dispose();
-            _stream.Dispose();
-            File.Delete(AtomicFile.TempPathFor(_path));
-        }
-
-        private void Turn(string from, string value)
-        {
-            _json.WriteStartObject();
-            _json.WriteString("from", from);
-            _json.WriteString("value", value);
-            _json.WriteEndObject();
+            json.WriteStartObject();
+            json.WriteString("from", from);
+            json.WriteString("value", value);
+            json.WriteEndObject();
         }
     }
 }
