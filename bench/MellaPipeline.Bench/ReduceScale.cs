@@ -18,7 +18,7 @@ namespace MellaPipeline.Bench;
 /// </summary>
 internal static class ReduceScale
 {
-    private static PipelineOptions Options() => new() { Name = "bench", Output = new OutputOptions() };
+    private static readonly ShardedDataset Dataset = new("bench", new OutputOptions(), PerceptualHash.Definition);
 
     public static async Task<int> StageAsync(string runDir, long rows, int tasks)
     {
@@ -36,7 +36,7 @@ internal static class ReduceScale
             var synthetic = new SyntheticRows(seed: rank);
             var random = new Random(1000 + rank);
             ulong planted = 0;
-            await using var writer = new ParquetShardWriter(new ShardWriterOptions(run.StagingDir, rank, Options().Output, "bench", PerceptualHash.Definition));
+            await using var writer = new ParquetShardWriter(Dataset.WriterOptions(run.StagingDir, rank));
             for (long i = begin; i < end; i++)
             {
                 var row = synthetic.Next(i);
@@ -74,10 +74,8 @@ internal static class ReduceScale
 
     public static async Task<int> ReduceAsync(string runDir, int tasks, int threshold)
     {
-        var options = Options();
-        options.Stages.DedupNear.Threshold = threshold;
         var run = new RunDirectory(runDir);
-        var reduce = new NearDuplicateReduce(options, run, PerceptualHash.Definition, NullLogger.Instance);
+        var reduce = new NearDuplicateReduce(new DedupNearOptions { Threshold = threshold }, Dataset, run, NullLogger.Instance);
         var clock = Stopwatch.StartNew();
         var clusters = await reduce.ClusterAsync(tasks, default);
         double clusterSeconds = clock.Elapsed.TotalSeconds;

@@ -42,7 +42,7 @@ public sealed record CaptionLayerSummary(
 /// </para>
 /// </summary>
 public sealed partial class CaptionLayer(
-    CaptionLayerOptions layer, PipelineOptions options, RunDirectory run, string phashAlgorithm, Func<LanguageIdentifier> identifier, ILogger logger)
+    CaptionLayerOptions layer, ShardedDataset dataset, IReadOnlyList<string> languages, RunDirectory run, Func<LanguageIdentifier> identifier, ILogger logger)
 {
     public string StageName => "captions_" + layer.Name;
 
@@ -178,8 +178,7 @@ public sealed partial class CaptionLayer(
         var written = new HashSet<(string Sha256, string Lang, string Text)>();
         var imagesWithCaption = new HashSet<string>(StringComparer.Ordinal);
         var allImages = new HashSet<string>(StringComparer.Ordinal);
-        await using (var shards = new ParquetShardWriter(new ShardWriterOptions(
-            run.ShardsDir, 0, options.Output, options.Name, phashAlgorithm, RunDirectory.CaptionShardPrefix(layer.Name))))
+        await using (var shards = new ParquetShardWriter(dataset.WriterOptions(run.ShardsDir, 0, RunDirectory.CaptionShardPrefix(layer.Name))))
         {
             foreach (var shard in datasetShards)
             {
@@ -253,7 +252,7 @@ public sealed partial class CaptionLayer(
     /// <summary>Why a caption is not kept, or nulls: the layer's text rules, then (with <c>check_language</c>) language ID.</summary>
     private (string? Reason, string? Detail) Check(CaptionLine caption, string text)
     {
-        _rules ??= TextRules.ForCaptions(layer.MinChars, options.Languages);
+        _rules ??= TextRules.ForCaptions(layer.MinChars, languages);
         if (_rules.Check(text, new TextContext(text, caption.Lang)) is { IsKept: false } drop)
         {
             return (drop.Reason, drop.Detail);

@@ -1,27 +1,25 @@
 namespace MellaPipeline.Dedup;
 
 /// <summary>
-/// Which member of each cluster <c>mella dedup</c> keeps, and so names the cluster by. Each rule takes the clusters as
-/// <see cref="NearDuplicateIndex.Cluster"/> gives them (each member's root, the cluster's smallest index) and returns,
-/// for each member, the index of the member kept for its cluster.
+/// Which member of each cluster <c>mella dedup</c> keeps, and so names the cluster by: <see cref="DuplicateKeep"/>'s
+/// rule (the largest image, then the first in input order), over the clusters as <see cref="NearDuplicateIndex.Cluster"/>
+/// gives them (each member's root). Returns, for each member, the index of the member kept for its cluster.
 /// </summary>
 public static class ListingKeep
 {
-    /// <summary><c>--hashes</c>: the first member in input order (the root).</summary>
-    public static int[] FirstInInput(int[] roots) => roots;
+    /// <summary><c>--hashes</c>: no image sizes, so the first member in input order.</summary>
+    public static int[] FirstInInput(int[] roots) => LargestThenFirst(roots, _ => 0);
 
     /// <summary><c>--images</c>: the largest image (width × height), then the first in input order.</summary>
     public static int[] LargestThenFirst(int[] roots, Func<int, long> pixels)
     {
-        var keeper = new Dictionary<int, int>();
+        var groups = Array.ConvertAll(roots, root => (long)root);
+        var candidates = new DuplicateCandidate[roots.Length];
         for (int k = 0; k < roots.Length; k++)
         {
-            if (!keeper.TryGetValue(roots[k], out int best) || pixels(k) > pixels(best))
-            {
-                keeper[roots[k]] = k;
-            }
+            candidates[k] = new DuplicateCandidate(pixels(k), 0, (UInt128)k);
         }
 
-        return [.. roots.Select(root => keeper[root])];
+        return DuplicateKeep.KeptPerGroup(groups, candidates);
     }
 }

@@ -15,7 +15,7 @@ namespace MellaPipeline.Dedup;
 /// (<c>reduce/RRRRR.json</c>), its marker <c>completions/reduce-RRRRR</c>; only once that marker
 /// is written are the task's staged shards removed.
 /// </summary>
-internal sealed class NearDuplicateFilterStep(PipelineOptions options, RunDirectory run, int rank, string phashAlgorithm) : RunStep<TaskStats>
+internal sealed class NearDuplicateFilterStep(ShardedDataset dataset, RunDirectory run, int rank) : RunStep<TaskStats>
 {
     private static readonly StepCrashPoints FilterPoints = new(Completed: CrashPoints.RankFiltered);
 
@@ -40,7 +40,7 @@ internal sealed class NearDuplicateFilterStep(PipelineOptions options, RunDirect
         var decisions = await File.ReadAllBytesAsync(run.ClustersPath(rank), cancellationToken);
         var counters = context.Counters.For(Name);
         int row = 0;
-        await using var shards = new ParquetShardWriter(new ShardWriterOptions(run.ShardsDir, rank, options.Output, options.Name, phashAlgorithm));
+        await using var shards = new ParquetShardWriter(dataset.WriterOptions(run.ShardsDir, rank));
         foreach (var shard in task.Shards)
         {
             await foreach (var record in ShardReader.ReadAsync(Path.Combine(run.StagingDir, shard.Path), cancellationToken))

@@ -1,3 +1,4 @@
+using MellaPipeline.Parquet;
 using MellaPipeline.Config;
 using MellaPipeline.Runs;
 using Microsoft.Extensions.Logging;
@@ -33,7 +34,7 @@ public sealed record ClusteringSummary(
 /// one, with <c>dedup_exact</c> off) gives one row.
 /// </para>
 /// </summary>
-public sealed class NearDuplicateReduce(PipelineOptions options, RunDirectory run, string phashAlgorithm, ILogger logger)
+public sealed class NearDuplicateReduce(DedupNearOptions settings, ShardedDataset dataset, RunDirectory run, ILogger logger)
 {
     public const string StageName = "dedup_near";
 
@@ -41,11 +42,11 @@ public sealed class NearDuplicateReduce(PipelineOptions options, RunDirectory ru
 
     /// <summary>Clusters the rows of all <paramref name="worldSize"/> tasks, unless an earlier attempt already did.</summary>
     public async Task<ClusteringSummary> ClusterAsync(int worldSize, CancellationToken cancellationToken) =>
-        (await _runner.RunAsync(new NearDuplicateClusterStep(options.Stages.DedupNear, run, worldSize, logger), cancellationToken)).Figures;
+        (await _runner.RunAsync(new NearDuplicateClusterStep(settings, run, worldSize, logger), cancellationToken)).Figures;
 
     /// <summary>Filters the staged rows of task <paramref name="rank"/> into its final shards, unless done before; returns its stats.</summary>
     public async Task<TaskStats> FilterTaskAsync(int rank, CancellationToken cancellationToken) =>
-        (await _runner.RunAsync(new NearDuplicateFilterStep(options, run, rank, phashAlgorithm), cancellationToken)).Figures;
+        (await _runner.RunAsync(new NearDuplicateFilterStep(dataset, run, rank), cancellationToken)).Figures;
 
     /// <summary>Removes the staging folder once every task's rows are filtered (it is empty by then).</summary>
     public void RemoveStaging()

@@ -38,9 +38,9 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             return ExitCodes.CheckFailed;
         }
 
-        string algorithm = PairPipeline.ProcessorFor(options).HashAlgorithm;
+        var dataset = new ShardedDataset(options.Name, options.Output, PairPipeline.ProcessorFor(options).HashAlgorithm);
         var captionLayers = options.Captions
-            .Select(layer => new CaptionLayer(layer, options, run, algorithm, () => PairPipeline.Identifier.Value, logger)).ToList();
+            .Select(layer => new CaptionLayer(layer, dataset, options.Languages, run, () => PairPipeline.Identifier.Value, logger)).ToList();
         var staleLayers = StaleCaptionLayers(run, options);
 
         if (alreadyDone == world && File.Exists(run.SummaryPath) && staleLayers.Count == 0 && captionLayers.All(layer => layer.Current() is not null))
@@ -86,7 +86,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         }
 
         // The near-duplicate reduce runs also with dedup_near off: it keeps keys unique across tasks.
-        var reduce = new NearDuplicateReduce(options, run, algorithm, logger);
+        var reduce = new NearDuplicateReduce(options.Stages.DedupNear, dataset, run, logger);
         await reduce.ClusterAsync(world, cancellationToken);
         var stats = new TaskStats[world];
         await Parallel.ForEachAsync(
@@ -107,7 +107,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             layers.Add(await layer.RunAsync(datasetShards, world, cancellationToken));
         }
 
-        DatasetManifest.FromShards(options.Name, algorithm, datasetShards.Concat(layers.SelectMany(l => l.Stats.Shards))).Write(run.ManifestPath);
+        DatasetManifest.FromShards(options.Name, dataset.PhashAlgorithm, datasetShards.Concat(layers.SelectMany(l => l.Stats.Shards))).Write(run.ManifestPath);
         CrashPoints.Reach(CrashPoints.ManifestWritten);
         var summary = RunSummary.Aggregate(options.Name, [.. stats, .. layers.Select(l => l.Stats)], options.FailureBudget) with { Tasks = world };
         AtomicFile.WriteJson(run.SummaryPath, summary, MellaJson.Indented);

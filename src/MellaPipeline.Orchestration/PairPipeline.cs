@@ -33,7 +33,7 @@ public static class PairPipeline
         var web = inputs.FirstOrDefault(i => i.Kind.FetchesPages).Input;
         var served = inputs.FirstOrDefault(i => i.Input.Crawl.ServeFolder.Length > 0).Input;
         await using var site = served is null ? null : new StaticSiteServer(served.Crawl.ServeFolder);
-        using var client = web is null ? null : new PoliteHttpClient(CrawlSettings.ToFetchOptions(web.Crawl, options.Stages.LoadImages.MaxBytes, site?.Endpoint));
+        using var client = web is null ? null : new PoliteHttpClient(HttpFetchOptions.From(web.Crawl, options.Stages.LoadImages.MaxBytes, site?.Endpoint));
         var resources = new MapTaskResources(options, client, () => Identifier.Value, ProcessorFor(options));
 
         var sources = inputs.Select(i => i.Kind.Open(i.Input, resources)).ToList();
@@ -45,8 +45,8 @@ public static class PairPipeline
         }
 
         var rows = PairPipelineSteps.ImageStage.AppendTo(candidates, resources);
-        await using var shards = new ParquetShardWriter(new ShardWriterOptions(
-            task.Run.StagingDir, task.Slice.Rank, options.Output, options.Name, resources.Processor.HashAlgorithm));
+        await using var shards = new ParquetShardWriter(
+            new ShardedDataset(options.Name, options.Output, resources.Processor.HashAlgorithm).WriterOptions(task.Run.StagingDir, task.Slice.Rank));
         await rows.RunAsync(shards, new FlowSettings(task.Rejects, task.Counters, options.ChannelCapacity), cancellationToken);
         return new TaskOutput(shards.Shards);
     }

@@ -1,10 +1,82 @@
+using System.Text.Json;
 using MellaPipeline.Config;
+using MellaPipeline.Input;
+using MellaPipeline.Json;
 
 namespace MellaPipeline.Orchestration;
 
-/// <summary>What <c>mella run</c> and <c>mella slurm submit</c> both do with their pipeline file and <c>--tasks</c>.</summary>
+/// <summary>A validated pipeline file: the options with every default filled in, and where they came from.</summary>
+public sealed record LoadedPipeline(string SourcePath, PipelineOptions Options)
+{
+    /// <summary>The resolved configuration as saved in a run directory (<c>config.json</c>).</summary>
+    public byte[] ResolvedJson() => JsonSerializer.SerializeToUtf8Bytes(Options, MellaJson.Indented);
+}
+
+/// <summary>
+/// A pipeline file (<c>pipelines/*.yaml</c>) read by <see cref="SettingsFile"/>'s strict rules into
+/// <see cref="PipelineOptions"/>, its relative input paths resolved against the file's folder; and
+/// what <c>mella run</c> and <c>mella slurm submit</c> both do with it and <c>--tasks</c>.
+/// </summary>
 public static class PipelineFile
 {
+    public static LoadedPipeline Load(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string text = SettingsFile.ReadSettingsFile(path, "pipeline file");
+        var options = Parse(text, path);
+        ResolveInputPaths(options, path, Path.GetDirectoryName(fullPath)!, text);
+        return new LoadedPipeline(fullPath, options);
+    }
+
+
+    /// <summary>Binds and validates YAML text; <paramref name="displayName"/> names it in errors.</summary>
+    public static PipelineOptions Parse(string yaml, string displayName) => SettingsFile.Parse<PipelineOptions>(yaml, displayName, "pipeline settings (name:, input:, ...)");
+
+
+    private static void ResolveInputPaths(PipelineOptions options, string displayName, string baseDir, string yaml)
+    {
+        void ResolvePaths(List<string> paths, string prefix)
+        {
+            for (int i = 0; i < paths.Count; i++)
+            {
+                string resolved = Path.GetFullPath(Path.Combine(baseDir, paths[i]));
+                switch (UserFile.KindOf(resolved))
+                {
+                    case UserFileKind.Missing:
+                        throw new ConfigException(displayName, SettingsFile.FindLine(yaml, paths[i]), $"{prefix}.paths[{i}]", $"no such file or folder: {resolved}");
+                    case UserFileKind.Special:
+                        throw new ConfigException(displayName, SettingsFile.FindLine(yaml, paths[i]), $"{prefix}.paths[{i}]", $"not a regular file or folder (a FIFO, device or socket): {resolved}");
+                }
+
+                paths[i] = resolved;
+            }
+        }
+
+        for (int n = 0; n < options.Captions.Count; n++)
+        {
+            ResolvePaths(options.Captions[n].Paths, $"captions[{n}]");
+        }
+
+        var inputs = options.InputList();
+        for (int n = 0; n < inputs.Count; n++)
+        {
+            var input = inputs[n];
+            string prefix = options.Input is not null ? "input" : $"inputs[{n}]";
+            ResolvePaths(input.Paths, prefix);
+
+            if (input.Crawl.ServeFolder.Length > 0)
+            {
+                string folder = Path.GetFullPath(Path.Combine(baseDir, input.Crawl.ServeFolder));
+                if (!Directory.Exists(folder))
+                {
+                    throw new ConfigException(displayName, SettingsFile.FindLine(yaml, input.Crawl.ServeFolder), $"{prefix}.crawl.serve_folder", $"no such folder: {folder}");
+                }
+
+                input.Crawl.ServeFolder = folder;
+            }
+        }
+    }
+
     /// <summary>The pipeline file, strictly loaded, with a world size override applied; or the one-line reason it cannot be used.</summary>
     /// <param name="path">The path as typed, so that errors name the file the way the user wrote it.</param>
     /// <param name="tasks">The world size to run with instead of the file's (in range: the option's rule checked it).</param>
@@ -13,7 +85,7 @@ public static class PipelineFile
         LoadedPipeline loaded;
         try
         {
-            loaded = PipelineConfigLoader.Load(path);
+            loaded = Load(path);
         }
         catch (ConfigException ex)
         {

@@ -1,3 +1,4 @@
+using MellaPipeline.Parquet;
 using System.Text.Json;
 using MellaPipeline.Config;
 using MellaPipeline.Records;
@@ -40,7 +41,7 @@ public class CaptionLayerTests
         }
 
         public CaptionLayer Layer(CaptionLayerOptions options) =>
-            new(options, new PipelineOptions { Name = "test" }, Directory, "none", () => throw new InvalidOperationException("language ID is off"), NullLogger.Instance);
+            new(options, new ShardedDataset("test", new OutputOptions(), "none"), ["ar", "cs", "hu", "ko", "ru", "sr", "th", "vi"], Directory, () => throw new InvalidOperationException("language ID is off"), NullLogger.Instance);
 
         public string WriteCaptions(params object[] lines)
         {

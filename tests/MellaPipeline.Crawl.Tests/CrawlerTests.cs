@@ -1,3 +1,4 @@
+using MellaPipeline.Config;
 using System.Collections.Concurrent;
 using System.Net;
 using MellaPipeline.Crawl.Crawling;

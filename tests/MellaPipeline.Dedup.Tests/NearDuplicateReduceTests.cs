@@ -82,7 +82,7 @@ public class NearDuplicateReduceTests
     public async Task A_key_staged_twice_gives_one_row_and_a_duplicate_pair_reject_naming_the_task_that_kept_it()
     {
         var options = StagedRun.OptionsWith();
-        options.Stages.DedupNear.Enabled = false;
+        options.Enabled = false;
         using var staged = await StagedRun.StageAsync(options, [StagedRun.Row(1, PhotoA), StagedRun.Row(5, PhotoB)], [StagedRun.Row(1, PhotoA), StagedRun.Row(1, PhotoA)]);
 
         var stats = await staged.ReduceAllAsync();

@@ -16,32 +16,30 @@ internal sealed class StagedRun : IDisposable
 {
     private readonly TempDir _dir = new();
 
-    private StagedRun(PipelineOptions options)
+    /// <summary>The dataset the staged and the filtered shards belong to.</summary>
+    public static readonly ShardedDataset Dataset = new("reduce-test", new OutputOptions(), PerceptualHash.Definition);
+
+    private StagedRun(DedupNearOptions options)
     {
         Options = options;
         Run = new RunDirectory(_dir.Path);
         Run.Create();
     }
 
-    public PipelineOptions Options { get; }
+    public DedupNearOptions Options { get; }
     public RunDirectory Run { get; }
     public int Tasks { get; private set; }
 
-    public static PipelineOptions OptionsWith(int threshold = 4, NearDuplicateKeep keep = NearDuplicateKeep.PerLanguage)
-    {
-        var options = new PipelineOptions { Name = "reduce-test", Output = new OutputOptions() };
-        options.Stages.DedupNear.Threshold = threshold;
-        options.Stages.DedupNear.Keep = keep;
-        return options;
-    }
+    public static DedupNearOptions OptionsWith(int threshold = 4, NearDuplicateKeep keep = NearDuplicateKeep.PerLanguage) =>
+        new() { Threshold = threshold, Keep = keep };
 
     /// <summary>Stages <paramref name="tasks"/>' rows, task i getting the i-th list.</summary>
-    public static async Task<StagedRun> StageAsync(PipelineOptions options, params PairRecord[][] tasks)
+    public static async Task<StagedRun> StageAsync(DedupNearOptions options, params PairRecord[][] tasks)
     {
         var staged = new StagedRun(options) { Tasks = tasks.Length };
         for (int rank = 0; rank < tasks.Length; rank++)
         {
-            await using var writer = new ParquetShardWriter(new ShardWriterOptions(staged.Run.StagingDir, rank, options.Output, options.Name, PerceptualHash.Definition));
+            await using var writer = new ParquetShardWriter(Dataset.WriterOptions(staged.Run.StagingDir, rank));
             foreach (var row in tasks[rank])
             {
                 await writer.WriteAsync(row, CancellationToken.None);
@@ -61,7 +59,7 @@ internal sealed class StagedRun : IDisposable
         return staged;
     }
 
-    public NearDuplicateReduce Reduce() => new(Options, Run, PerceptualHash.Definition, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    public NearDuplicateReduce Reduce() => new(Options, Dataset, Run, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     /// <summary>Clusters, then filters every task, as the coordinator does.</summary>
     public async Task<TaskStats[]> ReduceAllAsync()

@@ -56,7 +56,7 @@ public static partial class ExtractCommand
             if (problem is null && parse.GetValue(pipeline) is { } pipelineFile)
             {
                 var (loaded, loadProblem) = PipelineFile.Load(pipelineFile.ToString(), tasks: null);
-                (settings, problem) = loaded is null ? (settings, loadProblem) : (AltTextSettings.From(loaded.Options), null);
+                (settings, problem) = loaded is null ? (settings, loadProblem) : (AltTextSettings.From(loaded.Options.InputList(), loaded.Options.Languages), null);
             }
 
             if (problem is not null)

@@ -37,12 +37,7 @@ public static class LangIdCommand
         var command = new Command("langid",
             "Identify language and script: {\"lang\": ISO 639-1 or \"und\", \"script\": ISO 15924, \"confidence\": 0..1} per line. " +
             "Languages other than the eight targets get their own code and are never labelled as a target.")
-        {
-            texts,
-            file,
-            htmlLang,
-            host,
-        };
+        { texts, file, htmlLang, host };
 
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -13,9 +13,7 @@ public static class PhashCommand
         var command = new Command("phash",
             "64-bit perceptual hashes (" + PerceptualHash.Definition + "), one line per input in input order: 16 lowercase hex digits, a tab, the path as given. " +
             "An input that cannot be read or decoded gives \"error<TAB>PATH<TAB>reason_code\" instead, and the exit code is then 1.")
-        {
-            files,
-        };
+        { files };
 
         command.SetAction(async (parse, cancellationToken) =>
         {

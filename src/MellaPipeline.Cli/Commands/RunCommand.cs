@@ -44,15 +44,7 @@ public static class RunCommand
         };
         var command = new Command("run", "Run the pipeline a YAML file describes: read inputs, run every stage, write Parquet shards, " +
             "stats, rejects and a summary. Completed tasks are skipped when the same command runs again.")
-        {
-            pipeline,
-            output,
-            resume,
-            workers,
-            tasks,
-            rank,
-            reduceOnly,
-        };
+        { pipeline, output, resume, workers, tasks, rank, reduceOnly };
 
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -13,7 +13,7 @@ public sealed class CoverageTargets
 
     /// <summary>Reads a targets file under the settings-file rules (regular file, size, depth and string caps).</summary>
     /// <exception cref="ConfigException">The file cannot be used; the message is one line naming it.</exception>
-    public static CoverageTargets Load(string path) => PipelineConfigLoader.Load<CoverageTargets>(path, "targets (targets: [...])");
+    public static CoverageTargets Load(string path) => SettingsFile.Load<CoverageTargets>(path, "targets (targets: [...])");
 }
 
 /// <summary>One target, applied to every language and source it selects (<c>*</c> = all).</summary>

@@ -29,22 +29,26 @@ public sealed class LengthRule(int minChars, int maxChars, string tooShortCode, 
 
 /// <summary>Keeps text whose declared language is one of the pipeline's.</summary>
 /// <param name="missingCode">The code for a record that declares no language; null where every record declares one.</param>
-public sealed class LanguageListedRule(IReadOnlyCollection<string> languages, string notListedCode, string? missingCode = null) : ITextRule
+/// <param name="describe">The detail of a language not listed, in the input's own words; default <c>'xx'</c>.</param>
+public sealed class LanguageListedRule(
+    IReadOnlyCollection<string> languages, string notListedCode, string? missingCode = null, Func<string, string>? describe = null) : ITextRule
 {
     private readonly HashSet<string> _languages = new(languages, StringComparer.Ordinal);
 
     public TextVerdict Check(string text, TextContext context) =>
         string.IsNullOrEmpty(context.Lang) ? (missingCode is null ? TextVerdict.Drop(notListedCode, "no language") : TextVerdict.Drop(missingCode, "the input gives no 'lang'"))
-        : !_languages.Contains(context.Lang) ? TextVerdict.Drop(notListedCode, $"'{context.Lang}'")
+        : !_languages.Contains(context.Lang) ? TextVerdict.Drop(notListedCode, describe?.Invoke(context.Lang) ?? $"'{context.Lang}'")
         : TextVerdict.Keep;
 }
 
 /// <summary>Drops text in a script its declared language is never written in (Latin text labelled <c>ru</c>).</summary>
-public sealed class ScriptMatchRule(string code) : ITextRule
+/// <param name="describe">The detail from the script and the language, in the input's own words; default names the scripts expected.</param>
+public sealed class ScriptMatchRule(string code, Func<string, string, string>? describe = null) : ITextRule
 {
     public TextVerdict Check(string text, TextContext context) =>
         context.Lang is { } lang && !TargetLanguages.AllowsScript(lang, context.Script)
-            ? TextVerdict.Drop(code, $"{context.Script} text labelled '{lang}' (expected {string.Join(" or ", TargetLanguages.ScriptsOf(lang))})")
+            ? TextVerdict.Drop(code, describe?.Invoke(context.Script, lang)
+                ?? $"{context.Script} text labelled '{lang}' (expected {string.Join(" or ", TargetLanguages.ScriptsOf(lang))})")
             : TextVerdict.Keep;
 }
 
@@ -73,6 +77,6 @@ public static class TextRules
         new(
             new NotEmptyRule(ReasonCodes.CaptionEmpty, "nothing left after normalisation"),
             new LengthRule(minChars, int.MaxValue, ReasonCodes.CaptionTooShort, null),
-            new LanguageListedRule(languages, ReasonCodes.CaptionLangNotTargeted),
-            new ScriptMatchRule(ReasonCodes.CaptionLangMismatch));
+            new LanguageListedRule(languages, ReasonCodes.CaptionLangNotTargeted, describe: lang => $"'{lang}' is not one of the pipeline's languages"),
+            new ScriptMatchRule(ReasonCodes.CaptionLangMismatch, (script, lang) => $"{script} text labelled {lang}"));
 }

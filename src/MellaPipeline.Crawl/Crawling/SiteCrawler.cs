@@ -1,22 +1,10 @@
 using System.Runtime.CompilerServices;
+using MellaPipeline.Config;
 using MellaPipeline.Crawl.Extraction;
 using MellaPipeline.Crawl.Fetching;
 using MellaPipeline.Crawl.Pages;
 
 namespace MellaPipeline.Crawl.Crawling;
-
-/// <summary>How far <see cref="SiteCrawler"/> goes from its seeds.</summary>
-public sealed record CrawlOptions
-{
-    /// <summary>0 fetches the seeds only; 1 also the pages they link to on the same site, and so on.</summary>
-    public int MaxDepth { get; init; }
-
-    /// <summary>Pages fetched per seed site, the seed included.</summary>
-    public int MaxPagesPerSite { get; init; } = 100;
-
-    /// <summary>Pages fetched at once (each host still has its own limits).</summary>
-    public int Concurrency { get; init; } = 4;
-}
 
 /// <summary>A crawled URL: its extracted page, or why there is none.</summary>
 public sealed record CrawledPage(string Url, int Depth, ExtractedPage? Page, string? Reason, string? Detail);
@@ -26,7 +14,8 @@ public sealed record CrawledPage(string Url, int Depth, ExtractedPage? Page, str
 /// fetching a level's pages concurrently but reporting them in a fixed order (seeds in input
 /// order, then links in the order pages list them), so the same site gives the same output.
 /// Links are followed on the seed's site only (its host and subdomains), never from a page that
-/// says <c>nofollow</c>, and each URL is fetched once.
+/// says <c>nofollow</c>, and each URL is fetched once. How far it goes (<c>max_depth</c>,
+/// <c>max_pages_per_site</c>, <c>concurrency</c>) is the pipeline's <see cref="CrawlOptions"/>, bound as they are.
 /// </summary>
 public sealed class SiteCrawler(PoliteHttpClient client, CrawlOptions options)
 {

@@ -23,11 +23,10 @@ public sealed record AltTextSettings(AltTextOptions AltText, IReadOnlySet<string
     public static AltTextSettings Defaults { get; } = new(new AltTextOptions(), null);
 
     /// <summary>The first <c>crawl</c> or <c>warc</c> input's alt-text rules (else the first input's) and the pipeline's languages.</summary>
-    public static AltTextSettings From(PipelineOptions options)
+    public static AltTextSettings From(IReadOnlyList<InputOptions> inputs, IEnumerable<string> languages)
     {
-        var inputs = options.InputList();
         var input = inputs.FirstOrDefault(i => i.Kind is InputKind.Crawl or InputKind.Warc) ?? inputs[0];
-        return new AltTextSettings(input.AltText, options.Languages.ToHashSet(StringComparer.Ordinal));
+        return new AltTextSettings(input.AltText, languages.ToHashSet(StringComparer.Ordinal));
     }
 }
 

@@ -34,9 +34,6 @@ public static class AltStatus
 /// </summary>
 public static partial class AltTextFilter
 {
-    public const int DefaultMinChars = 5;
-    public const int DefaultMaxChars = 500;
-
     /// <summary>Declared sizes at or under which an image is a tracking pixel or an icon.</summary>
     public const int TrackingPixelMax = 2;
     public const int IconMax = 32;
@@ -90,8 +87,8 @@ public static partial class AltTextFilter
     /// <summary>The rules of <c>input.alt_text</c>, configured once per input; the defaults are <see cref="Default"/>.</summary>
     public static TextRuleList Rules(AltTextOptions options) => Rules(options.MinChars, options.MaxChars);
 
-    /// <summary>The alt-text rules with <see cref="DefaultMinChars"/> and <see cref="DefaultMaxChars"/>.</summary>
-    public static TextRuleList Default { get; } = Rules(DefaultMinChars, DefaultMaxChars);
+    /// <summary>The alt-text rules with <see cref="AltTextOptions"/>' defaults (a pipeline that says nothing about <c>alt_text</c>).</summary>
+    public static TextRuleList Default { get; } = Rules(new AltTextOptions());
 
     /// <summary>
     /// Empty, file or camera name, URL, boilerplate, length, mixed script: cheap rules first, and

@@ -54,7 +54,7 @@ public sealed class NativeAltSource(InputOptions input, IReadOnlySet<string> lan
             seeds.Add(url);
         }
 
-        var crawler = new SiteCrawler(client!, CrawlSettings.ToCrawlOptions(input.Crawl));
+        var crawler = new SiteCrawler(client!, input.Crawl);
         var repeats = new DomainAltRepeats(input.AltText.DomainRepeatPages);
         await foreach (var page in crawler.CrawlAsync(seeds, cancellationToken))
         {

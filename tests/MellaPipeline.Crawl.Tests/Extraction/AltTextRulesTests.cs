@@ -44,13 +44,7 @@ public class AltTextRulesTests
     [Fact]
     public void A_pipelines_alt_rules_are_those_of_its_first_crawl_or_warc_input()
     {
-        var options = new PipelineOptions
-        {
-            Inputs = [new InputOptions { Kind = InputKind.Pairs }, new InputOptions { Kind = InputKind.Warc, AltText = Short }],
-            Languages = ["ru"],
-        };
-
-        var settings = AltTextSettings.From(options);
+        var settings = AltTextSettings.From([new InputOptions { Kind = InputKind.Pairs }, new InputOptions { Kind = InputKind.Warc, AltText = Short }], ["ru"]);
 
         Assert.Equal(30, settings.AltText.MaxChars);
         Assert.Equal(["ru"], settings.Languages!);

@@ -2,28 +2,21 @@ using System.Collections;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using MellaPipeline.Input;
-using MellaPipeline.Json;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace MellaPipeline.Config;
 
-/// <summary>A validated pipeline file: the options with every default filled in, and where they came from.</summary>
-public sealed record LoadedPipeline(string SourcePath, PipelineOptions Options)
-{
-    /// <summary>The resolved configuration as saved in a run directory (<c>config.json</c>).</summary>
-    public byte[] ResolvedJson() => JsonSerializer.SerializeToUtf8Bytes(Options, MellaJson.Indented);
-}
-
 /// <summary>
-/// Reads a pipeline YAML file strictly: unknown keys, wrong types, out-of-range values and missing
-/// required keys are all errors that name the file, the line and the key, found before anything
-/// runs. Relative input paths are resolved against the pipeline file's folder.
+/// Reads a settings file (a pipeline file, a coverage targets file) strictly into its option
+/// classes: unknown keys, wrong types, out-of-range values and missing required keys are all
+/// errors that name the file, the line and the key, found before anything runs. Keys are the
+/// snake_case forms of the options' property names; the options classes belong to their features
+/// (a pipeline file's root is Orchestration's <c>PipelineOptions</c>).
 /// </summary>
-public static partial class PipelineConfigLoader
+public static partial class SettingsFile
 {
     /// <summary>Deepest nesting of mappings and lists a settings file may have (real ones need fewer than ten).</summary>
     public const int MaxDepth = 64;
@@ -31,24 +24,12 @@ public static partial class PipelineConfigLoader
     /// <summary>Longest string value a key may have unless its option allows more (<see cref="MaxLengthAttribute"/>, e.g. prompts).</summary>
     public const int MaxStringLength = 4096;
 
-    public static LoadedPipeline Load(string path)
-    {
-        string fullPath = Path.GetFullPath(path);
-        string text = ReadSettingsFile(path, "pipeline file");
-        var options = Parse(text, path);
-        ResolveInputPaths(options, path, Path.GetDirectoryName(fullPath)!, text);
-        return new LoadedPipeline(fullPath, options);
-    }
-
     /// <summary>Reads and binds any settings file (e.g. coverage targets) under the same rules as a pipeline file.</summary>
     public static T Load<T>(string path, string expected) => Parse<T>(ReadSettingsFile(path, "file"), path, expected);
 
     /// <summary>The text of a settings file: a regular file of at most <see cref="UserFile.MaxSettingsBytes"/> of UTF-8.</summary>
-    private static string ReadSettingsFile(string path, string what) =>
+    public static string ReadSettingsFile(string path, string what) =>
         UserFile.ReadAllText(path, out string? problem) ?? throw new ConfigException(path, null, null, $"cannot read {what}: {problem}");
-
-    /// <summary>Binds and validates YAML text; <paramref name="displayName"/> names it in errors.</summary>
-    public static PipelineOptions Parse(string yaml, string displayName) => Parse<PipelineOptions>(yaml, displayName, "pipeline settings (name:, input:, ...)");
 
     /// <summary>
     /// Binds and validates any settings file the same strict way as a pipeline file (snake_case keys,
@@ -107,51 +88,8 @@ public static partial class PipelineConfigLoader
         }
     }
 
-    private static void ResolveInputPaths(PipelineOptions options, string displayName, string baseDir, string yaml)
-    {
-        void ResolvePaths(List<string> paths, string prefix)
-        {
-            for (int i = 0; i < paths.Count; i++)
-            {
-                string resolved = Path.GetFullPath(Path.Combine(baseDir, paths[i]));
-                switch (UserFile.KindOf(resolved))
-                {
-                    case UserFileKind.Missing:
-                        throw new ConfigException(displayName, FindLine(yaml, paths[i]), $"{prefix}.paths[{i}]", $"no such file or folder: {resolved}");
-                    case UserFileKind.Special:
-                        throw new ConfigException(displayName, FindLine(yaml, paths[i]), $"{prefix}.paths[{i}]", $"not a regular file or folder (a FIFO, device or socket): {resolved}");
-                }
-
-                paths[i] = resolved;
-            }
-        }
-
-        for (int n = 0; n < options.Captions.Count; n++)
-        {
-            ResolvePaths(options.Captions[n].Paths, $"captions[{n}]");
-        }
-
-        var inputs = options.InputList();
-        for (int n = 0; n < inputs.Count; n++)
-        {
-            var input = inputs[n];
-            string prefix = options.Input is not null ? "input" : $"inputs[{n}]";
-            ResolvePaths(input.Paths, prefix);
-
-            if (input.Crawl.ServeFolder.Length > 0)
-            {
-                string folder = Path.GetFullPath(Path.Combine(baseDir, input.Crawl.ServeFolder));
-                if (!Directory.Exists(folder))
-                {
-                    throw new ConfigException(displayName, FindLine(yaml, input.Crawl.ServeFolder), $"{prefix}.crawl.serve_folder", $"no such folder: {folder}");
-                }
-
-                input.Crawl.ServeFolder = folder;
-            }
-        }
-    }
-
-    private static int? FindLine(string yaml, string value)
+    /// <summary>The first line of <paramref name="yaml"/> holding <paramref name="value"/>, to point an error at it.</summary>
+    public static int? FindLine(string yaml, string value)
     {
         var lines = yaml.Split('\n');
         for (int i = 0; i < lines.Length; i++)
@@ -167,7 +105,8 @@ public static partial class PipelineConfigLoader
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
-    internal static string SnakeCase(string pascal) => SnakeCaseBoundary().Replace(pascal, "$1_$2").ToLowerInvariant();
+    /// <summary>The key of an option property: <c>MaxPageBytes</c> is <c>max_page_bytes</c>.</summary>
+    public static string SnakeCase(string pascal) => SnakeCaseBoundary().Replace(pascal, "$1_$2").ToLowerInvariant();
 
     [GeneratedRegex("([a-z0-9])([A-Z])")]
     private static partial Regex SnakeCaseBoundary();

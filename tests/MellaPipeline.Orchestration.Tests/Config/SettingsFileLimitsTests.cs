@@ -1,7 +1,7 @@
 using MellaPipeline.Config;
 using MellaPipeline.TestSupport;
 
-namespace MellaPipeline.Core.Tests.Config;
+namespace MellaPipeline.Orchestration.Tests.Config;
 
 /// <summary>What a pipeline or targets file may not be: huge, deep, aliased, several documents, megabyte strings, a device.</summary>
 public class SettingsFileLimitsTests
@@ -9,7 +9,7 @@ public class SettingsFileLimitsTests
     private const string Minimal = "name: sample\ninput:\n  paths: [pairs.jsonl]\n";
 
     private static ConfigException Fails(string yaml) =>
-        Assert.Throws<ConfigException>(() => PipelineConfigLoader.Parse(yaml, "p.yaml"));
+        Assert.Throws<ConfigException>(() => PipelineFile.Parse(yaml, "p.yaml"));
 
     [Theory]
     [InlineData("[", "]")]
@@ -22,7 +22,7 @@ public class SettingsFileLimitsTests
 
         var error = Fails(Minimal + "extra:\n  " + deep + "\n");
 
-        Assert.Equal($"nested deeper than {PipelineConfigLoader.MaxDepth} levels", error.Problem);
+        Assert.Equal($"nested deeper than {SettingsFile.MaxDepth} levels", error.Problem);
         Assert.NotNull(error.Line);
     }
 
@@ -50,13 +50,13 @@ public class SettingsFileLimitsTests
     [Fact]
     public void Every_string_option_is_bounded_and_prompts_may_be_longer()
     {
-        var name = Fails($"name: {new string('a', PipelineConfigLoader.MaxStringLength + 1)}\ninput:\n  paths: [pairs.jsonl]\n");
-        var path = Fails($"{Minimal}captions:\n  - name: c\n    paths: [{new string('p', PipelineConfigLoader.MaxStringLength + 1)}]\n");
+        var name = Fails($"name: {new string('a', SettingsFile.MaxStringLength + 1)}\ninput:\n  paths: [pairs.jsonl]\n");
+        var path = Fails($"{Minimal}captions:\n  - name: c\n    paths: [{new string('p', SettingsFile.MaxStringLength + 1)}]\n");
 
-        Assert.Equal(("name", $"longer than {PipelineConfigLoader.MaxStringLength} characters"), (name.Key, name.Problem));
+        Assert.Equal(("name", $"longer than {SettingsFile.MaxStringLength} characters"), (name.Key, name.Problem));
         Assert.Equal("captions[0].paths[0]", path.Key);
-        string prompt = new('p', PipelineConfigLoader.MaxStringLength * 4);
-        var options = PipelineConfigLoader.Parse(
+        string prompt = new('p', SettingsFile.MaxStringLength * 4);
+        var options = PipelineFile.Parse(
             $"{Minimal}captions:\n  - name: c\n    generate: {{endpoint: 'http://127.0.0.1:1/v1', model: m, translate_model: t, prompt: {prompt}}}\n", "p.yaml");
         Assert.Equal(prompt, options.Captions[0].Generate!.Prompt);
     }
@@ -70,7 +70,7 @@ public class SettingsFileLimitsTests
 
         foreach (var path in new[] { SpecialFiles.Fifo(dir.File("fifo.yaml")), SpecialFiles.Zero, big, dir.Path })
         {
-            var error = Assert.Throws<ConfigException>(() => PipelineConfigLoader.Load(path));
+            var error = Assert.Throws<ConfigException>(() => PipelineFile.Load(path));
 
             Assert.StartsWith($"{path}: cannot read pipeline file: ", error.Message, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', error.Message);
@@ -86,7 +86,7 @@ public class SettingsFileLimitsTests
         string path = input == "fifo" ? SpecialFiles.Fifo(dir.File("in.jsonl")) : input;
         File.WriteAllText(dir.File("p.yaml"), $"name: sample\ninput:\n  paths: ['{path}']\n");
 
-        var error = Assert.Throws<ConfigException>(() => PipelineConfigLoader.Load(dir.File("p.yaml")));
+        var error = Assert.Throws<ConfigException>(() => PipelineFile.Load(dir.File("p.yaml")));
 
         Assert.Equal("input.paths[0]", error.Key);
         Assert.Equal(3, error.Line);

@@ -1,9 +1,9 @@
 using MellaPipeline.Config;
 using MellaPipeline.TestSupport;
 
-namespace MellaPipeline.Core.Tests.Config;
+namespace MellaPipeline.Orchestration.Tests.Config;
 
-public class PipelineConfigLoaderTests
+public class PipelineFileTests
 {
     private const string Minimal = """
         name: sample
@@ -12,12 +12,12 @@ public class PipelineConfigLoaderTests
         """;
 
     private static ConfigException Fails(string yaml) =>
-        Assert.Throws<ConfigException>(() => PipelineConfigLoader.Parse(yaml, "p.yaml"));
+        Assert.Throws<ConfigException>(() => PipelineFile.Parse(yaml, "p.yaml"));
 
     [Fact]
     public void A_minimal_file_gets_every_default()
     {
-        var options = PipelineConfigLoader.Parse(Minimal, "p.yaml");
+        var options = PipelineFile.Parse(Minimal, "p.yaml");
 
         Assert.Equal("sample", options.Name);
         Assert.Equal(["pairs.jsonl"], options.Input!.Paths);
@@ -34,7 +34,7 @@ public class PipelineConfigLoaderTests
     [Fact]
     public void Sizes_enums_and_nested_settings_bind()
     {
-        var options = PipelineConfigLoader.Parse(Minimal + """
+        var options = PipelineFile.Parse(Minimal + """
 
             languages: [th, vi]
             stages:
@@ -120,8 +120,8 @@ public class PipelineConfigLoaderTests
         File.WriteAllText(dir.File("ok.yaml"), Minimal);
         File.WriteAllText(dir.File("missing.yaml"), "name: x\ninput:\n  paths: [pairs.jsonl, nowhere.jsonl]\n");
 
-        var loaded = PipelineConfigLoader.Load(dir.File("ok.yaml"));
-        var error = Assert.Throws<ConfigException>(() => PipelineConfigLoader.Load(dir.File("missing.yaml")));
+        var loaded = PipelineFile.Load(dir.File("ok.yaml"));
+        var error = Assert.Throws<ConfigException>(() => PipelineFile.Load(dir.File("missing.yaml")));
 
         Assert.Equal([dir.File("pairs.jsonl")], loaded.Options.Input!.Paths);
         Assert.Equal("input.paths[1]", error.Key);
@@ -132,7 +132,7 @@ public class PipelineConfigLoaderTests
     [Fact]
     public void The_demo_pipeline_is_valid()
     {
-        var loaded = PipelineConfigLoader.Load(RepoPaths.Demo);
+        var loaded = PipelineFile.Load(RepoPaths.Demo);
 
         Assert.Equal("demo", loaded.Options.Name);
         Assert.Equal([InputKind.Crawl, InputKind.Pairs], loaded.Options.InputList().Select(i => i.Kind));
@@ -157,7 +157,7 @@ public class PipelineConfigLoaderTests
                 paths: [pairs.jsonl]
             """);
 
-        var options = PipelineConfigLoader.Load(dir.File("p.yaml")).Options;
+        var options = PipelineFile.Load(dir.File("p.yaml")).Options;
 
         Assert.Null(options.Input);
         var crawl = options.InputList()[0];

@@ -5,7 +5,7 @@ using System.Text.Json;
 using MellaPipeline.Config;
 using MellaPipeline.TestSupport;
 
-namespace MellaPipeline.Core.Tests.Config;
+namespace MellaPipeline.Orchestration.Tests.Config;
 
 /// <summary>
 /// The pipeline file's contract is written three times for three readers: the option classes (the
@@ -78,7 +78,7 @@ public class PipelineSchemaTests
 
             if (property.PropertyType.IsEnum)
             {
-                var names = Enum.GetNames(property.PropertyType).Select(PipelineConfigLoader.SnakeCase).Order(StringComparer.Ordinal);
+                var names = Enum.GetNames(property.PropertyType).Select(SettingsFile.SnakeCase).Order(StringComparer.Ordinal);
                 var schemaNames = node.TryGetProperty("enum", out var e) ? e.EnumerateArray().Select(v => v.GetString()!).Order(StringComparer.Ordinal).ToArray() : [];
                 if (!names.SequenceEqual(schemaNames))
                 {
@@ -186,7 +186,7 @@ public class PipelineSchemaTests
     private static bool SameValue(string text, object? value, PropertyInfo property) => value switch
     {
         bool b => text == (b ? "true" : "false"),
-        Enum e => text == PipelineConfigLoader.SnakeCase(e.ToString()),
+        Enum e => text == SettingsFile.SnakeCase(e.ToString()),
         long l when property.GetCustomAttribute<ByteSizeAttribute>() is not null => ByteSize.TryParse(text, out long bytes) && bytes == l,
         int or long or double => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
             && d == Convert.ToDouble(value, CultureInfo.InvariantCulture),
@@ -201,7 +201,7 @@ public class PipelineSchemaTests
     {
         null => "none",
         IEnumerable<string> list when value is not string => "[" + string.Join(", ", list) + "]",
-        Enum e => PipelineConfigLoader.SnakeCase(e.ToString()),
+        Enum e => SettingsFile.SnakeCase(e.ToString()),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
@@ -217,7 +217,7 @@ public class PipelineSchemaTests
         /// <param name="IsOptionalSection">A section that is absent unless written (<c>input</c>, <c>captions[].generate</c>): its keys' defaults are those of a fresh instance.</param>
         public sealed record Leaf(string Key, PropertyInfo Property, object? Default, bool IsOptionalSection);
 
-        public static string KeyOf(PropertyInfo property) => PipelineConfigLoader.SnakeCase(property.Name);
+        public static string KeyOf(PropertyInfo property) => SettingsFile.SnakeCase(property.Name);
 
         public static IEnumerable<Section> Sections(Type type, string path)
         {

@@ -1,0 +1,7 @@
+namespace MellaPipeline.Config;
+
+/// <summary>Dropping repeated pairs (same key) within a task.</summary>
+public sealed class DedupExactOptions
+{
+    public bool Enabled { get; set; } = true;
+}
