@@ -8,15 +8,31 @@ using SkiaSharp;
 
 namespace MellaPipeline.Cli.Tests;
 
-public class DemoRunTests
+/// <summary>One run of the demo pipeline, shared by the tests of <see cref="DemoRunTests"/> (they run one after the other and only read it).</summary>
+public sealed class DemoRunFixture : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+
+    public string RunDir => _dir.File("demo");
+
+    public MellaResult Result { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Result = await MellaProcess.RunAsync(["run", RepoPaths.Demo, "--out", RunDir]);
+
+    public Task DisposeAsync()
+    {
+        _dir.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
 {
     [Fact]
-    public async Task The_demo_writes_a_dataset_that_DuckDB_reads_with_a_manifest_stats_and_rejects_that_add_up()
+    public void The_demo_writes_a_dataset_that_DuckDB_reads_with_a_manifest_stats_and_rejects_that_add_up()
     {
-        using var dir = new TempDir();
-        string runDir = dir.File("demo");
-
-        var result = await MellaProcess.RunAsync(["run", RepoPaths.Demo, "--out", runDir]);
+        string runDir = demo.RunDir;
+        var result = demo.Result;
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"shards:   {Path.Combine(runDir, "shards")}", result.Stdout);
@@ -156,9 +172,8 @@ public class DemoRunTests
     [Fact]
     public async Task Rerunning_a_finished_run_changes_nothing()
     {
-        using var dir = new TempDir();
-        string runDir = dir.File("demo");
-        Assert.Equal(0, (await MellaProcess.RunAsync(["run", RepoPaths.Demo, "--out", runDir])).ExitCode);
+        string runDir = demo.RunDir;
+        Assert.True(demo.Result.ExitCode == 0, demo.Result.ToString());
         var before = RunSnapshot.Of(runDir, withTimes: true);
 
         var again = await MellaProcess.RunAsync(["run", RepoPaths.Demo, "--out", runDir]);
@@ -174,8 +189,8 @@ public class DemoRunTests
     public async Task The_demo_ends_with_an_eval_of_the_shipped_predictions_on_its_held_out_split()
     {
         using var dir = new TempDir();
-        string runDir = dir.File("demo"), splitDir = dir.File("demo-split");
-        Assert.Equal(0, (await MellaProcess.RunAsync(["run", RepoPaths.Demo, "--out", runDir])).ExitCode);
+        string runDir = demo.RunDir, splitDir = dir.File("demo-split");
+        Assert.True(demo.Result.ExitCode == 0, demo.Result.ToString());
         var split = await MellaProcess.RunAsync(["split", runDir, "--out", splitDir, "--eval-per-language", "2"]);
         Assert.True(split.ExitCode == 0, split.ToString());
 
