@@ -29,9 +29,6 @@ public enum UserFileFailure
 public readonly record struct UserFileBytes(byte[]? Bytes, UserFileFailure Failure, string? Detail)
 {
     public bool Ok => Bytes is not null;
-
-    /// <summary>The one-line message for a bad argument or settings file: <c>FILE: problem</c>.</summary>
-    public string Describe(string file) => $"{file}: {Detail}";
 }
 
 /// <summary>
@@ -134,7 +131,29 @@ public static class UserFile
                 return new UserFileBytes(null, UserFileFailure.TooLarge, $"{claimed} bytes > {maxBytes}");
             }
 
-            using var buffer = new MemoryStream((int)Math.Max(claimed, 0));
+            // The usual case, a file as long as it claims: one array of that size, filled in place.
+            var exact = new byte[claimed];
+            int filled = 0;
+            for (int n; filled < exact.Length && (n = stream.Read(exact, filled, exact.Length - filled)) > 0;)
+            {
+                filled += n;
+            }
+
+            int probe = filled < exact.Length ? -1 : stream.ReadByte();
+            if (probe < 0)
+            {
+                return new UserFileBytes(filled == exact.Length ? exact : exact[..filled], UserFileFailure.None, null);
+            }
+
+            // Longer than it claimed (a file still growing, a /proc file that says 0): read on, counting against the cap.
+            using var buffer = new MemoryStream();
+            buffer.Write(exact, 0, filled);
+            buffer.WriteByte((byte)probe);
+            if (buffer.Length > maxBytes)
+            {
+                return new UserFileBytes(null, UserFileFailure.TooLarge, $"more than {maxBytes} bytes");
+            }
+
             var chunk = new byte[1 << 16];
             int read;
             while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length))) > 0)

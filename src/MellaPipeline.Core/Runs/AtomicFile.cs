@@ -28,6 +28,10 @@ public static class AtomicFile
     public static void WriteJson<T>(string path, T value, JsonSerializerOptions options) =>
         WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(value, options));
 
+    /// <summary>Reads back a file <see cref="WriteJson"/> wrote (a run's own stats and figures, never user input).</summary>
+    public static T ReadJson<T>(string path, JsonSerializerOptions options) =>
+        JsonSerializer.Deserialize<T>(File.ReadAllBytes(path), options) ?? throw new InvalidDataException($"{path}: empty file");
+
     /// <summary>Renames a finished temporary file into place, replacing any older file.</summary>
     public static void Commit(string tempPath, string path) => File.Move(tempPath, path, overwrite: true);
 }

@@ -143,7 +143,5 @@ public sealed class RunDirectory
     /// <summary>Writes the completion marker: the last act of a task, after all its outputs are renamed into place.</summary>
     public void MarkComplete(int rank) => AtomicFile.WriteAllBytes(CompletionPath(rank), []);
 
-    public TaskStats ReadStats(int rank) =>
-        JsonSerializer.Deserialize<TaskStats>(File.ReadAllBytes(StatsPath(rank)), MellaJson.Indented)
-        ?? throw new InvalidDataException($"{StatsPath(rank)}: empty stats file");
+    public TaskStats ReadStats(int rank) => AtomicFile.ReadJson<TaskStats>(StatsPath(rank), MellaJson.Indented);
 }

@@ -60,12 +60,7 @@ public abstract class RunStep<TFigures>
     public abstract Task<TFigures> ExecuteAsync(StepContext context, CancellationToken cancellationToken);
 
     /// <summary>Reads the figures a finished step recorded (the runner returns them when it skips the step).</summary>
-    public virtual TFigures ReadFigures() =>
-        JsonSerializer.Deserialize<TFigures>(File.ReadAllBytes(FiguresPath), MellaJson.Indented)
-        ?? throw new InvalidDataException($"{FiguresPath}: empty figures file");
-
-    /// <summary>Serialises the figures; indented JSON by default.</summary>
-    public virtual byte[] SerializeFigures(TFigures figures) => JsonSerializer.SerializeToUtf8Bytes(figures, MellaJson.Indented);
+    public TFigures ReadFigures() => AtomicFile.ReadJson<TFigures>(FiguresPath, MellaJson.Indented);
 
     /// <summary>
     /// Runs after the step is complete, whether it ran now or an earlier attempt finished it: for

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MellaPipeline.Json;
 using MellaPipeline.Runtime;
 
 namespace MellaPipeline.Runs;
@@ -48,7 +49,7 @@ public sealed class StepRunner(RunDirectory run)
         }
 
         Reach(points.RejectsWritten);
-        AtomicFile.WriteAllBytes(step.FiguresPath, step.SerializeFigures(figures));
+        AtomicFile.WriteJson(step.FiguresPath, figures, MellaJson.Indented);
         Reach(points.FiguresWritten);
         if (step.MarkerPath != step.FiguresPath)
         {

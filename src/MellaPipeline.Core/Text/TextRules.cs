@@ -14,10 +14,6 @@ public sealed class NotEmptyRule(string code, string? detail = null) : ITextRule
 /// <param name="tooLongCode">Null for an input without an upper limit.</param>
 public sealed class LengthRule(int minChars, int maxChars, string tooShortCode, string? tooLongCode) : ITextRule
 {
-    public int MinChars => minChars;
-
-    public int MaxChars => maxChars;
-
     public TextVerdict Check(string text, TextContext context)
     {
         int length = context.Graphemes;

@@ -66,6 +66,7 @@ public class UserFileArgumentTests
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
         };
 
+        var before = Directory.GetFileSystemEntries(dir.Path).Order(StringComparer.Ordinal).ToArray();
         var result = await MellaProcess.RunAsync(args);
 
         Assert.True(result.ExitCode == 2, result.ToString());
@@ -73,7 +74,8 @@ public class UserFileArgumentTests
         Assert.Contains(named, line, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", line, StringComparison.Ordinal);
         Assert.DoesNotContain("BytePositionInLine", line, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(dir.File("run")), "nothing is written for a bad argument");
+        // Nothing is written for a bad argument: no run directory, no split folder, no output file beside the inputs.
+        Assert.Equal(before, Directory.GetFileSystemEntries(dir.Path).Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]

@@ -99,6 +99,7 @@ public partial class ReasonRegistryTests
         Assert.Null(ReasonCodes.Find("http_5000"));
         Assert.Null(ReasonCodes.Find("http_abc"));
         Assert.Equal(OutcomeKind.Dropped, ReasonCodes.Find("image_noai")!.Kind);
+        Assert.False(ReasonCodes.IsTransient("image_noai")); // an opt-out does not go away on retry
         Assert.Equal(OutcomeKind.Failed, ReasonCodes.Find("image_robots_disallowed")!.Kind);
         Assert.Equal(OutcomeKind.Dropped, ReasonCodes.Find("robots_disallowed")!.Kind);
     }
