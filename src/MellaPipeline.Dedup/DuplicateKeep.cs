@@ -37,27 +37,26 @@ public static class DuplicateKeep
     /// For each member, the member kept in its place (itself when it is the one kept): one per
     /// distinct <paramref name="groups"/> value. Sorting member numbers costs 4 bytes a member.
     /// </summary>
-    public static int[] KeptPerGroup(ReadOnlySpan<long> groups, ReadOnlySpan<DuplicateCandidate> candidates)
+    /// <remarks>Arrays, not spans: the sort's comparer reads them in place, so the reduce holds no second copy of its columns.</remarks>
+    public static int[] KeptPerGroup(long[] groups, DuplicateCandidate[] candidates)
     {
         if (groups.Length != candidates.Length)
         {
             throw new ArgumentException($"{groups.Length} groups for {candidates.Length} candidates", nameof(groups));
         }
 
-        var groupOf = groups.ToArray();
-        var candidateOf = candidates.ToArray();
-        var order = Enumerable.Range(0, groupOf.Length).ToArray();
+        var order = Enumerable.Range(0, groups.Length).ToArray();
         Array.Sort(order, (a, b) =>
         {
-            int c = groupOf[a].CompareTo(groupOf[b]);
-            return c != 0 ? c : Compare(candidateOf[a], candidateOf[b]);
+            int c = groups[a].CompareTo(groups[b]);
+            return c != 0 ? c : Compare(candidates[a], candidates[b]);
         });
 
         var kept = new int[order.Length];
         for (int k = 0; k < order.Length; k++)
         {
             int current = order[k];
-            kept[current] = k > 0 && groupOf[order[k - 1]] == groupOf[current] ? kept[order[k - 1]] : current;
+            kept[current] = k > 0 && groups[order[k - 1]] == groups[current] ? kept[order[k - 1]] : current;
         }
 
         return kept;

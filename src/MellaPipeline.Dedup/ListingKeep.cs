@@ -7,8 +7,11 @@ namespace MellaPipeline.Dedup;
 /// </summary>
 public static class ListingKeep
 {
-    /// <summary><c>--hashes</c>: no image sizes, so the first member in input order.</summary>
-    public static int[] FirstInInput(int[] roots) => LargestThenFirst(roots, _ => 0);
+    /// <summary>
+    /// <c>--hashes</c>: no image sizes, so <see cref="DuplicateKeep"/>'s rule keeps the first member in input order,
+    /// which is each member's root as <see cref="NearDuplicateIndex.Cluster"/> gives it (the cluster's smallest index).
+    /// </summary>
+    public static int[] FirstInInput(int[] roots) => roots;
 
     /// <summary><c>--images</c>: the largest image (width × height), then the first in input order.</summary>
     public static int[] LargestThenFirst(int[] roots, Func<int, long> pixels)

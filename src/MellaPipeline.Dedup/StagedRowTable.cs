@@ -93,7 +93,7 @@ internal sealed class StagedRowTable(int capacity)
         HashedCount += hashed ? 1 : 0;
         Sha[i] = sha;
         Pixels[i] = (long)row.OrigWidth * row.OrigHeight;
-        TextElements[i] = new StringInfo(row.Text).LengthInTextElements;
+        TextElements[i] = Text.TextNormalizer.GraphemeCount(row.Text);
         if (!_groups.TryGetValue((row.Lang, row.Source), out int group))
         {
             group = _groups.Count;

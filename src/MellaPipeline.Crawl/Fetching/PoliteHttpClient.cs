@@ -41,6 +41,7 @@ public sealed record FetchResult(string Url, FetchedPage? Response, string? Reas
 public sealed class PoliteHttpClient : IDisposable
 {
     private readonly HttpFetchOptions _options;
+    private readonly string _productToken;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
@@ -53,6 +54,7 @@ public sealed class PoliteHttpClient : IDisposable
     public PoliteHttpClient(HttpFetchOptions options, TimeProvider? time = null)
     {
         _options = options;
+        _productToken = options.ProductToken; // read on every X-Robots-Tag: worked out once
         _time = time ?? TimeProvider.System;
         _guard = new AddressGuard(options.AllowedAddresses);
         var handler = new SocketsHttpHandler
@@ -98,7 +100,7 @@ public sealed class PoliteHttpClient : IDisposable
     }
 
     /// <summary>The product token robots.txt groups and scoped robots directives must name to apply to us.</summary>
-    public string ProductToken => _options.ProductToken;
+    public string ProductToken => _productToken;
 
     public async Task<FetchResult> FetchAsync(Uri url, FetchKind kind, CancellationToken cancellationToken)
     {
@@ -254,7 +256,7 @@ public sealed class PoliteHttpClient : IDisposable
 
         // An image's own X-Robots-Tag is its owner's opt-out: its body is never downloaded.
         if (kind == FetchKind.Image && response.Headers.TryGetValues("X-Robots-Tag", out var tags)
-            && RobotsDirectives.Parse(tags, _options.ProductToken) is { NoAi: true } or { NoImageAi: true })
+            && RobotsDirectives.Parse(tags, _productToken) is { NoAi: true } or { NoImageAi: true })
         {
             return (FetchReasons.NoAi, $"X-Robots-Tag: {string.Join(", ", tags)}");
         }
@@ -433,7 +435,7 @@ public sealed class PoliteHttpClient : IDisposable
         var result = await FetchAsync(robotsUrl, FetchKind.Robots, cancellationToken);
         if (result.Response is { } response)
         {
-            var rules = RobotsTxt.Parse(RobotsTxt.Decode(response.Body), _options.ProductToken);
+            var rules = RobotsTxt.Parse(RobotsTxt.Decode(response.Body), _productToken);
             if (rules.CrawlDelaySeconds is > 0 and var delay)
             {
                 GateFor(robotsUrl).SlowDownTo(delay);
