@@ -13,9 +13,24 @@ public static class AtomicFile
 
     public static string TempPathFor(string path) => path + TempSuffix;
 
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    /// <summary>
+    /// A temporary sibling of <paramref name="path"/> no other writer uses: for files several processes
+    /// may write at once (the run's config, saved by every rank that starts), where one shared temporary
+    /// name would make the second writer fail on the first one's open file.
+    /// </summary>
+    public static string UniqueTempPathFor(string path) =>
+        $"{path}.{Environment.ProcessId}-{Guid.NewGuid():N}{TempSuffix}";
+
+    /// <summary>True when <paramref name="entry"/> is an unfinished write of <paramref name="path"/>, by either naming.</summary>
+    public static bool IsTempOf(string entry, string path) =>
+        entry.StartsWith(path, StringComparison.Ordinal) && entry.EndsWith(TempSuffix, StringComparison.Ordinal);
+
+    /// <param name="path">The file to replace.</param>
+    /// <param name="content">Its whole new content.</param>
+    /// <param name="writtenByManyProcesses">Several processes may write this file at the same moment (see <see cref="UniqueTempPathFor"/>).</param>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, bool writtenByManyProcesses = false)
     {
-        string temp = TempPathFor(path);
+        string temp = writtenByManyProcesses ? UniqueTempPathFor(path) : TempPathFor(path);
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             stream.Write(content);

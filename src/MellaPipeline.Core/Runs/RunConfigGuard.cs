@@ -35,16 +35,16 @@ public static class RunConfigGuard
             var current = JsonNode.Parse(resolvedConfigJson) as JsonObject;
             if (RebuildableKeys.Any(key => !JsonNode.DeepEquals(saved?[key], current?[key])))
             {
-                AtomicFile.WriteAllBytes(run.ConfigPath, resolvedConfigJson);
+                AtomicFile.WriteAllBytes(run.ConfigPath, resolvedConfigJson, writtenByManyProcesses: true);
             }
 
             return true;
         }
 
-        // A run killed while it was being set up leaves at most the temporary config: that folder is still fresh.
+        // A run killed while it was being set up leaves at most temporary configs: that folder is still fresh.
         // So is one holding only the locks (RunLock), taken before anything else is written.
-        string leftover = AtomicFile.TempPathFor(run.ConfigPath);
-        bool holdsOther = Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any(entry => entry != leftover && entry != run.LocksDir);
+        bool holdsOther = Directory.Exists(run.Root) &&
+            Directory.EnumerateFileSystemEntries(run.Root).Any(entry => !AtomicFile.IsTempOf(entry, run.ConfigPath) && entry != run.LocksDir);
         if (holdsOther && run.HasRun)
         {
             // Another rank saved the config between the two looks: this is its run, which we join.
@@ -66,7 +66,7 @@ public static class RunConfigGuard
 
         // The config first, then the run's folders: a kill in between leaves a run that resumes, never a folder that is refused.
         Directory.CreateDirectory(run.Root);
-        AtomicFile.WriteAllBytes(run.ConfigPath, resolvedConfigJson);
+        AtomicFile.WriteAllBytes(run.ConfigPath, resolvedConfigJson, writtenByManyProcesses: true);
         run.Create();
         return false;
     }

@@ -22,6 +22,31 @@ public class RunConfigGuardTests
     }
 
     [Fact]
+    public void Ranks_that_start_in_the_same_fresh_folder_at_once_all_join_one_run()
+    {
+        // Every rank of a spread run saves the config; a shared temporary name made all but one fail.
+        using var dir = new TempDir();
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            var run = new RunDirectory(dir.File($"run{attempt}"));
+            using var start = new Barrier(8);
+            var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+            var ranks = Enumerable.Range(0, 8).Select(_ => new Thread(() =>
+            {
+                start.SignalAndWait();
+                try { RunConfigGuard.Prepare(run, Config(4), requireExistingRun: false); }
+                catch (Exception e) { failures.Add(e); }
+            })).ToList();
+            ranks.ForEach(rank => rank.Start());
+            ranks.ForEach(rank => rank.Join());
+
+            Assert.Empty(failures);
+            Assert.Equal(Config(4), File.ReadAllBytes(run.ConfigPath));
+            Assert.DoesNotContain(Directory.EnumerateFiles(run.Root), file => file.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void A_different_config_is_refused_naming_the_setting()
     {
         using var dir = new TempDir();
@@ -54,7 +79,7 @@ public class RunConfigGuardTests
         var run = new RunDirectory(dir.File("run"));
         Directory.CreateDirectory(run.LocksDir); // what a SIGKILL between taking the lock and saving the config leaves
         File.WriteAllText(Path.Combine(run.LocksDir, "run"), "");
-        File.WriteAllText(AtomicFile.TempPathFor(run.ConfigPath), "{\"na");
+        File.WriteAllText(AtomicFile.UniqueTempPathFor(run.ConfigPath), "{\"na");
 
         Assert.False(RunConfigGuard.Prepare(run, Config(4), requireExistingRun: true, earlierProcessLocked: true));
         Assert.Equal(Config(4), File.ReadAllBytes(run.ConfigPath));
@@ -72,7 +97,7 @@ public class RunConfigGuardTests
         using var dir = new TempDir();
         var run = new RunDirectory(dir.File("run"));
         Directory.CreateDirectory(run.Root);
-        File.WriteAllText(AtomicFile.TempPathFor(run.ConfigPath), "{\"na"); // what a kill halfway through the write leaves
+        File.WriteAllText(AtomicFile.UniqueTempPathFor(run.ConfigPath), "{\"na"); // what a kill halfway through the write leaves
 
         Assert.False(RunConfigGuard.Prepare(run, Config(4), requireExistingRun: false));
         Assert.Equal(Config(4), File.ReadAllBytes(run.ConfigPath));
