@@ -56,9 +56,9 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
                 {
                     await foreach (var row in ShardReader.ReadAsync(Path.Combine(run.ShardsDir, shard.Path), cancellationToken))
                     {
-                        if (row.ImageBytes is { } bytes && seen.Add(row.Sha256))
+                        if (row.ImageBytes is { } bytes && row.Sha256 is { } sha256 && seen.Add(sha256))
                         {
-                            await images.Writer.WriteAsync((row.Sha256, bytes), cancellationToken);
+                            await images.Writer.WriteAsync((sha256, bytes), cancellationToken);
                         }
                     }
                 }

@@ -184,6 +184,11 @@ public sealed partial class CaptionLayer(
             {
                 await foreach (var row in ShardReader.ReadAsync(Path.Combine(run.ShardsDir, shard.Path), cancellationToken))
                 {
+                    if (row.Sha256 is null)
+                    {
+                        continue; // read without its image (load_images off): nothing to caption
+                    }
+
                     allImages.Add(row.Sha256);
                     string match = layer.MatchBy switch
                     {

@@ -22,6 +22,9 @@ public sealed class LanguageHints(string? htmlLang, string? host)
 {
     public static LanguageHints None { get; } = new(null, null);
 
+    /// <summary>The declared language as written (<c>sr-Latn-RS</c>), or null.</summary>
+    public string? Declared { get; } = htmlLang;
+
     /// <summary>The ISO 639-1 part of the declared language (<c>sr-Latn-RS</c> → <c>sr</c>).</summary>
     public string? DeclaredLang { get; } = htmlLang is { Length: >= 2 } h ? h.Split('-', '_')[0].Trim().ToLowerInvariant() : null;
 

@@ -38,7 +38,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             return ExitCodes.CheckFailed;
         }
 
-        var dataset = new ShardedDataset(options.Name, options.Output, PairPipeline.ProcessorFor(options).HashAlgorithm);
+        var dataset = new ShardedDataset(options.Name, options.Output, PairPipeline.PhashAlgorithmFor(options));
         var captionLayers = options.Captions
             .Select(layer => new CaptionLayer(layer, dataset, options.Languages, run, () => PairPipeline.Identifier.Value, logger)).ToList();
         var staleLayers = StaleCaptionLayers(run, options);

@@ -26,6 +26,10 @@ public static class PairPipeline
     public static ImageProcessor ProcessorFor(PipelineOptions options) => new(
         ImageHasher.DecoderFor(options.Stages.LoadImages.Decoder), StoredImageSettings.From(options.Stages.LoadImages));
 
+    /// <summary>The perceptual-hash algorithm id the run's shards name: none when <c>load_images</c> reads no image.</summary>
+    public static string PhashAlgorithmFor(PipelineOptions options) =>
+        options.Stages.LoadImages.Enabled ? ProcessorFor(options).HashAlgorithm : ShardSchema.NoPhashAlgorithm;
+
     /// <summary>Runs one task: its slice of the input through every stage into its shards.</summary>
     public static async Task<TaskOutput> RunTaskAsync(PipelineOptions options, TaskContext task, CancellationToken cancellationToken)
     {
@@ -46,7 +50,7 @@ public static class PairPipeline
 
         var rows = PairPipelineSteps.ImageStage.AppendTo(candidates, resources);
         await using var shards = new ParquetShardWriter(
-            new ShardedDataset(options.Name, options.Output, resources.Processor.HashAlgorithm).WriterOptions(task.Run.StagingDir, task.Slice.Rank));
+            new ShardedDataset(options.Name, options.Output, PhashAlgorithmFor(options)).WriterOptions(task.Run.StagingDir, task.Slice.Rank));
         await rows.RunAsync(shards, new FlowSettings(task.Rejects, task.Counters, options.ChannelCapacity), cancellationToken);
         return new TaskOutput(shards.Shards);
     }

@@ -16,6 +16,7 @@ public static class PairPipelineSteps
         new PairsInputKind(),
         new NativeAltInputKind(InputKind.Crawl),
         new NativeAltInputKind(InputKind.Warc),
+        new UrlListInputKind(),
     ];
 
     /// <summary>Between the input and <see cref="ImageStage"/>, in this order.</summary>

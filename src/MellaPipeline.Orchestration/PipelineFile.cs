@@ -63,6 +63,11 @@ public static class PipelineFile
             var input = inputs[n];
             string prefix = options.Input is not null ? "input" : $"inputs[{n}]";
             ResolvePaths(input.Paths, prefix);
+            if (input.Kind == InputKind.Urls && Crawl.UrlLists.UrlListFiles.ProblemAsync(input).GetAwaiter().GetResult() is { } listProblem)
+            {
+                // A list that cannot be read at all stops the run before anything is written, naming the file and the column.
+                throw new ConfigException(displayName, SettingsFile.FindLine(yaml, "kind: urls"), $"{prefix}.paths", listProblem);
+            }
 
             if (input.Crawl.ServeFolder.Length > 0)
             {

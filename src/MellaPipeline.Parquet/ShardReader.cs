@@ -57,20 +57,28 @@ public static class ShardReader
     /// </summary>
     public static IAsyncEnumerable<ShardImageRow> ReadImageRowsAsync(string path, CancellationToken cancellationToken = default) =>
         ReadRowsAsync(path, [C.Key, C.Lang, C.Source, C.Text, C.OrigWidth, C.OrigHeight, C.Sha256, C.Phash],
-            r => new ShardImageRow(r.Get(C.Key)!, r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Text)!, r.Get(C.OrigWidth), r.Get(C.OrigHeight), r.Get(C.Sha256)!, r.Get(C.Phash)),
+            r => new ShardImageRow(r.Get(C.Key)!, r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Text)!, r.Get(C.OrigWidth), r.Get(C.OrigHeight), r.Get(C.Sha256) ?? r.Get(C.Key)!, r.Get(C.Phash)),
             cancellationToken);
 
     /// <summary>What <c>mella coverage</c> counts of each row, without the image bytes.</summary>
     public static IAsyncEnumerable<CoverageRow> ReadCoverageRowsAsync(string path, CancellationToken cancellationToken = default) =>
         ReadRowsAsync(path, [C.Lang, C.Source, C.Script, C.Text, C.Sha256, C.DupCluster, C.PageUrl, C.Url, C.Width, C.Height],
-            r => new CoverageRow(r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Script)!, r.Get(C.Text)!, r.Get(C.Sha256)!, r.Get(C.DupCluster)!, r.Get(C.PageUrl), r.Get(C.Url), r.Get(C.Width), r.Get(C.Height)),
+            r => new CoverageRow(r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Script)!, r.Get(C.Text)!, ImageIdentity(r.Get(C.Sha256), r.Get(C.Url) ?? r.Get(C.Text)!), r.Get(C.DupCluster)!, r.Get(C.PageUrl), r.Get(C.Url), r.Get(C.Width), r.Get(C.Height)),
             cancellationToken);
 
     /// <summary>What <c>mella split</c> groups and stratifies each row by, without the text or the image.</summary>
     public static IAsyncEnumerable<SplitRow> ReadSplitRowsAsync(string path, CancellationToken cancellationToken = default) =>
         ReadRowsAsync(path, [C.Key, C.Lang, C.Source, C.DupCluster, C.PageUrl, C.Url, C.Sha256],
-            r => new SplitRow(r.Get(C.Key)!, r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.DupCluster)!, r.Get(C.Sha256)!, r.Get(C.PageUrl), r.Get(C.Url)),
+            r => new SplitRow(r.Get(C.Key)!, r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.DupCluster)!, ImageIdentity(r.Get(C.Sha256), r.Get(C.Url) ?? r.Get(C.Key)!), r.Get(C.PageUrl), r.Get(C.Url)),
             cancellationToken);
+
+    /// <summary>
+    /// What stands for a row's image where images are counted or grouped: its <c>sha256</c>, or for a
+    /// row read without its image (<c>load_images.enabled: false</c>) the SHA-256 of its URL, so rows
+    /// naming the same URL still count as one image and land on the same side of a split.
+    /// </summary>
+    private static string ImageIdentity(string? sha256, string url) =>
+        sha256 ?? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url)));
 
     /// <summary>What <c>mella eval</c> needs of a held-out row — key, language, source, caption — without the image.</summary>
     public static IAsyncEnumerable<ReferenceRow> ReadReferenceRowsAsync(string path, CancellationToken cancellationToken = default) =>
@@ -150,12 +158,13 @@ public readonly struct ShardRow
 }
 
 /// <summary>The columns of a shard row that near-duplicate clustering decides on; the size is the image's original size.</summary>
+/// <param name="Sha256">The image's SHA-256, or the row's key for a row read without its image (its own cluster).</param>
 public sealed record ShardImageRow(string Key, string Lang, string Source, string Text, int OrigWidth, int OrigHeight, string Sha256, string? Phash);
 
-/// <summary>The columns of a shard row that coverage statistics count.</summary>
+/// <summary>The columns of a shard row that coverage statistics count; <c>Sha256</c> is the image's identity (see <c>ImageIdentity</c>).</summary>
 public sealed record CoverageRow(string Lang, string Source, string Script, string Text, string Sha256, string DupCluster, string? PageUrl, string? Url, int Width, int Height);
 
-/// <summary>The columns of a shard row that <c>mella split</c> groups and stratifies by.</summary>
+/// <summary>The columns of a shard row that <c>mella split</c> groups and stratifies by; <c>Sha256</c> is the image's identity (see <c>ImageIdentity</c>).</summary>
 public sealed record SplitRow(string Key, string Lang, string Source, string DupCluster, string Sha256, string? PageUrl, string? Url);
 
 /// <summary>The columns of a shard row that scoring reads as a reference.</summary>

@@ -65,7 +65,7 @@ public class CaptionLayerTests
     public async Task Good_captions_become_mllm_rows_on_their_images_and_every_bad_line_is_a_reject_with_its_reason()
     {
         using var run = await Run.CreateAsync();
-        string cs = run.Rows[0].Sha256, ru = run.Rows[1].Sha256, th = run.Rows[2].Sha256;
+        string cs = run.Rows[0].Sha256!, ru = run.Rows[1].Sha256!, th = run.Rows[2].Sha256!;
         var good = new { sha256 = cs, lang = "cs", model = "m1", text = "Na fotografii je kamenný most se sochami nad řekou." };
         string file = run.WriteCaptions(
             good,
@@ -141,7 +141,7 @@ public class CaptionLayerTests
     public async Task With_unpaired_drop_a_caption_in_a_language_the_image_has_no_native_pair_in_is_dropped()
     {
         using var run = await Run.CreateAsync();
-        string cs = run.Rows[0].Sha256;
+        string cs = run.Rows[0].Sha256!;
         string file = run.WriteCaptions(
             new { sha256 = cs, lang = "cs", model = "m1", text = "Na fotografii je kamenný most v mlze." },
             new { sha256 = cs, lang = "ru", model = "m1", text = "На фотографии каменный мост в тумане." });
@@ -159,7 +159,7 @@ public class CaptionLayerTests
     public async Task A_built_layer_is_skipped_an_interrupted_one_discarded_and_a_changed_file_rebuilds_it()
     {
         using var run = await Run.CreateAsync();
-        string cs = run.Rows[0].Sha256;
+        string cs = run.Rows[0].Sha256!;
         string file = run.WriteCaptions(new { sha256 = cs, lang = "cs", model = "model-a", text = "Na fotografii je kamenný most se sochami." });
 
         // What a layer killed before its marker leaves: a shard of its own. It must not survive the build.

@@ -34,7 +34,7 @@ public class SftExportTests
 
         Assert.Equal([photo.Key, byUrl.Key], train.Select(l => l.GetProperty("id").GetString()));
         string image = train[0].GetProperty("image").GetString()!;
-        Assert.Equal($"images/{photo.Sha256[..2]}/{photo.Sha256}.png", image);
+        Assert.Equal($"images/{photo.Sha256![..2]}/{photo.Sha256}.png", image);
         Assert.Equal(image, eval.GetProperty("image").GetString());
         Assert.Equal(photo.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, image)))));
         Assert.Single(Directory.GetFiles(Path.Combine(folder, "images"), "*", SearchOption.AllDirectories));

@@ -26,7 +26,7 @@ public class NearDuplicateReduceTests
     private static string Key(int id) => id.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The cluster id rows 1–4 share: the smallest SHA-256 prefix among their images (row 1's).</summary>
-    private static readonly string ClusterOfA = StagedRun.Row(1, PhotoA).Sha256[..16];
+    private static readonly string ClusterOfA = StagedRun.Row(1, PhotoA).Sha256![..16];
 
     [Fact]
     public async Task Near_duplicates_keep_the_largest_image_per_language_and_name_the_cluster_by_its_smallest_image_hash()
@@ -39,7 +39,7 @@ public class NearDuplicateReduceTests
         Assert.Equal([Key(2), Key(4), Key(5)], rows.Keys);
         Assert.Equal(ClusterOfA, rows[Key(2)]);
         Assert.Equal(ClusterOfA, rows[Key(4)]);
-        Assert.Equal(StagedRun.Row(5, PhotoB).Sha256[..16], rows[Key(5)]);
+        Assert.Equal(StagedRun.Row(5, PhotoB).Sha256![..16], rows[Key(5)]);
         var rejects = staged.Rejects();
         Assert.Equal([Key(1), Key(3)], rejects.Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.All(rejects, r => Assert.Equal((ReasonCodes.ImageNearDuplicate, NearDuplicateReduce.StageName), (r.Reason, r.Stage)));

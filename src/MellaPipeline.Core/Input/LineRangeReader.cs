@@ -74,10 +74,26 @@ public static class LineRangeReader
         IReadOnlyList<string> files, int rank, int worldSize, bool keepBlankLines = false,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        foreach (var (file, lo, hi) in ByteRanges(files, rank, worldSize))
+        {
+            await foreach (var line in ReadRangeAsync(file, lo, hi, keepBlankLines, cancellationToken))
+            {
+                yield return line;
+            }
+        }
+    }
+
+    /// <summary>
+    /// This task's share of <paramref name="files"/> laid end to end: per file the byte range
+    /// [<c>Lo</c>, <c>Hi</c>) within it (files it has no share of are left out). A record belongs to
+    /// the range it starts in.
+    /// </summary>
+    public static IEnumerable<(string File, long Lo, long Hi)> ByteRanges(IReadOnlyList<string> files, int rank, int worldSize)
+    {
         var sizes = files.Select(f => UserFile.KindOf(f) == UserFileKind.RegularFile ? new FileInfo(f).Length : 0).ToArray();
         long total = sizes.Sum();
-        long begin = Boundary(total, rank, worldSize);
-        long end = Boundary(total, rank + 1, worldSize);
+        long begin = Share(total, rank, worldSize);
+        long end = Share(total, rank + 1, worldSize);
         long fileStart = 0;
         for (int i = 0; i < files.Count; i++)
         {
@@ -86,20 +102,19 @@ public static class LineRangeReader
             long hi = Math.Min(end, fileEnd) - fileStart;
             if (lo < hi)
             {
-                await foreach (var line in ReadFileRangeAsync(files[i], lo, hi, keepBlankLines, cancellationToken))
-                {
-                    yield return line;
-                }
+                yield return (files[i], lo, hi);
             }
 
             fileStart = fileEnd;
         }
     }
 
-    private static long Boundary(long total, int rank, int worldSize) =>
+    /// <summary>Where share <paramref name="rank"/> of <paramref name="total"/> items split <paramref name="worldSize"/> ways begins.</summary>
+    public static long Share(long total, int rank, int worldSize) =>
         (long)(total * (System.Numerics.BigInteger)rank / worldSize);
 
-    private static async IAsyncEnumerable<InputLine> ReadFileRangeAsync(
+    /// <summary>The lines of one file that start in bytes [<paramref name="lo"/>, <paramref name="hi"/>).</summary>
+    public static async IAsyncEnumerable<InputLine> ReadRangeAsync(
         string file, long lo, long hi, bool keepBlankLines, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var stream = UserFile.OpenRead(file, out var failure, out string? detail, bufferSize: 1);
@@ -115,15 +130,31 @@ public static class LineRangeReader
             yield break;
         }
 
+        // A line starting before lo belongs to the previous range: start after the first line
+        // break at or after lo - 1.
+        long position = lo == 0 ? 0 : lo - 1;
+        stream.Seek(position, SeekOrigin.Begin);
+        await foreach (var line in ReadLinesAsync(stream, file, position, skipping: lo != 0, hi, keepBlankLines, cancellationToken))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>
+    /// Every line of <paramref name="stream"/> from where it stands to its end (a decompressing
+    /// stream, which cannot seek), capped as every line-based reader is; offsets count the bytes read.
+    /// </summary>
+    public static IAsyncEnumerable<InputLine> ReadStreamAsync(Stream stream, string file, bool keepBlankLines, CancellationToken cancellationToken) =>
+        ReadLinesAsync(stream, file, 0, skipping: false, long.MaxValue, keepBlankLines, cancellationToken);
+
+    private static async IAsyncEnumerable<InputLine> ReadLinesAsync(
+        Stream stream, string file, long position, bool skipping, long hi, bool keepBlankLines,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         byte[] line = ArrayPool<byte>.Shared.Rent(1 << 12);
         try
         {
-            // A line starting before lo belongs to the previous range: start after the first line
-            // break at or after lo - 1.
-            long position = lo == 0 ? 0 : lo - 1;
-            stream.Seek(position, SeekOrigin.Begin);
-            bool skipping = lo != 0;
             long lineStart = position;
             int lineLength = 0;
             bool tooLong = false;

@@ -34,4 +34,7 @@ public sealed record PairCandidate(
     /// text is normalised once per record.
     /// </summary>
     public bool TextNormalized { get; init; }
+
+    /// <summary>The columns a URL list keeps (<c>keep_columns</c>) as one JSON object, carried to <see cref="PairRecord.SourceMeta"/>.</summary>
+    public string? SourceMeta { get; init; }
 }

@@ -25,8 +25,8 @@ public sealed record PairRecord : IKeyedRecord
     public required int Width { get; init; }
     public required int Height { get; init; }
 
-    /// <summary>Lowercase hex SHA-256 of the stored image bytes.</summary>
-    public required string Sha256 { get; init; }
+    /// <summary>Lowercase hex SHA-256 of the stored image bytes; null when <c>load_images</c> is off (no image was read).</summary>
+    public required string? Sha256 { get; init; }
 
     /// <summary>16 hex digits of a 64-bit perceptual hash, or null before the hashing stage exists.</summary>
     public string? Phash { get; init; }
@@ -50,4 +50,7 @@ public sealed record PairRecord : IKeyedRecord
 
     /// <summary>What was done to the pixels before hashing and storing (e.g. <c>orient=6;icc=srgb;frame=0/12;resize=keep_ratio:512</c>), or null when nothing was.</summary>
     public string? ImageOps { get; init; }
+
+    /// <summary>The URL list's <c>keep_columns</c> of this row, as one JSON object (e.g. LAION's <c>{"similarity": 0.31, "punsafe": 0.01}</c>), or null.</summary>
+    public string? SourceMeta { get; init; }
 }

@@ -19,6 +19,12 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
 
     public async ValueTask<StageOutcome<PairRecord>> ProcessAsync(PairCandidate input, CancellationToken cancellationToken)
     {
+        if (!options.Enabled)
+        {
+            // A metadata pass: the row as the input gave it, its image left where it is.
+            return StageOutcome<PairRecord>.Ok(RowOf(input) with { ImagePath = input.ImagePath ?? input.Url });
+        }
+
         byte[] bytes;
         string imageName;
         if (input.ImagePath is null)
@@ -105,29 +111,41 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
 
         string sha256 = Convert.ToHexStringLower(SHA256.HashData(stored.Bytes));
         bool byReference = options.Store == ImageStorage.Reference;
-        return StageOutcome<PairRecord>.Ok(new PairRecord
+        return StageOutcome<PairRecord>.Ok(RowOf(input) with
         {
-            Key = input.Key,
-            Origin = input.Origin,
-            Lang = input.Lang!,
-            Script = input.Script!,
-            Source = input.Source,
-            Text = input.Text,
             ImageBytes = byReference ? null : stored.Bytes,
             ImagePath = byReference ? input.ImagePath ?? input.Url : imageName,
-            Url = input.Url,
-            PageUrl = input.PageUrl,
             Width = stored.Width,
             Height = stored.Height,
             Sha256 = sha256,
             Phash = phash,
-            // Named by the near-duplicate filter, the first step that sees every task's images; a task has no cluster to name.
-            DupCluster = string.Empty,
-            CaptionModel = input.CaptionModel,
-            CaptionSourceLang = input.CaptionSourceLang,
             OrigWidth = origWidth,
             OrigHeight = origHeight,
             ImageOps = ops,
         });
     }
+
+    /// <summary>The row of <paramref name="input"/> before anything is known of its image.</summary>
+    private static PairRecord RowOf(PairCandidate input) => new()
+    {
+        Key = input.Key,
+        Origin = input.Origin,
+        Lang = input.Lang!,
+        Script = input.Script!,
+        Source = input.Source,
+        Text = input.Text,
+        Url = input.Url,
+        PageUrl = input.PageUrl,
+        Width = 0,
+        Height = 0,
+        Sha256 = null,
+
+        // Named by the near-duplicate filter, the first step that sees every task's images; a task has no cluster to name.
+        DupCluster = string.Empty,
+        CaptionModel = input.CaptionModel,
+        CaptionSourceLang = input.CaptionSourceLang,
+        OrigWidth = 0,
+        OrigHeight = 0,
+        SourceMeta = input.SourceMeta,
+    };
 }

@@ -5,6 +5,13 @@ namespace MellaPipeline.Config;
 /// <summary>Reading and checking image files.</summary>
 public sealed class LoadImagesOptions : IValidatableObject
 {
+    /// <summary>
+    /// <c>false</c> reads no image at all (a metadata pass over a URL list: rows keep their <c>url</c>;
+    /// <c>image</c>, <c>sha256</c> and <c>phash</c> are null, width and height 0, and no
+    /// near-duplicate clustering runs).
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Images read at once within one task.</summary>
     [Range(1, 256)]
     public int Concurrency { get; set; } = 8;

@@ -18,6 +18,7 @@ public static class ReasonCodes
     public const string InputFieldMissing = "input_field_missing";
     public const string InputFieldInvalid = "input_field_invalid";
     public const string SeedInvalid = "seed_invalid";
+    public const string ImageUrlInvalid = "image_url_invalid";
 
     // text (pairs)
     public const string TextEmpty = "text_empty";
@@ -151,6 +152,7 @@ public static class ReasonCodes
         new(InputFieldMissing, OutcomeKind.Failed, ReasonFamily.Input),
         new(InputFieldInvalid, OutcomeKind.Failed, ReasonFamily.Input),
         new(SeedInvalid, OutcomeKind.Failed, ReasonFamily.Input),
+        new(ImageUrlInvalid, OutcomeKind.Failed, ReasonFamily.Input),
 
         new(TextEmpty, OutcomeKind.Dropped, ReasonFamily.Text),
         new(TextTooShort, OutcomeKind.Dropped, ReasonFamily.Text),

@@ -34,33 +34,48 @@ public sealed record AltTextRecord(
         var hints = new LanguageHints(page.HtmlLang, host);
         foreach (var image in page.Images)
         {
-            string alt = TextNormalizer.Normalize(image.AltRaw);
-            string? status = page.Robots.OptOutReason ?? AltTextFilter.CheckImage(image) ?? AltTextFilter.CheckAlt(image.AltRaw, alt, altRules);
-            if (status is null && host is not null && repeats?.IsRepeated(host, page.PageUrl, alt) == true)
-            {
-                status = AltStatus.AltDomainRepeated;
-            }
-
-            // Language ID is the costliest step and cannot save an alt a cheaper rule already dropped.
-            var guess = status is null ? identifier.IdentifyNormalized(alt, hints)
-                : alt.Length == 0 ? LanguageGuess.Empty
-                : new LanguageGuess(LanguageGuess.Undetermined, Scripts.Detect(alt), 0, "not_identified");
-            if (status is null)
-            {
-                if (guess.Lang == LanguageGuess.Undetermined)
-                {
-                    status = AltStatus.LangUndetermined;
-                }
-                else if (!(languages?.Contains(guess.Lang) ?? TargetLanguages.IsTarget(guess.Lang)))
-                {
-                    status = AltStatus.LangOther;
-                }
-            }
-
-            yield return new AltTextRecord(
-                page.PageUrl, image.ImageUrl, alt, image.AltRaw, page.HtmlLang, guess.Lang, guess.Script,
-                guess.Confidence, guess.DecidedBy, status ?? AltStatus.Kept);
+            yield return ForImage(page.PageUrl, host, hints, page.Robots.OptOutReason, image, identifier, languages, repeats, altRules);
         }
+    }
+
+    /// <summary>
+    /// One image with its alt text through the rules and language ID, as <see cref="FromPage"/> does for
+    /// each image of a page; a URL list's row is such an image (with a page only when the list names one).
+    /// </summary>
+    /// <param name="pageUrl">The page the image is on; empty when none is known.</param>
+    /// <param name="host">The page's host: the repeated-alt rule applies only with one.</param>
+    /// <param name="hints">The declared language (<c>&lt;html lang&gt;</c>, a list's language column) and the page's domain, for ambiguous text.</param>
+    /// <param name="optOut">The page's robots opt-out, which drops every image of it; null when none.</param>
+    public static AltTextRecord ForImage(
+        string pageUrl, string? host, LanguageHints hints, string? optOut, ExtractedImage image, LanguageIdentifier identifier,
+        IReadOnlySet<string>? languages, DomainAltRepeats? repeats, TextRuleList? altRules)
+    {
+        string alt = TextNormalizer.Normalize(image.AltRaw);
+        string? status = optOut ?? AltTextFilter.CheckImage(image) ?? AltTextFilter.CheckAlt(image.AltRaw, alt, altRules);
+        if (status is null && host is not null && repeats?.IsRepeated(host, pageUrl, alt) == true)
+        {
+            status = AltStatus.AltDomainRepeated;
+        }
+
+        // Language ID is the costliest step and cannot save an alt a cheaper rule already dropped.
+        var guess = status is null ? identifier.IdentifyNormalized(alt, hints)
+            : alt.Length == 0 ? LanguageGuess.Empty
+            : new LanguageGuess(LanguageGuess.Undetermined, Scripts.Detect(alt), 0, "not_identified");
+        if (status is null)
+        {
+            if (guess.Lang == LanguageGuess.Undetermined)
+            {
+                status = AltStatus.LangUndetermined;
+            }
+            else if (!(languages?.Contains(guess.Lang) ?? TargetLanguages.IsTarget(guess.Lang)))
+            {
+                status = AltStatus.LangOther;
+            }
+        }
+
+        return new AltTextRecord(
+            pageUrl, image.ImageUrl, alt, image.AltRaw, hints.Declared, guess.Lang, guess.Script,
+            guess.Confidence, guess.DecidedBy, status ?? AltStatus.Kept);
     }
 
     /// <summary>The record standing for input that gave no page (a corrupt archive record, an unreachable URL).</summary>

@@ -72,15 +72,15 @@ public sealed class SftExport : IDisposable
 
     private string? ImageOf(PairRecord record)
     {
-        if (record.ImageBytes is { Length: > 0 } bytes)
+        if (record is { ImageBytes: { Length: > 0 } bytes, Sha256: { } sha256 })
         {
             string extension = ImageHeader.TryRead(bytes, out var header, out _) ? ImageHeader.Extension(header.Format) : "bin";
-            string relative = $"{ImagesFolder}/{record.Sha256[..2]}/{record.Sha256}.{extension}";
+            string relative = $"{ImagesFolder}/{sha256[..2]}/{sha256}.{extension}";
             string path = Path.Combine(_folder, relative);
 
             // 64 bits of the digest answer "written already?" for millions of images in little memory;
             // the rare prefix collision falls back to the file system.
-            if (_written.Add(HexIds.Id64(record.Sha256)) || !File.Exists(path))
+            if (_written.Add(HexIds.Id64(sha256)) || !File.Exists(path))
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 AtomicFile.WriteAllBytes(path, bytes);
