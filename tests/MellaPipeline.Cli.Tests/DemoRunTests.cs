@@ -90,7 +90,9 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
             + Convert.ToInt32(DuckDb.Scalar($"SELECT count(*) FROM {shards} WHERE page_url LIKE 'http://demo-site.test/%' AND source = 'native'"));
 
         int captionLines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "pipelines", "demo", "captions.jsonl")).Length;
-        Assert.Equal(inputLines + crawledImagesAndPages + captionLines, summary.InputRecords);
+        string urlList = Path.Combine(RepoPaths.Root, "pipelines", "demo", "laion-sample.parquet");
+        int listRows = Convert.ToInt32(DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{urlList}')"));
+        Assert.Equal(inputLines + crawledImagesAndPages + captionLines + listRows, summary.InputRecords);
         Assert.Equal(summary.InputRecords, summary.Rows + summary.Dropped + summary.Failed);
         Assert.Equal(rows, summary.Rows);
         Assert.Equal(summary.Rows, stats.Sum(s => s.Rows));
@@ -100,7 +102,8 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
              "alt_domain_repeated", "alt_empty", "alt_filename",
              "caption_duplicate", "caption_empty", "caption_field_missing", "caption_image_unknown", "caption_lang_mismatch", "caption_lang_mismatch",
              "caption_lang_not_targeted", "caption_malformed", "duplicate_pair", "http_404", "image_format_unsupported", "image_format_unsupported",
-             "image_http_404", "image_missing", "image_near_duplicate", "image_near_duplicate", "image_svg", "image_tracking_pixel", "input_field_missing", "input_malformed", "lang_not_targeted",
+             "image_format_unsupported", "image_http_404", "image_http_404", "image_missing", "image_near_duplicate", "image_near_duplicate", "image_svg", "image_tracking_pixel",
+             "image_url_invalid", "input_field_missing", "input_malformed", "lang_not_targeted",
              "lang_other", "robots_disallowed", "robots_noai", "robots_noai", "script_mismatch", "text_empty", "text_too_short"],
             rejects.Select(r => r.Reason).Order(StringComparer.Ordinal).ToArray());
 
@@ -126,6 +129,16 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
             }.OrderBy(r => r.Item1, StringComparer.Ordinal).ThenBy(r => r.Item2, StringComparer.Ordinal).ToList(),
             crawled.OrderBy(r => r.Item1, StringComparer.Ordinal).ThenBy(r => r.Item2, StringComparer.Ordinal).ToList());
         Assert.Contains(rejects, r => r.Reason == "robots_disallowed" && r.Origin.EndsWith("/site/private/draft.html", StringComparison.Ordinal));
+
+        // The URL list: its rows downloaded from the same site, each in the language of its text (two carry a wrong LANGUAGE label),
+        // LAION's scores kept in source_meta, and its three bad rows rejected naming the file and row.
+        var listed = DuckDb.Query($"SELECT url, lang, source_meta FROM {shards} WHERE origin LIKE 'laion-sample.parquet:row %' ORDER BY origin")
+            .Select(r => ((string)r[0]!, (string)r[1]!, JsonDocument.Parse((string)r[2]!).RootElement)).ToList();
+        Assert.Equal(["cs", "ru", "vi", "sr", "hu", "th", "ko", "ar"], listed.Select(r => r.Item2).ToArray());
+        Assert.All(listed, r => Assert.True(r.Item3.GetProperty("similarity").GetDouble() > 0.2 && r.Item3.TryGetProperty("punsafe", out _)));
+        Assert.Equal(
+            ["laion-sample.parquet:row 10 image_format_unsupported", "laion-sample.parquet:row 8 image_url_invalid", "laion-sample.parquet:row 9 image_http_404"],
+            rejects.Where(r => r.Origin.StartsWith("laion-sample", StringComparison.Ordinal)).Select(r => $"{r.Origin} {r.Reason}").Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(summary.Reasons.Values.Sum(), rejects.Length);
         Assert.Equal(5, Directory.EnumerateFiles(Path.Combine(runDir, "completions")).Count()); // two tasks, two near-duplicate filters, one caption layer
         Assert.False(Directory.Exists(Path.Combine(runDir, "staging")));
