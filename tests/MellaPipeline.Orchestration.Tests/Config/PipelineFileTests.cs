@@ -135,7 +135,7 @@ public class PipelineFileTests
         var loaded = PipelineFile.Load(RepoPaths.Demo);
 
         Assert.Equal("demo", loaded.Options.Name);
-        Assert.Equal([InputKind.Crawl, InputKind.Pairs], loaded.Options.InputList().Select(i => i.Kind));
+        Assert.Equal([InputKind.Crawl, InputKind.Pairs, InputKind.Urls], loaded.Options.InputList().Select(i => i.Kind));
         Assert.All(loaded.Options.InputList().SelectMany(i => i.Paths), p => Assert.True(File.Exists(p)));
         Assert.True(Directory.Exists(loaded.Options.InputList()[0].Crawl.ServeFolder));
     }
