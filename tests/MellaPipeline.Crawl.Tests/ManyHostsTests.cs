@@ -64,54 +64,34 @@ public sealed class ManyHostsTests : IAsyncLifetime
     [Fact]
     public async Task Dns_answers_are_reused_for_their_ttl_and_asked_again_after_it()
     {
-        var server = Host(1, 1);
-        server.Release();
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        var resolver = new CountingResolver(IPAddress.Loopback);
-        var dns = new DnsCache(TimeSpan.FromSeconds(60), clock, resolver.ResolveAsync);
-        using var client = new PoliteHttpClient(Options(perHost: 2, total: 2) with { AllowedAddresses = [IPAddress.Loopback] }, clock, dns);
-        var url = new Uri($"http://images.test:{server.Root.Port}/img/0.png");
+        await using var named = new NamedHost(Host(1, 1));
+        await named.FetchOkAsync();
+        await named.FetchOkAsync();
+        named.Clock.Advance(TimeSpan.FromSeconds(59));
+        await named.FetchOkAsync();
+        Assert.Equal(1, named.Resolver.Calls);
 
-        async Task FetchOk()
-        {
-            var result = await WatchedClock.Within(client.FetchAsync(url, FetchKind.Image, CancellationToken.None), "a fetch");
-            Assert.True(result.Succeeded, $"{result.Reason} {result.Detail}");
-        }
-
-        await FetchOk();
-        await FetchOk();
-        clock.Advance(TimeSpan.FromSeconds(59));
-        await FetchOk();
-        Assert.Equal(1, resolver.Calls);
-
-        clock.Advance(TimeSpan.FromSeconds(1));
-        await FetchOk();
-        Assert.Equal(2, resolver.Calls);
+        named.Clock.Advance(TimeSpan.FromSeconds(1));
+        await named.FetchOkAsync();
+        Assert.Equal(2, named.Resolver.Calls);
 
         // The server closes every connection, so each fetch connected anew and asked the cache.
-        Assert.Equal(4, client.ConnectionsOpened);
-        Assert.Equal(4, server.Requests);
+        Assert.Equal(4, named.Client.ConnectionsOpened);
+        Assert.Equal(4, named.Server.Requests);
     }
 
     [Fact]
     public async Task An_answer_that_turns_private_after_the_ttl_is_refused()
     {
-        var server = Host(1, 1);
-        server.Release();
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        var resolver = new CountingResolver(IPAddress.Loopback);
-        var dns = new DnsCache(TimeSpan.FromSeconds(60), clock, resolver.ResolveAsync);
-        using var client = new PoliteHttpClient(Options(perHost: 2, total: 2) with { AllowedAddresses = [IPAddress.Loopback] }, clock, dns);
-        var url = new Uri($"http://images.test:{server.Root.Port}/img/0.png");
-
-        Assert.True((await WatchedClock.Within(client.FetchAsync(url, FetchKind.Image, CancellationToken.None), "first fetch")).Succeeded);
-        resolver.Answer = IPAddress.Parse("10.20.30.40");
-        clock.Advance(TimeSpan.FromSeconds(60));
-        var rebound = await WatchedClock.Within(client.FetchAsync(url, FetchKind.Image, CancellationToken.None), "fetch after the ttl");
+        await using var named = new NamedHost(Host(1, 1));
+        await named.FetchOkAsync();
+        named.Resolver.Answer = IPAddress.Parse("10.20.30.40");
+        named.Clock.Advance(TimeSpan.FromSeconds(60));
+        var rebound = await named.FetchAsync();
 
         Assert.Equal(FetchReasons.AddressBlocked, rebound.Reason);
-        Assert.Equal(2, resolver.Calls);
-        Assert.Equal(1, server.Requests);
+        Assert.Equal(2, named.Resolver.Calls);
+        Assert.Equal(1, named.Server.Requests);
     }
 
     [Fact]
@@ -176,6 +156,46 @@ public sealed class ManyHostsTests : IAsyncLifetime
 
     private static PairCandidate Candidate(string key, Uri url) =>
         new(key, url.AbsoluteUri, "native", "a caption", "cs", "Latn", url.AbsoluteUri, null, null, null, null);
+
+    /// <summary>
+    /// A released host reached by the name <c>images.test</c> through a client whose DNS cache
+    /// (TTL 60 s, on <see cref="Clock"/>) asks <see cref="Resolver"/>; only 127.0.0.1 is allowed.
+    /// </summary>
+    private sealed class NamedHost : IAsyncDisposable
+    {
+        private readonly Uri _url;
+
+        public NamedHost(HeldHost server)
+        {
+            Server = server;
+            server.Release();
+            Client = new PoliteHttpClient(
+                Options(perHost: 2, total: 2) with { AllowedAddresses = [IPAddress.Loopback] }, Clock, new DnsCache(TimeSpan.FromSeconds(60), Clock, Resolver.ResolveAsync));
+            _url = new Uri($"http://images.test:{server.Root.Port}/img/0.png");
+        }
+
+        public HeldHost Server { get; }
+
+        public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+        public CountingResolver Resolver { get; } = new(IPAddress.Loopback);
+
+        public PoliteHttpClient Client { get; }
+
+        public Task<FetchResult> FetchAsync() => WatchedClock.Within(Client.FetchAsync(_url, FetchKind.Image, CancellationToken.None), $"a fetch of {_url}");
+
+        public async Task FetchOkAsync()
+        {
+            var result = await FetchAsync();
+            Assert.True(result.Succeeded, $"{result.Reason} {result.Detail}");
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 
     /// <summary>A resolver whose answer the test sets, counting how often it is asked.</summary>
     private sealed class CountingResolver(IPAddress answer)
