@@ -19,11 +19,12 @@ namespace MellaPipeline.Bench;
 /// part, to compare how the flow feeds downloads: <c>fixed</c> gives the stage
 /// <c>concurrency</c> calls (the flow before downloads bounded themselves), <c>self-limited</c> a
 /// call for every record of the reorder window, the client bounding downloads. <c>--hot</c> sends
-/// that share of the URLs to the first host instead (a list dominated by one CDN).
+/// that share of the URLs to the first host instead (a list dominated by one CDN); <c>--process
+/// false</c> leaves out decoding, resizing and encoding, so the downloads alone are measured.
 /// </summary>
 internal static class UrlFlowBenchmark
 {
-    public static async Task<int> RunAsync(string urlList, string mode, int concurrency, int perHost, int hosts, double hot)
+    public static async Task<int> RunAsync(string urlList, string mode, int concurrency, int perHost, int hosts, double hot, bool process)
     {
         var lines = File.ReadLines(urlList).Skip(1).Select(l => l.Split('\t')[0]).ToList();
         var candidates = lines.Select((url, i) => Candidate(i, hot > 0 && (i * 7919 % 1000) < hot * 1000 ? HotHost(url) : url)).ToList();
@@ -45,7 +46,7 @@ internal static class UrlFlowBenchmark
         using var client = new PoliteHttpClient(fetchOptions);
         var fetcher = new TimedFetcher(new HttpImageFetcher(client));
         var processor = new TimedProcessor(new ImageProcessor(ImageHasher.DecoderFor(settings.Decoder), StoredImageSettings.From(settings)));
-        var stage = new LoadImageStage(settings, fetcher, processor);
+        var stage = new LoadImageStage(settings, fetcher, process ? processor : null);
         var flow = PipelineFlow<PairCandidate>.From(new CandidateList(candidates), new TaskSlice(0, 1));
         var rows = mode == "fixed" ? flow.Then(stage, concurrency) : flow.ThenSelfLimited(stage, concurrency);
         var sink = new CountingSink();
@@ -61,7 +62,7 @@ internal static class UrlFlowBenchmark
         var inv = CultureInfo.InvariantCulture;
         double seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(inv,
-            $"mode={mode} concurrency={concurrency} per_host={perHost} hot={hot} urls={candidates.Count} rows={sink.Rows} rejects={rejects.Count} seconds={seconds:F2} urls_per_second={candidates.Count / seconds:F0} cpu_seconds={cpu.TotalSeconds:F1} connections={client.ConnectionsOpened}"));
+            $"mode={mode} process={process} concurrency={concurrency} per_host={perHost} hot={hot} urls={candidates.Count} rows={sink.Rows} rejects={rejects.Count} seconds={seconds:F2} urls_per_second={candidates.Count / seconds:F0} cpu_seconds={cpu.TotalSeconds:F1} connections={client.ConnectionsOpened}"));
         Console.WriteLine(string.Create(inv,
             $"download_seconds_summed={fetcher.Seconds:F1} (mean {fetcher.Seconds / Math.Max(1, fetcher.Calls) * 1000:F1} ms over {fetcher.Calls}) process_seconds_summed={processor.Seconds:F1} (mean {processor.Seconds / Math.Max(1, processor.Calls) * 1000:F2} ms over {processor.Calls}) mean_downloads_in_flight={fetcher.Seconds / seconds:F1}"));
         return 0;

@@ -10,8 +10,11 @@ brought into the range is left out), into OUT_DIR/photos; then writes OUT_DIR/ur
 URLS rows dealt round-robin over HOSTS loopback addresses 127.0.0.1..N: 2 % ask for a photo that
 does not exist (404), 1 % for a page that is not an image, the rest for one of the photos. Captions
 are real sentences in the eight target languages from SENTENCES (`lang<TAB>text` lines, the shared
-lingua_sentences.tsv), each used at most twice. Deterministic: the same inputs give the same list.
+lingua_sentences.tsv), each used at most twice. The same rows also go, 100 a page and one
+language a page, into HTML pages dealt over the hosts (OUT_DIR/pages, listed in OUT_DIR/seeds.txt),
+for a `crawl` input over the same images. Deterministic: the same inputs give the same list.
 """
+import html
 import argparse
 import io
 import os
@@ -83,6 +86,7 @@ def main():
     if len(captions) < a.urls:
         sys.exit(f"only {len(captions)} captions for {a.urls} URLs")
 
+    rows = []
     with open(os.path.join(a.out, "urls.tsv"), "w", encoding="utf-8") as f:
         f.write("url\tcaption\tlang\n")
         for i, (lang, text) in enumerate(captions):
@@ -94,6 +98,20 @@ def main():
             else:
                 path = f"img/{names[rng.randrange(len(names))]}"
             f.write(f"http://{host}/{path}?i={i}\t{text}\t{lang}\n")
+            rows.append((lang, f"http://{host}/{path}?i={i}", text))
+
+    pages_out = os.path.join(a.out, "pages")
+    os.makedirs(pages_out, exist_ok=True)
+    rows.sort(key=lambda r: r[0])
+    with open(os.path.join(a.out, "seeds.txt"), "w", encoding="utf-8") as seeds:
+        for n in range(0, len(rows), 100):
+            chunk = [r for r in rows[n : n + 100] if r[0] == rows[n][0]] + [r for r in rows[n : n + 100] if r[0] != rows[n][0]]
+            imgs = "\n".join(f'<img src="{html.escape(url)}" alt="{html.escape(text)}">' for _, url, text in chunk)
+            name = f"p{n // 100:04d}.html"
+            with open(os.path.join(pages_out, name), "w", encoding="utf-8") as page:
+                page.write(f'<!doctype html>\n<html lang="{chunk[0][0]}"><head><meta charset="utf-8"><title>{name}</title></head><body>\n{imgs}\n</body></html>\n')
+            # Pages dealt over the hosts too: a crawl keeps each host's pages in one task.
+            seeds.write(f"http://127.0.0.{1 + (n // 100) % a.hosts}:{a.port}/pages/{name}\n")
     print(f"photos={len(names)} photo_kb_min={min(sizes) // 1024} photo_kb_median={sorted(sizes)[len(sizes) // 2] // 1024} "
           f"photo_kb_max={max(sizes) // 1024} urls={a.urls} hosts={a.hosts}")
 
