@@ -95,6 +95,22 @@ public sealed class ManyHostsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connections_are_kept_alive_and_reused_across_requests()
+    {
+        await using var site = new LocalHttpServer();
+        site.Map("/img.png", _png, "image/png");
+        using var client = new PoliteHttpClient(Options(perHost: 2, total: 2) with { AllowedAddresses = [IPAddress.Loopback] }, new FakeTimeProvider());
+        for (int i = 0; i < 20; i++)
+        {
+            var result = await WatchedClock.Within(client.FetchAsync(new Uri(site.Root, $"img.png?i={i}"), FetchKind.Image, CancellationToken.None), $"fetch {i}");
+            Assert.True(result.Succeeded, $"{result.Reason} {result.Detail}");
+        }
+
+        Assert.Equal(20, site.CountOf("/img.png"));
+        Assert.Equal(1, client.ConnectionsOpened);
+    }
+
+    [Fact]
     public async Task Per_host_limit_holds_with_hundreds_in_flight_across_hosts()
     {
         const int PerHost = 32, Total = 200;
