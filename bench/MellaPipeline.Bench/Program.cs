@@ -59,6 +59,22 @@ if (arguments.Command == "extract-throughput")
         arguments.Value("language-id") != "false");
 }
 
+if (arguments.Command == "serve-urls")
+{
+    return await UrlListServer.RunAsync(arguments.Value("photos") ?? ".", arguments.Value("pages"), (int)arguments.Get("port", 8080), (int)arguments.Get("hosts", 8), (int)arguments.Get("latency-ms", 0));
+}
+
+if (arguments.Command == "image-process")
+{
+    return UrlFlowBenchmark.ProcessOnly(arguments.Value("photos") ?? ".", (int)arguments.Get("rounds", 5));
+}
+
+if (arguments.Command == "url-flow")
+{
+    return await UrlFlowBenchmark.RunAsync(arguments.Value("urls") ?? "urls.tsv", arguments.Value("mode") ?? "self-limited", (int)arguments.Get("concurrency", 128),
+        (int)arguments.Get("per-host", 16), (int)arguments.Get("hosts", 8), double.Parse(arguments.Value("hot") ?? "0", CultureInfo.InvariantCulture), arguments.Value("process") != "false");
+}
+
 if (arguments.Command != "shard-write")
 {
     Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--rows-per-image N] [--compression zstd|snappy] [--out DIR]");
@@ -70,6 +86,9 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-speed --decoder skiasharp|imagesharp [--data ../shared/data/images-neardup] [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-hashes [--count 6800000] [--threshold 8] [--out hashes.tsv] [--truth truth.tsv]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-verify --truth truth.tsv --result dedup.jsonl");
+    Console.Error.WriteLine("       MellaPipeline.Bench serve-urls --photos DIR [--pages DIR] [--port 8080] [--hosts 8] [--latency-ms 0]   (until stdin closes)");
+    Console.Error.WriteLine("       MellaPipeline.Bench image-process --photos DIR [--rounds 5]");
+    Console.Error.WriteLine("       MellaPipeline.Bench url-flow --urls urls.tsv [--mode self-limited|fixed] [--concurrency 128] [--per-host 16] [--hosts 8] [--hot 0.5] [--process false]");
     Console.Error.WriteLine("       MellaPipeline.Bench extract-throughput [--data ../shared/data/html-multilingual] [--rounds 20] [--threads 1] [--language-id true|false]");
     return 2;
 }

@@ -37,7 +37,7 @@ public static class PairPipeline
         var web = inputs.FirstOrDefault(i => i.Kind.FetchesPages).Input;
         var served = inputs.FirstOrDefault(i => i.Input.Crawl.ServeFolder.Length > 0).Input;
         await using var site = served is null ? null : new StaticSiteServer(served.Crawl.ServeFolder);
-        using var client = web is null ? null : new PoliteHttpClient(HttpFetchOptions.From(web.Crawl, options.Stages.LoadImages.MaxBytes, site?.Endpoint));
+        using var client = web is null ? null : new PoliteHttpClient(HttpFetchOptions.From(web.Crawl, options.Stages.LoadImages.MaxBytes, site?.Endpoint, options.Stages.LoadImages.Concurrency));
         var resources = new MapTaskResources(options, client, () => Identifier.Value, ProcessorFor(options));
 
         var sources = inputs.Select(i => i.Kind.Open(i.Input, resources)).ToList();

@@ -55,7 +55,8 @@ public sealed class PipelineFlow<T>
     /// others go on until this many results wait behind it. Measured on a 27-page hostile crawl
     /// (513 images, load_images concurrency 8): 140 s at 4, 87 s at 8, 84 s at 16; 8 takes nearly
     /// all of the gain while memory stays bounded by 8 × concurrency records (load_images: 64 rows
-    /// at its default concurrency).
+    /// at its default concurrency). A self-limited stage (<see cref="ThenSelfLimited{TOut}"/>) gets
+    /// that many calls too.
     /// </summary>
     private const int ReorderWindow = 8;
 
@@ -67,12 +68,34 @@ public sealed class PipelineFlow<T>
     public PipelineFlow<TOut> Then<TOut>(IRecordStage<T, TOut> stage, int concurrency = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        return Chain(stage, calls: concurrency, window: concurrency == 1 ? 0 : ReorderWindow * concurrency);
+    }
+
+    /// <summary>
+    /// Adds a per-record stage that bounds its own work: downloads through an HTTP client that
+    /// keeps <paramref name="concurrency"/> in flight for all hosts and a limit per host. Every
+    /// record of the window (<see cref="ReorderWindow"/> × <paramref name="concurrency"/>) gets its
+    /// call at once, so a call waiting for its busy host does not stop the calls behind it from
+    /// downloading from the other hosts, as a fixed number of calls would: with per-host limits,
+    /// a run of URLs on one host would otherwise fill every call with waiting. Outcomes still
+    /// leave in input order and at most the window's records are held, as with
+    /// <see cref="Then{TOut}(IRecordStage{T, TOut}, int)"/>.
+    /// </summary>
+    public PipelineFlow<TOut> ThenSelfLimited<TOut>(IRecordStage<T, TOut> stage, int concurrency)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        return Chain(stage, calls: ReorderWindow * concurrency, window: ReorderWindow * concurrency);
+    }
+
+    /// <summary><paramref name="calls"/> calls at once; with more than one, <paramref name="window"/> outcomes held for the input order.</summary>
+    private PipelineFlow<TOut> Chain<TOut>(IRecordStage<T, TOut> stage, int calls, int window)
+    {
         return new PipelineFlow<TOut>(context =>
         {
             var input = _start(context);
             var output = context.CreateChannel<TOut>();
             var counters = context.Counters.For(stage.Name);
-            if (concurrency == 1)
+            if (calls == 1)
             {
                 context.Start(output.Writer, async token =>
                 {
@@ -85,14 +108,14 @@ public sealed class PipelineFlow<T>
             }
             else
             {
-                // At most `concurrency` calls run at once (the semaphore), but results wait for
-                // their turn in a queue of ReorderWindow × concurrency, so a slow head record does
-                // not stop new calls from starting: the others overtake it until the queue is full.
-                // Reading the queue in order is what keeps the output in input order; its bound is
-                // what keeps memory bounded (for load_images, that many images at most).
-                var slots = new SemaphoreSlim(concurrency);
+                // At most `calls` calls run at once (the semaphore), but results wait for their
+                // turn in a queue of `window`, so a slow head record does not stop new calls from
+                // starting: the others overtake it until the queue is full. Reading the queue in
+                // order is what keeps the output in input order; its bound is what keeps memory
+                // bounded (for load_images, that many images at most).
+                var slots = new SemaphoreSlim(calls);
                 var pending = Channel.CreateBounded<(T Item, Task<StageOutcome<TOut>> Result)>(
-                    new BoundedChannelOptions(ReorderWindow * concurrency) { SingleReader = true, SingleWriter = true });
+                    new BoundedChannelOptions(window) { SingleReader = true, SingleWriter = true });
                 context.Start(pending.Writer, async token =>
                 {
                     await foreach (var item in input.ReadAllAsync(token))

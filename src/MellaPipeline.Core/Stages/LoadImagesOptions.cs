@@ -12,7 +12,7 @@ public sealed class LoadImagesOptions : IValidatableObject
     /// </summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Images read at once within one task.</summary>
+    /// <summary>Images read at once within one task; for downloads, images in flight over all hosts together (each host also within its <c>concurrency_per_host</c>). At most 256, so the reorder window behind it (8 × this many records) stays bounded.</summary>
     [Range(1, 256)]
     public int Concurrency { get; set; } = 8;
 

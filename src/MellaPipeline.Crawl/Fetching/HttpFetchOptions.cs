@@ -13,6 +13,7 @@ namespace MellaPipeline.Crawl.Fetching;
 public sealed record HttpFetchOptions
 {
     private static readonly CrawlOptions Defaults = new();
+    private static readonly LoadImagesOptions ImageDefaults = new();
 
     public const string DefaultUserAgent = "MellaPipeline/1.0 (research dataset crawler; honours robots.txt, X-Robots-Tag noai/noimageai)";
 
@@ -44,12 +45,23 @@ public sealed record HttpFetchOptions
     /// <summary>Requests in flight to one host at a time.</summary>
     public int PerHostConcurrency { get; init; } = Defaults.ConcurrencyPerHost;
 
+    /// <summary>
+    /// Image downloads in flight at once, all hosts together (<c>load_images.concurrency</c>). A
+    /// download takes its place only once its host's own limit lets it go, so requests waiting for
+    /// a busy host never keep other hosts waiting. Pages and robots.txt are not counted: the
+    /// crawler bounds its page fetches itself.
+    /// </summary>
+    public int ImageConcurrency { get; init; } = ImageDefaults.Concurrency;
+
+    /// <summary>How long a host name's addresses are used before it is resolved again (<see cref="DnsCache"/>).</summary>
+    public TimeSpan DnsTtl { get; init; } = DnsCache.DefaultTtl;
+
     /// <summary>Slowest average body throughput accepted after the body's first second (<c>too_slow</c>, retried like a timeout); 0 turns the rule off.</summary>
     public long MinBytesPerSecond { get; init; } = Defaults.MinBytesPerSecond;
 
     public long MaxPageBytes { get; init; } = Defaults.MaxPageBytes;
 
-    public long MaxImageBytes { get; init; } = new LoadImagesOptions().MaxBytes;
+    public long MaxImageBytes { get; init; } = ImageDefaults.MaxBytes;
 
     public bool RespectRobotsTxt { get; init; } = Defaults.RespectRobotsTxt;
 
@@ -59,9 +71,10 @@ public sealed record HttpFetchOptions
     /// <summary>Fixed answers for name resolution, <c>host:port</c> → endpoint (like curl's <c>--resolve</c>); still subject to the address guard.</summary>
     public IReadOnlyDictionary<string, IPEndPoint> HostOverrides { get; init; } = new Dictionary<string, IPEndPoint>();
 
-    /// <summary>The client's options for a pipeline's crawl settings; <paramref name="servedSite"/> is a folder served on loopback for the run (<c>serve_folder</c>).</summary>
-    public static HttpFetchOptions From(CrawlOptions crawl, long maxImageBytes, IPEndPoint? servedSite = null) => new()
+    /// <summary>The client's options for a pipeline's crawl settings; <paramref name="servedSite"/> is a folder served on loopback for the run (<c>serve_folder</c>), <paramref name="imageConcurrency"/> the run's <c>load_images.concurrency</c>.</summary>
+    public static HttpFetchOptions From(CrawlOptions crawl, long maxImageBytes, IPEndPoint? servedSite = null, int? imageConcurrency = null) => new()
     {
+        ImageConcurrency = imageConcurrency ?? ImageDefaults.Concurrency,
         UserAgent = crawl.UserAgent.Length > 0 ? crawl.UserAgent : DefaultUserAgent,
         MaxRedirects = crawl.MaxRedirects,
         AttemptTimeout = TimeSpan.FromSeconds(crawl.AttemptTimeoutSeconds),

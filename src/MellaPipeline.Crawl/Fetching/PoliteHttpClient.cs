@@ -34,7 +34,12 @@ public sealed record FetchResult(string Url, FetchedPage? Response, string? Reas
 /// detection, content-type checks and size caps on the decompressed body. Every connection goes
 /// through an SSRF guard that checks the resolved address (every redirect hop included) and
 /// refuses loopback, private, link-local, multicast and reserved networks unless an address is
-/// explicitly allowed. Every wait (timeouts, backoff, <c>Retry-After</c>, the token bucket, the
+/// explicitly allowed. Name resolution goes through a <see cref="DnsCache"/> and connections are
+/// kept alive and pooled per host, so a URL list of many images per host costs one lookup per TTL
+/// and a handful of connections per host. Image downloads in flight are bounded for all hosts
+/// together (<see cref="HttpFetchOptions.ImageConcurrency"/>) as well as per host; a download
+/// takes a place in the first only once its host's limit lets it go, so a busy or stalled host
+/// never keeps the others waiting. Every wait (timeouts, backoff, <c>Retry-After</c>, the token bucket, the
 /// throughput floor) runs on the injected <see cref="TimeProvider"/>, so tests advance a fake clock
 /// instead of waiting.
 /// </summary>
@@ -46,17 +51,23 @@ public sealed class PoliteHttpClient : IDisposable
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly AddressGuard _guard;
+    private readonly DnsCache _dns;
+    private readonly SemaphoreSlim _imageSlots;
+    private int _connections;
     private readonly ConcurrentDictionary<string, Lazy<Task<RobotsRules>>> _robots = new();
     private readonly ConcurrentDictionary<string, HostGate> _gates = new();
 
     /// <param name="options">How to behave towards the sites visited.</param>
     /// <param name="time">The clock of every wait; <see cref="TimeProvider.System"/> when null.</param>
-    public PoliteHttpClient(HttpFetchOptions options, TimeProvider? time = null)
+    /// <param name="dns">Where host names are resolved; a cache of the system resolver's answers for <see cref="HttpFetchOptions.DnsTtl"/> on <paramref name="time"/> when null.</param>
+    public PoliteHttpClient(HttpFetchOptions options, TimeProvider? time = null, DnsCache? dns = null)
     {
         _options = options;
         _productToken = options.ProductToken; // read on every X-Robots-Tag: worked out once
         _time = time ?? TimeProvider.System;
         _guard = new AddressGuard(options.AllowedAddresses);
+        _dns = dns ?? new DnsCache(options.DnsTtl, _time);
+        _imageSlots = new SemaphoreSlim(Math.Max(1, options.ImageConcurrency));
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -66,6 +77,8 @@ public sealed class PoliteHttpClient : IDisposable
 
             // The handler's own timers run on the real clock (it takes no TimeProvider); the attempt timeout, on _time, bounds a connect too.
             ConnectTimeout = options.AttemptTimeout,
+            // Connections are kept alive and reused; the pool per host is as large as the host's
+            // concurrency, so a request never waits for a connection its host's limit allows.
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = Math.Max(1, options.PerHostConcurrency),
             ConnectCallback = ConnectAsync,
@@ -101,6 +114,9 @@ public sealed class PoliteHttpClient : IDisposable
 
     /// <summary>The product token robots.txt groups and scoped robots directives must name to apply to us.</summary>
     public string ProductToken => _productToken;
+
+    /// <summary>Connections opened so far (each one reused for as many requests as its host keeps it open).</summary>
+    public int ConnectionsOpened => Volatile.Read(ref _connections);
 
     public async Task<FetchResult> FetchAsync(Uri url, FetchKind kind, CancellationToken cancellationToken)
     {
@@ -147,7 +163,7 @@ public sealed class PoliteHttpClient : IDisposable
             (string Reason, string Detail)? refused = null;
             byte[]? body = null;
             HttpResponseMessage response;
-            await gate.Concurrency.WaitAsync(cancellationToken);
+            var place = await gate.EnterAsync(kind == FetchKind.Image ? _imageSlots : null, cancellationToken);
             try
             {
                 var target = current;
@@ -198,7 +214,7 @@ public sealed class PoliteHttpClient : IDisposable
             finally
             {
                 // Held through the retries' waits too: a host that asked us to back off gets fewer requests, not more.
-                gate.Concurrency.Release();
+                place.Release();
             }
 
             using (response)
@@ -400,7 +416,7 @@ public sealed class PoliteHttpClient : IDisposable
         }
         else
         {
-            addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+            addresses = await _dns.ResolveAsync(host, cancellationToken);
         }
 
         var allowed = addresses.Where(_guard.IsAllowed).ToArray();
@@ -415,6 +431,7 @@ public sealed class PoliteHttpClient : IDisposable
         try
         {
             await socket.ConnectAsync(allowed, port, cancellationToken);
+            Interlocked.Increment(ref _connections);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch
@@ -461,9 +478,20 @@ public sealed class PoliteHttpClient : IDisposable
     public void Dispose()
     {
         _http.Dispose();
+        _imageSlots.Dispose();
         foreach (var gate in _gates.Values)
         {
             gate.Dispose();
+        }
+    }
+
+    /// <summary>The places a request holds (<see cref="HostGate.EnterAsync"/>), released together.</summary>
+    private readonly record struct Place(SemaphoreSlim Host, SemaphoreSlim? Shared)
+    {
+        public void Release()
+        {
+            Shared?.Release();
+            Host.Release();
         }
     }
 
@@ -473,6 +501,30 @@ public sealed class PoliteHttpClient : IDisposable
     private sealed class HostGate(int concurrency, double requestsPerSecond, TimeProvider time) : IDisposable
     {
         public SemaphoreSlim Concurrency { get; } = new(Math.Max(1, concurrency));
+
+        /// <summary>
+        /// A place among this host's requests and then, when <paramref name="shared"/> is given, one
+        /// among every host's: taken in that order, so a request waiting for a busy host holds no
+        /// place the other hosts' requests could use.
+        /// </summary>
+        public async Task<Place> EnterAsync(SemaphoreSlim? shared, CancellationToken cancellationToken)
+        {
+            await Concurrency.WaitAsync(cancellationToken);
+            try
+            {
+                if (shared is not null)
+                {
+                    await shared.WaitAsync(cancellationToken);
+                }
+            }
+            catch
+            {
+                Concurrency.Release();
+                throw;
+            }
+
+            return new Place(Concurrency, shared);
+        }
 
         public RequestPacer Pacer { get; } = new(Spacing(requestsPerSecond), time);
 

@@ -12,6 +12,11 @@ public sealed class LoadImagesStep
     {
         var settings = resources.Options.Stages.LoadImages;
         var fetcher = resources.Client is null ? null : new HttpImageFetcher(resources.Client);
-        return flow.Then(new LoadImageStage(settings, fetcher, resources.Processor), settings.Concurrency);
+        var stage = new LoadImageStage(settings, fetcher, resources.Processor);
+
+        // With a client, downloads in flight are bounded by the client (load_images.concurrency for
+        // all hosts, concurrency_per_host each), so every record of the reorder window gets its
+        // call and one busy host's queue does not idle the others' downloads.
+        return fetcher is null ? flow.Then(stage, settings.Concurrency) : flow.ThenSelfLimited(stage, settings.Concurrency);
     }
 }
