@@ -52,6 +52,11 @@ public sealed class RunDirectory
     public string RetryDir => Path.Combine(Root, "retry");
     public string RestagedDir => Path.Combine(RetryDir, "restaged");
 
+    /// <summary>A task's map rejects and stats as a transient retry leaves them, before they replace <see cref="RejectsPath"/> and <see cref="StatsPath"/>.</summary>
+    public string RestagedRejectsPath(int rank) => Path.Combine(RestagedDir, RankName(rank) + ".jsonl");
+
+    public string RestagedStatsPath(int rank) => Path.Combine(RestagedDir, RankName(rank) + ".json");
+
     /// <summary>The near-duplicate rejects of an earlier reduce, set aside by a transient retry for the filter that runs again.</summary>
     public string CarriedReducedRejectsPath(int rank) => Path.Combine(RestagedDir, RankName(rank) + ".dedup_near.jsonl");
 

@@ -21,18 +21,21 @@ namespace MellaPipeline.Orchestration.Retry;
 /// </summary>
 internal sealed class RestageStep(ShardedDataset dataset, RunDirectory run, RunDirectory round, int rank) : RunStep<TaskStats>
 {
-    private string Rank => RunDirectory.RankName(rank);
+    private static readonly StepCrashPoints RestagePoints = new(Completed: CrashPoints.RetryRestaged);
 
     public override string Name => "retry_transient";
 
+    public override StepCrashPoints Points => RestagePoints;
+
     public override string MarkerPath => FiguresPath;
 
-    public override string RejectsPath => Path.Combine(run.RestagedDir, Rank + ".jsonl");
+    public override string RejectsPath => run.RestagedRejectsPath(rank);
 
-    public override string FiguresPath => Path.Combine(run.RestagedDir, Rank + ".json");
+    public override string FiguresPath => run.RestagedStatsPath(rank);
 
     public override void DiscardOutputs()
     {
+        Directory.CreateDirectory(run.RestagedDir);
         RunDirectory.DeleteShards(run.RestagedDir, rank);
         foreach (string path in new[] { RejectsPath, run.CarriedReducedRejectsPath(rank) })
         {

@@ -23,7 +23,11 @@ public sealed record RetryFigures(TaskStats Stats, long Wanted, IReadOnlyList<Re
 internal sealed class RetryFetchStep(PipelineOptions options, RunDirectory run, RunDirectory round, TaskSlice slice, IReadOnlySet<string> wanted)
     : RunStep<RetryFigures>
 {
+    private static readonly StepCrashPoints FetchPoints = new(Completed: CrashPoints.RetryFetched);
+
     public override string Name => "retry_transient";
+
+    public override StepCrashPoints Points => FetchPoints;
 
     public override string MarkerPath => round.CompletionPath(slice.Rank);
 
@@ -31,7 +35,12 @@ internal sealed class RetryFetchStep(PipelineOptions options, RunDirectory run, 
 
     public override string FiguresPath => round.StatsPath(slice.Rank);
 
-    public override void DiscardOutputs() => round.DiscardTaskOutputs(slice.Rank);
+    public override void DiscardOutputs()
+    {
+        Directory.CreateDirectory(round.RejectsDir);
+        Directory.CreateDirectory(round.StatsDir);
+        round.DiscardTaskOutputs(slice.Rank);
+    }
 
     public override async Task<RetryFigures> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {

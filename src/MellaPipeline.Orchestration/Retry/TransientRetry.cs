@@ -118,8 +118,9 @@ public sealed partial class TransientRetry(PipelineOptions options, ShardedDatas
                 File.Move(shard, Path.Combine(run.StagingDir, Path.GetFileName(shard)), overwrite: true);
             }
 
-            MoveIfPresent(Path.Combine(run.RestagedDir, RunDirectory.RankName(rank) + ".jsonl"), run.RejectsPath(rank));
-            MoveIfPresent(Path.Combine(run.RestagedDir, RunDirectory.RankName(rank) + ".json"), run.StatsPath(rank));
+            MoveIfPresent(run.RestagedRejectsPath(rank), run.RejectsPath(rank));
+            MoveIfPresent(run.RestagedStatsPath(rank), run.StatsPath(rank));
+            CrashPoints.Reach(CrashPoints.RetrySwapping);
         }
 
         if (datasetChanged)
