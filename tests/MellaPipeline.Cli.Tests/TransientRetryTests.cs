@@ -24,22 +24,36 @@ public sealed class FlakyImageSite : IAsyncLifetime
         _images.Map("/robots.txt", System.Text.Encoding.UTF8.GetBytes("User-agent: *\nAllow: /\n"), "text/plain");
         _pages.Map("/img/most.png", SyntheticPng.Create(160, 120, seed: 31), "image/png");
         _pages.Map("/img/namesti-small.png", SyntheticPng.CreateResized(160, 120, 33, 80, 60), "image/png");
+
+        // Near-duplicate pairs on the page host, loaded in every run: the kept row of some is named by its dropped copy's sha256.
+        foreach (int seed in DuplicatePairSeeds)
+        {
+            _pages.Map($"/img/pair{seed}.png", SyntheticPng.Create(160, 120, seed), "image/png");
+            _pages.Map($"/img/pair{seed}-small.png", SyntheticPng.CreateResized(160, 120, seed, 80, 60), "image/png");
+        }
+
         Flaky("/img/orloj.png", SyntheticPng.Create(160, 120, seed: 32), 503);
         Flaky("/img/most-small.png", SyntheticPng.CreateResized(160, 120, 31, 80, 60), 503);
         Flaky("/img/namesti.png", SyntheticPng.Create(160, 120, seed: 33), 503);
         Flaky("/img/vltava.png", SyntheticPng.Create(150, 110, seed: 34), 429);
         _images.Map("/img/gone.png", exchange => exchange.RespondAsync(404, [], "text/plain"));
-        _pages.Map("/site/praha.html", $"""
-            <html lang="cs"><body>
-            <img src="/img/most.png" alt="Karlův most v Praze za svítání, pohled z Malé Strany">
-            <img src="{images}/img/orloj.png" alt="Staroměstský orloj na radnici v centru Prahy">
-            <img src="{images}/img/most-small.png" alt="Karlův most přes řeku Vltavu v ranní mlze">
-            <img src="/img/namesti-small.png" alt="Staroměstské náměstí v zimě za soumraku">
-            <img src="{images}/img/namesti.png" alt="Vánoční trh na Staroměstském náměstí v Praze">
-            <img src="{images}/img/vltava.png" alt="Parníky na Vltavě pod Vyšehradem v létě">
-            <img src="{images}/img/gone.png" alt="Petřínská rozhledna nad zahradami v dubnu">
-            </body></html>
-            """);
+        (string Src, string Alt)[] page =
+        [
+            ("/img/most.png", "Karlův most v Praze za svítání, pohled z Malé Strany"),
+            ($"{images}/img/orloj.png", "Staroměstský orloj na radnici v centru Prahy"),
+            ($"{images}/img/most-small.png", "Karlův most přes řeku Vltavu v ranní mlze"),
+            ("/img/namesti-small.png", "Staroměstské náměstí v zimě za soumraku"),
+            ($"{images}/img/namesti.png", "Vánoční trh na Staroměstském náměstí v Praze"),
+            ($"{images}/img/vltava.png", "Parníky na Vltavě pod Vyšehradem v létě"),
+            ($"{images}/img/gone.png", "Petřínská rozhledna nad zahradami v dubnu"),
+            ("/img/pair35.png", "Tramvaj číslo dvacet dva projíždí Malou Stranou"),
+            ("/img/pair35-small.png", "Historická tramvaj u Národního divadla večer"),
+            ("/img/pair36.png", "Tančící dům na nábřeží u Jiráskova mostu"),
+            ("/img/pair36-small.png", "Moderní budova Tančícího domu za deštivého dne"),
+            ("/img/pair37.png", "Pražský hrad a katedrála svatého Víta v noci"),
+            ("/img/pair37-small.png", "Katedrála svatého Víta z Hradčanského náměstí"),
+        ];
+        _pages.Map("/site/praha.html", $"<html lang=\"cs\"><body>\n{string.Concat(page.Select(i => $"<img src=\"{i.Src}\" alt=\"{i.Alt}\">\n"))}</body></html>");
         File.WriteAllLines(Dir.File("seeds.txt"), [$"{pages}/site/praha.html"]);
         string pairs = PairsInput.Write(Dir.Path, 10, distinctImages: 4);
         string languages = string.Join(", ", TestSupport.Captions.All.Select(c => c.Lang).Append("cs").Distinct());
@@ -68,6 +82,8 @@ public sealed class FlakyImageSite : IAsyncLifetime
             throw new InvalidOperationException("healthy run failed: " + healthy);
         }
     }
+
+    public static readonly int[] DuplicatePairSeeds = [35, 36, 37];
 
     public TempDir Dir { get; } = new();
 
@@ -109,6 +125,10 @@ public class TransientRetryTests(FlakyImageSite site) : IClassFixture<FlakyImage
         int pageImages = Site.PageImageRequests;
         Assert.Equal(4, TransientRejects(runDir).Count);
         Assert.NotEqual(Rows(Site.HealthyRun), Rows(runDir));
+
+        // Untouched rows whose cluster id comes from a dropped copy (not staged again by the retry) must keep it.
+        Assert.NotEmpty(DuckDb.Query(
+            $"SELECT key FROM {DuckDb.Shards(runDir)} WHERE url LIKE '%/img/pair%' AND dup_cluster <> substr(sha256, 1, 16)"));
 
         var retry = await MellaProcess.RunAsync(["run", Site.Pipeline, "--out", runDir, "--retry-transient"]);
 
