@@ -59,12 +59,18 @@ public sealed partial class TransientRetry(PipelineOptions options, ShardedDatas
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(ranks.Where(r => wanted[r].Count > 0), parallel, async (rank, token) =>
                 await runner.RunAsync(new RetryFetchStep(options, run, _round, new TaskSlice(rank, options.Tasks), wanted[rank]), token));
+            long missing = Fetched(ranks).Sum(f => f.Wanted - f.Positions.Count);
+            if (missing > 0)
+            {
+                LogNotFoundAgain(logger, missing);
+            }
+
             await Parallel.ForEachAsync(ranks, parallel, async (rank, token) =>
                 await new StepRunner(run).RunAsync(new RestageStep(dataset, run, _round, rank), token));
             AtomicFile.WriteAllBytes(CommittedPath, []);
         }
 
-        long recovered = ranks.Where(r => File.Exists(_round.CompletionPath(r))).Sum(r => AtomicFile.ReadJson<RetryFigures>(_round.StatsPath(r), Json.MellaJson.Indented).Stats.Rows);
+        long recovered = Fetched(ranks).Sum(f => f.Stats.Rows);
         if (!File.Exists(SwappedPath))
         {
             Swap(ranks, datasetChanged: recovered > 0);
@@ -85,6 +91,10 @@ public sealed partial class TransientRetry(PipelineOptions options, ShardedDatas
 
         DeleteFinished();
     }
+
+    /// <summary>The figures of every task whose samples were downloaded again.</summary>
+    private IEnumerable<RetryFigures> Fetched(int[] ranks) =>
+        ranks.Where(r => File.Exists(_round.CompletionPath(r))).Select(r => AtomicFile.ReadJson<RetryFigures>(_round.StatsPath(r), Json.MellaJson.Indented));
 
     /// <summary>Keys of the task's samples whose <c>load_images</c> reject is transient.</summary>
     private HashSet<string> TransientKeys(int rank) =>
@@ -156,6 +166,9 @@ public sealed partial class TransientRetry(PipelineOptions options, ShardedDatas
 
     [LoggerMessage(Level = LogLevel.Information, Message = "retrying {Samples} samples with transient rejects in {Tasks} tasks of {RunDir}")]
     private static partial void LogRetrying(ILogger logger, long samples, int tasks, string runDir);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "transient retry: {Missing} samples were not read from the input again (a page that could not be fetched this time?); they keep their rejects")]
+    private static partial void LogNotFoundAgain(ILogger logger, long missing);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "transient retry: {Recovered} samples recovered; the reduce runs again")]
     private static partial void LogRecovered(ILogger logger, long recovered);
