@@ -32,7 +32,6 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
                 : $"{run.Root}: a transient retry is done by one process for the whole run; run 'mella run PIPELINE --retry-transient' without --rank or --reduce");
         }
 
-
         // Before anything is written: a second process on the same run, rank or reduce is refused here (exit 2).
         using var held = request.Rank is { } onlyRank ? RunLock.Rank(run, onlyRank) : request.ReduceOnly ? RunLock.Reduce(run) : RunLock.WholeRun(run);
         bool continuing = RunConfigGuard.Prepare(run, request.Pipeline.ResolvedJson(), request.RequireExistingRun, held.FoundEarlierLocks);
@@ -50,14 +49,14 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         var captionLayers = options.Captions
             .Select(layer => new CaptionLayer(layer, dataset, options.Languages, run, () => PairPipeline.Identifier.Value, logger)).ToList();
         var staleLayers = StaleCaptionLayers(run, options);
-        if (retrying && !Retry.TransientRetry.InProgress(run) && (alreadyDone < world || !File.Exists(run.SummaryPath)))
+        if (request.RetryTransient && !Retry.TransientRetry.InProgress(run) && (alreadyDone < world || !File.Exists(run.SummaryPath)))
         {
             throw new RunDirectoryException($"{run.Root}: the run is not complete; finish it first (mella run without --retry-transient), then retry");
         }
 
         if (!retrying && alreadyDone == world && File.Exists(run.SummaryPath) && staleLayers.Count == 0 && captionLayers.All(layer => layer.Current() is not null))
         {
-            var finished = JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(run.SummaryPath), MellaJson.Indented)!;
+            var finished = ReadSummary(run);
             LogAlreadyComplete(logger, run.Root);
             PrintReport(run, finished);
             return finished.WithinFailureBudget ? ExitCodes.Success : ExitCodes.CheckFailed;
@@ -100,7 +99,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         var retry = retrying ? new Retry.TransientRetry(options, dataset, run, logger) : null;
         if (retry is not null && !await retry.PrepareAsync(workers, cancellationToken))
         {
-            PrintReport(run, JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(run.SummaryPath), MellaJson.Indented)!);
+            PrintReport(run, ReadSummary(run));
             return ExitCodes.Success;
         }
 
@@ -155,6 +154,8 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             .Order(StringComparer.Ordinal)
             .ToList();
     }
+
+    private static RunSummary ReadSummary(RunDirectory run) => JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(run.SummaryPath), MellaJson.Indented)!;
 
     private static void PrintReport(RunDirectory run, RunSummary summary)
     {
