@@ -39,6 +39,7 @@ internal sealed class NearDuplicateFilterStep(ShardedDataset dataset, RunDirecto
         var task = run.ReadStats(rank);
         var decisions = await File.ReadAllBytesAsync(run.ClustersPath(rank), cancellationToken);
         var counters = context.Counters.For(Name);
+        CarryEarlierRejects(context);
         int row = 0;
         await using var shards = new ParquetShardWriter(dataset.WriterOptions(run.ShardsDir, rank));
         foreach (var shard in task.Shards)
@@ -81,6 +82,22 @@ internal sealed class NearDuplicateFilterStep(ShardedDataset dataset, RunDirecto
         await shards.CompleteAsync(cancellationToken);
         counters.AddBusy(context.StartTimestamp);
         return task.AfterStage(StageStats.From(counters), shards.Shards);
+    }
+
+    /// <summary>
+    /// After a transient retry the rows an earlier filter dropped are no longer staged: their rejects,
+    /// set aside by the retry, are written again here (their counts are already in the task's stats).
+    /// </summary>
+    private void CarryEarlierRejects(StepContext context)
+    {
+        string carried = run.CarriedReducedRejectsPath(rank);
+        if (File.Exists(carried))
+        {
+            foreach (var reject in JsonlRejectWriter.ReadAll(carried))
+            {
+                context.Rejects.Write(reject);
+            }
+        }
     }
 
     private void Reject(StepContext context, StageCounters counters, Records.PairRecord record, string reason, string detail)

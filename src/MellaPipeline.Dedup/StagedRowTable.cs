@@ -91,7 +91,8 @@ internal sealed class StagedRowTable(int capacity)
         Phash[i] = phash;
         HasHash[i] = hashed;
         HashedCount += hashed ? 1 : 0;
-        Sha[i] = sha;
+        // A row staged again from a finished dataset keeps the id its cluster had (its smallest sha256 may be a dropped row's), so untouched rows keep their dup_cluster.
+        Sha[i] = !string.IsNullOrEmpty(row.DupCluster) && Records.HexIds.TryPrefix64(row.DupCluster, out ulong earlier) ? Math.Min(sha, earlier) : sha;
         Pixels[i] = (long)row.OrigWidth * row.OrigHeight;
         TextElements[i] = Text.TextNormalizer.GraphemeCount(row.Text);
         if (!_groups.TryGetValue((row.Lang, row.Source), out int group))

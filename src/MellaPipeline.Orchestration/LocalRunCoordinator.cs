@@ -24,6 +24,13 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
     {
         var options = request.Pipeline.Options;
         var run = new RunDirectory(request.OutDir);
+        bool retrying = Retry.TransientRetry.InProgress(run) || request.RetryTransient;
+        if (retrying && (request.Rank is not null || request.ReduceOnly || (request.RetryTransient && !run.HasRun)))
+        {
+            throw new RunDirectoryException(request.RetryTransient && !run.HasRun
+                ? $"{run.Root}: no run here to retry; run the pipeline first"
+                : $"{run.Root}: a transient retry is done by one process for the whole run; run 'mella run PIPELINE --retry-transient' without --rank or --reduce");
+        }
 
         // Before anything is written: a second process on the same run, rank or reduce is refused here (exit 2).
         using var held = request.Rank is { } onlyRank ? RunLock.Rank(run, onlyRank) : request.ReduceOnly ? RunLock.Reduce(run) : RunLock.WholeRun(run);
@@ -42,10 +49,14 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         var captionLayers = options.Captions
             .Select(layer => new CaptionLayer(layer, dataset, options.Languages, run, () => PairPipeline.Identifier.Value, logger)).ToList();
         var staleLayers = StaleCaptionLayers(run, options);
-
-        if (alreadyDone == world && File.Exists(run.SummaryPath) && staleLayers.Count == 0 && captionLayers.All(layer => layer.Current() is not null))
+        if (request.RetryTransient && !Retry.TransientRetry.InProgress(run) && (alreadyDone < world || !File.Exists(run.SummaryPath)))
         {
-            var finished = JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(run.SummaryPath), MellaJson.Indented)!;
+            throw new RunDirectoryException($"{run.Root}: the run is not complete; finish it first (mella run without --retry-transient), then retry");
+        }
+
+        if (!retrying && alreadyDone == world && File.Exists(run.SummaryPath) && staleLayers.Count == 0 && captionLayers.All(layer => layer.Current() is not null))
+        {
+            var finished = ReadSummary(run);
             LogAlreadyComplete(logger, run.Root);
             PrintReport(run, finished);
             return finished.WithinFailureBudget ? ExitCodes.Success : ExitCodes.CheckFailed;
@@ -85,6 +96,13 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             return run.IsComplete(only) ? ExitCodes.Success : ExitCodes.CheckFailed;
         }
 
+        var retry = retrying ? new Retry.TransientRetry(options, dataset, run, logger) : null;
+        if (retry is not null && !await retry.PrepareAsync(workers, cancellationToken))
+        {
+            PrintReport(run, ReadSummary(run));
+            return ExitCodes.Success;
+        }
+
         // The near-duplicate reduce runs also with dedup_near off: it keeps keys unique across tasks.
         var reduce = new NearDuplicateReduce(options.Stages.DedupNear, dataset, run, logger);
         await reduce.ClusterAsync(world, cancellationToken);
@@ -111,6 +129,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         CrashPoints.Reach(CrashPoints.ManifestWritten);
         var summary = RunSummary.Aggregate(options.Name, [.. stats, .. layers.Select(l => l.Stats)], options.FailureBudget) with { Tasks = world };
         AtomicFile.WriteJson(run.SummaryPath, summary, MellaJson.Indented);
+        retry?.Finish();
         PrintReport(run, summary);
         if (!summary.WithinFailureBudget)
         {
@@ -135,6 +154,8 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             .Order(StringComparer.Ordinal)
             .ToList();
     }
+
+    private static RunSummary ReadSummary(RunDirectory run) => JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(run.SummaryPath), MellaJson.Indented)!;
 
     private static void PrintReport(RunDirectory run, RunSummary summary)
     {

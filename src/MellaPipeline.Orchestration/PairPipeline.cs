@@ -31,7 +31,8 @@ public static class PairPipeline
         options.Stages.LoadImages.Enabled ? ProcessorFor(options).HashAlgorithm : ShardSchema.NoPhashAlgorithm;
 
     /// <summary>Runs one task: its slice of the input through every stage into its shards.</summary>
-    public static async Task<TaskOutput> RunTaskAsync(PipelineOptions options, TaskContext task, CancellationToken cancellationToken)
+    /// <param name="keepKey">When set, only the input records whose key it accepts go on (asked in input order): a transient retry's samples.</param>
+    public static async Task<TaskOutput> RunTaskAsync(PipelineOptions options, TaskContext task, CancellationToken cancellationToken, Func<string, bool>? keepKey = null)
     {
         var inputs = options.InputList().Select(input => (Input: input, Kind: PairPipelineSteps.KindOf(input))).ToList();
         var web = inputs.FirstOrDefault(i => i.Kind.FetchesPages).Input;
@@ -42,6 +43,7 @@ public static class PairPipeline
 
         var sources = inputs.Select(i => i.Kind.Open(i.Input, resources)).ToList();
         var source = sources.Count == 1 ? sources[0] : new ConcatenatedSource<PairCandidate>(sources);
+        source = keepKey is null ? source : new Retry.KeyFilteredSource<PairCandidate>(source, keepKey);
         var candidates = PipelineFlow<PairCandidate>.From(source, task.Slice);
         foreach (var stage in PairPipelineSteps.CandidateStages)
         {

@@ -8,7 +8,8 @@ namespace MellaPipeline.Orchestration;
 /// <param name="RequireExistingRun">True for <c>--resume</c>: continuing is required, starting afresh is an error.</param>
 /// <param name="Rank">Run only this task (one process of a multi-process or Slurm run), no reduce; null = every task, then the reduce.</param>
 /// <param name="ReduceOnly">Run only the reduce steps, and only when every task is complete.</param>
-public sealed record RunRequest(LoadedPipeline Pipeline, string OutDir, bool RequireExistingRun, int? Rank = null, bool ReduceOnly = false);
+/// <param name="RetryTransient">On a complete run: download again the samples with transient rejects, merge them in, reduce again (<see cref="Retry.TransientRetry"/>).</param>
+public sealed record RunRequest(LoadedPipeline Pipeline, string OutDir, bool RequireExistingRun, int? Rank = null, bool ReduceOnly = false, bool RetryTransient = false);
 
 /// <summary>The exit code the hosted run decided on, read after the host stops.</summary>
 public sealed class RunOutcome

@@ -56,8 +56,8 @@ public static class ShardReader
     /// column, so a shard's images are never loaded.
     /// </summary>
     public static IAsyncEnumerable<ShardImageRow> ReadImageRowsAsync(string path, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync(path, [C.Key, C.Lang, C.Source, C.Text, C.OrigWidth, C.OrigHeight, C.Sha256, C.Phash],
-            r => new ShardImageRow(r.Get(C.Key)!, r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Text)!, r.Get(C.OrigWidth), r.Get(C.OrigHeight), r.Get(C.Sha256) ?? r.Get(C.Key)!, r.Get(C.Phash)),
+        ReadRowsAsync(path, [C.Key, C.Lang, C.Source, C.Text, C.OrigWidth, C.OrigHeight, C.Sha256, C.Phash, C.DupCluster],
+            r => new ShardImageRow(r.Get(C.Key)!, r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Text)!, r.Get(C.OrigWidth), r.Get(C.OrigHeight), r.Get(C.Sha256) ?? r.Get(C.Key)!, r.Get(C.Phash), r.Get(C.DupCluster)),
             cancellationToken);
 
     /// <summary>What <c>mella coverage</c> counts of each row, without the image bytes.</summary>
@@ -159,7 +159,8 @@ public readonly struct ShardRow
 
 /// <summary>The columns of a shard row that near-duplicate clustering decides on; the size is the image's original size.</summary>
 /// <param name="Sha256">The image's SHA-256, or the row's key for a row read without its image (its own cluster).</param>
-public sealed record ShardImageRow(string Key, string Lang, string Source, string Text, int OrigWidth, int OrigHeight, string Sha256, string? Phash);
+/// <param name="DupCluster">Empty for a freshly staged row; a row staged again from a finished dataset (a transient retry) brings its cluster id.</param>
+public sealed record ShardImageRow(string Key, string Lang, string Source, string Text, int OrigWidth, int OrigHeight, string Sha256, string? Phash, string? DupCluster = null);
 
 /// <summary>The columns of a shard row that coverage statistics count; <c>Sha256</c> is the image's identity (see <c>ImageIdentity</c>).</summary>
 public sealed record CoverageRow(string Lang, string Source, string Script, string Text, string Sha256, string DupCluster, string? PageUrl, string? Url, int Width, int Height);

@@ -117,7 +117,7 @@ internal sealed class StagedRun : IDisposable
         OrigHeight = side,
         Sha256 = sha ?? (0xa0000000UL + (ulong)id).ToString("x16", CultureInfo.InvariantCulture) + new string('0', 48),
         Phash = PerceptualHash.ToHex(phash),
-        DupCluster = "0000000000000000",
+        DupCluster = "", // as load_images stages it: a staged row with a cluster id is one a transient retry staged again
     };
 
     public void Dispose() => _dir.Dispose();

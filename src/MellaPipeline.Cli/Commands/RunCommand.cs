@@ -4,7 +4,7 @@ using MellaPipeline.Orchestration;
 
 namespace MellaPipeline.Cli.Commands;
 
-/// <summary><c>mella run PIPELINE.yaml [--out DIR] [--resume] [--workers N] [--tasks N] [--rank R | --reduce]</c>.</summary>
+/// <summary><c>mella run PIPELINE.yaml [--out DIR] [--resume] [--workers N] [--tasks N] [--rank R | --reduce] [--retry-transient]</c>.</summary>
 public static class RunCommand
 {
     /// <summary>What <c>--out</c> of <c>mella run</c> and <c>mella slurm submit</c> names, in messages.</summary>
@@ -42,9 +42,15 @@ public static class RunCommand
         {
             Description = "Run only the reduce steps (near-duplicate clustering over all tasks, caption layers, manifest, summary); refused until every task is complete.",
         };
+        var retryTransient = new Option<bool>("--retry-transient")
+        {
+            Description = "On a complete run: download again only the samples whose reject is transient (timeouts, 429, 5xx, resets, DNS), " +
+                "merge those that succeed into the dataset and run the reduce again. Refused on an incomplete run and with --rank/--reduce; " +
+                "with no transient rejects it changes nothing. An interrupted retry is finished by the next run of the same directory.",
+        };
         var command = new Command("run", "Run the pipeline a YAML file describes: read inputs, run every stage, write Parquet shards, " +
             "stats, rejects and a summary. Completed tasks are skipped when the same command runs again.")
-        { pipeline, output, resume, workers, tasks, rank, reduceOnly };
+        { pipeline, output, resume, workers, tasks, rank, reduceOnly, retryTransient };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -80,7 +86,7 @@ public static class RunCommand
                 return ExitCodes.BadInput;
             }
 
-            var request = new RunRequest(loaded, outDir, RequireExistingRun: parse.GetValue(resume), only, parse.GetValue(reduceOnly));
+            var request = new RunRequest(loaded, outDir, RequireExistingRun: parse.GetValue(resume), only, parse.GetValue(reduceOnly), parse.GetValue(retryTransient));
             return await PipelineHost.RunAsync(request, cancellationToken);
         });
         return command;

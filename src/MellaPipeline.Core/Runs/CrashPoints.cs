@@ -20,9 +20,13 @@ public static class CrashPoints
     public const string Clustered = "reduce.clustered";
     public const string RankFiltered = "reduce.rank_filtered";
     public const string ManifestWritten = "reduce.manifest_written";
+    public const string RetryFetched = "retry.fetched";
+    public const string RetryRestaged = "retry.restaged";
+    public const string RetrySwapping = "retry.swapping";
 
     public static readonly IReadOnlyList<string> All =
-        [TaskStarted, ShardTempWritten, ShardRenamed, TaskRejectsWritten, TaskStatsWritten, TaskCompleted, Clustered, RankFiltered, ManifestWritten];
+        [TaskStarted, ShardTempWritten, ShardRenamed, TaskRejectsWritten, TaskStatsWritten, TaskCompleted, Clustered, RankFiltered, ManifestWritten,
+         RetryFetched, RetryRestaged, RetrySwapping];
 
     private static readonly (string Point, int Occurrence)? Armed = Parse(Environment.GetEnvironmentVariable(EnvironmentVariable));
     private static int _hits;

@@ -27,6 +27,10 @@ public sealed class JsonlRejectWriter(string path) : IRejectSink, IAsyncDisposab
         }
     }
 
+    /// <summary>The records of a committed rejects file, in file order.</summary>
+    public static IEnumerable<RejectRecord> ReadAll(string path) =>
+        File.ReadLines(path).Select(line => JsonSerializer.Deserialize<RejectRecord>(line, MellaJson.Compact)!);
+
     public void Write(RejectRecord reject)
     {
         lock (_lock)

@@ -21,6 +21,13 @@ namespace MellaPipeline.Runs;
 /// RUN/completions/captions-NAME   a caption layer's rows, rejects, figures and marker
 /// RUN/summary.json             all stats added up; written last of all
 /// RUN/locks/run, rank-RRRRR, reduce (+ .holder)   flock(2) files of the processes working here (<see cref="RunLock"/>)
+/// RUN/retry/                   a round of <c>mella run --retry-transient</c>, laid out like a run; removed after summary.json:
+/// RUN/retry/staging/part-RRRRR-NNNNN.parquet, retry/rejects/RRRRR.jsonl, retry/stats/RRRRR.json, retry/completions/RRRRR
+///                              the samples of a task downloaded again: their rows, rejects, figures, marker
+/// RUN/retry/restaged/part-RRRRR-NNNNN.parquet, RRRRR.jsonl, RRRRR.dedup_near.jsonl, RRRRR.json (marker)
+///                              the task's dataset rows with the recovered ones merged in input order, its rejects and stats after the retry
+/// RUN/retry/committed          written once every task is restaged: from here the restaged files replace the run's
+/// RUN/retry/swapped            written once they have: staging/, stats/, rejects/ hold the merged task, the reduce runs again
 /// </code>
 /// </summary>
 public sealed class RunDirectory
@@ -42,6 +49,16 @@ public sealed class RunDirectory
     public string SummaryPath => Path.Combine(Root, "summary.json");
     public string ManifestPath => Path.Combine(ShardsDir, "manifest.json");
     public string LocksDir => Path.Combine(Root, "locks");
+    public string RetryDir => Path.Combine(Root, "retry");
+    public string RestagedDir => Path.Combine(RetryDir, "restaged");
+
+    /// <summary>A task's map rejects and stats as a transient retry leaves them, before they replace <see cref="RejectsPath"/> and <see cref="StatsPath"/>.</summary>
+    public string RestagedRejectsPath(int rank) => Path.Combine(RestagedDir, RankName(rank) + ".jsonl");
+
+    public string RestagedStatsPath(int rank) => Path.Combine(RestagedDir, RankName(rank) + ".json");
+
+    /// <summary>The near-duplicate rejects of an earlier reduce, set aside by a transient retry for the filter that runs again.</summary>
+    public string CarriedReducedRejectsPath(int rank) => Path.Combine(RestagedDir, RankName(rank) + ".dedup_near.jsonl");
 
     public static string RankName(int rank) => rank.ToString("D5", CultureInfo.InvariantCulture);
 
@@ -144,4 +161,7 @@ public sealed class RunDirectory
     public void MarkComplete(int rank) => AtomicFile.WriteAllBytes(CompletionPath(rank), []);
 
     public TaskStats ReadStats(int rank) => AtomicFile.ReadJson<TaskStats>(StatsPath(rank), MellaJson.Indented);
+
+    /// <summary>A task's stats after the near-duplicate filter: its final shards and every stage's counts.</summary>
+    public TaskStats ReadReducedStats(int rank) => AtomicFile.ReadJson<TaskStats>(ReducedStatsPath(rank), MellaJson.Indented);
 }

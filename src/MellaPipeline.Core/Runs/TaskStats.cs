@@ -95,7 +95,8 @@ public sealed record TaskStats
             Failed = Failed + stage.Failed,
             Reasons = reasons,
             Counts = LanguageSourceCounts.SumOf(shards.Select(s => s.Counts)),
-            Stages = [.. Stages, stage],
+            // A stage these stats already end with (the near-duplicate filter run again after a transient retry) adds up into one.
+            Stages = Stages.Count > 0 && Stages[^1].Name == stage.Name ? [.. Stages.Take(Stages.Count - 1), Stages[^1].Plus(stage)] : [.. Stages, stage],
             Shards = shards,
         };
     }

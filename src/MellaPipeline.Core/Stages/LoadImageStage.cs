@@ -15,7 +15,9 @@ namespace MellaPipeline.Stages;
 /// </summary>
 public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fetcher = null, IImageProcessor? processor = null) : IRecordStage<PairCandidate, PairRecord>
 {
-    public string Name => "load_images";
+    public const string StageName = "load_images";
+
+    public string Name => StageName;
 
     public async ValueTask<StageOutcome<PairRecord>> ProcessAsync(PairCandidate input, CancellationToken cancellationToken)
     {
