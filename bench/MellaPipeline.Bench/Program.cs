@@ -59,6 +59,15 @@ if (arguments.Command == "extract-throughput")
         arguments.Value("language-id") != "false");
 }
 
+if (arguments.Command == "laion-urls")
+{
+    var list = new LaionUrlList(CaptionPools.Load(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid")), (int)arguments.Get("seed", 16));
+    var figures = await list.WriteAsync(arguments.Value("out") ?? "laion.parquet", arguments.Get("rows", 6_800_000), arguments.Get("row-group-rows", LaionUrlList.DefaultRowGroupRows));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"rows={figures.Rows} row_groups={figures.RowGroups} bytes={figures.Bytes} hosts={figures.DistinctHosts} target_language_rows={figures.TargetRows} repeats={figures.Repeats} wrong_labels={figures.WrongLabels} empty_urls={figures.EmptyUrls} ftp_urls={figures.FtpUrls} null_captions={figures.NullCaptions} peak_rss_mb={ProcessMemory.PeakRssMegabytes():F0}"));
+    return 0;
+}
+
 if (arguments.Command != "shard-write")
 {
     Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--rows-per-image N] [--compression zstd|snappy] [--out DIR]");
@@ -70,6 +79,7 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-speed --decoder skiasharp|imagesharp [--data ../shared/data/images-neardup] [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-hashes [--count 6800000] [--threshold 8] [--out hashes.tsv] [--truth truth.tsv]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-verify --truth truth.tsv --result dedup.jsonl");
+    Console.Error.WriteLine("       MellaPipeline.Bench laion-urls [--rows 6800000] [--row-group-rows 1048576, 0 = one group] [--seed 16] [--data ../shared/data/langid] [--out laion.parquet]");
     Console.Error.WriteLine("       MellaPipeline.Bench extract-throughput [--data ../shared/data/html-multilingual] [--rounds 20] [--threads 1] [--language-id true|false]");
     return 2;
 }
