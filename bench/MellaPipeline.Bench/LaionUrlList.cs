@@ -7,7 +7,8 @@ namespace MellaPipeline.Bench;
 /// <summary>
 /// A synthetic URL list with LAION-2B-multi's columns (<c>SAMPLE_ID, URL, TEXT, HEIGHT, WIDTH,
 /// LICENSE, LANGUAGE, NSFW, similarity, hash, pwatermark, punsafe</c>, snappy, as its parts are
-/// written), for reading a reference-size list through <c>mella run</c> with downloads off.
+/// written), for reading a reference-size list through <c>mella run</c> with downloads off, plus
+/// <see cref="TruthColumn"/>, the caption's real language, for checking what language ID made of it.
 /// <list type="bullet">
 /// <item>Captions are real text (<see cref="CaptionPools"/>): 82 % in the eight target languages,
 /// the rest in their confusables (bg uk pl sk hr bs fa ur ja zh mk lo); 55 % one entry, the rest
@@ -28,6 +29,9 @@ internal sealed class LaionUrlList
 {
     /// <summary>pyarrow's default row group (1 Mi rows), the size LAION-style parts are read in.</summary>
     public const long DefaultRowGroupRows = 1 << 20;
+
+    /// <summary>The language the caption was drawn in: the benchmark's ground truth, not a LAION column (no pipeline reads it).</summary>
+    public const string TruthColumn = "mella_true_lang";
 
     private const int Hosts = 20_000;
     private const double TargetShare = 0.82, WrongLabelShare = 0.15, RepeatShare = 0.01;
@@ -70,6 +74,7 @@ internal sealed class LaionUrlList
             new DataField<long?>("HEIGHT"), new DataField<long?>("WIDTH"), new DataField<string>("LICENSE", nullable: true),
             new DataField<string>("LANGUAGE", nullable: true), new DataField<string>("NSFW", nullable: true), new DataField<double>("similarity"),
             new DataField<long>("hash"), new DataField<double?>("pwatermark"), new DataField<double?>("punsafe"),
+            new DataField<string>(TruthColumn, nullable: true),
         };
         long groupRows = rowGroupRows <= 0 ? rows : rowGroupRows;
         int groups = 0;
@@ -94,6 +99,7 @@ internal sealed class LaionUrlList
                 await group.WriteAsync(fields[9], Longs(begin, end, row => (long)Draw(row, 18)));
                 await group.WriteAsync(fields[10], NullableDoubles(begin, end, row => Unit(row, 20) < 0.001 ? null : Math.Pow(Unit(row, 16), 3)));
                 await group.WriteAsync(fields[11], NullableDoubles(begin, end, row => Unit(row, 20) < 0.001 ? null : Math.Pow(Unit(row, 17), 4)));
+                await group.WriteAsync(fields[12], Column<string?>(begin, end, row => Language(Original(row))));
             }
         }
 
