@@ -75,6 +75,20 @@ if (arguments.Command == "url-flow")
         (int)arguments.Get("per-host", 16), (int)arguments.Get("hosts", 8), double.Parse(arguments.Value("hot") ?? "0", CultureInfo.InvariantCulture), arguments.Value("process") != "false");
 }
 
+if (arguments.Command == "laion-urls")
+{
+    var list = new LaionUrlList(CaptionPools.Load(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid")), (int)arguments.Get("seed", 16));
+    var figures = await list.WriteAsync(arguments.Value("out") ?? "laion.parquet", arguments.Get("rows", 6_800_000), arguments.Get("row-group-rows", LaionUrlList.DefaultRowGroupRows));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"rows={figures.Rows} row_groups={figures.RowGroups} bytes={figures.Bytes} hosts={figures.DistinctHosts} target_language_rows={figures.TargetRows} repeats={figures.Repeats} wrong_labels={figures.WrongLabels} empty_urls={figures.EmptyUrls} ftp_urls={figures.FtpUrls} null_captions={figures.NullCaptions} peak_rss_mb={ProcessMemory.PeakRssMegabytes():F0}"));
+    return 0;
+}
+
+if (arguments.Command == "parquet-read")
+{
+    return await ParquetReadMemory.RunAsync(arguments.Value("file") ?? "laion.parquet", (arguments.Value("columns") ?? "URL,TEXT,LANGUAGE").Split(','));
+}
+
 if (arguments.Command != "shard-write")
 {
     Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--rows-per-image N] [--compression zstd|snappy] [--out DIR]");
@@ -89,6 +103,10 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench serve-urls --photos DIR [--pages DIR] [--port 8080] [--hosts 8] [--latency-ms 0]   (until stdin closes)");
     Console.Error.WriteLine("       MellaPipeline.Bench image-process --photos DIR [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench url-flow --urls urls.tsv [--mode self-limited|fixed] [--concurrency 128] [--per-host 16] [--hosts 8] [--hot 0.5] [--process false]");
+}
+
+    Console.Error.WriteLine("       MellaPipeline.Bench laion-urls [--rows 6800000] [--row-group-rows 1048576, 0 = one group] [--seed 16] [--data ../shared/data/langid] [--out laion.parquet]");
+    Console.Error.WriteLine("       MellaPipeline.Bench parquet-read --file laion.parquet [--columns URL,TEXT,LANGUAGE]");
     Console.Error.WriteLine("       MellaPipeline.Bench extract-throughput [--data ../shared/data/html-multilingual] [--rounds 20] [--threads 1] [--language-id true|false]");
     return 2;
 }
