@@ -103,8 +103,6 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench serve-urls --photos DIR [--pages DIR] [--port 8080] [--hosts 8] [--latency-ms 0]   (until stdin closes)");
     Console.Error.WriteLine("       MellaPipeline.Bench image-process --photos DIR [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench url-flow --urls urls.tsv [--mode self-limited|fixed] [--concurrency 128] [--per-host 16] [--hosts 8] [--hot 0.5] [--process false]");
-}
-
     Console.Error.WriteLine("       MellaPipeline.Bench laion-urls [--rows 6800000] [--row-group-rows 1048576, 0 = one group] [--seed 16] [--data ../shared/data/langid] [--out laion.parquet]");
     Console.Error.WriteLine("       MellaPipeline.Bench parquet-read --file laion.parquet [--columns URL,TEXT,LANGUAGE]");
     Console.Error.WriteLine("       MellaPipeline.Bench extract-throughput [--data ../shared/data/html-multilingual] [--rounds 20] [--threads 1] [--language-id true|false]");

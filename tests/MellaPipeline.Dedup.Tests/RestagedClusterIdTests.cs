@@ -20,7 +20,7 @@ public class RestagedClusterIdTests
         await staged.ReduceAllAsync();
 
         var rows = await staged.FinalClustersAsync();
-        Assert.Equal(new SortedDictionary<string, string> { [kept.Key] = Earlier, [alone.Key] = alone.Sha256[..16] }, rows);
+        Assert.Equal(new SortedDictionary<string, string> { [kept.Key] = Earlier, [alone.Key] = alone.Sha256![..16] }, rows);
         Assert.Equal([(recovered.Key, Stages.ReasonCodes.ImageNearDuplicate)], staged.Rejects().Select(r => (r.Key, r.Reason)));
     }
 
@@ -32,6 +32,6 @@ public class RestagedClusterIdTests
 
         await staged.ReduceAllAsync();
 
-        Assert.Equal(row.Sha256[..16], (await staged.FinalClustersAsync())[row.Key]);
+        Assert.Equal(row.Sha256![..16], (await staged.FinalClustersAsync())[row.Key]);
     }
 }
