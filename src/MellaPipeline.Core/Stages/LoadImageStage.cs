@@ -19,12 +19,14 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
 
     public string Name => StageName;
 
+    private readonly SemaphoreSlim _processing = new(Math.Max(1, options.Concurrency));
+
     public async ValueTask<StageOutcome<PairRecord>> ProcessAsync(PairCandidate input, CancellationToken cancellationToken)
     {
         if (!options.Enabled)
         {
             // A metadata pass: the row as the input gave it, its image left where it is.
-            return StageOutcome<PairRecord>.Ok(RowOf(input) with { ImagePath = input.ImagePath ?? input.Url });
+            return StageOutcome<PairRecord>.Ok(RowOf(input));
         }
 
         byte[] bytes;
@@ -64,6 +66,20 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             imageName = Path.GetFileName(input.ImagePath);
         }
 
+        // Downloads may run far ahead of this stage's concurrency (the client bounds them); decoding is bounded here.
+        await _processing.WaitAsync(cancellationToken);
+        try
+        {
+            return Describe(input, bytes, imageName);
+        }
+        finally
+        {
+            _processing.Release();
+        }
+    }
+
+    private StageOutcome<PairRecord> Describe(PairCandidate input, byte[] bytes, string imageName)
+    {
         if (!ImageHeader.TryRead(bytes, out var header, out string reason))
         {
             return StageOutcome<PairRecord>.Failed(reason, imageName);

@@ -39,9 +39,36 @@ public sealed class UrlListSource(InputOptions input, IReadOnlySet<string> langu
                 continue;
             }
 
-            await foreach (var row in UrlListSlices.ReadAsync(share, layout, cancellationToken))
+            // Damage behind a readable start (a corrupt Parquet page, a broken gzip stream) ends this share with one
+            // failure naming the file and the last row read; the rows before it and the other files are kept.
+            await using var rows = UrlListSlices.ReadAsync(share, layout, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            string last = "its start";
+            while (true)
             {
-                yield return Judge(row, repeats);
+                string? damage = null;
+                try
+                {
+                    if (!await rows.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or IndexOutOfRangeException or ArgumentException
+                    or InvalidOperationException or NotSupportedException or OverflowException)
+                {
+                    damage = $"{e.GetType().Name}: {e.Message}";
+                }
+
+                if (damage is not null)
+                {
+                    yield return StageOutcome<PairCandidate>.Failed(
+                        ReasonCodes.InputMalformed, $"{share.File.Name}: unreadable after {last} ({damage}); the rest of this task's part of the file is not read",
+                        Subject($"{share.File.Name} after {last}", null, null));
+                    break;
+                }
+
+                last = rows.Current.Origin;
+                yield return Judge(rows.Current, repeats);
             }
         }
     }

@@ -22,9 +22,18 @@ public static class DelimitedUrlList
     public static (IReadOnlyList<string> Columns, string? Problem) Header(UrlListFile file)
     {
         using var stream = file.OpenRead();
+        Span<byte> start = stackalloc byte[2];
+        if (stream.ReadAtLeast(start, 2, throwOnEndOfStream: false) == 2 && start is [0xFF, 0xFE] or [0xFE, 0xFF])
+        {
+            // Byte ranges cannot split UTF-16 text: a share would start inside a character.
+            return ([], "UTF-16 text (Excel's \"Unicode text\"): save the list as UTF-8");
+        }
+
+        stream.Dispose();
+        using var again = file.OpenRead();
         try
         {
-            using var reader = CsvReader.Create(stream, Options(file.Format, hasHeader: true, onMalformed: null), leaveOpen: false);
+            using var reader = CsvReader.Create(again, Options(file.Format, hasHeader: true, onMalformed: null), leaveOpen: false);
             reader.ReadHeader();
             return reader.Headers is { Count: > 0 } header && header.Any(h => h.Length > 0)
                 ? (header, null)
@@ -74,6 +83,7 @@ public static class DelimitedUrlList
         {
             bool more;
             string? tooLarge = null;
+            long tooLargeLine = 0;
             try
             {
                 more = await reader.ReadAsync(cancellationToken);
@@ -82,6 +92,7 @@ public static class DelimitedUrlList
             {
                 // The reader cannot go on inside a record it refused; what follows in this share is lost, and said so.
                 (more, tooLarge) = (false, $"{e.Message} (records are capped at {MaxRecordBytes} bytes): the rest of this task's part of the file is not read");
+                tooLargeLine = e.LineNumber;
             }
 
             // Malformed records were skipped by the reader: each is a failure of its own line, in input order.
@@ -93,9 +104,9 @@ public static class DelimitedUrlList
                 }
             }
 
-            if (tooLarge is not null)
+            if (tooLarge is not null && (keep is null || keep(ordinal++)))
             {
-                yield return UrlListRow.Unreadable($"{file.Name}:line {linesBefore + reader.LineNumber}", ReasonCodes.InputMalformed, tooLarge);
+                yield return UrlListRow.Unreadable($"{file.Name}:line {linesBefore + tooLargeLine}", ReasonCodes.InputMalformed, tooLarge);
             }
 
             if (!more)
@@ -182,7 +193,8 @@ public static class DelimitedUrlList
                     continue;
                 }
 
-                fieldStart = b is (byte)',' or (byte)'\n';
+                // A bare CR ends a record for the parser too, so a quote after it opens a field.
+                fieldStart = b is (byte)',' or (byte)'\n' or (byte)'\r' || (position < 3 && b is 0xEF or 0xBB or 0xBF);
                 if (b != (byte)'\n')
                 {
                     continue;

@@ -29,7 +29,7 @@ public static class ParquetUrlList
 
             return (TopLevel(reader.Schema), rows, null);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException or OverflowException)
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException or OverflowException or IndexOutOfRangeException)
         {
             return ([], 0, $"not a readable Parquet file ({e.GetType().Name}: {e.Message})");
         }

@@ -59,7 +59,8 @@ internal sealed class RetryFetchStep(PipelineOptions options, RunDirectory run, 
         long seen = 0;
         bool Keep(string key)
         {
-            if (rows.Contains(key))
+            // Keys are unique in the dataset; an input that repeats a key (dedup_exact dropped the repeat) counts it once.
+            if (rows.Remove(key))
             {
                 seen++;
                 return false;
