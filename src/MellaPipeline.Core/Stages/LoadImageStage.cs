@@ -26,7 +26,8 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
         if (!options.Enabled)
         {
             // A metadata pass: the row as the input gave it, its image left where it is.
-            return StageOutcome<PairRecord>.Ok(RowOf(input));
+            // The image stays where it is, as with store: reference: its URL (or file) is the row's image path.
+            return StageOutcome<PairRecord>.Ok(RowOf(input) with { ImagePath = input.ImagePath ?? input.Url });
         }
 
         byte[] bytes;

@@ -7,7 +7,7 @@ public sealed class LoadImagesOptions : IValidatableObject
 {
     /// <summary>
     /// <c>false</c> reads no image at all (a metadata pass over a URL list: rows keep their <c>url</c>;
-    /// <c>image.bytes</c>, <c>image.path</c>, <c>sha256</c> and <c>phash</c> are null, width and height 0,
+    /// the image by reference (its URL as <c>image.path</c>); <c>sha256</c> and <c>phash</c> are null, width and height 0,
     /// and no near-duplicate clustering runs).
     /// </summary>
     public bool Enabled { get; set; } = true;
