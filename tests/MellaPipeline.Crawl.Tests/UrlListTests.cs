@@ -27,7 +27,7 @@ public class UrlListTests
                 Assert.Null(problem);
                 var (layout, layoutProblem) = UrlListLayout.Resolve(input, columns);
                 Assert.Null(layoutProblem);
-                await foreach (var row in UrlListSlices.ReadAsync(share, layout!, CancellationToken.None))
+                await foreach (var row in UrlListSlices.ReadAsync(share, layout!, columns, CancellationToken.None))
                 {
                     Assert.Null(row.Problem);
                     seen.Add($"{share.File.Name}|{row.Url}|{row.Caption}");
@@ -92,7 +92,7 @@ public class UrlListTests
     }
 
     [Fact]
-    public async Task The_layout_follows_the_settings_and_the_known_column_names()
+    public void The_layout_follows_the_settings_and_the_known_column_names()
     {
         var input = new InputOptions { Kind = InputKind.Urls, Paths = ["x"], KeepColumns = ["similarity"] };
         var (laion, problem) = UrlListLayout.Resolve(input, UrlListWriter.LaionColumns);
@@ -106,7 +106,6 @@ public class UrlListTests
         Assert.Equal("no column 'title' (caption_column); columns: url, caption", missing);
         var (_, noUrl) = UrlListLayout.Resolve(new InputOptions { Kind = InputKind.Urls }, ["link", "caption"]);
         Assert.StartsWith("no image URL column: none of 'url', 'URL' (set url_column)", noUrl);
-        await Task.CompletedTask;
     }
 
     [Fact]

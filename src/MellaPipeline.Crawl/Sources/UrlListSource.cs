@@ -41,7 +41,7 @@ public sealed class UrlListSource(InputOptions input, IReadOnlySet<string> langu
 
             // Damage behind a readable start (a corrupt Parquet page, a broken gzip stream) ends this share with one
             // failure naming the file and the last row read; the rows before it and the other files are kept.
-            await using var rows = UrlListSlices.ReadAsync(share, layout, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using var rows = UrlListSlices.ReadAsync(share, layout, columns, cancellationToken).GetAsyncEnumerator(cancellationToken);
             string last = "its start";
             while (true)
             {

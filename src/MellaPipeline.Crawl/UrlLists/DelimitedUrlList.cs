@@ -46,10 +46,10 @@ public static class DelimitedUrlList
     }
 
     /// <summary>The records starting in bytes [<paramref name="lo"/>, <paramref name="hi"/>) of an uncompressed file.</summary>
+    /// <param name="columns">The file's header (<see cref="Header"/>), read once by the caller.</param>
     public static async IAsyncEnumerable<UrlListRow> ReadRangeAsync(
-        UrlListFile file, UrlListLayout layout, long lo, long hi, [EnumeratorCancellation] CancellationToken cancellationToken)
+        UrlListFile file, UrlListLayout layout, IReadOnlyList<string> columns, long lo, long hi, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (columns, _) = Header(file);
         await using var stream = file.OpenRead();
         var (start, end, linesBefore) = RecordBounds(stream, lo, hi, quoted: file.Format == UrlListFormat.Csv);
         stream.Seek(start, SeekOrigin.Begin);
@@ -61,9 +61,8 @@ public static class DelimitedUrlList
 
     /// <summary>Every record of a file read from its start (a gzipped one), keeping those whose ordinal <paramref name="keep"/> accepts.</summary>
     public static async IAsyncEnumerable<UrlListRow> ReadAllAsync(
-        UrlListFile file, UrlListLayout layout, Func<long, bool> keep, [EnumeratorCancellation] CancellationToken cancellationToken)
+        UrlListFile file, UrlListLayout layout, IReadOnlyList<string> columns, Func<long, bool> keep, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (columns, _) = Header(file);
         await using var stream = file.OpenRead();
         await foreach (var row in RowsAsync(file, layout, columns, stream, hasHeader: true, linesBefore: 0, keep, cancellationToken))
         {

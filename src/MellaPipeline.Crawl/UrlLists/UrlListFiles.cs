@@ -81,6 +81,20 @@ public static class UrlListFiles
         }
     }
 
+    /// <summary>Why one file has no layout for <paramref name="input"/> (its footer or header read once), or null.</summary>
+    private static async Task<string?> FileProblemAsync(InputOptions input, UrlListFile file, CancellationToken cancellationToken)
+    {
+        if (file.Format == UrlListFormat.Parquet && !file.Gzipped && UserFile.NotRegularFile(file.Path) is null)
+        {
+            var (fields, _, unreadable) = await ParquetUrlList.InspectAsync(file.Path, cancellationToken);
+            var (parquetLayout, parquetProblem) = unreadable is null ? UrlListLayout.Resolve(input, fields.Select(f => f.Name).ToArray()) : (null, unreadable);
+            return parquetProblem ?? ParquetUrlList.TypeProblem(parquetLayout!, fields);
+        }
+
+        var (columns, problem) = await ColumnsAsync(file, cancellationToken);
+        return problem ?? UrlListLayout.Resolve(input, columns).Problem;
+    }
+
     private static async Task<(IReadOnlyList<string>, string?)> ParquetColumnsAsync(UrlListFile file, CancellationToken cancellationToken)
     {
         var (fields, _, problem) = await ParquetUrlList.InspectAsync(file.Path, cancellationToken);
@@ -101,25 +115,9 @@ public static class UrlListFiles
 
         foreach (var file in files)
         {
-            var (columns, problem) = await ColumnsAsync(file, cancellationToken);
-            if (problem is not null)
+            if (await FileProblemAsync(input, file, cancellationToken) is { } problem)
             {
                 return $"{file.Path}: {problem}";
-            }
-
-            var (layout, layoutProblem) = UrlListLayout.Resolve(input, columns);
-            if (layoutProblem is not null)
-            {
-                return $"{file.Path}: {layoutProblem}";
-            }
-
-            if (file.Format == UrlListFormat.Parquet)
-            {
-                var (fields, _, _) = await ParquetUrlList.InspectAsync(file.Path, cancellationToken);
-                if (ParquetUrlList.TypeProblem(layout!, fields) is { } typeProblem)
-                {
-                    return $"{file.Path}: {typeProblem}";
-                }
             }
         }
 

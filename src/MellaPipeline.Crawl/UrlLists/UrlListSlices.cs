@@ -55,12 +55,12 @@ public static class UrlListSlices
         return shares.OrderBy(s => s.File.Path, StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>The rows of one share.</summary>
-    public static IAsyncEnumerable<UrlListRow> ReadAsync(UrlListShare share, UrlListLayout layout, CancellationToken cancellationToken) => share.File.Format switch
+    /// <summary>The rows of one share; <paramref name="columns"/> are the file's (<see cref="UrlListFiles.ColumnsAsync"/>), from which the layout was made.</summary>
+    public static IAsyncEnumerable<UrlListRow> ReadAsync(UrlListShare share, UrlListLayout layout, IReadOnlyList<string> columns, CancellationToken cancellationToken) => share.File.Format switch
     {
         UrlListFormat.Parquet => ParquetUrlList.ReadAsync(share.File.Path, layout, share.Lo, share.Hi, cancellationToken),
         UrlListFormat.Jsonl => JsonlUrlList.ReadAsync(share.File, layout, share.Lo, share.Hi, share.Keep, cancellationToken),
-        _ when share.Keep is not null => DelimitedUrlList.ReadAllAsync(share.File, layout, share.Keep, cancellationToken),
-        _ => DelimitedUrlList.ReadRangeAsync(share.File, layout, share.Lo, share.Hi, cancellationToken),
+        _ when share.Keep is not null => DelimitedUrlList.ReadAllAsync(share.File, layout, columns, share.Keep, cancellationToken),
+        _ => DelimitedUrlList.ReadRangeAsync(share.File, layout, columns, share.Lo, share.Hi, cancellationToken),
     };
 }
