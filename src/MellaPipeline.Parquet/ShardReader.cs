@@ -62,8 +62,8 @@ public static class ShardReader
 
     /// <summary>What <c>mella coverage</c> counts of each row, without the image bytes.</summary>
     public static IAsyncEnumerable<CoverageRow> ReadCoverageRowsAsync(string path, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync(path, [C.Lang, C.Source, C.Script, C.Text, C.Sha256, C.DupCluster, C.PageUrl, C.Url, C.Width, C.Height],
-            r => new CoverageRow(r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Script)!, r.Get(C.Text)!, ImageIdentity(r.Get(C.Sha256), r.Get(C.Url) ?? r.Get(C.Text)!), r.Get(C.DupCluster)!, r.Get(C.PageUrl), r.Get(C.Url), r.Get(C.Width), r.Get(C.Height)),
+        ReadRowsAsync(path, [C.Lang, C.Source, C.Script, C.Text, C.Sha256, C.DupCluster, C.PageUrl, C.Url, C.Width, C.Height, C.AlignScore, C.NsfwScore],
+            r => new CoverageRow(r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Script)!, r.Get(C.Text)!, ImageIdentity(r.Get(C.Sha256), r.Get(C.Url) ?? r.Get(C.Text)!), r.Get(C.DupCluster)!, r.Get(C.PageUrl), r.Get(C.Url), r.Get(C.Width), r.Get(C.Height), r.Get(C.AlignScore), r.Get(C.NsfwScore)),
             cancellationToken);
 
     /// <summary>What <c>mella split</c> groups and stratifies each row by, without the text or the image.</summary>
@@ -163,7 +163,9 @@ public readonly struct ShardRow
 public sealed record ShardImageRow(string Key, string Lang, string Source, string Text, int OrigWidth, int OrigHeight, string Sha256, string? Phash, string? DupCluster = null);
 
 /// <summary>The columns of a shard row that coverage statistics count; <c>Sha256</c> is the image's identity (see <c>ImageIdentity</c>).</summary>
-public sealed record CoverageRow(string Lang, string Source, string Script, string Text, string Sha256, string DupCluster, string? PageUrl, string? Url, int Width, int Height);
+public sealed record CoverageRow(
+    string Lang, string Source, string Script, string Text, string Sha256, string DupCluster, string? PageUrl, string? Url, int Width, int Height,
+    float? AlignScore = null, float? NsfwScore = null);
 
 /// <summary>The columns of a shard row that <c>mella split</c> groups and stratifies by; <c>Sha256</c> is the image's identity (see <c>ImageIdentity</c>).</summary>
 public sealed record SplitRow(string Key, string Lang, string Source, string DupCluster, string Sha256, string? PageUrl, string? Url);

@@ -97,4 +97,49 @@ public class CoverageReportTests
         report.WriteTable(table);
         Assert.Contains("target missed: vi (vi, mllm): min_pairs 0 against 1", table.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Score_distributions_say_what_each_threshold_would_keep_as_duckdb_counts_it()
+    {
+        using var dir = new TempDir();
+        string dataset = dir.File("shards");
+        var rows = new List<PairRecord>();
+        for (int i = 0; i < 40; i++)
+        {
+            // Czech scores spread over 0.05..0.44; every fourth Thai row unscored (no image scored), the others 0.1..0.3; safety scores on Czech only.
+            rows.Add(DatasetShards.Row("cs", $"Karlův most v Praze za svítání, snímek {i}", imageSeed: i) with { AlignScore = 0.05f + (i * 0.01f), AlignModel = "tiny-clip@1", NsfwScore = i / 40f });
+            rows.Add(DatasetShards.Row("th", $"วัดอรุณราชวรารามยามเย็น ภาพที่ {i}", imageSeed: 100 + i) with { AlignScore = i % 4 == 0 ? null : 0.1f + (i % 3 * 0.1f) });
+        }
+
+        await DatasetShards.WriteAsync(dataset, rows, shardMaxRows: 16);
+
+        var report = await CoverageReport.BuildAsync(dataset, null, 0, NoIdentifier, CancellationToken.None);
+
+        var czech = report.Languages["cs"]["native"].Scores;
+        var thai = report.Languages["th"]["native"].Scores;
+        Assert.Equal(["align_score", "nsfw_score"], czech.Keys);
+        Assert.Equal(["align_score"], thai.Keys);
+        Assert.Equal((30L, 10L), (thai["align_score"].Scored, thai["align_score"].Unscored));
+        Assert.Equal((0.05, 0.44), (czech["align_score"].Min, czech["align_score"].Max));
+        Assert.Equal(40, czech["align_score"].Histogram.Sum());
+
+        string files = Path.Combine(dataset, "*.parquet");
+        foreach (var (lang, score, op) in new[] { ("cs", czech["align_score"], ">="), ("th", thai["align_score"], ">="), ("cs", czech["nsfw_score"], "<=") })
+        {
+            string column = op == ">=" ? "align_score" : "nsfw_score";
+            Assert.NotEmpty(score.Thresholds);
+            foreach (var keep in score.Thresholds)
+            {
+                long expected = Convert.ToInt64(DuckDb.Scalar(
+                    $"SELECT count(*) FROM read_parquet('{files}') WHERE lang = '{lang}' AND {column} {op} CAST({keep.Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)} AS FLOAT)"), System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(expected == keep.Kept, $"{lang} {column} {op} {keep.Threshold}: DuckDB counts {expected}, the report {keep.Kept}");
+            }
+        }
+
+        // The report page shows each score's table of thresholds.
+        string html = CoverageHtml.Render(report);
+        Assert.Contains("id=\"score-align_score\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"score-nsfw_score\"", html, StringComparison.Ordinal);
+        System.Xml.Linq.XDocument.Parse(html);
+    }
 }

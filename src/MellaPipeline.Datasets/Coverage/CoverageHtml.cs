@@ -43,6 +43,7 @@ public static class CoverageHtml
         }
 
         html.Append("</table>");
+        Scores(html, report);
         if (report.Targets.Count > 0)
         {
             html.Append("<h2>Targets</h2><ul>");
@@ -55,6 +56,64 @@ public static class CoverageHtml
         }
 
         return HtmlPage.Finish(html);
+    }
+
+    /// <summary>
+    /// Per score column: quantiles and a histogram per language and source, then what each threshold
+    /// would keep — the table a user picks <c>min_score</c> / <c>max_score</c> from.
+    /// </summary>
+    private static void Scores(StringBuilder html, CoverageReport report)
+    {
+        var groups = report.Languages.SelectMany(l => l.Value.Select(g => (Lang: l.Key, Source: g.Key, Coverage: g.Value))).ToList();
+        foreach (string column in groups.SelectMany(g => g.Coverage.Scores.Keys).Distinct().Order(StringComparer.Ordinal))
+        {
+            var scored = groups.Where(g => g.Coverage.Scores.ContainsKey(column)).Select(g => (g.Lang, g.Source, Score: g.Coverage.Scores[column])).ToList();
+            html.Append(Inv, $"<h2 id=\"score-{column}\">{Escape(column)}</h2><table><tr><th>lang</th><th>source</th><th>scored</th><th>unscored</th><th>min</th><th>p05</th><th>p25</th><th>p50</th><th>p75</th><th>p95</th><th>max</th><th>histogram</th></tr>");
+            foreach (var (lang, source, d) in scored)
+            {
+                html.Append(Inv, $"<tr><td>{Escape(lang)}</td><td>{Escape(source)}</td><td>{d.Scored:N0}</td><td>{d.Unscored:N0}</td><td>{d.Min:0.###}</td><td>{d.P05:0.###}</td><td>{d.P25:0.###}</td><td>{d.P50:0.###}</td><td>{d.P75:0.###}</td><td>{d.P95:0.###}</td><td>{d.Max:0.###}</td><td>");
+                Histogram(html, d);
+                html.Append("</td></tr>");
+            }
+
+            string side = scored[0].Score.Keeps == ScoreDistribution.KeepsAbove ? "at or above" : "at or below";
+            html.Append(Inv, $"</table><p>Pairs a threshold would keep (scores {side} it), of the scored pairs:</p><table class=\"thresholds\"><tr><th>threshold</th>");
+            foreach (var (lang, source, _) in scored)
+            {
+                html.Append(Inv, $"<th>{Escape(lang)} {Escape(source)}</th>");
+            }
+
+            html.Append("</tr>");
+            foreach (double t in scored.SelectMany(g => g.Score.Thresholds.Select(k => k.Threshold)).Distinct().Order())
+            {
+                html.Append(Inv, $"<tr><td>{t:0.00}</td>");
+                foreach (var (_, _, d) in scored)
+                {
+                    // Outside a group's grid every score lies on one side of the threshold.
+                    long kept = d.Thresholds.FirstOrDefault(k => k.Threshold == t)?.Kept
+                        ?? ((t < d.Min) == (d.Keeps == ScoreDistribution.KeepsAbove) ? d.Scored : 0);
+                    html.Append(Inv, $"<td>{kept:N0} ({(double)kept / d.Scored:P0})</td>");
+                }
+
+                html.Append("</tr>");
+            }
+
+            html.Append("</table>");
+        }
+    }
+
+    private static void Histogram(StringBuilder html, ScoreDistribution d)
+    {
+        const int barWidth = 6, height = 24;
+        long max = Math.Max(1, d.Histogram.Max());
+        html.Append(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{d.Histogram.Count * barWidth}\" height=\"{height}\" role=\"img\"><title>{d.Min:0.###} to {d.Max:0.###}</title>");
+        for (int i = 0; i < d.Histogram.Count; i++)
+        {
+            int h = (int)Math.Round((double)d.Histogram[i] / max * height);
+            html.Append(Inv, $"<rect x=\"{i * barWidth}\" y=\"{height - h}\" width=\"{barWidth - 1}\" height=\"{h}\" fill=\"#2f6db5\" data-count=\"{d.Histogram[i]}\"/>");
+        }
+
+        html.Append("</svg>");
     }
 
     private static void Bars(StringBuilder html, string id, CoverageReport report, Func<GroupCoverage, long> value, Func<long, string> label) =>

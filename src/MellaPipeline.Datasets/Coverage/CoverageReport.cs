@@ -32,9 +32,11 @@ public sealed record Spread(int Min, int P50, int P95, int Max)
 /// <param name="TextGraphemes">Caption length in grapheme clusters (user-perceived characters, never bytes or code points).</param>
 /// <param name="ImageShortSide">Stored image's shorter side in pixels.</param>
 /// <param name="LanguageId">A fresh language identification of a sample of the captions, or null when not asked for.</param>
+/// <param name="Scores">The distribution of each score column some row of the group has (<c>align_score</c>, <c>nsfw_score</c>).</param>
 public sealed record GroupCoverage(
     long Pairs, long Images, long Clusters, long Domains, double Top10DomainShare,
-    SortedDictionary<string, long> Scripts, Spread TextGraphemes, Spread ImageShortSide, LanguageIdSample? LanguageId);
+    SortedDictionary<string, long> Scripts, Spread TextGraphemes, Spread ImageShortSide, LanguageIdSample? LanguageId,
+    SortedDictionary<string, ScoreDistribution> Scores);
 
 /// <summary>
 /// Language ID run again on a sample of a group's captions: how many it was, the share whose
@@ -165,6 +167,18 @@ public sealed record CoverageReport(
             }
         }
 
+        foreach (var (lang, bySource) in Languages)
+        {
+            foreach (var (source, g) in bySource)
+            {
+                foreach (var (column, d) in g.Scores)
+                {
+                    output.WriteLine(string.Create(inv,
+                        $"{lang,-5} {source,-7} {column}: n {d.Scored:N0} (unscored {d.Unscored:N0}), min {d.Min:0.###}, p05 {d.P05:0.###}, p50 {d.P50:0.###}, p95 {d.P95:0.###}, max {d.Max:0.###}"));
+                }
+            }
+        }
+
         foreach (var missed in Targets.Where(t => !t.Met))
         {
             output.WriteLine(string.Create(inv, $"target missed: {missed.Name} ({missed.Lang}, {missed.Source}): {missed.Measure} {missed.Value:0.###} against {missed.Limit:0.###}"));
@@ -228,6 +242,8 @@ public sealed record CoverageReport(
         private readonly SortedDictionary<string, long> _scripts = new(StringComparer.Ordinal);
         private readonly List<int> _graphemes = [];
         private readonly List<int> _shortSides = [];
+        private readonly List<float> _alignScores = [];
+        private readonly List<float> _nsfwScores = [];
         private long _pairs;
 
         public void Add(CoverageRow row)
@@ -243,6 +259,15 @@ public sealed record CoverageReport(
             _scripts[row.Script] = _scripts.GetValueOrDefault(row.Script) + 1;
             _graphemes.Add(TextNormalizer.GraphemeCount(row.Text));
             _shortSides.Add(Math.Min(row.Width, row.Height));
+            if (row.AlignScore is { } align)
+            {
+                _alignScores.Add(align);
+            }
+
+            if (row.NsfwScore is { } nsfw)
+            {
+                _nsfwScores.Add(nsfw);
+            }
         }
 
         public GroupCoverage Result()
@@ -250,7 +275,23 @@ public sealed record CoverageReport(
             long top10 = _domains.Values.OrderByDescending(v => v).Take(10).Sum();
             return new GroupCoverage(
                 _pairs, _images.Count, _clusters.Count, _domains.Count, _pairs == 0 ? 0 : Math.Round((double)top10 / _pairs, 6),
-                _scripts, Spread.Of(_graphemes), Spread.Of(_shortSides), Sample());
+                _scripts, Spread.Of(_graphemes), Spread.Of(_shortSides), Sample(), Scores());
+        }
+
+        private SortedDictionary<string, ScoreDistribution> Scores()
+        {
+            var scores = new SortedDictionary<string, ScoreDistribution>(StringComparer.Ordinal);
+            if (ScoreDistribution.Of(_alignScores, _pairs - _alignScores.Count, keepsAbove: true) is { } align)
+            {
+                scores[Parquet.ShardColumns.AlignScore.Name] = align;
+            }
+
+            if (ScoreDistribution.Of(_nsfwScores, _pairs - _nsfwScores.Count, keepsAbove: false) is { } nsfw)
+            {
+                scores[Parquet.ShardColumns.NsfwScore.Name] = nsfw;
+            }
+
+            return scores;
         }
     }
 }
