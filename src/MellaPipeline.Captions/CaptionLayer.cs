@@ -23,6 +23,14 @@ public sealed record CaptionLayerSummary(
     string Layer, string Fingerprint, IReadOnlyList<string> Files, long Lines, long Rows, long Rejected, long ImagesWithoutCaption, TaskStats Stats);
 
 /// <summary>
+/// <c>stages.align</c> applied to a caption layer's rows: each <c>mllm</c> row gets the score of its
+/// own caption (not its native sibling's), and the same per-language threshold drops <c>alignment_low</c>.
+/// </summary>
+/// <param name="CreateScorer">Makes the scorer when the layer is built (disposed when it is done).</param>
+/// <param name="Fingerprint">What the scores depend on (the scorer's settings): part of the layer's fingerprint, so new settings rebuild it.</param>
+public sealed record CaptionRowScoring(Func<IRowScorer> CreateScorer, Func<string, double?> MinScore, int BatchSize, string Fingerprint);
+
+/// <summary>
 /// Merges one caption layer into a finished dataset: every caption that passes its checks becomes
 /// an <c>mllm</c> row carrying the image of the dataset row it matches (by SHA-256, key or URL),
 /// written to the layer's own shards (<c>captions-NAME-NNNNN.parquet</c>), so that replacing the
@@ -42,7 +50,8 @@ public sealed record CaptionLayerSummary(
 /// </para>
 /// </summary>
 public sealed partial class CaptionLayer(
-    CaptionLayerOptions layer, ShardedDataset dataset, IReadOnlyList<string> languages, RunDirectory run, Func<LanguageIdentifier> identifier, ILogger logger)
+    CaptionLayerOptions layer, ShardedDataset dataset, IReadOnlyList<string> languages, RunDirectory run, Func<LanguageIdentifier> identifier, ILogger logger,
+    CaptionRowScoring? scoring = null)
 {
     public string StageName => "captions_" + layer.Name;
 
@@ -59,6 +68,10 @@ public sealed partial class CaptionLayer(
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(layer, MellaJson.Compact));
+        if (scoring is not null)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes("align:" + scoring.Fingerprint));
+        }
         foreach (string file in CaptionFile.Expand(layer.Paths))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file));
@@ -174,6 +187,41 @@ public sealed partial class CaptionLayer(
             }
         }
 
+        using var scorer = scoring?.CreateScorer();
+        var pending = new List<PairRecord>();
+
+        // Scored rows wait for a batch; the order they are written in stays the order they were made in.
+        async Task FlushAsync(ParquetShardWriter shards)
+        {
+            var scores = scorer is null || pending.Count == 0 ? null : await scorer.ScoreAsync(pending, cancellationToken);
+            for (int i = 0; i < pending.Count; i++)
+            {
+                var row = pending[i];
+                if (scores?[i] is { } score)
+                {
+                    if (score.Score is { } value)
+                    {
+                        row = row with { AlignScore = value, AlignModel = scorer!.ModelId };
+                        if (ScoreThresholds.AlignmentLow(value, scoring!.MinScore(row.Lang), row.Lang, scorer.ModelId) is { } low)
+                        {
+                            Reject(row.Key, row.Origin, ReasonCodes.AlignmentLow, low, OutcomeKind.Dropped, row.Url, row.PageUrl);
+                            continue;
+                        }
+                    }
+                    else if (score.Reason is { } reason)
+                    {
+                        Reject(row.Key, row.Origin, reason, score.Detail, ReasonCodes.Find(reason)?.Kind ?? OutcomeKind.Failed, row.Url, row.PageUrl);
+                        continue;
+                    }
+                }
+
+                counters.CountOk();
+                await shards.WriteAsync(row, cancellationToken);
+            }
+
+            pending.Clear();
+        }
+
         // Stream the dataset's rows (images included) and give each matched image its captions, in shard order.
         var written = new HashSet<(string Sha256, string Lang, string Text)>();
         var imagesWithCaption = new HashSet<string>(StringComparer.Ordinal);
@@ -217,8 +265,7 @@ public sealed partial class CaptionLayer(
                             continue;
                         }
 
-                        counters.CountOk();
-                        await shards.WriteAsync(row with
+                        pending.Add(row with
                         {
                             Key = key,
                             Origin = caption.Origin,
@@ -233,11 +280,16 @@ public sealed partial class CaptionLayer(
                             // The native row's alignment score is its caption's, not this one's; the image's safety score stays.
                             AlignScore = null,
                             AlignModel = null,
-                        }, cancellationToken);
+                        });
+                        if (pending.Count >= (scorer is null ? 1 : scoring!.BatchSize))
+                        {
+                            await FlushAsync(shards);
+                        }
                     }
                 }
             }
 
+            await FlushAsync(shards);
             foreach (var (match, captions) in byImage.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 foreach (var caption in captions)
