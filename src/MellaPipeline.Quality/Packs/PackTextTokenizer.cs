@@ -83,9 +83,26 @@ internal sealed class XlmRobertaTokenizer : PackTextTokenizer
 
     public override long PadId => Pad;
 
-    /// <summary>The SentencePiece model's own ids, as <c>spm_encode --output_format=id</c> prints them.</summary>
-    public IReadOnlyList<int> PieceIds(string text) =>
-        _tokenizer.EncodeToIds(_lowercase ? text.ToLowerInvariant() : text, addBeginningOfSentence: false, addEndOfSentence: false);
+    /// <summary>
+    /// The SentencePiece model's own ids, as <c>spm_encode --output_format=id</c> prints them: a
+    /// run of characters the model does not know is one <c>&lt;unk&gt;</c>, as SentencePiece (and
+    /// Hugging Face's <c>fuse_unk</c>) makes it, where Microsoft.ML.Tokenizers gives one per character.
+    /// </summary>
+    public IReadOnlyList<int> PieceIds(string text)
+    {
+        var ids = _tokenizer.EncodeToIds(_lowercase ? text.ToLowerInvariant() : text, addBeginningOfSentence: false, addEndOfSentence: false);
+        int unknown = _tokenizer.UnknownId;
+        var fused = new List<int>(ids.Count);
+        foreach (int id in ids)
+        {
+            if (id != unknown || fused.Count == 0 || fused[^1] != unknown)
+            {
+                fused.Add(id);
+            }
+        }
+
+        return fused;
+    }
 
     public override long[] Encode(string text)
     {
