@@ -114,8 +114,26 @@ public sealed class ModelPack
         }
     }
 
+    /// <summary>As <see cref="Problem(string)"/>, and the pack must be of <paramref name="kind"/> (an alignment pack for <c>stages.align.model</c>, a classifier for <c>stages.safety.model</c>).</summary>
+    public static string? Problem(string folder, PackKind kind)
+    {
+        try
+        {
+            var pack = Load(folder);
+            return pack.Kind == kind
+                ? null
+                : new ConfigException(Path.Combine(pack.Folder, ManifestName), null, "kind", $"is {KindName(pack.Kind)}, this stage needs an {KindName(kind)} pack").Message;
+        }
+        catch (ConfigException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static string KindName(PackKind kind) => Kinds.Single(k => k.Value == kind).Key;
+
     /// <summary>Reads and checks the pack in <paramref name="folder"/> (see the class summary).</summary>
-    /// <exception cref="ConfigException">The pack cannot be used; the message is <see cref="Problem"/>'s line.</exception>
+    /// <exception cref="ConfigException">The pack cannot be used; the message is <see cref="Problem(string)"/>'s line.</exception>
     public static ModelPack Load(string folder)
     {
         string root = Path.GetFullPath(folder);

@@ -44,6 +44,16 @@ public sealed class ModelPackTests : IDisposable
         Assert.Null(nsfw.Text);
     }
 
+    [Fact]
+    public void A_pack_of_the_wrong_kind_for_the_stage_is_refused()
+    {
+        Assert.Null(ModelPack.Problem(PackTestData.ClipFolder, PackKind.Alignment));
+        Assert.Null(ModelPack.Problem(PackTestData.NsfwFolder, PackKind.ImageClassifier));
+        Assert.Equal(Path.Combine(PackTestData.NsfwFolder, "pack.json") + ": kind: is image_classifier, this stage needs an alignment pack",
+            ModelPack.Problem(PackTestData.NsfwFolder, PackKind.Alignment));
+        Assert.EndsWith("pack.json: kind: is alignment, this stage needs an image_classifier pack", ModelPack.Problem(PackTestData.ClipFolder, PackKind.ImageClassifier));
+    }
+
     [Theory]
     [InlineData("tiny-clip", "image.onnx")]
     [InlineData("tiny-clip", "text.onnx")]

@@ -1,3 +1,4 @@
+using MellaPipeline.Imaging;
 using MellaPipeline.Quality.Packs;
 using MellaPipeline.Records;
 using MellaPipeline.Stages;
@@ -113,6 +114,15 @@ public sealed class PackScorerTests
         var classified = await classifier.ScoreAsync(rows, CancellationToken.None);
         Assert.Equal(outcomes.Take(3).Select(o => o.Reason), classified.Take(3).Select(o => o.Reason));
         Assert.NotNull(classified[3].Score);
+    }
+
+    [Fact]
+    public async Task Images_over_the_pixel_limit_are_refused_before_decoding()
+    {
+        // The scorer decodes through the pipeline's ImageProcessor, limits included (48 × 40 = 1920 pixels).
+        using var scorer = new PackImageClassifier(PackTestData.Nsfw, threads: 1, new ImageProcessor(SkiaImageDecoder.Instance, maxPixels: 1000));
+        var outcome = (await scorer.ScoreAsync([PackTestData.Row(PackTestData.Image("gradient-48x40"), "x")], CancellationToken.None))[0];
+        Assert.Equal((null, ReasonCodes.ImageTooManyPixels, "48x40"), (outcome.Score, outcome.Reason, outcome.Detail));
     }
 
     [Fact]
