@@ -9,7 +9,8 @@ namespace MellaPipeline.Quality.Packs;
 /// the cosine of the L2-normalised image and text embeddings (−1 to 1; a zero embedding scores
 /// 0). Each call runs its rows' images as one batch and their captions as another; a row whose
 /// image is missing or does not decode gets that image reason code instead of a score.
-/// <see cref="ModelId"/> is <c>NAME@VERSION</c>.
+/// <see cref="ModelId"/> is <c>NAME@VERSION</c>. Calls may run at once from several threads
+/// (ONNX Runtime sessions are thread-safe; nothing else is shared between calls).
 /// </summary>
 public sealed class PackAlignmentScorer : IRowScorer
 {

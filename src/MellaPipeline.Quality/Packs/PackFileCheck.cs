@@ -7,21 +7,25 @@ namespace MellaPipeline.Quality.Packs;
 /// <summary>
 /// Checks every file pack.json lists: a plain relative path that stays inside the pack folder, a
 /// regular file (after links: a FIFO named <c>image.onnx</c> would block the load), at most
-/// <see cref="ModelPack.MaxFileBytes"/>, and its SHA-256 equal to the listed one.
+/// <see cref="ModelPack.MaxFileBytes"/> (a tokenizer file <see cref="ModelPack.MaxTokenizerBytes"/>),
+/// and its SHA-256 equal to the listed one.
 /// </summary>
 internal static class PackFileCheck
 {
     public static void Verify(ModelPack pack, string manifest)
     {
+        var tokenizerFiles = pack.NamedFiles().Where(f => f.Key.StartsWith("text.tokenizer.", StringComparison.Ordinal)).Select(f => f.File).ToHashSet(StringComparer.Ordinal);
         foreach (var (file, expected) in pack.Files)
         {
             string key = "files." + file;
-            string path = Path.GetFullPath(pack.PathOf(file));
-            if (Path.IsPathRooted(file) || file.Split('/', '\\').Any(part => part is "" or "." or "..")
-                || !path.StartsWith(pack.Folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            if (file.Contains('\0', StringComparison.Ordinal) || Path.IsPathRooted(file) || file.Split('/', '\\').Any(part => part is "" or "." or "..")
+                || !Path.GetFullPath(pack.PathOf(file)).StartsWith(pack.Folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             {
                 throw new ConfigException(manifest, null, key, "must be a relative path inside the pack folder");
             }
+
+            string path = Path.GetFullPath(pack.PathOf(file));
+            long cap = tokenizerFiles.Contains(file) ? ModelPack.MaxTokenizerBytes : ModelPack.MaxFileBytes;
 
             if (UserFile.NotRegularFile(path) is { } notRegular)
             {
@@ -30,9 +34,9 @@ internal static class PackFileCheck
 
             using var stream = UserFile.OpenRead(path, out _, out string? detail, bufferSize: 1 << 16)
                 ?? throw new ConfigException(path, null, null, detail ?? "unreadable");
-            if (stream.Length > ModelPack.MaxFileBytes)
+            if (stream.Length > cap)
             {
-                throw new ConfigException(path, null, null, $"too large ({stream.Length} bytes; a pack file may have at most {ModelPack.MaxFileBytes})");
+                throw new ConfigException(path, null, null, $"too large ({stream.Length} bytes; this pack file may have at most {cap})");
             }
 
             string actual;

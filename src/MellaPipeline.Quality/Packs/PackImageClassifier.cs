@@ -8,7 +8,8 @@ namespace MellaPipeline.Quality.Packs;
 /// Scores each row's image with an <c>image_classifier</c> model pack (e.g. NSFW, for
 /// <c>nsfw_score</c>): column <c>score.index</c> of the <c>score.output</c> tensor after
 /// <c>score.activation</c> (sigmoid and softmax give 0–1). Each call runs its rows' images as one
-/// batch; a row whose image is missing or does not decode gets that image reason code.
+/// batch; a row whose image is missing or does not decode gets that image reason code. Calls may
+/// run at once from several threads.
 /// </summary>
 public sealed class PackImageClassifier : IRowScorer
 {

@@ -84,6 +84,20 @@ public sealed class ModelPackTests : IDisposable
     }
 
     [Fact]
+    public void A_file_that_is_not_a_regular_file_is_refused_without_being_opened()
+    {
+        // A FIFO would block the load forever if it were opened.
+        string folder = Copy(PackTestData.NsfwFolder);
+        string image = Path.Combine(folder, "image.onnx");
+        File.Delete(image);
+        SpecialFiles.Fifo(image);
+        Assert.Equal(image + ": not a regular file (a FIFO, device or socket)", ModelPack.Problem(folder));
+        File.Delete(image);
+        Directory.CreateDirectory(image);
+        Assert.Equal(image + ": is a folder, not a file", ModelPack.Problem(folder));
+    }
+
+    [Fact]
     public void A_folder_without_pack_json_is_refused()
     {
         string folder = Copy(PackTestData.ClipFolder);
