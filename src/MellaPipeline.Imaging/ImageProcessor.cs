@@ -45,14 +45,9 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
 
     public ProcessOutcome Process(byte[] bytes, ImageHeader header)
     {
-        if (header.Width > maxSide || header.Height > maxSide || (long)header.Width * header.Height > maxPixels)
+        if (Refusal(header) is { } refused)
         {
-            return new ProcessOutcome(null, ReasonCodes.ImageTooManyPixels, $"{header.Width}x{header.Height}");
-        }
-
-        if (header.IsUnusualJpeg)
-        {
-            return new ProcessOutcome(null, ReasonCodes.ImageFormatUnsupported, $"lossless or hierarchical JPEG (SOF{header.JpegFrame - 0xC0})");
+            return new ProcessOutcome(null, refused.Reason, refused.Detail);
         }
 
         var small = decoder.Decode(bytes, header, HashDecodeSide);
@@ -105,6 +100,46 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
         ops.Add(format == ImageFormat.Png ? "encode=png" : $"encode={(format == ImageFormat.Jpeg ? "jpeg" : "webp")}:q{_stored.Quality}");
         var encoded = Encode(result, format, _stored.Quality);
         return new ProcessOutcome(new ProcessedImage(hash, width, height, encoded, format, result.Width, result.Height, Join(ops)), null, null);
+    }
+
+    /// <summary>
+    /// The upright sRGB pixels of an image with alpha composited onto white, after the same header
+    /// and pixel-limit checks as <see cref="Process(byte[])"/>: for consumers that need the picture
+    /// itself rather than a stored image (model scorers), so hostile bytes meet one policy.
+    /// </summary>
+    /// <param name="minShortSide">As <see cref="IImageDecoder.Decode"/>: 0 decodes at full size.</param>
+    public DecodeOutcome DecodePixels(byte[] bytes, int minShortSide = 0)
+    {
+        if (!ImageHeader.TryRead(bytes, out var header, out string reason))
+        {
+            return DecodeOutcome.Failed(reason, "header");
+        }
+
+        if (Refusal(header) is { } refused)
+        {
+            return refused;
+        }
+
+        var decoded = decoder.Decode(bytes, header, minShortSide);
+        if (decoded.Image is { } image)
+        {
+            Pixels.CompositeOverWhite(image.Rgba);
+        }
+
+        return decoded;
+    }
+
+    /// <summary>Why an image is not decoded at all (too many pixels, a JPEG process no decoder supports), or null.</summary>
+    private DecodeOutcome? Refusal(ImageHeader header)
+    {
+        if (header.Width > maxSide || header.Height > maxSide || (long)header.Width * header.Height > maxPixels)
+        {
+            return DecodeOutcome.Failed(ReasonCodes.ImageTooManyPixels, $"{header.Width}x{header.Height}");
+        }
+
+        return header.IsUnusualJpeg
+            ? DecodeOutcome.Failed(ReasonCodes.ImageFormatUnsupported, $"lossless or hierarchical JPEG (SOF{header.JpegFrame - 0xC0})")
+            : null;
     }
 
     private static string? Join(List<string> ops) => ops.Count == 0 ? null : string.Join(';', ops);
