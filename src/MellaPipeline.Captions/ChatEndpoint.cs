@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using MellaPipeline.Images;
 using MellaPipeline.Stages;
 using Microsoft.Extensions.AI;
 using OpenAI;
@@ -44,12 +45,13 @@ public sealed class ChatEndpoint : IDisposable
 
     public string Model { get; }
 
-    public async Task<EndpointAnswer> AskAsync(string prompt, byte[]? image, string? mediaType, CancellationToken cancellationToken)
+    /// <param name="image">Sent as a data URL of its own media type (PNG, JPEG, GIF or WebP, read from its header).</param>
+    public async Task<EndpointAnswer> AskAsync(string prompt, byte[]? image, CancellationToken cancellationToken)
     {
         var content = new List<AIContent> { new TextContent(prompt) };
         if (image is not null)
         {
-            content.Add(new DataContent(image, mediaType ?? "application/octet-stream"));
+            content.Add(new DataContent(image, MediaType(image)));
         }
 
         try
@@ -86,6 +88,17 @@ public sealed class ChatEndpoint : IDisposable
                 e is JsonException ? "the answer is not valid JSON" : "the answer is not a chat completion with a message text"),
         _ => null,
     };
+
+    private static string MediaType(byte[] bytes) =>
+        ImageHeader.TryRead(bytes, out var header, out _)
+            ? header.Format switch
+            {
+                ImageFormat.Jpeg => "image/jpeg",
+                ImageFormat.Gif => "image/gif",
+                ImageFormat.WebP => "image/webp",
+                _ => "image/png",
+            }
+            : "application/octet-stream";
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
@@ -191,6 +204,33 @@ public sealed class AnswerCache : IDisposable
     }
 
     public int Count => _answers.Count;
+
+    /// <summary>Requests <see cref="AskAsync"/> sent to an endpoint (answers found here not counted).</summary>
+    public long RequestsSent => Interlocked.Read(ref _requestsSent);
+
+    private long _requestsSent;
+
+    /// <summary>
+    /// The answer to <paramref name="request"/> (a <see cref="KeyOf"/> over everything that shapes it):
+    /// from this cache, else from <paramref name="endpoint"/>, whose answer is kept when it is one.
+    /// Failures are not kept, so a later run asks again.
+    /// </summary>
+    public async Task<EndpointAnswer> AskAsync(ChatEndpoint endpoint, string request, string prompt, byte[]? image, CancellationToken cancellationToken)
+    {
+        if (TryGet(request, out string cached))
+        {
+            return new EndpointAnswer(cached, null, null);
+        }
+
+        Interlocked.Increment(ref _requestsSent);
+        var answer = await endpoint.AskAsync(prompt, image, cancellationToken);
+        if (answer.Text is not null)
+        {
+            Add(request, answer.Text);
+        }
+
+        return answer;
+    }
 
     /// <summary>The cache key of a request: SHA-256 over its parts, length-prefixed.</summary>
     public static string KeyOf(params string[] parts)

@@ -18,7 +18,7 @@ public class ChatEndpointTests
         var clock = new SkippingClock();
         using var endpoint = new ChatEndpoint(server.Endpoint, string.Empty, "test-vlm", TimeSpan.FromMinutes(2), maxRetries: 2, maxTokens: 64, clock);
 
-        var answer = await endpoint.AskAsync("Describe it.", null, null, CancellationToken.None);
+        var answer = await endpoint.AskAsync("Describe it.", null, CancellationToken.None);
 
         Assert.Equal(new EndpointAnswer("a stone bridge", null, null), answer);
         Assert.Equal(2, server.Requests);
