@@ -65,6 +65,37 @@ public class JudgeScorerTests
     }
 
     [Fact]
+    public async Task The_requests_of_a_batch_run_concurrency_at_a_time()
+    {
+        using var dir = new TempDir();
+        int inFlight = 0, most = 0;
+        using var pairs = new Barrier(2); // Concurrency = 2: requests can only get through two by two
+        await using var server = new ChatCompletionsServer(_ =>
+        {
+            int now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref most, now);
+            bool met = pairs.SignalAndWait(TimeSpan.FromMinutes(2)); // a hang detector: a passing test never waits it out
+            Interlocked.Decrement(ref inFlight);
+            return met ? new ChatReply("0.5") : new ChatReply(null, Status: 400);
+        });
+        PairRecord[] rows = [.. Enumerable.Range(0, 6).Select(i => DatasetShards.Row("cs", $"Hrad Karlštejn obklopený podzimními lesy {i}", imageSeed: 40 + i))];
+        using var judge = new JudgeScorer(Options(server.Endpoint), dir.File("cache"), rank: 0);
+
+        var scores = await judge.ScoreAsync(rows, CancellationToken.None);
+
+        Assert.All(scores, s => Assert.Equal(new RowScore(0.5f), s));
+        Assert.Equal(2, Volatile.Read(ref most));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    [Fact]
     public async Task A_429_is_waited_out_for_its_Retry_After_on_the_injected_clock_and_then_scored()
     {
         using var dir = new TempDir();
