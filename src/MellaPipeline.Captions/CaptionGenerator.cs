@@ -31,11 +31,8 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
     public async Task<(Dictionary<string, List<CaptionLine>> ByImage, List<CaptionFailure> Failures)> GenerateAsync(
         IReadOnlyList<ShardInfo> datasetShards, ImageLanguages languages, CancellationToken cancellationToken)
     {
-        string apiKey = Environment.GetEnvironmentVariable(settings.ApiKeyEnv) ?? string.Empty;
-        var timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds);
-        using var describer = new ChatEndpoint(settings.Endpoint, apiKey, settings.Model, timeout, settings.MaxRetries, settings.MaxTokens);
-        using var translator = new ChatEndpoint(
-            settings.TranslateEndpoint.Length > 0 ? settings.TranslateEndpoint : settings.Endpoint, apiKey, settings.TranslateModel, timeout, settings.MaxRetries, settings.MaxTokens);
+        using var describer = ChatEndpoint.For(settings);
+        using var translator = ChatEndpoint.For(settings, settings.TranslateModel, settings.TranslateEndpoint.Length > 0 ? settings.TranslateEndpoint : null);
         using var cache = new AnswerCache(CachePath);
 
         var byImage = new ConcurrentDictionary<string, List<CaptionLine>>(StringComparer.Ordinal);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using MellaPipeline.Config;
 using MellaPipeline.Images;
 using MellaPipeline.Stages;
 using Microsoft.Extensions.AI;
@@ -44,6 +45,20 @@ public sealed class ChatEndpoint : IDisposable
     }
 
     public string Model { get; }
+
+    /// <summary>
+    /// The client <paramref name="settings"/> describe (the key from their <c>api_key_env</c>, their
+    /// timeout, retries and answer length), for their model on their endpoint or for another model
+    /// or endpoint of the same settings (a translation model).
+    /// </summary>
+    public static ChatEndpoint For(ChatEndpointOptions settings, string? model = null, string? endpoint = null, TimeProvider? time = null) => new(
+        endpoint ?? settings.Endpoint,
+        Environment.GetEnvironmentVariable(settings.ApiKeyEnv) ?? string.Empty,
+        model ?? settings.Model,
+        TimeSpan.FromSeconds(settings.TimeoutSeconds),
+        settings.MaxRetries,
+        settings.MaxTokens,
+        time);
 
     /// <param name="image">Sent as a data URL of its own media type (PNG, JPEG, GIF or WebP, read from its header).</param>
     public async Task<EndpointAnswer> AskAsync(string prompt, byte[]? image, CancellationToken cancellationToken)

@@ -36,9 +36,7 @@ public sealed class JudgeScorer : IRowScorer
     public JudgeScorer(JudgeOptions settings, string cacheFolder, int rank, TimeProvider? time = null)
     {
         _settings = settings;
-        string apiKey = Environment.GetEnvironmentVariable(settings.ApiKeyEnv) ?? string.Empty;
-        _endpoint = new ChatEndpoint(
-            settings.Endpoint, apiKey, settings.Model, TimeSpan.FromSeconds(settings.TimeoutSeconds), settings.MaxRetries, settings.MaxTokens, time);
+        _endpoint = ChatEndpoint.For(settings, time: time);
         _cache = AnswerCache.ForTask(cacheFolder, CacheName, rank);
         ModelId = $"judge:{settings.Model}/{settings.PromptId}";
     }
