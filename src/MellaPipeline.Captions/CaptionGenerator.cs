@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using MellaPipeline.Config;
-using MellaPipeline.Images;
+using MellaPipeline.Languages;
 using MellaPipeline.Parquet;
 using MellaPipeline.Records;
 using MellaPipeline.Runs;
@@ -21,14 +21,8 @@ public sealed record CaptionFailure(string Image, string Origin, string Reason, 
 /// </summary>
 public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirectory run, string layer)
 {
-    private static readonly Dictionary<string, string> LanguageNames = new(StringComparer.Ordinal)
-    {
-        ["ar"] = "Arabic", ["cs"] = "Czech", ["hu"] = "Hungarian", ["ko"] = "Korean",
-        ["ru"] = "Russian", ["sr"] = "Serbian", ["th"] = "Thai", ["vi"] = "Vietnamese",
-    };
-
     /// <summary>Requests actually sent to an endpoint (answers from the cache not counted).</summary>
-    public long RequestsSent => Interlocked.Read(ref _requestsSent);
+    public long RequestsSent => _requestsSent;
 
     private long _requestsSent;
 
@@ -37,11 +31,8 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
     public async Task<(Dictionary<string, List<CaptionLine>> ByImage, List<CaptionFailure> Failures)> GenerateAsync(
         IReadOnlyList<ShardInfo> datasetShards, ImageLanguages languages, CancellationToken cancellationToken)
     {
-        string apiKey = Environment.GetEnvironmentVariable(settings.ApiKeyEnv) ?? string.Empty;
-        var timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds);
-        using var describer = new ChatEndpoint(settings.Endpoint, apiKey, settings.Model, timeout, settings.MaxRetries, settings.MaxTokens);
-        using var translator = new ChatEndpoint(
-            settings.TranslateEndpoint.Length > 0 ? settings.TranslateEndpoint : settings.Endpoint, apiKey, settings.TranslateModel, timeout, settings.MaxRetries, settings.MaxTokens);
+        using var describer = ChatEndpoint.For(settings);
+        using var translator = ChatEndpoint.For(settings, settings.TranslateModel, settings.TranslateEndpoint.Length > 0 ? settings.TranslateEndpoint : null);
         using var cache = new AnswerCache(CachePath);
 
         var byImage = new ConcurrentDictionary<string, List<CaptionLine>>(StringComparer.Ordinal);
@@ -75,9 +66,9 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
             async (image, token) =>
             {
                 string origin = $"{settings.Model}/{settings.PromptId}:{image.Sha256[..16]}";
-                var description = await AskCachedAsync(
-                    cache, describer, AnswerCache.KeyOf("describe", settings.Model, settings.PromptId, settings.Prompt, image.Sha256),
-                    settings.Prompt, image.Bytes, MediaType(image.Bytes), token);
+                var description = await cache.AskAsync(
+                    describer, AnswerCache.KeyOf("describe", settings.Model, settings.PromptId, settings.Prompt, image.Sha256),
+                    settings.Prompt, image.Bytes, token);
                 if (description.Text is null)
                 {
                     failures.Add(new CaptionFailure(image.Sha256, origin, description.Reason!, description.Detail));
@@ -89,13 +80,13 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
                 foreach (string lang in targets)
                 {
                     string prompt = settings.TranslatePrompt
-                        .Replace("{language}", LanguageNames.GetValueOrDefault(lang, lang), StringComparison.Ordinal)
+                        .Replace("{language}", TargetLanguages.EnglishName(lang), StringComparison.Ordinal)
                         .Replace("{text}", description.Text, StringComparison.Ordinal);
                     var translation = lang == settings.SourceLang
                         ? description
-                        : await AskCachedAsync(
-                            cache, translator, AnswerCache.KeyOf("translate", settings.TranslateModel, settings.TranslatePrompt, lang, description.Text),
-                            prompt, null, null, token);
+                        : await cache.AskAsync(
+                            translator, AnswerCache.KeyOf("translate", settings.TranslateModel, settings.TranslatePrompt, lang, description.Text),
+                            prompt, null, token);
                     if (translation.Text is null)
                     {
                         failures.Add(new CaptionFailure(image.Sha256, $"{origin}:{lang}", translation.Reason!, translation.Detail));
@@ -110,38 +101,10 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
                 byImage[image.Sha256] = captions;
             });
         await producer;
+        _requestsSent = cache.RequestsSent;
         return (new Dictionary<string, List<CaptionLine>>(byImage, StringComparer.Ordinal),
             [.. failures.OrderBy(f => f.Origin, StringComparer.Ordinal)]);
     }
-
-    private async Task<EndpointAnswer> AskCachedAsync(
-        AnswerCache cache, ChatEndpoint endpoint, string request, string prompt, byte[]? image, string? mediaType, CancellationToken cancellationToken)
-    {
-        if (cache.TryGet(request, out string cached))
-        {
-            return new EndpointAnswer(cached, null, null);
-        }
-
-        Interlocked.Increment(ref _requestsSent);
-        var answer = await endpoint.AskAsync(prompt, image, mediaType, cancellationToken);
-        if (answer.Text is not null)
-        {
-            cache.Add(request, answer.Text);
-        }
-
-        return answer;
-    }
-
-    private static string MediaType(byte[] bytes) =>
-        ImageHeader.TryRead(bytes, out var header, out _)
-            ? header.Format switch
-            {
-                ImageFormat.Jpeg => "image/jpeg",
-                ImageFormat.Gif => "image/gif",
-                ImageFormat.WebP => "image/webp",
-                _ => "image/png",
-            }
-            : "application/octet-stream";
 }
 
 /// <summary>Which languages each image of the dataset (by SHA-256) has pairs in: all of them, and the native ones.</summary>

@@ -31,6 +31,8 @@ public static class PairPipelineSteps
     /// <summary>After <see cref="ImageStage"/>, before the shards, in this order.</summary>
     public static readonly IReadOnlyList<IRowStage> RowStages =
     [
+        new SafetyModelStep(),
+        new AlignStep(),
     ];
 
     public static IInputKind KindOf(InputOptions input) =>

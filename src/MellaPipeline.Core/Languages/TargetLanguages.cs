@@ -21,6 +21,15 @@ public static class TargetLanguages
         ["vi"] = [Scripts.Latin],
     }.ToFrozenDictionary();
 
+    private static readonly FrozenDictionary<string, string> EnglishNames = new Dictionary<string, string>
+    {
+        ["ar"] = "Arabic", ["cs"] = "Czech", ["hu"] = "Hungarian", ["ko"] = "Korean",
+        ["ru"] = "Russian", ["sr"] = "Serbian", ["th"] = "Thai", ["vi"] = "Vietnamese",
+    }.ToFrozenDictionary();
+
+    /// <summary>The language's English name, as prompts to a model say it (<c>th</c> → <c>Thai</c>); the code itself for another language.</summary>
+    public static string EnglishName(string code) => EnglishNames.GetValueOrDefault(code, code);
+
     public static bool IsTarget(string? code) => code is not null && ScriptsByLanguage.ContainsKey(code);
 
     /// <summary>The scripts <paramref name="code"/> is written in; empty for a non-target language.</summary>
