@@ -188,14 +188,14 @@ public sealed class PhashQueryIndex
         int threshold = Threshold;
         foreach (int mask in masks)
         {
-            int other = bucket ^ mask;
-            for (int i = offsets[other], end = offsets[other + 1]; i < end; i++)
+            int other = bucket ^ mask, start = offsets[other];
+            var candidates = hashes.AsSpan(start, offsets[other + 1] - start); // a span: no bounds check per member
+            for (int i = 0; i < candidates.Length; i++)
             {
-                int distance = BitOperations.PopCount(query ^ hashes[i]);
+                int distance = BitOperations.PopCount(query ^ candidates[i]);
                 if (distance <= threshold)
                 {
-                    ulong packed = ((ulong)distance << 32) | (uint)members[i];
-                    best = Math.Min(best, packed);
+                    best = Math.Min(best, ((ulong)distance << 32) | (uint)members[start + i]);
                 }
             }
         }
