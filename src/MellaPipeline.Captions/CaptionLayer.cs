@@ -230,6 +230,9 @@ public sealed partial class CaptionLayer(
                             CaptionSourceLang = caption.SourceLang,
                             CaptionPromptId = caption.PromptId,
                             CaptionTranslator = caption.Translator,
+                            // The native row's alignment score is its caption's, not this one's; the image's safety score stays.
+                            AlignScore = null,
+                            AlignModel = null,
                         }, cancellationToken);
                     }
                 }

@@ -53,13 +53,11 @@ public sealed class CaptionLayerOptions : IValidatableObject
 }
 
 /// <summary>
-/// Captions generated on demand: a multimodal model behind an OpenAI-compatible chat-completions
-/// endpoint (vLLM, Ollama, llama.cpp server, OpenAI) describes each image with a versioned prompt,
-/// and a model behind the same kind of endpoint translates the description into each language the
-/// image has native captions in. Every answer is kept in a cache keyed by what was asked, so a
-/// resumed or repeated run never asks twice.
+/// A model behind an OpenAI-compatible chat-completions endpoint (vLLM, Ollama, llama.cpp server,
+/// OpenAI) and how it is asked: what caption generation and the alignment judge share. Every
+/// answer is kept in a cache keyed by what was asked, so a resumed or repeated run never asks twice.
 /// </summary>
-public sealed class CaptionGenerationOptions
+public abstract class ChatEndpointOptions
 {
     /// <summary>Base URL of the API, up to and including <c>/v1</c>.</summary>
     [Required]
@@ -68,28 +66,9 @@ public sealed class CaptionGenerationOptions
     /// <summary>Environment variable that holds the API key (local servers accept any).</summary>
     public string ApiKeyEnv { get; set; } = "OPENAI_API_KEY";
 
-    /// <summary>The multimodal model that describes images.</summary>
+    /// <summary>The multimodal model that is shown the images.</summary>
     [Required]
     public string Model { get; set; } = string.Empty;
-
-    /// <summary>Version id of <see cref="Prompt"/>, recorded in every row.</summary>
-    public string PromptId { get; set; } = "describe-v1";
-
-    [MaxLength(65536)]
-    public string Prompt { get; set; } = "Describe this image in detail in English: the main subject, the setting, colours, any text or culturally specific objects. Answer with one paragraph.";
-
-    /// <summary>Language the model writes in.</summary>
-    public string SourceLang { get; set; } = "en";
-
-    /// <summary>The model that translates descriptions (on <see cref="TranslateEndpoint"/>, or <see cref="Endpoint"/>).</summary>
-    [Required]
-    public string TranslateModel { get; set; } = string.Empty;
-
-    public string TranslateEndpoint { get; set; } = string.Empty;
-
-    /// <summary>Translation prompt; <c>{language}</c> is the target language's English name, <c>{text}</c> the description.</summary>
-    [MaxLength(65536)]
-    public string TranslatePrompt { get; set; } = "Translate the following image description into {language}. Answer with the translation only.\n\n{text}";
 
     /// <summary>Requests in flight at once.</summary>
     [Range(1, 256)]
@@ -108,6 +87,33 @@ public sealed class CaptionGenerationOptions
 
     /// <summary>Folder of the answer cache; relative to the run directory (default <c>cache</c>).</summary>
     public string CacheDir { get; set; } = "cache";
+}
+
+/// <summary>
+/// Captions generated on demand: a multimodal model describes each image with a versioned prompt,
+/// and a model behind the same kind of endpoint translates the description into each language the
+/// image has native captions in.
+/// </summary>
+public sealed class CaptionGenerationOptions : ChatEndpointOptions
+{
+    /// <summary>Version id of <see cref="Prompt"/>, recorded in every row.</summary>
+    public string PromptId { get; set; } = "describe-v1";
+
+    [MaxLength(65536)]
+    public string Prompt { get; set; } = "Describe this image in detail in English: the main subject, the setting, colours, any text or culturally specific objects. Answer with one paragraph.";
+
+    /// <summary>Language the model writes in.</summary>
+    public string SourceLang { get; set; } = "en";
+
+    /// <summary>The model that translates descriptions (on <see cref="TranslateEndpoint"/>, or <see cref="ChatEndpointOptions.Endpoint"/>).</summary>
+    [Required]
+    public string TranslateModel { get; set; } = string.Empty;
+
+    public string TranslateEndpoint { get; set; } = string.Empty;
+
+    /// <summary>Translation prompt; <c>{language}</c> is the target language's English name, <c>{text}</c> the description.</summary>
+    [MaxLength(65536)]
+    public string TranslatePrompt { get; set; } = "Translate the following image description into {language}. Answer with the translation only.\n\n{text}";
 }
 
 /// <summary>Whether a caption layer keeps captions of images that have no native pair in the caption's language.</summary>

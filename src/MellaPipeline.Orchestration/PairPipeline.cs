@@ -39,7 +39,7 @@ public static class PairPipeline
         var served = inputs.FirstOrDefault(i => i.Input.Crawl.ServeFolder.Length > 0).Input;
         await using var site = served is null ? null : new StaticSiteServer(served.Crawl.ServeFolder);
         using var client = web is null ? null : new PoliteHttpClient(HttpFetchOptions.From(web.Crawl, options.Stages.LoadImages.MaxBytes, site?.Endpoint, options.Stages.LoadImages.Concurrency));
-        var resources = new MapTaskResources(options, client, () => Identifier.Value, ProcessorFor(options));
+        var resources = new MapTaskResources(options, client, () => Identifier.Value, ProcessorFor(options), task);
 
         var sources = inputs.Select(i => i.Kind.Open(i.Input, resources)).ToList();
         var source = sources.Count == 1 ? sources[0] : new ConcatenatedSource<PairCandidate>(sources);
@@ -51,6 +51,11 @@ public static class PairPipeline
         }
 
         var rows = PairPipelineSteps.ImageStage.AppendTo(candidates, resources);
+        foreach (var stage in PairPipelineSteps.RowStages)
+        {
+            rows = stage.AppendTo(rows, resources);
+        }
+
         await using var shards = new ParquetShardWriter(
             new ShardedDataset(options.Name, options.Output, PhashAlgorithmFor(options)).WriterOptions(task.Run.StagingDir, task.Slice.Rank));
         await rows.RunAsync(shards, new FlowSettings(task.Rejects, task.Counters, options.ChannelCapacity), cancellationToken);

@@ -28,6 +28,11 @@ public static class PairPipelineSteps
 
     public static readonly LoadImagesStep ImageStage = new();
 
+    /// <summary>After <see cref="ImageStage"/>, before the shards, in this order.</summary>
+    public static readonly IReadOnlyList<IRowStage> RowStages =
+    [
+    ];
+
     public static IInputKind KindOf(InputOptions input) =>
         InputKinds.FirstOrDefault(k => k.Kind == input.Kind)
         ?? throw new InvalidOperationException($"no input kind is registered for '{input.Kind}'");

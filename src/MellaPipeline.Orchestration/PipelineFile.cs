@@ -35,34 +35,46 @@ public static class PipelineFile
 
     private static void ResolveInputPaths(PipelineOptions options, string displayName, string baseDir, string yaml)
     {
-        void ResolvePaths(List<string> paths, string prefix)
+        string Resolve(string path, string key)
+        {
+            string resolved = Path.GetFullPath(Path.Combine(baseDir, path));
+            return UserFile.KindOf(resolved) switch
+            {
+                UserFileKind.Missing => throw new ConfigException(displayName, SettingsFile.FindLine(yaml, path), key, $"no such file or folder: {resolved}"),
+                UserFileKind.Special => throw new ConfigException(displayName, SettingsFile.FindLine(yaml, path), key, $"not a regular file or folder (a FIFO, device or socket): {resolved}"),
+                _ => resolved,
+            };
+        }
+
+        void ResolvePaths(List<string> paths, string key)
         {
             for (int i = 0; i < paths.Count; i++)
             {
-                string resolved = Path.GetFullPath(Path.Combine(baseDir, paths[i]));
-                switch (UserFile.KindOf(resolved))
-                {
-                    case UserFileKind.Missing:
-                        throw new ConfigException(displayName, SettingsFile.FindLine(yaml, paths[i]), $"{prefix}.paths[{i}]", $"no such file or folder: {resolved}");
-                    case UserFileKind.Special:
-                        throw new ConfigException(displayName, SettingsFile.FindLine(yaml, paths[i]), $"{prefix}.paths[{i}]", $"not a regular file or folder (a FIFO, device or socket): {resolved}");
-                }
-
-                paths[i] = resolved;
+                paths[i] = Resolve(paths[i], $"{key}[{i}]");
             }
         }
 
+        string ResolveOne(string path, string key) => path.Length == 0 ? path : Resolve(path, key);
+
         for (int n = 0; n < options.Captions.Count; n++)
         {
-            ResolvePaths(options.Captions[n].Paths, $"captions[{n}]");
+            ResolvePaths(options.Captions[n].Paths, $"captions[{n}].paths");
         }
+
+        // Quality stages name model packs, blocklists and benchmarks beside the pipeline file, as inputs do.
+        var stages = options.Stages;
+        ResolvePaths(stages.Safety.Blocklist, "stages.safety.blocklist");
+        ResolvePaths(stages.Decontaminate.Against, "stages.decontaminate.against");
+        ResolvePaths(stages.Decontaminate.AgainstText, "stages.decontaminate.against_text");
+        stages.Safety.Model = ResolveOne(stages.Safety.Model, "stages.safety.model");
+        stages.Align.Model = ResolveOne(stages.Align.Model, "stages.align.model");
 
         var inputs = options.InputList();
         for (int n = 0; n < inputs.Count; n++)
         {
             var input = inputs[n];
             string prefix = options.Input is not null ? "input" : $"inputs[{n}]";
-            ResolvePaths(input.Paths, prefix);
+            ResolvePaths(input.Paths, $"{prefix}.paths");
             if (input.Kind == InputKind.Urls && Crawl.UrlLists.UrlListFiles.ProblemAsync(input).GetAwaiter().GetResult() is { } listProblem)
             {
                 // A list that cannot be read at all stops the run before anything is written, naming the file and the column.

@@ -96,4 +96,12 @@ public sealed class StagesOptions
     public DedupExactOptions DedupExact { get; set; } = new();
 
     public DedupNearOptions DedupNear { get; set; } = new();
+
+    public SafetyOptions Safety { get; set; } = new();
+
+    public AlignOptions Align { get; set; } = new();
+
+    public DecontaminateOptions Decontaminate { get; set; } = new();
+
+    public DedupCaptionsOptions DedupCaptions { get; set; } = new();
 }

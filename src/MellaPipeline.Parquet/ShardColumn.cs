@@ -153,6 +153,33 @@ public sealed class IntColumn : ShardValueColumn<int>
     }
 }
 
+/// <summary>A nullable 32-bit float column (a score; null when the row was not scored).</summary>
+public sealed class FloatColumn : ShardValueColumn<float?>
+{
+    private readonly DataField<float?> _field;
+
+    public FloatColumn(string name, Expression<Func<PairRecord, float?>> property, string description)
+        : base(name, nullable: true, property, description)
+    {
+        _field = new DataField<float?>(name, nullable: true);
+    }
+
+    public override DataField DataField => _field;
+
+    public override string ParquetType => "FLOAT";
+
+    public override JsonObject HuggingFaceFeature() => HuggingFaceValue("float32");
+
+    internal override ShardColumnBuffer NewBuffer() => new FloatColumnBuffer(_field, Get);
+
+    internal override async Task<Array> ReadAsync(ParquetRowGroupReader group, int rows, CancellationToken cancellationToken)
+    {
+        var values = new float?[rows];
+        await group.ReadAsync<float>(_field, values.AsMemory(), null, cancellationToken);
+        return values;
+    }
+}
+
 /// <summary>A binary column (encoded image bytes).</summary>
 public sealed class BytesColumn : ShardValueColumn<byte[]?>
 {

@@ -78,6 +78,21 @@ internal sealed class IntColumnBuffer(DataField<int> field, Func<PairRecord, int
     public override void Clear() => _values.Clear();
 }
 
+/// <summary>A float's min/max statistics are 8 bytes a row group, inside the writer's per-column page overhead allowance.</summary>
+internal sealed class FloatColumnBuffer(DataField<float?> field, Func<PairRecord, float?> get) : ShardColumnBuffer
+{
+    private readonly List<float?> _values = [];
+
+    public override long Measure(PairRecord record) => sizeof(float);
+
+    public override void Add(PairRecord record) => _values.Add(get(record));
+
+    public override Task WriteAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
+        group.WriteAsync(field, (ReadOnlyMemory<float?>)_values.ToArray(), null, null, cancellationToken);
+
+    public override void Clear() => _values.Clear();
+}
+
 /// <summary>No statistics bound: Parquet.Net writes no min/max for binary columns.</summary>
 internal sealed class BytesColumnBuffer(DataField<byte[]> field, Func<PairRecord, byte[]?> get) : ShardColumnBuffer
 {

@@ -46,6 +46,10 @@ public static class ShardColumns
     public static readonly StringColumn CaptionTranslator = Column(new StringColumn("caption_translator", nullable: true, r => r.CaptionTranslator, "For translated `mllm` rows: the engine that translated the caption (null when the model wrote in `lang` itself)."));
     public static readonly StringColumn SourceMeta = Column(new StringColumn("source_meta", nullable: true, r => r.SourceMeta, "For rows of a `urls` input with `keep_columns`: those columns of the list's row as one JSON object (e.g. LAION's `{\"similarity\": 0.31, \"punsafe\": 0.0012}`); null otherwise."));
 
+    public static readonly FloatColumn AlignScore = Column(new FloatColumn("align_score", r => r.AlignScore, "Image–text alignment score of the pair from `stages.align` (cosine similarity of a model pack's image and text embeddings, −1…1, or an MLLM judge's 0…1); null when the stage is off or the row has no image."));
+    public static readonly StringColumn AlignModel = Column(new StringColumn("align_model", nullable: true, r => r.AlignModel, "Who gave `align_score`: a model pack's `NAME@VERSION` or `judge:MODEL/PROMPT_ID`; null when unscored."));
+    public static readonly FloatColumn NsfwScore = Column(new FloatColumn("nsfw_score", r => r.NsfwScore, "Image safety classifier score (0…1) from `stages.safety.model`; null when the stage has no model or the row has no image."));
+
     /// <summary>
     /// The Parquet schema of these columns. It is made with the table, not on first write: a field
     /// is readable only once a schema holds it (that gives it its path), and a process that only

@@ -10,7 +10,7 @@ namespace MellaPipeline.Parquet;
 public static class ShardSchema
 {
     /// <summary>Bumped whenever a column is added, removed or changes meaning.</summary>
-    public const string Version = "3";
+    public const string Version = "4";
 
     public const string HuggingFaceMetadataKey = "huggingface";
     public const string SchemaVersionMetadataKey = "mella.schema_version";

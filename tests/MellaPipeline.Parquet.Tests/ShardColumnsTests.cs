@@ -36,6 +36,11 @@ public class ShardColumnsTests
         ImageOps = $"resize=keep_ratio:{i}x{i}",
         CaptionPromptId = $"prompt-{i}",
         CaptionTranslator = $"translator-{i}",
+        SourceMeta = $"{{\"similarity\": {i}}}",
+        // Scores: distinct, and null in one row, so nullability is read back too.
+        AlignScore = i == 2 ? null : 0.25f + i,
+        AlignModel = $"pack-{i}@1",
+        NsfwScore = i == 3 ? null : 0.5f + i,
     };
 
     private static async Task<string> WriteShard(TempDir dir, IEnumerable<PairRecord> rows)
@@ -102,6 +107,7 @@ public class ShardColumnsTests
     {
         StringColumn => "VARCHAR",
         IntColumn => "INTEGER",
+        FloatColumn => "FLOAT",
         BytesColumn => "BLOB",
         ImageColumn => $"STRUCT({string.Join(", ", c.Leaves.Select(f => $"{f.Name} {DuckDbType(f)}"))})",
         _ => throw new NotSupportedException(c.GetType().Name),
@@ -136,6 +142,7 @@ public class ShardColumnsTests
     {
         StringColumn s => s.Get(row),
         IntColumn n => n.Get(row),
+        FloatColumn f => f.Get(row),
         BytesColumn b => b.Get(row) is { } bytes ? Convert.ToHexString(bytes) : null,
         _ => throw new NotSupportedException(column.GetType().Name),
     };

@@ -99,6 +99,9 @@ internal static class ShardSchemaDocuments
             case IntColumn:
                 property["type"] = JsonType("integer", column.Nullable);
                 break;
+            case FloatColumn:
+                property["type"] = JsonType("number", column.Nullable);
+                break;
             case BytesColumn:
                 property["type"] = JsonType("string", column.Nullable);
                 property["contentEncoding"] = "base64";

@@ -168,6 +168,7 @@ public static partial class SettingsFile
         private object? BindValue(YamlNode node, Type type, PropertyInfo property, string keyPath)
         {
             int maxLength = property.GetCustomAttribute<MaxLengthAttribute>()?.Length ?? MaxStringLength;
+            type = Nullable.GetUnderlyingType(type) ?? type; // a nullable number is absent unless written
             if (type == typeof(string))
             {
                 return Text(node, keyPath, maxLength);

@@ -53,4 +53,13 @@ public sealed record PairRecord : IKeyedRecord
 
     /// <summary>The URL list's <c>keep_columns</c> of this row, as one JSON object (e.g. LAION's <c>{"similarity": 0.31, "punsafe": 0.01}</c>), or null.</summary>
     public string? SourceMeta { get; init; }
+
+    /// <summary>Image–text alignment score from <c>stages.align</c>, or null when not scored.</summary>
+    public float? AlignScore { get; init; }
+
+    /// <summary>The model pack (<c>NAME@VERSION</c>) or judge (<c>judge:MODEL/PROMPT_ID</c>) that gave <see cref="AlignScore"/>.</summary>
+    public string? AlignModel { get; init; }
+
+    /// <summary>Image safety classifier score from <c>stages.safety.model</c>, or null.</summary>
+    public float? NsfwScore { get; init; }
 }

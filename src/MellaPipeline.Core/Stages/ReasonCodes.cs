@@ -115,6 +115,15 @@ public static class ReasonCodes
     // dedup
     public const string DuplicatePair = "duplicate_pair";
     public const string ImageNearDuplicate = "image_near_duplicate";
+    public const string BenchmarkNearDuplicate = "benchmark_near_duplicate";
+    public const string BenchmarkTextOverlap = "benchmark_text_overlap";
+    public const string CaptionNearDuplicate = "caption_near_duplicate";
+
+    // quality and safety
+    public const string AlignmentLow = "alignment_low";
+    public const string ImageUnsafe = "image_unsafe";
+    public const string ImageBlocklisted = "image_blocklisted";
+    public const string JudgeAnswerInvalid = "judge_answer_invalid";
 
     // templates: a code per HTTP status
     private const string HttpTemplate = "http_NNN";
@@ -229,6 +238,14 @@ public static class ReasonCodes
 
         new(DuplicatePair, OutcomeKind.Dropped, ReasonFamily.Dedup),
         new(ImageNearDuplicate, OutcomeKind.Dropped, ReasonFamily.Dedup),
+        new(BenchmarkNearDuplicate, OutcomeKind.Dropped, ReasonFamily.Dedup),
+        new(BenchmarkTextOverlap, OutcomeKind.Dropped, ReasonFamily.Dedup),
+        new(CaptionNearDuplicate, OutcomeKind.Dropped, ReasonFamily.Dedup),
+
+        new(AlignmentLow, OutcomeKind.Dropped, ReasonFamily.Quality),
+        new(ImageUnsafe, OutcomeKind.Dropped, ReasonFamily.Quality),
+        new(ImageBlocklisted, OutcomeKind.Dropped, ReasonFamily.Quality),
+        new(JudgeAnswerInvalid, OutcomeKind.Failed, ReasonFamily.Quality),
     ];
 
     private static readonly FrozenDictionary<string, ReasonCode> ByCode = All.ToFrozenDictionary(r => r.Code, StringComparer.Ordinal);
@@ -284,6 +301,7 @@ public enum ReasonFamily
     Image,
     Caption,
     Dedup,
+    Quality,
 }
 
 /// <summary>
