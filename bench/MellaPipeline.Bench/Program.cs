@@ -84,6 +84,13 @@ if (arguments.Command == "laion-urls")
     return 0;
 }
 
+if (arguments.Command == "decontaminate")
+{
+    string? blocks = arguments.Value("blocks");
+    return DecontaminateScale.Run((int)arguments.Get("references", 1_000_000), (int)arguments.Get("rows", 6_800_000), (int)arguments.Get("threshold", 10),
+        (int)arguments.Get("planted", 10_000), blocks is null ? null : int.Parse(blocks, CultureInfo.InvariantCulture));
+}
+
 if (arguments.Command == "parquet-read")
 {
     return await ParquetReadMemory.RunAsync(arguments.Value("file") ?? "laion.parquet", (arguments.Value("columns") ?? "URL,TEXT,LANGUAGE").Split(','));
@@ -104,6 +111,7 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench image-process --photos DIR [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench url-flow --urls urls.tsv [--mode self-limited|fixed] [--concurrency 128] [--per-host 16] [--hosts 8] [--hot 0.5] [--process false]");
     Console.Error.WriteLine("       MellaPipeline.Bench laion-urls [--rows 6800000] [--row-group-rows 1048576, 0 = one group] [--seed 16] [--data ../shared/data/langid] [--out laion.parquet]");
+    Console.Error.WriteLine("       MellaPipeline.Bench decontaminate [--references 1000000] [--rows 6800000] [--threshold 10] [--planted 10000] [--blocks 3..6]");
     Console.Error.WriteLine("       MellaPipeline.Bench parquet-read --file laion.parquet [--columns URL,TEXT,LANGUAGE]");
     Console.Error.WriteLine("       MellaPipeline.Bench extract-throughput [--data ../shared/data/html-multilingual] [--rounds 20] [--threads 1] [--language-id true|false]");
     return 2;

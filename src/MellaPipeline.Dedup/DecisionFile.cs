@@ -8,11 +8,17 @@ internal enum RowDecision : byte
     NearDuplicate = 0,
     Kept = 1,
     RepeatedKey = 2,
+
+    /// <summary>Within the threshold of a benchmark image (<c>stages.decontaminate</c>): not clustered.</summary>
+    BenchmarkNearDuplicate = 3,
+
+    /// <summary>The caption shares an n-gram with a benchmark caption: not clustered.</summary>
+    BenchmarkTextOverlap = 4,
 }
 
 /// <summary>One row's entry in a <c>reduce/RRRRR.clusters</c> file.</summary>
-/// <param name="Cluster">The row's cluster id; for a repeated key, the rank of the task whose row has the key.</param>
-/// <param name="KeptKey">The key of the row kept in this row's place (near duplicates only).</param>
+/// <param name="Cluster">The row's cluster id; for a repeated key, the rank of the task whose row has the key; for a benchmark near duplicate, the benchmark item's index; for a text overlap, the reference's file and line (<see cref="NgramSet.Place"/>).</param>
+/// <param name="KeptKey">The key of the row kept in this row's place (near duplicates only); for a benchmark near duplicate, the distance.</param>
 internal readonly record struct RowEntry(ulong Cluster, RowDecision Decision, UInt128 KeptKey);
 
 /// <summary>

@@ -13,22 +13,32 @@ public static class ImageFolderDedup
 {
     public static readonly IReadOnlyList<string> ImageExtensions = [".jpg", ".jpeg", ".png", ".gif", ".webp"];
 
-    /// <summary>
-    /// Hashes every image under <paramref name="folder"/> (recursively, in path order), clusters the hashes within
-    /// <paramref name="threshold"/> and writes the listing, paths relative to the folder, to the stream <paramref name="openOutput"/> opens.
-    /// </summary>
-    public static async Task<ImageFolderDedupResult> RunAsync(string folder, int threshold, Func<Stream> openOutput, CancellationToken cancellationToken)
+    /// <summary>The images under <paramref name="folder"/> (recursively, by extension, in path order): what <c>mella dedup --images</c> and a decontamination benchmark folder read.</summary>
+    public static string[] ImagesUnder(string folder) => LineRangeReader.RegularFilesUnder(folder, "*")
+        .Where(p => ImageExtensions.Contains(Path.GetExtension(p).ToLowerInvariant()))
+        .Order(StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>Every image of <see cref="ImagesUnder"/> hashed as <c>mella phash</c> hashes a file, on all cores; failures are results with a reason.</summary>
+    public static async Task<(string[] Paths, ImageHashResult[] Results)> HashAllAsync(string folder, CancellationToken cancellationToken)
     {
-        var paths = LineRangeReader.RegularFilesUnder(folder, "*")
-            .Where(p => ImageExtensions.Contains(Path.GetExtension(p).ToLowerInvariant()))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        var paths = ImagesUnder(folder);
         var results = new ImageHashResult[paths.Length];
         await Parallel.ForAsync(0, paths.Length, cancellationToken, (i, _) =>
         {
             results[i] = ImageFileHasher.HashFile(paths[i]);
             return ValueTask.CompletedTask;
         });
+        return (paths, results);
+    }
+
+    /// <summary>
+    /// Hashes every image under <paramref name="folder"/> (recursively, in path order), clusters the hashes within
+    /// <paramref name="threshold"/> and writes the listing, paths relative to the folder, to the stream <paramref name="openOutput"/> opens.
+    /// </summary>
+    public static async Task<ImageFolderDedupResult> RunAsync(string folder, int threshold, Func<Stream> openOutput, CancellationToken cancellationToken)
+    {
+        var (paths, results) = await HashAllAsync(folder, cancellationToken);
 
         var hashed = Enumerable.Range(0, paths.Length).Where(i => results[i].Hash is not null).ToArray();
         var failures = Enumerable.Range(0, paths.Length).Where(i => results[i].Hash is null).Select(i => (paths[i], results[i].Reason)).ToArray();

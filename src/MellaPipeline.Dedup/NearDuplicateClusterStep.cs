@@ -11,7 +11,7 @@ namespace MellaPipeline.Dedup;
 /// (<see cref="ClusterDecisions"/>) and writes one <c>reduce/RRRRR.clusters</c> file per task.
 /// Its figures, <c>reduce/clusters.json</c>, are its marker: written after every decision file.
 /// </summary>
-internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings, RunDirectory run, int worldSize, ILogger logger)
+internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings, RunDirectory run, int worldSize, ILogger logger, DecontaminateOptions? decontaminate = null)
     : RunStep<ClusteringSummary>
 {
     private static readonly StepCrashPoints ClusterPoints = new(Completed: CrashPoints.Clustered);
@@ -55,12 +55,14 @@ internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings
         var tasks = Enumerable.Range(0, worldSize).Select(run.ReadStats).ToArray();
         var rows = new StagedRowTable(checked((int)tasks.Sum(t => t.Rows)));
         var taskEnds = new int[worldSize];
+        var benchmark = BenchmarkScreen.Open(decontaminate, run);
         for (int rank = 0; rank < worldSize; rank++)
         {
             foreach (var shard in tasks[rank].Shards)
             {
                 await foreach (var row in ShardReader.ReadImageRowsAsync(Path.Combine(run.StagingDir, shard.Path), cancellationToken))
                 {
+                    benchmark?.AddCaption(rows.Count, row.Text);
                     rows.Add(row);
                 }
             }
@@ -69,6 +71,8 @@ internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings
         }
 
         int staged = rows.Count;
+        DecontaminationFigures? decontamination = null;
+        var screened = benchmark?.Decide(rows, out decontamination) ?? [];
         var repeats = rows.RemoveRepeatedKeys();
         if (settings.Enabled)
         {
@@ -84,6 +88,12 @@ internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings
             var bytes = new byte[(taskEnds[rank] - start) * DecisionFile.SlotBytes];
             for (int i = start; i < taskEnds[rank]; i++)
             {
+                if (screened.TryGetValue(i, out var claimed))
+                {
+                    DecisionFile.Write(bytes, i - start, claimed);
+                    continue;
+                }
+
                 if (repeats.TryGetValue(i, out int first))
                 {
                     DecisionFile.Write(bytes, i - start, new RowEntry((ulong)TaskOf(first, taskEnds), RowDecision.RepeatedKey, default));
@@ -100,11 +110,16 @@ internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings
             AtomicFile.WriteAllBytes(run.ClustersPath(rank), bytes);
         }
 
+        if (decontamination is not null)
+        {
+            LogDecontaminated(logger, decontamination.NearDuplicates, decontamination.TextOverlaps, decontamination.BenchmarkImages);
+        }
+
         LogClustered(logger, rows.Count, decisions.Clusters, decisions.SharedClusters, decisions.RowsInSharedClusters, dropped, repeats.Count);
         return new ClusteringSummary(
             settings.Threshold, settings.Keep == NearDuplicateKeep.All ? "all" : "per_language", staged, rows.Count - rows.HashedCount,
             decisions.Clusters, decisions.SharedClusters, decisions.RowsInSharedClusters, dropped,
-            Math.Round(context.Elapsed.TotalSeconds, 3), repeats.Count);
+            Math.Round(context.Elapsed.TotalSeconds, 3), repeats.Count, decontamination);
     }
 
     /// <summary>The rank of the task that staged row <paramref name="row"/>: the first whose end lies beyond it.</summary>
@@ -119,6 +134,9 @@ internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings
 
         return low;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "decontamination: {Images} rows set aside as near duplicates of the {Benchmark} benchmark images, {Texts} for sharing a caption n-gram with the benchmark")]
+    private static partial void LogDecontaminated(ILogger logger, long images, long texts, int benchmark);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "near-duplicate clustering of {Rows} rows at threshold {Threshold}")]
     private static partial void LogClustering(ILogger logger, int rows, int threshold);

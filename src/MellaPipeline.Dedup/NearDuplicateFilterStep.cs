@@ -39,6 +39,7 @@ internal sealed class NearDuplicateFilterStep(ShardedDataset dataset, RunDirecto
         var task = run.ReadStats(rank);
         var decisions = await File.ReadAllBytesAsync(run.ClustersPath(rank), cancellationToken);
         var counters = context.Counters.For(Name);
+        var benchmark = new Lazy<BenchmarkNames>(() => BenchmarkNames.Read(run));
         CarryEarlierRejects(context);
         int row = 0;
         await using var shards = new ParquetShardWriter(dataset.WriterOptions(run.ShardsDir, rank));
@@ -64,6 +65,12 @@ internal sealed class NearDuplicateFilterStep(ShardedDataset dataset, RunDirecto
                         int first = checked((int)entry.Cluster);
                         Reject(context, counters, record, ReasonCodes.DuplicatePair,
                             first == rank ? "same key earlier in this task" : $"same key in task {RunDirectory.RankName(first)}, kept there");
+                        break;
+                    case RowDecision.BenchmarkNearDuplicate:
+                        Reject(context, counters, record, ReasonCodes.BenchmarkNearDuplicate, benchmark.Value.NearDuplicate(entry));
+                        break;
+                    case RowDecision.BenchmarkTextOverlap:
+                        Reject(context, counters, record, ReasonCodes.BenchmarkTextOverlap, benchmark.Value.TextOverlap(entry));
                         break;
                     default:
                         string kept = entry.KeptKey.ToString("x32", CultureInfo.InvariantCulture);

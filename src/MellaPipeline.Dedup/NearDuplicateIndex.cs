@@ -29,7 +29,7 @@ public static class NearDuplicateIndex
         foreach (var (shift, bits) in Blocks)
         {
             var table = BlockTable.Build(values, shift, bits);
-            var flips = FlipMasks(bits, radius);
+            var flips = HashBlocks.FlipMasks(bits, radius);
             int bucketCount = 1 << bits;
             Parallel.For(
                 0,
@@ -73,68 +73,5 @@ public static class NearDuplicateIndex
         }
 
         return sets.Roots();
-    }
-
-    /// <summary>Every mask of <paramref name="bits"/> bits with at most <paramref name="radius"/> bits set, 0 first.</summary>
-    private static int[] FlipMasks(int bits, int radius)
-    {
-        var masks = new List<int> { 0 };
-        void Add(int from, int mask, int left)
-        {
-            for (int bit = from; bit < bits; bit++)
-            {
-                int next = mask | (1 << bit);
-                masks.Add(next);
-                if (left > 1)
-                {
-                    Add(bit + 1, next, left - 1);
-                }
-            }
-        }
-
-        if (radius > 0)
-        {
-            Add(0, 0, radius);
-        }
-
-        return [.. masks];
-    }
-
-    /// <summary>
-    /// The members of each bucket of one substring, contiguous (a counting sort), with their hashes
-    /// beside them so that comparing two buckets reads memory in order.
-    /// </summary>
-    private sealed class BlockTable(int[] offsets, int[] members, ulong[] hashes)
-    {
-        public int[] Offsets { get; } = offsets;
-        public int[] Members { get; } = members;
-        public ulong[] Hashes { get; } = hashes;
-
-        public static BlockTable Build(ulong[] hashes, int shift, int bits)
-        {
-            ulong mask = (1UL << bits) - 1;
-            var offsets = new int[(1 << bits) + 1];
-            foreach (ulong hash in hashes)
-            {
-                offsets[(int)((hash >> shift) & mask) + 1]++;
-            }
-
-            for (int i = 1; i < offsets.Length; i++)
-            {
-                offsets[i] += offsets[i - 1];
-            }
-
-            var next = offsets.AsSpan(0, offsets.Length - 1).ToArray();
-            var members = new int[hashes.Length];
-            var sortedHashes = new ulong[hashes.Length];
-            for (int i = 0; i < hashes.Length; i++)
-            {
-                int slot = next[(int)((hashes[i] >> shift) & mask)]++;
-                members[slot] = i;
-                sortedHashes[slot] = hashes[i];
-            }
-
-            return new BlockTable(offsets, members, sortedHashes);
-        }
     }
 }

@@ -9,9 +9,11 @@ namespace MellaPipeline.Dedup;
 /// <param name="Rows">Every staged row, repeated keys included.</param>
 /// <param name="RowsDropped">Rows dropped as near duplicates.</param>
 /// <param name="RepeatedKeys">Rows dropped because an earlier row has their key (<c>duplicate_pair</c>); they are not clustered.</param>
+/// <param name="Decontamination">With <c>stages.decontaminate</c>: the rows set aside before clustering as benchmark near duplicates and text overlaps.</param>
 public sealed record ClusteringSummary(
     int Threshold, string Keep, long Rows, long RowsWithoutHash, long Clusters, long SharedClusters, long RowsInSharedClusters, long RowsDropped, double Seconds,
-    long RepeatedKeys = 0);
+    long RepeatedKeys = 0,
+    DecontaminationFigures? Decontamination = null);
 
 /// <summary>
 /// The reduce that runs once every task is complete, as two phases on the <see cref="StepRunner"/>:
@@ -34,15 +36,25 @@ public sealed record ClusteringSummary(
 /// one, with <c>dedup_exact</c> off) gives one row.
 /// </para>
 /// </summary>
-public sealed class NearDuplicateReduce(DedupNearOptions settings, ShardedDataset dataset, RunDirectory run, ILogger logger)
+public sealed class NearDuplicateReduce(DedupNearOptions settings, ShardedDataset dataset, RunDirectory run, ILogger logger, DecontaminateOptions? decontaminate = null)
 {
     public const string StageName = "dedup_near";
 
     private readonly StepRunner _runner = new(run);
 
     /// <summary>Clusters the rows of all <paramref name="worldSize"/> tasks, unless an earlier attempt already did.</summary>
-    public async Task<ClusteringSummary> ClusterAsync(int worldSize, CancellationToken cancellationToken) =>
-        (await _runner.RunAsync(new NearDuplicateClusterStep(settings, run, worldSize, logger), cancellationToken)).Figures;
+    public async Task<ClusteringSummary> ClusterAsync(int worldSize, CancellationToken cancellationToken)
+    {
+        // The benchmark is recorded once, before the clustering that uses it; once clustered, the recorded one stands.
+        if (decontaminate?.IsOn() == true && !File.Exists(run.ClustersSummaryPath))
+        {
+            var benchmark = new BenchmarkStep(decontaminate, run, logger);
+            benchmark.DiscardIfChanged();
+            await _runner.RunAsync(benchmark, cancellationToken);
+        }
+
+        return (await _runner.RunAsync(new NearDuplicateClusterStep(settings, run, worldSize, logger, decontaminate), cancellationToken)).Figures;
+    }
 
     /// <summary>Filters the staged rows of task <paramref name="rank"/> into its final shards, unless done before; returns its stats.</summary>
     public async Task<TaskStats> FilterTaskAsync(int rank, CancellationToken cancellationToken) =>

@@ -22,20 +22,28 @@ internal sealed class StagedRowTable(int capacity)
     public int HashedCount { get; private set; }
     public int Count { get; private set; }
 
+    /// <summary>Rows decided before clustering (benchmark decontamination): removed with the repeated keys, and never counted as one.</summary>
+    private bool[]? _setAside;
+
+    /// <summary>Sets row <paramref name="row"/> aside: <see cref="RemoveRepeatedKeys"/> removes it without comparing its key.</summary>
+    public void SetAside(int row) => (_setAside ??= new bool[Keys.Length])[row] = true;
+
+    private bool IsSetAside(int row) => _setAside is not null && _setAside[row];
+
     /// <summary>The row as a candidate of the keep policy.</summary>
     public DuplicateCandidate Candidate(int row) => new(Pixels[row], TextElements[row], Keys[row]);
 
     /// <summary>
-    /// Removes every row whose key an earlier row has; returns, for each removed row, the first
-    /// row with its key (indices before the removal). Sorting row numbers by key costs 4 bytes a row.
+    /// Removes every row whose key an earlier row has, and the rows set aside; returns, for each
+    /// repeated key's row, the first row with its key (indices before the removal). Sorting row numbers by key costs 4 bytes a row.
     /// </summary>
     public Dictionary<int, int> RemoveRepeatedKeys()
     {
-        var order = Enumerable.Range(0, Count).ToArray();
+        var order = Enumerable.Range(0, Count).Where(i => !IsSetAside(i)).ToArray();
         var keys = Keys;
         Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
         var repeats = new Dictionary<int, int>();
-        for (int k = 1, first = Count > 0 ? order[0] : 0; k < order.Length; k++)
+        for (int k = 1, first = order.Length > 0 ? order[0] : 0; k < order.Length; k++)
         {
             if (keys[order[k]] == keys[order[k - 1]])
             {
@@ -47,7 +55,7 @@ internal sealed class StagedRowTable(int capacity)
             }
         }
 
-        if (repeats.Count == 0)
+        if (repeats.Count == 0 && _setAside is null)
         {
             return repeats;
         }
@@ -56,7 +64,7 @@ internal sealed class StagedRowTable(int capacity)
         HashedCount = 0;
         for (int i = 0; i < Count; i++)
         {
-            if (repeats.ContainsKey(i))
+            if (repeats.ContainsKey(i) || IsSetAside(i))
             {
                 continue;
             }

@@ -59,7 +59,10 @@ internal sealed class StagedRun : IDisposable
         return staged;
     }
 
-    public NearDuplicateReduce Reduce() => new(Options, Dataset, Run, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    /// <summary><c>stages.decontaminate</c> for the reduce; off unless set.</summary>
+    public DecontaminateOptions? Decontaminate { get; set; }
+
+    public NearDuplicateReduce Reduce() => new(Options, Dataset, Run, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, Decontaminate);
 
     /// <summary>Clusters, then filters every task, as the coordinator does.</summary>
     public async Task<TaskStats[]> ReduceAllAsync()

@@ -12,8 +12,17 @@ namespace MellaPipeline.Stages;
 /// perceptual hash and the image to store (an image that does not decode is a reject). The row's
 /// <c>sha256</c> is of the stored bytes. Until near-duplicate clustering runs, a pair's cluster is
 /// the exact-content cluster: the first 16 hex digits of that SHA-256.
+/// <para>
+/// With a <see cref="IImageBlocklist"/> the image is checked here, not in a later stage, so that a
+/// listed image is caught whatever else is wrong with it: its original bytes' SHA-256 as soon as
+/// they are read (before the size, format and dimension checks, whose rejects would name its URL),
+/// its perceptual hash as soon as it is computed — and an image about to be dropped for its
+/// dimensions is decoded for its hash first. A match is a dropped <c>image_blocklisted</c> reject
+/// that names the key only (<see cref="Withheld"/>): no URL, page URL, origin or detail.
+/// </para>
 /// </summary>
-public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fetcher = null, IImageProcessor? processor = null) : IRecordStage<PairCandidate, PairRecord>
+public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fetcher = null, IImageProcessor? processor = null, IImageBlocklist? blocklist = null)
+    : IRecordStage<PairCandidate, PairRecord>
 {
     public const string StageName = "load_images";
 
@@ -47,6 +56,11 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
                 return download.OptedOut ? StageOutcome<PairRecord>.Dropped(code, detail) : StageOutcome<PairRecord>.Failed(code, detail);
             }
 
+            if (Blocklisted(input, download.Bytes) is { } listed)
+            {
+                return listed;
+            }
+
             if (download.Bytes.Length > options.MaxBytes)
             {
                 return StageOutcome<PairRecord>.Failed(ReasonCodes.ImageTooLarge, $"{download.Bytes.Length} bytes > {options.MaxBytes}");
@@ -60,6 +74,11 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             if (ImageFile.Read(input.ImagePath, options.MaxBytes, out string? readFailure, out string? readDetail) is not { } read)
             {
                 return StageOutcome<PairRecord>.Failed(readFailure!, readDetail);
+            }
+
+            if (Blocklisted(input, read) is { } listed)
+            {
+                return listed;
             }
 
             bytes = read;
@@ -90,6 +109,11 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
         int larger = Math.Max(header.Width, header.Height);
         if (smaller < options.MinDimension || larger > options.MaxDimension)
         {
+            if (BlocklistedByHash(input, bytes, header) is { } listed)
+            {
+                return listed;
+            }
+
             return StageOutcome<PairRecord>.Dropped(
                 ReasonCodes.ImageDimensionsOutOfRange,
                 $"{header.Width}x{header.Height} outside {options.MinDimension}..{options.MaxDimension}");
@@ -97,6 +121,11 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
 
         if ((double)larger / Math.Max(1, smaller) > options.MaxAspectRatio)
         {
+            if (BlocklistedByHash(input, bytes, header) is { } listed)
+            {
+                return listed;
+            }
+
             return StageOutcome<PairRecord>.Dropped(
                 ReasonCodes.ImageAspectRatio, $"{header.Width}x{header.Height} is longer than {options.MaxAspectRatio}:1");
         }
@@ -111,6 +140,11 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             if (processed.Image is not { } image)
             {
                 return StageOutcome<PairRecord>.Failed(processed.Reason ?? ReasonCodes.ImageDecodeFailed, $"{imageName}: {processed.Detail}");
+            }
+
+            if (blocklist is { HasPerceptualHashes: true } && blocklist.BlocksPerceptualHash(image.Hash))
+            {
+                return Withheld(input);
             }
 
             if (image.Hash == PerceptualHash.Uniform)
@@ -142,6 +176,39 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             OrigHeight = origHeight,
             ImageOps = ops,
         });
+    }
+
+    /// <summary>The blocklisted outcome when the SHA-256 of <paramref name="original"/> (the bytes as downloaded or read) is listed.</summary>
+    private StageOutcome<PairRecord>? Blocklisted(PairCandidate input, byte[] original)
+    {
+        if (blocklist is not { HasSha256: true })
+        {
+            return null;
+        }
+
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(original, digest);
+        return blocklist.BlocksSha256(digest) ? Withheld(input) : null;
+    }
+
+    /// <summary>
+    /// For an image about to be dropped before it is decoded: decodes it for its perceptual hash
+    /// when the blocklist has perceptual hashes, so that a listed image is never a reject that names
+    /// it. An image that does not decode is dropped as it would have been.
+    /// </summary>
+    private StageOutcome<PairRecord>? BlocklistedByHash(PairCandidate input, byte[] bytes, ImageHeader header) =>
+        blocklist is { HasPerceptualHashes: true } && processor?.Process(bytes, header).Image is { } image && blocklist.BlocksPerceptualHash(image.Hash)
+            ? Withheld(input)
+            : null;
+
+    /// <summary>A blocklisted image's reject: its key alone; the runner writes nothing else of it anywhere.</summary>
+    private static StageOutcome<PairRecord> Withheld(PairCandidate input) =>
+        StageOutcome<PairRecord>.Dropped(ReasonCodes.ImageBlocklisted, detail: null, subject: new WithheldImage(input.Key));
+
+    /// <summary>The subject of an <c>image_blocklisted</c> reject: no URL, page URL or origin (a crawled pair's origin is its page's URL).</summary>
+    private sealed record WithheldImage(string Key) : IKeyedRecord
+    {
+        public string Origin => string.Empty;
     }
 
     /// <summary>The row of <paramref name="input"/> before anything is known of its image.</summary>
