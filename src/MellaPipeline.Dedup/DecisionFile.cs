@@ -8,6 +8,9 @@ internal enum RowDecision : byte
     NearDuplicate = 0,
     Kept = 1,
     RepeatedKey = 2,
+
+    /// <summary>Dropped for its caption (<c>dedup_captions</c>); the entry's cluster field holds the Jaccard with the kept row's caption, as the bits of a double.</summary>
+    CaptionNearDuplicate = 5,
 }
 
 /// <summary>One row's entry in a <c>reduce/RRRRR.clusters</c> file.</summary>

@@ -65,6 +65,9 @@ internal sealed class NearDuplicateFilterStep(ShardedDataset dataset, RunDirecto
                         Reject(context, counters, record, ReasonCodes.DuplicatePair,
                             first == rank ? "same key earlier in this task" : $"same key in task {RunDirectory.RankName(first)}, kept there");
                         break;
+                    case RowDecision.CaptionNearDuplicate:
+                        Reject(context, counters, record, ReasonCodes.CaptionNearDuplicate, CaptionNearDuplicatePhase.Detail(entry, record));
+                        break;
                     default:
                         string kept = entry.KeptKey.ToString("x32", CultureInfo.InvariantCulture);
                         Reject(context, counters, record, ReasonCodes.ImageNearDuplicate,

@@ -40,9 +40,12 @@ public sealed class NearDuplicateReduce(DedupNearOptions settings, ShardedDatase
 
     private readonly StepRunner _runner = new(run);
 
+    /// <summary><c>stages.dedup_captions</c>: caption near-duplicates, clustered after the images (<see cref="CaptionNearDuplicatePhase"/>); off by default.</summary>
+    public DedupCaptionsOptions Captions { get; init; } = new();
+
     /// <summary>Clusters the rows of all <paramref name="worldSize"/> tasks, unless an earlier attempt already did.</summary>
     public async Task<ClusteringSummary> ClusterAsync(int worldSize, CancellationToken cancellationToken) =>
-        (await _runner.RunAsync(new NearDuplicateClusterStep(settings, run, worldSize, logger), cancellationToken)).Figures;
+        (await _runner.RunAsync(new NearDuplicateClusterStep(settings, run, worldSize, logger) { Captions = Captions }, cancellationToken)).Figures;
 
     /// <summary>Filters the staged rows of task <paramref name="rank"/> into its final shards, unless done before; returns its stats.</summary>
     public async Task<TaskStats> FilterTaskAsync(int rank, CancellationToken cancellationToken) =>
