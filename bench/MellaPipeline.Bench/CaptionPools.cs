@@ -23,12 +23,13 @@ internal sealed class CaptionPools
     /// <summary>The captions of one language, in file order, without repeats.</summary>
     public IReadOnlyList<string> Of(string lang) => _pools[lang];
 
+    /// <param name="files">The files to read (default: all four sets).</param>
     /// <exception cref="FileNotFoundException">A shared data file is missing.</exception>
-    public static CaptionPools Load(string dataDir)
+    public static CaptionPools Load(string dataDir, IReadOnlyList<string>? files = null)
     {
         var pools = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var seen = new HashSet<(string, string)>();
-        foreach (var file in Files)
+        foreach (var file in files ?? Files)
         {
             foreach (var line in File.ReadLines(Path.Combine(dataDir, file)))
             {

@@ -96,6 +96,16 @@ if (arguments.Command == "parquet-read")
     return await ParquetReadMemory.RunAsync(arguments.Value("file") ?? "laion.parquet", (arguments.Value("columns") ?? "URL,TEXT,LANGUAGE").Split(','));
 }
 
+if (arguments.Command == "caption-dedup-eval")
+{
+    return CaptionDedupBenchmark.Evaluate(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid"));
+}
+
+if (arguments.Command == "caption-dedup-scale")
+{
+    return CaptionDedupBenchmark.Scale(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid"), (int)arguments.Get("rows", 1_000_000));
+}
+
 if (arguments.Command != "shard-write")
 {
     Console.Error.WriteLine("usage: MellaPipeline.Bench shard-write [--rows N] [--tasks N] [--rows-per-image N] [--compression zstd|snappy] [--out DIR]");
@@ -112,6 +122,7 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench url-flow --urls urls.tsv [--mode self-limited|fixed] [--concurrency 128] [--per-host 16] [--hosts 8] [--hot 0.5] [--process false]");
     Console.Error.WriteLine("       MellaPipeline.Bench laion-urls [--rows 6800000] [--row-group-rows 1048576, 0 = one group] [--seed 16] [--data ../shared/data/langid] [--out laion.parquet]");
     Console.Error.WriteLine("       MellaPipeline.Bench decontaminate [--references 1000000] [--rows 6800000] [--threshold 10] [--planted 10000] [--blocks 3..6]");
+    Console.Error.WriteLine("       MellaPipeline.Bench caption-dedup-eval [--data ../shared/data/langid]; caption-dedup-scale [--rows 1000000] [--data ../shared/data/langid]");
     Console.Error.WriteLine("       MellaPipeline.Bench parquet-read --file laion.parquet [--columns URL,TEXT,LANGUAGE]");
     Console.Error.WriteLine("       MellaPipeline.Bench extract-throughput [--data ../shared/data/html-multilingual] [--rounds 20] [--threads 1] [--language-id true|false]");
     return 2;

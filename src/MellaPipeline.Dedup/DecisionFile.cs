@@ -14,6 +14,9 @@ internal enum RowDecision : byte
 
     /// <summary>The caption shares an n-gram with a benchmark caption: not clustered.</summary>
     BenchmarkTextOverlap = 4,
+
+    /// <summary>Dropped for its caption (<c>dedup_captions</c>); the entry's cluster field holds the Jaccard with the kept row's caption, as the bits of a double.</summary>
+    CaptionNearDuplicate = 5,
 }
 
 /// <summary>One row's entry in a <c>reduce/RRRRR.clusters</c> file.</summary>

@@ -16,6 +16,9 @@ internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings
 {
     private static readonly StepCrashPoints ClusterPoints = new(Completed: CrashPoints.Clustered);
 
+    /// <summary>Caption near-duplicates, decided once the image decisions are written.</summary>
+    public DedupCaptionsOptions Captions { get; init; } = new();
+
     public override string Name => NearDuplicateReduce.StageName;
 
     public override string MarkerPath => run.ClustersSummaryPath;
@@ -43,6 +46,7 @@ internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings
     public override async Task<ClusteringSummary> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var summary = await ClusterAsync(context, cancellationToken);
+        await CaptionNearDuplicatePhase.RunAsync(Captions, run, worldSize, logger, cancellationToken);
 
         // The clustering's arrays (about 100 bytes a row) are garbage now; give their memory back before the filters start.
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;

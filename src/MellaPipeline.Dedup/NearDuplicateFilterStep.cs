@@ -72,6 +72,9 @@ internal sealed class NearDuplicateFilterStep(ShardedDataset dataset, RunDirecto
                     case RowDecision.BenchmarkTextOverlap:
                         Reject(context, counters, record, ReasonCodes.BenchmarkTextOverlap, benchmark.Value.TextOverlap(entry));
                         break;
+                    case RowDecision.CaptionNearDuplicate:
+                        Reject(context, counters, record, ReasonCodes.CaptionNearDuplicate, CaptionNearDuplicatePhase.Detail(entry, record));
+                        break;
                     default:
                         string kept = entry.KeptKey.ToString("x32", CultureInfo.InvariantCulture);
                         Reject(context, counters, record, ReasonCodes.ImageNearDuplicate,

@@ -42,6 +42,9 @@ public sealed class NearDuplicateReduce(DedupNearOptions settings, ShardedDatase
 
     private readonly StepRunner _runner = new(run);
 
+    /// <summary><c>stages.dedup_captions</c>: caption near-duplicates, clustered after the images (<see cref="CaptionNearDuplicatePhase"/>); off by default.</summary>
+    public DedupCaptionsOptions Captions { get; init; } = new();
+
     /// <summary>Clusters the rows of all <paramref name="worldSize"/> tasks, unless an earlier attempt already did.</summary>
     public async Task<ClusteringSummary> ClusterAsync(int worldSize, CancellationToken cancellationToken)
     {
@@ -53,7 +56,7 @@ public sealed class NearDuplicateReduce(DedupNearOptions settings, ShardedDatase
             await _runner.RunAsync(benchmark, cancellationToken);
         }
 
-        return (await _runner.RunAsync(new NearDuplicateClusterStep(settings, run, worldSize, logger, decontaminate), cancellationToken)).Figures;
+        return (await _runner.RunAsync(new NearDuplicateClusterStep(settings, run, worldSize, logger, decontaminate) { Captions = Captions }, cancellationToken)).Figures;
     }
 
     /// <summary>Filters the staged rows of task <paramref name="rank"/> into its final shards, unless done before; returns its stats.</summary>

@@ -104,7 +104,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         }
 
         // The near-duplicate reduce runs also with dedup_near off: it keeps keys unique across tasks.
-        var reduce = new NearDuplicateReduce(options.Stages.DedupNear, dataset, run, logger, options.Stages.Decontaminate);
+        var reduce = new NearDuplicateReduce(options.Stages.DedupNear, dataset, run, logger, options.Stages.Decontaminate) { Captions = options.Stages.DedupCaptions };
         await reduce.ClusterAsync(world, cancellationToken);
         var stats = new TaskStats[world];
         await Parallel.ForEachAsync(

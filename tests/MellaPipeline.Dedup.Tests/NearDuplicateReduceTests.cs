@@ -69,13 +69,7 @@ public class NearDuplicateReduceTests
         using var one = await StagedRun.StageAsync(StagedRun.OptionsWith(), rows);
         using var three = await StagedRun.StageAsync(StagedRun.OptionsWith(), [rows[4], rows[2]], [rows[3]], [rows[1], rows[0]]);
 
-        await one.ReduceAllAsync();
-        await three.ReduceAllAsync();
-
-        Assert.Equal(await one.FinalClustersAsync(), await three.FinalClustersAsync());
-        Assert.Equal(
-            one.Rejects().Select(r => (r.Key, r.Reason, r.Detail)).Order(),
-            three.Rejects().Select(r => (r.Key, r.Reason, r.Detail)).Order());
+        await StagedRun.AssertSameReduceAsync(one, three);
     }
 
     [Fact]

@@ -30,6 +30,9 @@ internal sealed class StagedRun : IDisposable
     public RunDirectory Run { get; }
     public int Tasks { get; private set; }
 
+    /// <summary>The reduce's caption near-duplicate settings (off unless a test turns them on).</summary>
+    public DedupCaptionsOptions Captions { get; set; } = new();
+
     public static DedupNearOptions OptionsWith(int threshold = 4, NearDuplicateKeep keep = NearDuplicateKeep.PerLanguage) =>
         new() { Threshold = threshold, Keep = keep };
 
@@ -62,7 +65,7 @@ internal sealed class StagedRun : IDisposable
     /// <summary><c>stages.decontaminate</c> for the reduce; off unless set.</summary>
     public DecontaminateOptions? Decontaminate { get; set; }
 
-    public NearDuplicateReduce Reduce() => new(Options, Dataset, Run, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, Decontaminate);
+    public NearDuplicateReduce Reduce() => new(Options, Dataset, Run, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, Decontaminate) { Captions = Captions };
 
     /// <summary>Clusters, then filters every task, as the coordinator does.</summary>
     public async Task<TaskStats[]> ReduceAllAsync()
@@ -77,6 +80,18 @@ internal sealed class StagedRun : IDisposable
 
         reduce.RemoveStaging();
         return stats;
+    }
+
+    /// <summary>Reduces both runs and asserts that they give the same dataset and the same rejects.</summary>
+    public static async Task AssertSameReduceAsync(StagedRun one, StagedRun other)
+    {
+        await one.ReduceAllAsync();
+        await other.ReduceAllAsync();
+
+        Assert.Equal(await one.FinalClustersAsync(), await other.FinalClustersAsync());
+        Assert.Equal(
+            one.Rejects().Select(r => (r.Key, r.Reason, r.Detail)).Order(),
+            other.Rejects().Select(r => (r.Key, r.Reason, r.Detail)).Order());
     }
 
     /// <summary>Every final row of the dataset: key → dup_cluster.</summary>
