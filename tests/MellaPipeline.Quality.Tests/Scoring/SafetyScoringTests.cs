@@ -80,26 +80,6 @@ public class SafetyScoringTests
 
     private static RowScoringStage Stage(SafetyOptions options, IRowScorer scorer) => new(ScoreRule.Safety(options), () => scorer, options.BatchSize);
 
-    private static async Task<List<StageOutcome<PairRecord>>> RunAsync(RowScoringStage stage, IEnumerable<PairRecord> rows)
-    {
-        async IAsyncEnumerable<PairRecord> Input()
-        {
-            foreach (var row in rows)
-            {
-                await Task.Yield();
-                yield return row;
-            }
-        }
-
-        var outcomes = new List<StageOutcome<PairRecord>>();
-        await foreach (var outcome in stage.ProcessAsync(Input(), CancellationToken.None))
-        {
-            outcomes.Add(outcome);
-        }
-
-        return outcomes;
-    }
-
     [Fact]
     public async Task Rows_above_max_score_are_image_unsafe_the_rest_keep_their_nsfw_score_in_order()
     {
@@ -116,7 +96,7 @@ public class SafetyScoringTests
             Row(6, Halves(60, 60)), // 0.235
         ];
 
-        var outcomes = await RunAsync(stage, rows);
+        var outcomes = await StageRun.RunAsync(stage, rows);
 
         Assert.Equal(rows.Select(r => r.Key), outcomes.Select(o => (o.Value ?? (PairRecord)o.Subject!).Key));
         Assert.Equal(
@@ -143,8 +123,8 @@ public class SafetyScoringTests
         var one = new BrightnessScorer();
         var many = new BrightnessScorer();
 
-        var singly = await RunAsync(Stage(new SafetyOptions { Model = "b", MaxScore = 0.6, BatchSize = 1 }, one), rows);
-        var together = await RunAsync(Stage(new SafetyOptions { Model = "b", MaxScore = 0.6, BatchSize = 32 }, many), rows);
+        var singly = await StageRun.RunAsync(Stage(new SafetyOptions { Model = "b", MaxScore = 0.6, BatchSize = 1 }, one), rows);
+        var together = await StageRun.RunAsync(Stage(new SafetyOptions { Model = "b", MaxScore = 0.6, BatchSize = 32 }, many), rows);
 
         Assert.Equal(Enumerable.Repeat(1, 9), one.Batches);
         Assert.Equal([9], many.Batches);
