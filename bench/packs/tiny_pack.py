@@ -281,6 +281,11 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
+def image_section(resize, mean, std):
+    return {"file": "image.onnx", "input": "pixel_values", "output": "image_embeds", "size": IMAGE_SIZE,
+            "resize": resize, "crop": "center", "mean": mean, "std": std, "layout": "NCHW"}
+
+
 def write_pack(folder, pack, files):
     pack["files"] = {name: sha256(os.path.join(folder, name)) for name in files}
     with open(os.path.join(folder, "pack.json"), "w", encoding="utf-8") as f:
@@ -310,8 +315,7 @@ def build(clip, nsfw, data, ids_tsv):
         "version": "1",
         "kind": "alignment",
         "embedding_size": EMBEDDING,
-        "image": {"file": "image.onnx", "input": "pixel_values", "output": "image_embeds", "size": IMAGE_SIZE,
-                  "resize": "shortest_side_bicubic", "crop": "center", "mean": CLIP_MEAN, "std": CLIP_STD, "layout": "NCHW"},
+        "image": image_section("shortest_side_bicubic", CLIP_MEAN, CLIP_STD),
         "text": {"file": "text.onnx", "input_ids": "input_ids", "attention_mask": "attention_mask", "output": "text_embeds",
                  "max_length": MAX_LENGTH, "tokenizer": {"kind": "sentencepiece", "file": "tokenizer.model", "lowercase": False}},
     }, ["image.onnx", "text.onnx", "tokenizer.model"])
@@ -324,8 +328,7 @@ def build(clip, nsfw, data, ids_tsv):
         "version": "1",
         "kind": "image_classifier",
         "embedding_size": EMBEDDING,
-        "image": {"file": "image.onnx", "input": "pixel_values", "output": "image_embeds", "size": IMAGE_SIZE,
-                  "resize": "shortest_side_bilinear", "crop": "center", "mean": IMAGENET_MEAN, "std": IMAGENET_STD, "layout": "NCHW"},
+        "image": image_section("shortest_side_bilinear", IMAGENET_MEAN, IMAGENET_STD),
         "score": {"output": "logits", "index": 0, "activation": "sigmoid"},
     }, ["image.onnx"])
 

@@ -55,7 +55,13 @@ internal static class PackGraphCheck
     /// <exception cref="ConfigException">The file does not load as an ONNX model.</exception>
     public static InferenceSession Open(string path, int threads)
     {
-        using var options = new SessionOptions { ExecutionMode = ExecutionMode.ORT_SEQUENTIAL, InterOpNumThreads = 1 };
+        // Errors only: ONNX Runtime's warnings (graph rewrites it chose) would otherwise go to the run's stderr.
+        using var options = new SessionOptions
+        {
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            InterOpNumThreads = 1,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
         if (threads > 0)
         {
             options.IntraOpNumThreads = threads;

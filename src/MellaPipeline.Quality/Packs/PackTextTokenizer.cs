@@ -27,8 +27,11 @@ internal abstract class PackTextTokenizer
                 ? new XlmRobertaTokenizer(Read(path), text.MaxLength, spec.Lowercase)
                 : new ClipBpeTokenizer(path, pack.PathOf(spec.Merges!), text.MaxLength, spec.Lowercase);
         }
+        // What the tokenizer libraries throw on a file that is not their format; a model protobuf
+        // without its trainer spec (an empty file parses as one) ends in a NullReferenceException
+        // inside Microsoft.ML.Tokenizers 2.0.1. Each stops the run as a bad pack.
         catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or FormatException or NotSupportedException
-                                      or System.Text.Json.JsonException or KeyNotFoundException or IndexOutOfRangeException)
+                                      or System.Text.Json.JsonException or KeyNotFoundException or IndexOutOfRangeException or NullReferenceException)
         {
             throw new ConfigException(path, null, null, $"does not load as a {(spec.Kind == PackTokenizerKind.SentencePiece ? "SentencePiece model" : "CLIP BPE vocabulary")}: {e.Message.Split('\n', 2)[0]}");
         }

@@ -176,5 +176,17 @@ public sealed class ModelPackTests : IDisposable
         Assert.StartsWith(Path.Combine(folder, "image.onnx") + ": does not load as an ONNX model", ModelPack.Problem(folder));
     }
 
+    [Theory]
+    [InlineData("not a sentencepiece model")]
+    [InlineData("")]
+    public void A_tokenizer_that_does_not_load_is_refused_when_its_hash_matches(string content)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+        string folder = CopyWith(PackTestData.ClipFolder, json =>
+            json["files"]!["tokenizer.model"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        File.WriteAllBytes(Path.Combine(folder, "tokenizer.model"), bytes);
+        Assert.StartsWith(Path.Combine(folder, "tokenizer.model") + ": does not load as a SentencePiece model", ModelPack.Problem(folder));
+    }
+
     public void Dispose() => _dir.Dispose();
 }
