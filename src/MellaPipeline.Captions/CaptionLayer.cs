@@ -28,7 +28,8 @@ public sealed record CaptionLayerSummary(
 /// </summary>
 /// <param name="CreateScorer">Makes the scorer when the layer is built (disposed when it is done).</param>
 /// <param name="Fingerprint">What the scores depend on (the scorer's settings): part of the layer's fingerprint, so new settings rebuild it.</param>
-public sealed record CaptionRowScoring(Func<IRowScorer> CreateScorer, Func<string, double?> MinScore, int BatchSize, string Fingerprint);
+/// <param name="LimitFor">The row's threshold (<c>min_score</c> of its language), or null.</param>
+public sealed record CaptionRowScoring(Func<IRowScorer> CreateScorer, Func<PairRecord, ScoreLimit?> LimitFor, int BatchSize, string Fingerprint);
 
 /// <summary>
 /// Merges one caption layer into a finished dataset: every caption that passes its checks becomes
@@ -202,9 +203,9 @@ public sealed partial class CaptionLayer(
                     if (score.Score is { } value)
                     {
                         row = row with { AlignScore = value, AlignModel = scorer!.ModelId };
-                        if (ScoreThresholds.AlignmentLow(value, scoring!.MinScore(row.Lang), row.Lang, scorer.ModelId) is { } low)
+                        if (scoring!.LimitFor(row) is { } limit && limit.Drops(value))
                         {
-                            Reject(row.Key, row.Origin, ReasonCodes.AlignmentLow, low, OutcomeKind.Dropped, row.Url, row.PageUrl);
+                            Reject(row.Key, row.Origin, limit.Reason, limit.Detail(value, scorer.ModelId), OutcomeKind.Dropped, row.Url, row.PageUrl);
                             continue;
                         }
                     }

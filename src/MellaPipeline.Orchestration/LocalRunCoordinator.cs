@@ -47,7 +47,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
 
         var dataset = new ShardedDataset(options.Name, options.Output, PairPipeline.PhashAlgorithmFor(options));
         var captionLayers = options.Captions
-            .Select(layer => new CaptionLayer(layer, dataset, options.Languages, run, () => PairPipeline.Identifier.Value, logger)).ToList();
+            .Select(layer => new CaptionLayer(layer, dataset, options.Languages, run, () => PairPipeline.Identifier.Value, logger, CaptionScoring(options, run))).ToList();
         var staleLayers = StaleCaptionLayers(run, options);
         if (request.RetryTransient && !Retry.TransientRetry.InProgress(run) && (alreadyDone < world || !File.Exists(run.SummaryPath)))
         {
@@ -141,6 +141,21 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
     }
 
     /// <summary>Caption layers built in this run directory that the pipeline no longer lists: they are removed.</summary>
+    /// <summary><c>stages.align</c> for the caption layers' rows, or null when it is off; its settings are part of each layer's fingerprint.</summary>
+    private static CaptionRowScoring? CaptionScoring(Config.PipelineOptions options, RunDirectory run)
+    {
+        var align = options.Stages.Align;
+        if (!align.IsOn())
+        {
+            return null;
+        }
+
+        var rule = Quality.Scoring.ScoreRule.Align(align);
+        return new CaptionRowScoring(
+            () => MapStages.RowScorers.AlignScorer(options, run, rank: 0)!, rule.LimitFor, align.BatchSize,
+            JsonSerializer.Serialize(align, MellaJson.Compact));
+    }
+
     private static List<string> StaleCaptionLayers(RunDirectory run, Config.PipelineOptions options)
     {
         if (!Directory.Exists(run.CompletionsDir))

@@ -69,6 +69,21 @@ public static class PipelineFile
         stages.Safety.Model = ResolveOne(stages.Safety.Model, "stages.safety.model");
         stages.Align.Model = ResolveOne(stages.Align.Model, "stages.align.model");
 
+        // A pack whose files do not match their hashes, a blocklist or benchmark that cannot be read: refused before anything is written.
+        void Refuse(string? problem, string key, string find)
+        {
+            if (problem is not null)
+            {
+                // Some checks name the key themselves (stages.safety.blocklist: FILE:LINE: ...); it is said once.
+                throw new ConfigException(displayName, SettingsFile.FindLine(yaml, find), problem.StartsWith(key, StringComparison.Ordinal) ? null : key, problem);
+            }
+        }
+
+        Refuse(stages.Align.Model.Length == 0 ? null : Quality.Packs.ModelPack.Problem(stages.Align.Model, Quality.Packs.PackKind.Alignment), "stages.align.model", "align:");
+        Refuse(stages.Safety.Model.Length == 0 ? null : Quality.Packs.ModelPack.Problem(stages.Safety.Model, Quality.Packs.PackKind.ImageClassifier), "stages.safety.model", "safety:");
+        Refuse(MapStages.BlocklistStep.BlocklistProblem(stages.Safety), "stages.safety.blocklist", "blocklist");
+        Refuse(Dedup.Decontamination.DecontaminationProblem(stages.Decontaminate), "stages.decontaminate", "decontaminate:");
+
         var inputs = options.InputList();
         for (int n = 0; n < inputs.Count; n++)
         {

@@ -1,5 +1,6 @@
 using MellaPipeline.Config;
 using MellaPipeline.Quality.Judge;
+using MellaPipeline.Quality.Packs;
 using MellaPipeline.Quality.Scoring;
 using MellaPipeline.Records;
 using MellaPipeline.Runs;
@@ -26,7 +27,7 @@ public static class RowScorers
 
         if (align.Model.Length > 0)
         {
-            return PacksNotBuiltIn("stages.align.model"); // MODEL PACK: return new PackAlignmentScorer(ModelPack.Load(align.Model), align.Threads);
+            return new PackAlignmentScorer(ModelPack.Load(align.Model), align.Threads, PairPipeline.ProcessorFor(options));
         }
 
         return null;
@@ -38,7 +39,7 @@ public static class RowScorers
         var safety = options.Stages.Safety;
         if (safety.Model.Length > 0)
         {
-            return PacksNotBuiltIn("stages.safety.model"); // MODEL PACK: return new PackImageClassifier(ModelPack.Load(safety.Model), safety.Threads);
+            return new PackImageClassifier(ModelPack.Load(safety.Model), safety.Threads, PairPipeline.ProcessorFor(options));
         }
 
         return null;
@@ -54,8 +55,4 @@ public static class RowScorers
             rule,
             () => scorer(resources.Options, resources.Task.Run, resources.Task.Slice.Rank) ?? throw new InvalidOperationException($"'{rule.Stage}' is on but has no scorer"),
             batchSize));
-
-    // Goes with the two MODEL PACK lines above once the pack scorers are in.
-    private static IRowScorer PacksNotBuiltIn(string key) =>
-        throw new NotSupportedException($"{key}: this build scores with a judge only; model packs are not supported yet");
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MellaPipeline.Config;
 using MellaPipeline.Records;
 using MellaPipeline.Stages;
@@ -40,15 +39,4 @@ public sealed record ScoreRule(string Stage, Func<PairRecord, float, string, Pai
             ? StageOutcome<PairRecord>.Dropped(limit.Reason, limit.Detail(score, modelId), scored)
             : StageOutcome<PairRecord>.Ok(scored);
     }
-}
-
-/// <summary>A threshold on a score: the lowest kept (<paramref name="IsMinimum"/>) or the highest, and the reason code of the rows it drops.</summary>
-/// <param name="Label">The score's name in the reject's detail.</param>
-/// <param name="Scope">What the threshold is for, after it in the detail (<c> (th)</c>), or empty.</param>
-public readonly record struct ScoreLimit(string Reason, string Label, double Threshold, bool IsMinimum, string Scope = "")
-{
-    public bool Drops(float score) => IsMinimum ? score < Threshold : score > Threshold;
-
-    public string Detail(float score, string modelId) =>
-        string.Create(CultureInfo.InvariantCulture, $"{Label} {score:F3} {(IsMinimum ? "<" : ">")} {Threshold:F3}{Scope} by {modelId}");
 }
