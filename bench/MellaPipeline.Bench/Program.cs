@@ -29,7 +29,14 @@ if (arguments.Command == "reduce-stage")
 
 if (arguments.Command == "reduce")
 {
-    return await ReduceScale.ReduceAsync(arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-reduce"), (int)arguments.Get("tasks", 2), (int)arguments.Get("threshold", 6));
+    return await ReduceScale.ReduceAsync(arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-reduce"), (int)arguments.Get("tasks", 2), (int)arguments.Get("threshold", 6),
+        arguments.Value("against"), arguments.Value("truth"));
+}
+
+if (arguments.Command == "decontaminate-hashes")
+{
+    return await ReduceScale.BenchmarkHashesAsync(arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-reduce"), (int)arguments.Get("tasks", 2),
+        (int)arguments.Get("count", 1_000_000), (int)arguments.Get("planted", 10_000), arguments.Value("hashes") ?? "benchmark.tsv", arguments.Value("truth") ?? "planted.txt");
 }
 
 if (arguments.Command == "metric-speed")
@@ -121,6 +128,7 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench image-process --photos DIR [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench url-flow --urls urls.tsv [--mode self-limited|fixed] [--concurrency 128] [--per-host 16] [--hosts 8] [--hot 0.5] [--process false]");
     Console.Error.WriteLine("       MellaPipeline.Bench laion-urls [--rows 6800000] [--row-group-rows 1048576, 0 = one group] [--seed 16] [--data ../shared/data/langid] [--out laion.parquet]");
+    Console.Error.WriteLine("       MellaPipeline.Bench decontaminate-hashes --out STAGED_RUN [--tasks 2] [--count 1000000] [--planted 10000] [--hashes benchmark.tsv] [--truth planted.txt]; then reduce --against benchmark.tsv --truth planted.txt");
     Console.Error.WriteLine("       MellaPipeline.Bench decontaminate [--references 1000000] [--rows 6800000] [--threshold 10] [--planted 10000] [--blocks 3..6]");
     Console.Error.WriteLine("       MellaPipeline.Bench caption-dedup-eval [--data ../shared/data/langid]; caption-dedup-scale [--rows 1000000] [--data ../shared/data/langid]");
     Console.Error.WriteLine("       MellaPipeline.Bench parquet-read --file laion.parquet [--columns URL,TEXT,LANGUAGE]");

@@ -72,10 +72,57 @@ internal static class ReduceScale
         return 0;
     }
 
-    public static async Task<int> ReduceAsync(string runDir, int tasks, int threshold)
+    /// <summary>
+    /// A decontamination benchmark for a staged run: <paramref name="count"/> hash lines, of which
+    /// <paramref name="planted"/> are near copies (0–10 bits) of spread-out staged rows' hashes and
+    /// the rest random; the planted rows' keys go to <paramref name="truthPath"/>.
+    /// </summary>
+    public static async Task<int> BenchmarkHashesAsync(string runDir, int tasks, int count, int planted, string outPath, string truthPath)
     {
         var run = new RunDirectory(runDir);
-        var reduce = new NearDuplicateReduce(new DedupNearOptions { Threshold = threshold }, Dataset, run, NullLogger.Instance);
+        var random = new Random(count);
+        var staged = new List<(string Key, ulong Hash)>();
+        long seen = 0, every = Enumerable.Range(0, tasks).Sum(r => run.ReadStats(r).Rows) / planted;
+        for (int rank = 0; rank < tasks; rank++)
+        {
+            foreach (var shard in run.ReadStats(rank).Shards)
+            {
+                await foreach (var row in ShardReader.ReadImageRowsAsync(Path.Combine(run.StagingDir, shard.Path)))
+                {
+                    if (seen++ % every == 3 && staged.Count < planted && row.Phash is not null)
+                    {
+                        staged.Add((row.Key, ulong.Parse(row.Phash, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)));
+                    }
+                }
+            }
+        }
+
+        await using var output = new StreamWriter(outPath);
+        for (int i = 0; i < count; i++)
+        {
+            ulong hash = (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63);
+            if (i % (count / staged.Count) == 0 && i / (count / staged.Count) < staged.Count)
+            {
+                hash = staged[i / (count / staged.Count)].Hash;
+                foreach (int bit in Enumerable.Range(0, 64).OrderBy(_ => random.Next()).Take(random.Next(11)))
+                {
+                    hash ^= 1UL << bit;
+                }
+            }
+
+            await output.WriteLineAsync($"{PerceptualHash.ToHex(hash)}\tbench-{i:D7}");
+        }
+
+        await File.WriteAllLinesAsync(truthPath, staged.Select(s => s.Key));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"benchmark_hashes={count} planted={staged.Count}"));
+        return 0;
+    }
+
+    public static async Task<int> ReduceAsync(string runDir, int tasks, int threshold, string? against = null, string? truthPath = null)
+    {
+        var run = new RunDirectory(runDir);
+        var decontaminate = against is null ? null : new DecontaminateOptions { Against = [against] };
+        var reduce = new NearDuplicateReduce(new DedupNearOptions { Threshold = threshold }, Dataset, run, NullLogger.Instance, decontaminate);
         var clock = Stopwatch.StartNew();
         var clusters = await reduce.ClusterAsync(tasks, default);
         double clusterSeconds = clock.Elapsed.TotalSeconds;
@@ -86,6 +133,15 @@ internal static class ReduceScale
             $"rows={clusters.Rows} clusters={clusters.Clusters} shared_clusters={clusters.SharedClusters} dropped={clusters.RowsDropped} kept={stats.Sum(s => s.Rows)}"));
         Console.WriteLine(string.Create(inv,
             $"cluster_seconds={clusterSeconds:F1} cluster_peak_rss_mb={clusterRss:F0} total_seconds={clock.Elapsed.TotalSeconds:F1} peak_rss_mb={ProcessMemory.PeakRssMegabytes():F0}"));
+        if (clusters.Decontamination is { } figures && truthPath is not null)
+        {
+            var planted = File.ReadAllLines(truthPath).ToHashSet(StringComparer.Ordinal);
+            int found = Enumerable.Range(0, tasks).Select(run.ReducedRejectsPath).SelectMany(File.ReadLines)
+                .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+                .Count(r => r.GetProperty("reason").GetString() == "benchmark_near_duplicate" && planted.Contains(r.GetProperty("key").GetString()!));
+            Console.WriteLine(string.Create(inv,
+                $"benchmark_images={figures.BenchmarkImages} near_duplicates={figures.NearDuplicates} decontamination_seconds={figures.Seconds:F1} planted={planted.Count} recall={(double)found / planted.Count:F4}"));
+        }
         return 0;
     }
 }

@@ -4,6 +4,7 @@ using MellaPipeline.Runs;
 namespace MellaPipeline.Dedup;
 
 /// <summary>How many rows the decontamination set aside: <c>reduce/clusters.json</c>'s <c>decontamination</c>.</summary>
+/// <param name="Seconds">Spent checking (the benchmark index queried, captions split and looked up), not reading the rows or building the index.</param>
 public sealed record DecontaminationFigures(int Threshold, int BenchmarkImages, long BenchmarkNgrams, long RowsChecked, long NearDuplicates, long TextOverlaps, double Seconds);
 
 /// <summary>
@@ -21,7 +22,7 @@ internal sealed class BenchmarkScreen(DecontaminateOptions options, PhashQueryIn
 
     private readonly List<(int Row, string Text)> _pending = new(CaptionBatch);
     private readonly Dictionary<int, ulong> _textMatches = [];
-    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+    private readonly System.Diagnostics.Stopwatch _busy = new();
 
     /// <summary>The benchmark the reduce recorded (<see cref="BenchmarkStep"/>), or null when decontamination is off.</summary>
     public static BenchmarkScreen? Open(DecontaminateOptions? options, RunDirectory run)
@@ -61,6 +62,7 @@ internal sealed class BenchmarkScreen(DecontaminateOptions options, PhashQueryIn
     public Dictionary<int, RowEntry> Decide(StagedRowTable rows, out DecontaminationFigures figures)
     {
         CheckPending();
+        _busy.Start();
         var hashedRows = new List<int>(rows.HashedCount);
         for (int i = 0; i < rows.Count; i++)
         {
@@ -99,7 +101,8 @@ internal sealed class BenchmarkScreen(DecontaminateOptions options, PhashQueryIn
 
         figures = new DecontaminationFigures(
             options.Threshold, images.Count, ngrams.Count, rows.Count, nearDuplicates, entries.Count - nearDuplicates,
-            Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds, 3));
+            Math.Round(_busy.Elapsed.TotalSeconds, 3));
+        _busy.Stop();
         return entries;
     }
 
@@ -110,6 +113,7 @@ internal sealed class BenchmarkScreen(DecontaminateOptions options, PhashQueryIn
             return;
         }
 
+        _busy.Start();
         var found = new ulong?[_pending.Count];
         Parallel.For(0, _pending.Count, () => new List<ulong>(), (k, _, buffer) =>
         {
@@ -127,6 +131,7 @@ internal sealed class BenchmarkScreen(DecontaminateOptions options, PhashQueryIn
         }
 
         _pending.Clear();
+        _busy.Stop();
     }
 }
 
