@@ -72,10 +72,14 @@ internal static class ReduceScale
         return 0;
     }
 
-    public static async Task<int> ReduceAsync(string runDir, int tasks, int threshold)
+    /// <param name="captions">Whether <c>dedup_captions</c> runs too (its figures are printed from <c>reduce/caption-duplicates.json</c>).</param>
+    public static async Task<int> ReduceAsync(string runDir, int tasks, int threshold, bool captions = false)
     {
         var run = new RunDirectory(runDir);
-        var reduce = new NearDuplicateReduce(new DedupNearOptions { Threshold = threshold }, Dataset, run, NullLogger.Instance);
+        var reduce = new NearDuplicateReduce(new DedupNearOptions { Threshold = threshold }, Dataset, run, NullLogger.Instance)
+        {
+            Captions = new DedupCaptionsOptions { Enabled = captions },
+        };
         var clock = Stopwatch.StartNew();
         var clusters = await reduce.ClusterAsync(tasks, default);
         double clusterSeconds = clock.Elapsed.TotalSeconds;
@@ -86,6 +90,11 @@ internal static class ReduceScale
             $"rows={clusters.Rows} clusters={clusters.Clusters} shared_clusters={clusters.SharedClusters} dropped={clusters.RowsDropped} kept={stats.Sum(s => s.Rows)}"));
         Console.WriteLine(string.Create(inv,
             $"cluster_seconds={clusterSeconds:F1} cluster_peak_rss_mb={clusterRss:F0} total_seconds={clock.Elapsed.TotalSeconds:F1} peak_rss_mb={ProcessMemory.PeakRssMegabytes():F0}"));
+        if (captions)
+        {
+            Console.WriteLine("caption_duplicates " + File.ReadAllText(Path.Combine(run.ReduceDir, "caption-duplicates.json")).ReplaceLineEndings(" "));
+        }
+
         return 0;
     }
 }
