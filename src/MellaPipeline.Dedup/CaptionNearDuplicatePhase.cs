@@ -50,10 +50,14 @@ internal static partial class CaptionNearDuplicatePhase
         int offered = eligible.Count(e => e);
         LogClustering(logger, offered, options.Threshold, options.Shingle);
 
+        bool Kept(int row) => row < eligible.Length
+            ? eligible[row]
+            : throw new InvalidDataException($"{run.StagingDir}: more staged rows than decisions ({eligible.Length}); delete {run.ReduceDir} and run again");
+
         var index = new CaptionNearDuplicateIndex(offered, options);
-        await ForEachRowAsync(run, tasks, row => eligible[row], index.Add, cancellationToken);
+        await ForEachRowAsync(run, tasks, Kept, index.Add, cancellationToken);
         index.FindCandidates();
-        await ForEachRowAsync(run, tasks, row => eligible[row] && index.IsCandidate(row), index.AddCandidates, cancellationToken);
+        await ForEachRowAsync(run, tasks, row => Kept(row) && index.IsCandidate(row), index.AddCandidates, cancellationToken);
         var found = index.Resolve();
         Rewrite(run, rankStarts, found.Drops);
 
