@@ -30,7 +30,7 @@ if (arguments.Command == "reduce-stage")
 if (arguments.Command == "reduce")
 {
     return await ReduceScale.ReduceAsync(arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-reduce"), (int)arguments.Get("tasks", 2), (int)arguments.Get("threshold", 6),
-        arguments.Value("against"), arguments.Value("truth"));
+        arguments.Value("against"), arguments.Value("truth"), arguments.Value("captions") == "true");
 }
 
 if (arguments.Command == "decontaminate-hashes")
@@ -119,7 +119,7 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench langid-eval [--data ../shared/data/langid]");
     Console.Error.WriteLine("       MellaPipeline.Bench metric-speed --dir DIR [--rounds 3] [--matching exact|stem] [--threads 1]");
     Console.Error.WriteLine("       MellaPipeline.Bench neardup-eval [--data ../shared/data/images-neardup]");
-    Console.Error.WriteLine("       MellaPipeline.Bench reduce-stage [--rows 6800000] [--tasks 2] [--out DIR]; then reduce [--tasks 2] [--threshold 6] [--out DIR]");
+    Console.Error.WriteLine("       MellaPipeline.Bench reduce-stage [--rows 6800000] [--tasks 2] [--out DIR]; then reduce [--tasks 2] [--threshold 6] [--captions true] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-outcomes [--data ../shared/data/images-malformed]");
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-speed --decoder skiasharp|imagesharp [--data ../shared/data/images-neardup] [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-hashes [--count 6800000] [--threshold 8] [--out hashes.tsv] [--truth truth.tsv]");

@@ -118,11 +118,15 @@ internal static class ReduceScale
         return 0;
     }
 
-    public static async Task<int> ReduceAsync(string runDir, int tasks, int threshold, string? against = null, string? truthPath = null)
+    /// <param name="captions">Whether <c>dedup_captions</c> runs too (its figures are printed from <c>reduce/caption-duplicates.json</c>).</param>
+    public static async Task<int> ReduceAsync(string runDir, int tasks, int threshold, string? against = null, string? truthPath = null, bool captions = false)
     {
         var run = new RunDirectory(runDir);
         var decontaminate = against is null ? null : new DecontaminateOptions { Against = [against] };
-        var reduce = new NearDuplicateReduce(new DedupNearOptions { Threshold = threshold }, Dataset, run, NullLogger.Instance, decontaminate);
+        var reduce = new NearDuplicateReduce(new DedupNearOptions { Threshold = threshold }, Dataset, run, NullLogger.Instance, decontaminate)
+        {
+            Captions = new DedupCaptionsOptions { Enabled = captions },
+        };
         var clock = Stopwatch.StartNew();
         var clusters = await reduce.ClusterAsync(tasks, default);
         double clusterSeconds = clock.Elapsed.TotalSeconds;
@@ -142,6 +146,12 @@ internal static class ReduceScale
             Console.WriteLine(string.Create(inv,
                 $"benchmark_images={figures.BenchmarkImages} near_duplicates={figures.NearDuplicates} decontamination_seconds={figures.Seconds:F1} planted={planted.Count} recall={(double)found / planted.Count:F4}"));
         }
+
+        if (captions)
+        {
+            Console.WriteLine("caption_duplicates " + File.ReadAllText(Path.Combine(run.ReduceDir, "caption-duplicates.json")).ReplaceLineEndings(" "));
+        }
+
         return 0;
     }
 }

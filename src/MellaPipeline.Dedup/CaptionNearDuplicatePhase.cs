@@ -50,10 +50,14 @@ internal static partial class CaptionNearDuplicatePhase
         int offered = eligible.Count(e => e);
         LogClustering(logger, offered, options.Threshold, options.Shingle);
 
+        bool Kept(int row) => row < eligible.Length
+            ? eligible[row]
+            : throw new InvalidDataException($"{run.StagingDir}: more staged rows than decisions ({eligible.Length}); delete {run.ReduceDir} and run again");
+
         var index = new CaptionNearDuplicateIndex(offered, options);
-        await ForEachRowAsync(run, tasks, row => eligible[row], index.Add, cancellationToken);
+        await ForEachRowAsync(run, tasks, Kept, index.Add, cancellationToken);
         index.FindCandidates();
-        await ForEachRowAsync(run, tasks, row => eligible[row] && index.IsCandidate(row), index.AddCandidates, cancellationToken);
+        await ForEachRowAsync(run, tasks, row => Kept(row) && index.IsCandidate(row), index.AddCandidates, cancellationToken);
         var found = index.Resolve();
         Rewrite(run, rankStarts, found.Drops);
 
@@ -73,19 +77,20 @@ internal static partial class CaptionNearDuplicatePhase
     /// <summary>Per staged row (all tasks, in order), whether the earlier decisions keep it; and where each task's rows start.</summary>
     private static (bool[] Eligible, int[] RankStarts) KeptRows(RunDirectory run, int worldSize)
     {
-        var files = Enumerable.Range(0, worldSize).Select(rank => File.ReadAllBytes(run.ClustersPath(rank))).ToArray();
         var starts = new int[worldSize + 1];
         for (int rank = 0; rank < worldSize; rank++)
         {
-            starts[rank + 1] = checked(starts[rank] + (files[rank].Length / DecisionFile.SlotBytes));
+            starts[rank + 1] = checked(starts[rank] + (int)(new FileInfo(run.ClustersPath(rank)).Length / DecisionFile.SlotBytes));
         }
 
+        // One task's file at a time: 25 bytes a row of that task, not of the dataset.
         var eligible = new bool[starts[worldSize]];
         for (int rank = 0; rank < worldSize; rank++)
         {
+            var file = File.ReadAllBytes(run.ClustersPath(rank));
             for (int row = 0; row < starts[rank + 1] - starts[rank]; row++)
             {
-                eligible[starts[rank] + row] = DecisionFile.Read(files[rank], row).Decision == RowDecision.Kept;
+                eligible[starts[rank] + row] = DecisionFile.Read(file, row).Decision == RowDecision.Kept;
             }
         }
 
