@@ -99,9 +99,9 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
         Assert.Equal(summary.Dropped + summary.Failed, rejects.Length);
         Assert.Equal(
             ["alt_boilerplate", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated", "alt_domain_repeated",
-             "alt_domain_repeated", "alt_empty", "alt_filename",
+             "alt_domain_repeated", "alt_empty", "alt_filename", "benchmark_near_duplicate",
              "caption_duplicate", "caption_empty", "caption_field_missing", "caption_image_unknown", "caption_lang_mismatch", "caption_lang_mismatch",
-             "caption_lang_not_targeted", "caption_malformed", "duplicate_pair", "http_404", "image_format_unsupported", "image_format_unsupported",
+             "caption_lang_not_targeted", "caption_malformed", "caption_near_duplicate", "duplicate_pair", "http_404", "image_blocklisted", "image_format_unsupported", "image_format_unsupported",
              "image_format_unsupported", "image_http_404", "image_http_404", "image_missing", "image_near_duplicate", "image_near_duplicate", "image_svg", "image_tracking_pixel",
              "image_url_invalid", "input_field_missing", "input_malformed", "lang_not_targeted",
              "lang_other", "robots_disallowed", "robots_noai", "robots_noai", "script_mismatch", "text_empty", "text_too_short"],
@@ -157,7 +157,23 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
         var thaiCopy = Assert.Single(rejects, r => r.Reason == "image_near_duplicate" && r.Origin.EndsWith("/th.html", StringComparison.Ordinal));
         Assert.Contains((string)cluster[0][3]!, thaiCopy.Detail);
         Assert.Single(rejects, r => r.Reason == "image_near_duplicate" && r.Detail!.Contains("(cs, native)", StringComparison.Ordinal)); // the site-wide footer photo, once
-        Assert.Equal(26, Convert.ToInt64(DuckDb.Scalar($"SELECT count(DISTINCT dup_cluster) FROM {shards}")));
+        Assert.Equal(24, Convert.ToInt64(DuckDb.Scalar($"SELECT count(DISTINCT dup_cluster) FROM {shards}")));
+
+        // Quality and safety: every row of the dataset, native and model-written, carries both tiny packs' scores; the stand-in
+        // blocklist's photo is a reject naming nothing but its key, the stand-in benchmark's photo one naming the benchmark item,
+        // and a Czech caption repeated on another photo keeps one row.
+        var scores = DuckDb.Query($"SELECT source, count(*), count(align_score), count(nsfw_score), min(align_model), max(align_model), min(align_score), max(align_score) " +
+                                  $"FROM read_parquet('{Path.Combine(runDir, "shards", "*.parquet")}') GROUP BY source ORDER BY source");
+        Assert.Equal(["mllm", "native"], scores.Select(r => (string)r[0]!).ToArray());
+        Assert.All(scores, r => Assert.Equal((r[1], r[1], r[1], "tiny-clip@1", "tiny-clip@1"), (r[2], r[3], r[1], (string)r[4]!, (string)r[5]!)));
+        Assert.All(scores, r => Assert.True((float)r[6]! >= -1 && (float)r[7]! <= 1 && (float)r[6]! < (float)r[7]!, $"{r[0]}: scores {r[6]}..{r[7]}"));
+        var listedImage = Assert.Single(rejects, r => r.Reason == "image_blocklisted");
+        Assert.Equal((null, null, null, "", "load_images"), (listedImage.Url, listedImage.PageUrl, listedImage.Detail, listedImage.Origin, listedImage.Stage));
+        // The only reject naming img-18 is the sample site's alt-less copy, never downloaded and so never known to be listed.
+        Assert.Equal(["alt_empty"], rejects.Where(r => $"{r.Origin} {r.Url} {r.PageUrl} {r.Detail}".Contains("img-18", StringComparison.Ordinal)).Select(r => r.Reason).ToArray());
+        var benchmark = Assert.Single(rejects, r => r.Reason == "benchmark_near_duplicate");
+        Assert.Equal(("https://example.org/ko/img-12.jpg", "within 2 bits of benchmark item xm3600-stand-in/ko-0001"), (benchmark.Url, benchmark.Detail));
+        Assert.Contains("jaccard 1.00 with kept ", Assert.Single(rejects, r => r.Reason == "caption_near_duplicate").Detail, StringComparison.Ordinal);
 
         // The caption layer: one translated model caption per language, on the image its line names by SHA-256, with its provenance,
         // in the layer's own shards; every bad line is a reject naming its line.
