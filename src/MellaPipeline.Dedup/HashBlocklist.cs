@@ -10,7 +10,7 @@ namespace MellaPipeline.Dedup;
 /// <c>mella phash</c> prints it), optionally a tab and an id (ignored), <c>#</c> comments and blank
 /// lines skipped. Any other line makes the whole list unusable (a load-time problem naming file and
 /// line): a list read halfway would let through what it was meant to stop. SHA-256 entries cost
-/// 32 bytes each in a hash set (about 60 with its overhead), perceptual hashes a
+/// 32 bytes each in a hash set (about 48 with its entry and bucket), perceptual hashes a
 /// <see cref="PhashQueryIndex"/>.
 /// </summary>
 public sealed class HashBlocklist : IImageBlocklist

@@ -8,8 +8,8 @@ namespace MellaPipeline.Orchestration.MapStages;
 /// <c>stages.safety.blocklist</c>. The check itself runs inside <c>load_images</c>
 /// (<see cref="Stages.LoadImageStage"/>), not as a row stage after it: only there can a listed
 /// image be caught before another reject (too large, too small, a wrong aspect ratio) would
-/// record its URL. This class reads the lists — once per process, shared by its tasks, as a
-/// 1,000,000-entry list takes a second to read — and gives the load-time check its problem.
+/// record its URL. This class reads the lists — once per process, shared by its tasks (a list of
+/// millions of lines is not read again for every task) — and gives the load-time check its problem.
 /// </summary>
 public static class BlocklistStep
 {
