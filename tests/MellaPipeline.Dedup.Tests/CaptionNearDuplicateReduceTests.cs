@@ -118,4 +118,26 @@ public class CaptionNearDuplicateReduceTests
 
         Assert.Equal([Key(1), Key(4), Key(5)], (await staged.FinalClustersAsync()).Keys);
     }
+
+    [Fact]
+    public async Task Rows_an_earlier_decision_drops_are_never_compared_nor_kept_in_another_row_s_place()
+    {
+        using var staged = await StagedRun.StageAsync(StagedRun.OptionsWith(), Rows());
+        await staged.Reduce().ClusterAsync(1, CancellationToken.None);
+        string decisions = staged.Run.ClustersPath(0);
+        var bytes = File.ReadAllBytes(decisions);
+        var other = (RowDecision)3; // as decontamination marks a row, before this phase runs
+        DecisionFile.Write(bytes, 0, DecisionFile.Read(bytes, 0) with { Decision = other });
+        File.WriteAllBytes(decisions, bytes);
+
+        var figures = await CaptionNearDuplicatePhase.RunAsync(On, staged.Run, 1, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+
+        bytes = File.ReadAllBytes(decisions);
+        Assert.Equal(other, DecisionFile.Read(bytes, 0).Decision);
+        // Row 1 (the largest image) is out, so rows 2 and 6 keep one of them: row 6, the longer caption.
+        Assert.Equal((RowDecision.CaptionNearDuplicate, UInt128.Parse(Key(6), NumberStyles.HexNumber, CultureInfo.InvariantCulture)),
+            (DecisionFile.Read(bytes, 1).Decision, DecisionFile.Read(bytes, 1).KeptKey));
+        Assert.Equal(RowDecision.Kept, DecisionFile.Read(bytes, 5).Decision);
+        Assert.Equal((4L, 1L), (figures!.Rows, figures.RowsDropped));
+    }
 }
