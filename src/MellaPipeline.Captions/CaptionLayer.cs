@@ -28,8 +28,9 @@ public sealed record CaptionLayerSummary(
 /// </summary>
 /// <param name="CreateScorer">Makes the scorer when the layer is built (disposed when it is done).</param>
 /// <param name="Fingerprint">What the scores depend on (the scorer's settings): part of the layer's fingerprint, so new settings rebuild it.</param>
-/// <param name="LimitFor">The row's threshold (<c>min_score</c> of its language), or null.</param>
-public sealed record CaptionRowScoring(Func<IRowScorer> CreateScorer, Func<PairRecord, ScoreLimit?> LimitFor, int BatchSize, string Fingerprint);
+/// <param name="ScoreBatch">The outcome of each row of a batch, in order, by the map stage's own rule (the same method).</param>
+public sealed record CaptionRowScoring(
+    Func<IRowScorer> CreateScorer, Func<IRowScorer, IReadOnlyList<PairRecord>, CancellationToken, Task<StageOutcome<PairRecord>[]>> ScoreBatch, int BatchSize, string Fingerprint);
 
 /// <summary>
 /// Merges one caption layer into a finished dataset: every caption that passes its checks becomes
@@ -52,7 +53,7 @@ public sealed record CaptionRowScoring(Func<IRowScorer> CreateScorer, Func<PairR
 /// </summary>
 public sealed partial class CaptionLayer(
     CaptionLayerOptions layer, ShardedDataset dataset, IReadOnlyList<string> languages, RunDirectory run, Func<LanguageIdentifier> identifier, ILogger logger,
-    CaptionRowScoring? scoring = null)
+    CaptionRowScoring? scoring = null, Func<string, bool>? blocklisted = null)
 {
     public string StageName => "captions_" + layer.Name;
 
@@ -194,30 +195,20 @@ public sealed partial class CaptionLayer(
         // Scored rows wait for a batch; the order they are written in stays the order they were made in.
         async Task FlushAsync(ParquetShardWriter shards)
         {
-            var scores = scorer is null || pending.Count == 0 ? null : await scorer.ScoreAsync(pending, cancellationToken);
+            var outcomes = scorer is null || pending.Count == 0
+                ? pending.Select(StageOutcome<PairRecord>.Ok).ToArray()
+                : await scoring!.ScoreBatch(scorer, pending, cancellationToken);
             for (int i = 0; i < pending.Count; i++)
             {
                 var row = pending[i];
-                if (scores?[i] is { } score)
+                if (outcomes[i] is { IsOk: false, Reason: { } reason } rejected)
                 {
-                    if (score.Score is { } value)
-                    {
-                        row = row with { AlignScore = value, AlignModel = scorer!.ModelId };
-                        if (scoring!.LimitFor(row) is { } limit && limit.Drops(value))
-                        {
-                            Reject(row.Key, row.Origin, limit.Reason, limit.Detail(value, scorer.ModelId), OutcomeKind.Dropped, row.Url, row.PageUrl);
-                            continue;
-                        }
-                    }
-                    else if (score.Reason is { } reason)
-                    {
-                        Reject(row.Key, row.Origin, reason, score.Detail, ReasonCodes.Find(reason)?.Kind ?? OutcomeKind.Failed, row.Url, row.PageUrl);
-                        continue;
-                    }
+                    Reject(row.Key, row.Origin, reason, rejected.Detail, rejected.Kind, row.Url, row.PageUrl);
+                    continue;
                 }
 
                 counters.CountOk();
-                await shards.WriteAsync(row, cancellationToken);
+                await shards.WriteAsync(outcomes[i].Value!, cancellationToken);
             }
 
             pending.Clear();
@@ -293,8 +284,16 @@ public sealed partial class CaptionLayer(
             await FlushAsync(shards);
             foreach (var (match, captions) in byImage.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
+                // A caption naming a blocklisted image by its SHA-256 is withheld like the image itself: key and reason only.
+                bool listed = layer.MatchBy == CaptionMatch.Sha256 && blocklisted?.Invoke(match) == true;
                 foreach (var caption in captions)
                 {
+                    if (listed)
+                    {
+                        Reject(KeyOf(match, caption.Text), string.Empty, ReasonCodes.ImageBlocklisted, null, OutcomeKind.Dropped);
+                        continue;
+                    }
+
                     Reject(KeyOf(match, caption.Text), caption.Origin, ReasonCodes.CaptionImageUnknown,
                         $"no image in the dataset with {CaptionFile.MatchField(layer.MatchBy)} {match}", OutcomeKind.Dropped, UrlOf(match));
                 }

@@ -47,7 +47,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
 
         var dataset = new ShardedDataset(options.Name, options.Output, PairPipeline.PhashAlgorithmFor(options));
         var captionLayers = options.Captions
-            .Select(layer => new CaptionLayer(layer, dataset, options.Languages, run, () => PairPipeline.Identifier.Value, logger, CaptionScoring(options, run))).ToList();
+            .Select(layer => new CaptionLayer(layer, dataset, options.Languages, run, () => PairPipeline.Identifier.Value, logger, CaptionScoring(options, run), Blocklisted(options))).ToList();
         var staleLayers = StaleCaptionLayers(run, options);
         if (request.RetryTransient && !Retry.TransientRetry.InProgress(run) && (alreadyDone < world || !File.Exists(run.SummaryPath)))
         {
@@ -141,6 +141,12 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
     }
 
     /// <summary>Caption layers built in this run directory that the pipeline no longer lists: they are removed.</summary>
+    /// <summary>Whether a SHA-256 (hex) is on <c>stages.safety.blocklist</c>: caption lines naming such an image are withheld too.</summary>
+    private static Func<string, bool>? Blocklisted(Config.PipelineOptions options) =>
+        MapStages.BlocklistStep.For(options.Stages.Safety) is { HasSha256: true } list
+            ? sha256 => sha256.Length == 64 && sha256.All(char.IsAsciiHexDigit) && list.BlocksSha256(Convert.FromHexString(sha256))
+            : null;
+
     /// <summary><c>stages.align</c> for the caption layers' rows, or null when it is off; its settings are part of each layer's fingerprint.</summary>
     private static CaptionRowScoring? CaptionScoring(Config.PipelineOptions options, RunDirectory run)
     {
@@ -152,7 +158,8 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
 
         var rule = Quality.Scoring.ScoreRule.Align(align);
         return new CaptionRowScoring(
-            () => MapStages.RowScorers.AlignScorer(options, run, rank: 0)!, rule.LimitFor, align.BatchSize,
+            () => MapStages.RowScorers.AlignScorer(options, run, rank: 0)!,
+            (scorer, rows, cancellationToken) => Quality.Scoring.RowScoringStage.ScoreBatchAsync(rule, scorer, rows, cancellationToken), align.BatchSize,
             JsonSerializer.Serialize(align, MellaJson.Compact));
     }
 

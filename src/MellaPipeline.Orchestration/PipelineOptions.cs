@@ -75,6 +75,17 @@ public sealed class PipelineOptions : IValidatableObject
             }
         }
 
+        // A safety check that would see no image is refused rather than passing every row unchecked.
+        var load = Stages.LoadImages;
+        if (!load.Enabled && Stages.Safety.IsOn())
+        {
+            yield return new ValidationResult("needs stages.load_images.enabled: the blocklist and the classifier check images that are read", ["stages.safety"]);
+        }
+        else if (load.Store == ImageStorage.Reference && Stages.Safety.Model.Length > 0)
+        {
+            yield return new ValidationResult("needs stages.load_images.store: bytes: the classifier scores the stored image", ["stages.safety.model"]);
+        }
+
         for (int i = 0; i < Languages.Count; i++)
         {
             if (!TargetLanguages.IsTarget(Languages[i]))

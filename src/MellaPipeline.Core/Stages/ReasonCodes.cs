@@ -124,6 +124,7 @@ public static class ReasonCodes
     public const string ImageUnsafe = "image_unsafe";
     public const string ImageBlocklisted = "image_blocklisted";
     public const string JudgeAnswerInvalid = "judge_answer_invalid";
+    public const string ScoreNotFinite = "score_not_finite";
 
     // templates: a code per HTTP status
     private const string HttpTemplate = "http_NNN";
@@ -246,6 +247,7 @@ public static class ReasonCodes
         new(ImageUnsafe, OutcomeKind.Dropped, ReasonFamily.Quality),
         new(ImageBlocklisted, OutcomeKind.Dropped, ReasonFamily.Quality),
         new(JudgeAnswerInvalid, OutcomeKind.Failed, ReasonFamily.Quality),
+        new(ScoreNotFinite, OutcomeKind.Failed, ReasonFamily.Quality),
     ];
 
     private static readonly FrozenDictionary<string, ReasonCode> ByCode = All.ToFrozenDictionary(r => r.Code, StringComparer.Ordinal);

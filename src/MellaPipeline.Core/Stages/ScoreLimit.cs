@@ -12,7 +12,7 @@ namespace MellaPipeline.Stages;
 /// <param name="Scope">What the threshold is for, after it in the detail (<c> (th)</c>), or empty.</param>
 public readonly record struct ScoreLimit(string Reason, string Label, double Threshold, bool IsMinimum, string Scope = "")
 {
-    public bool Drops(float score) => IsMinimum ? score < (float)Threshold : score > (float)Threshold;
+    public bool Drops(float score) => float.IsNaN(score) || (IsMinimum ? score < (float)Threshold : score > (float)Threshold);
 
     public string Detail(float score, string modelId) =>
         string.Create(CultureInfo.InvariantCulture, $"{Label} {score:F3} {(IsMinimum ? "<" : ">")} {Threshold:F3}{Scope} by {modelId}");

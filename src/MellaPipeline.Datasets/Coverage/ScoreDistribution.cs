@@ -43,7 +43,10 @@ public sealed record ScoreDistribution(
         for (int k = (int)Math.Floor(min / Step); k <= (int)Math.Ceiling(max / Step); k++)
         {
             double t = Math.Round(k * Step, 2);
-            long kept = keepsAbove ? scores.Count - LowerBound(scores, t) : UpperBound(scores, t);
+
+            // The stages' own rule decides what is kept; sorted scores put the dropped ones at one end.
+            var limit = new Stages.ScoreLimit(string.Empty, string.Empty, t, IsMinimum: keepsAbove);
+            long kept = keepsAbove ? scores.Count - PrefixLength(scores, limit.Drops) : PrefixLength(scores, s => !limit.Drops(s));
             thresholds.Add(new ThresholdKeep(t, kept, Math.Round((double)kept / scores.Count, 4)));
         }
 
@@ -52,27 +55,14 @@ public sealed record ScoreDistribution(
             keepsAbove ? KeepsAbove : KeepsBelow, histogram, thresholds);
     }
 
-    /// <summary>Index of the first score ≥ <paramref name="t"/> (scores compared as stored: float).</summary>
-    private static int LowerBound(List<float> scores, double t)
+    /// <summary>How many of the sorted <paramref name="scores"/> from the start satisfy <paramref name="inPrefix"/> (true up to some index, false after it).</summary>
+    private static int PrefixLength(List<float> scores, Func<float, bool> inPrefix)
     {
         int low = 0, high = scores.Count;
         while (low < high)
         {
             int middle = (low + high) / 2;
-            (low, high) = scores[middle] < (float)t ? (middle + 1, high) : (low, middle);
-        }
-
-        return low;
-    }
-
-    /// <summary>Number of scores ≤ <paramref name="t"/>.</summary>
-    private static int UpperBound(List<float> scores, double t)
-    {
-        int low = 0, high = scores.Count;
-        while (low < high)
-        {
-            int middle = (low + high) / 2;
-            (low, high) = scores[middle] <= (float)t ? (middle + 1, high) : (low, middle);
+            (low, high) = inPrefix(scores[middle]) ? (middle + 1, high) : (low, middle);
         }
 
         return low;

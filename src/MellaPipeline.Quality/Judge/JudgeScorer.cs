@@ -67,9 +67,10 @@ public sealed class JudgeScorer : IRowScorer
             throw new ArgumentException($"row {row.Key} has no stored image to judge; rows without one are not scored", nameof(row));
         }
 
+        // The language first: a caption that itself contains "{language}" stays as written.
         string prompt = _settings.Prompt
-            .Replace("{caption}", row.Text, StringComparison.Ordinal)
-            .Replace("{language}", TargetLanguages.EnglishName(row.Lang), StringComparison.Ordinal);
+            .Replace("{language}", TargetLanguages.EnglishName(row.Lang), StringComparison.Ordinal)
+            .Replace("{caption}", row.Text, StringComparison.Ordinal);
         string request = AnswerCache.KeyOf("judge", _settings.Model, _settings.PromptId, prompt, sha256);
         var answer = await _cache.AskAsync(_endpoint, request, prompt, image, cancellationToken);
         return answer.Text is { } text ? JudgeAnswer.Parse(text) : new RowScore(null, answer.Reason, answer.Detail);

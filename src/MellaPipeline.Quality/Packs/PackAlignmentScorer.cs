@@ -38,6 +38,11 @@ public sealed class PackAlignmentScorer : IRowScorer
     public ValueTask<IReadOnlyList<RowScore>> ScoreAsync(IReadOnlyList<PairRecord> rows, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_images.InSlices(rows, Score));
+    }
+
+    private IReadOnlyList<RowScore> Score(IReadOnlyList<PairRecord> rows)
+    {
         var outcomes = new RowScore?[rows.Count];
         var (encoded, outputs) = _images.Encode(rows, outcomes, _embedding);
         var texts = _texts.Encode(encoded.Select(i => rows[i].Text).ToArray());
@@ -46,7 +51,7 @@ public sealed class PackAlignmentScorer : IRowScorer
             outcomes[encoded[k]] = new RowScore(Cosine(outputs[0].Row(k), texts.Row(k)));
         }
 
-        return ValueTask.FromResult<IReadOnlyList<RowScore>>(outcomes.Select(o => o!.Value).ToArray());
+        return outcomes.Select(o => o!.Value).ToArray();
     }
 
     /// <summary>The cosine of two embeddings; 0 when either is all zeros.</summary>

@@ -32,6 +32,29 @@ internal sealed class PackImageEncoder : IDisposable
         _images = images ?? new ImageProcessor(SkiaImageDecoder.Instance);
     }
 
+    /// <summary>Rows one input tensor holds at most: 2^26 floats (256 MiB), whatever batch_size and the pack's input size are.</summary>
+    public int MaxRows => Math.Max(1, (1 << 26) / _preprocessor.Length);
+
+    /// <summary>
+    /// <paramref name="rows"/> scored by <paramref name="score"/> in slices of at most <see cref="MaxRows"/>
+    /// rows, so that a large batch of large inputs never needs one tensor beyond an array's size.
+    /// </summary>
+    public IReadOnlyList<RowScore> InSlices(IReadOnlyList<PairRecord> rows, Func<IReadOnlyList<PairRecord>, IReadOnlyList<RowScore>> score)
+    {
+        if (rows.Count <= MaxRows)
+        {
+            return score(rows);
+        }
+
+        var scores = new List<RowScore>(rows.Count);
+        for (int start = 0; start < rows.Count; start += MaxRows)
+        {
+            scores.AddRange(score(rows.Skip(start).Take(MaxRows).ToList()));
+        }
+
+        return scores;
+    }
+
     /// <summary>
     /// Encodes the rows' images. A row with no image bytes, or whose bytes do not decode, gets its
     /// outcome in <paramref name="outcomes"/> (an image reason code) and no output row.

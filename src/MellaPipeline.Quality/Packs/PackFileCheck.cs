@@ -12,8 +12,21 @@ namespace MellaPipeline.Quality.Packs;
 /// </summary>
 internal static class PackFileCheck
 {
+    /// <summary>Files a pack folder may hold besides the ones pack.json lists with their hashes.</summary>
+    private static readonly string[] Unhashed = ["pack.json", "README", "README.md", "README.txt", "LICENSE", "LICENSE.txt", "LICENSE.md"];
+
     public static void Verify(ModelPack pack, string manifest)
     {
+        // ONNX Runtime loads external weight files a graph names from beside it: any file not listed (and so not hashed) is refused.
+        foreach (string entry in Directory.EnumerateFileSystemEntries(pack.Folder, "*", SearchOption.AllDirectories).Take(10_000))
+        {
+            string relative = Path.GetRelativePath(pack.Folder, entry).Replace(Path.DirectorySeparatorChar, '/');
+            if (!Directory.Exists(entry) && !pack.Files.ContainsKey(relative) && !Unhashed.Contains(relative, StringComparer.Ordinal))
+            {
+                throw new ConfigException(manifest, null, "files", $"{relative} is in the pack folder but not listed with its SHA-256: a graph could load it unchecked");
+            }
+        }
+
         var tokenizerFiles = pack.NamedFiles().Where(f => f.Key.StartsWith("text.tokenizer.", StringComparison.Ordinal)).Select(f => f.File).ToHashSet(StringComparer.Ordinal);
         foreach (var (file, expected) in pack.Files)
         {

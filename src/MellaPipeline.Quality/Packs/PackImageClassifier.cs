@@ -30,6 +30,11 @@ public sealed class PackImageClassifier : IRowScorer
     public ValueTask<IReadOnlyList<RowScore>> ScoreAsync(IReadOnlyList<PairRecord> rows, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_images.InSlices(rows, Score));
+    }
+
+    private IReadOnlyList<RowScore> Score(IReadOnlyList<PairRecord> rows)
+    {
         var outcomes = new RowScore?[rows.Count];
         var (encoded, outputs) = _images.Encode(rows, outcomes, _score.Output);
         for (int k = 0; k < encoded.Length; k++)
@@ -37,11 +42,16 @@ public sealed class PackImageClassifier : IRowScorer
             outcomes[encoded[k]] = new RowScore(Activate(outputs[0].Row(k)));
         }
 
-        return ValueTask.FromResult<IReadOnlyList<RowScore>>(outcomes.Select(o => o!.Value).ToArray());
+        return outcomes.Select(o => o!.Value).ToArray();
     }
 
     private float Activate(ReadOnlySpan<float> logits)
     {
+        if (_score.Index >= logits.Length)
+        {
+            return float.NaN; // an output narrower than score.index (its width is only known at run time): score_not_finite, not a crash
+        }
+
         double x = logits[_score.Index];
         switch (_score.Activation)
         {

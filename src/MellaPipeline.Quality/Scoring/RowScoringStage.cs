@@ -31,7 +31,7 @@ public sealed class RowScoringStage(ScoreRule rule, Func<IRowScorer> openScorer,
             batch.Add(row);
             if (batch.Count == batchSize)
             {
-                foreach (var outcome in await ScoreAsync(scorer, batch, cancellationToken))
+                foreach (var outcome in await ScoreBatchAsync(rule, scorer, batch, cancellationToken))
                 {
                     yield return outcome;
                 }
@@ -40,13 +40,18 @@ public sealed class RowScoringStage(ScoreRule rule, Func<IRowScorer> openScorer,
             }
         }
 
-        foreach (var outcome in await ScoreAsync(scorer, batch, cancellationToken))
+        foreach (var outcome in await ScoreBatchAsync(rule, scorer, batch, cancellationToken))
         {
             yield return outcome;
         }
     }
 
-    private async Task<StageOutcome<PairRecord>[]> ScoreAsync(IRowScorer scorer, List<PairRecord> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// One batch: the outcome of each row, in order — scored by <paramref name="rule"/>, failed with
+    /// the scorer's reason, or passed on unscored without image bytes. Caption layers score their
+    /// rows through the same method.
+    /// </summary>
+    public static async Task<StageOutcome<PairRecord>[]> ScoreBatchAsync(ScoreRule rule, IRowScorer scorer, IReadOnlyList<PairRecord> batch, CancellationToken cancellationToken)
     {
         var scorable = batch.Where(r => r.ImageBytes is not null).ToList();
         var scores = scorable.Count == 0 ? [] : await scorer.ScoreAsync(scorable, cancellationToken);
@@ -70,6 +75,9 @@ public sealed class RowScoringStage(ScoreRule rule, Func<IRowScorer> openScorer,
             outcomes[i] = result switch
             {
                 { Reason: { } reason } => StageOutcome<PairRecord>.Failed(reason, result.Detail, row),
+                // A NaN passes no threshold test either way: a model that gives one fails the row rather than letting it through.
+                { Score: { } score } when !float.IsFinite(score) => StageOutcome<PairRecord>.Failed(
+                    ReasonCodes.ScoreNotFinite, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{scorer.ModelId} gave {score}"), row),
                 { Score: { } score } => rule.Decide(row, score, scorer.ModelId),
                 _ => throw new InvalidOperationException($"{scorer.ModelId} gave row {row.Key} neither a score nor a reason"),
             };
