@@ -296,8 +296,12 @@ public sealed class CrawlerTests : IAsyncLifetime
         var fetches = Task.WhenAll(Enumerable.Range(0, 3).Select(i => client.FetchAsync(new Uri(host.Root, $"/p.html?{i}"), FetchKind.Page, CancellationToken.None)));
         for (int i = 1; i < expectedMs.Length; i++)
         {
+            // Every request still to come must have taken its turn before the clock moves: one
+            // that takes it after the advance waits from a later "now", and the spacing tested
+            // would depend on which request the thread pool happened to resume last.
             var gap = TimeSpan.FromMilliseconds(expectedMs[i] - expectedMs[i - 1]);
-            await _clock.UntilPendingAsync(p => arrivals.Count == i && p.Contains(gap), $"request {i + 1} waiting its turn");
+            var waits = expectedMs[i..].Select(ms => TimeSpan.FromMilliseconds(ms - expectedMs[i - 1])).ToList();
+            await _clock.UntilPendingAsync(p => arrivals.Count == i && waits.All(p.Contains), $"requests {i + 1} to {expectedMs.Length} waiting their turns");
             _clock.Advance(gap - TimeSpan.FromTicks(1));
             Assert.Equal(i, arrivals.Count);
             _clock.Advance(TimeSpan.FromTicks(1));
@@ -307,6 +311,25 @@ public sealed class CrawlerTests : IAsyncLifetime
 
         Assert.All(results, r => Assert.True(r.Succeeded, r.Reason + " " + r.Detail));
         Assert.Equal(expectedMs, arrivals.Select(a => (int)(a - start).TotalMilliseconds));
+    }
+
+    [Fact]
+    public async Task A_turn_off_a_whole_millisecond_is_waited_for_in_full()
+    {
+        using var client = new PoliteHttpClient(Options with { PerHostRequestsPerSecond = 1, RespectRobotsTxt = false }, _clock);
+        var first = await WatchedClock.Within(client.FetchAsync(new Uri(_site.Root, "/vi.html"), FetchKind.Page, CancellationToken.None), "the first fetch");
+        Assert.True(first.Succeeded, first.Reason + " " + first.Detail);
+
+        // The second request's turn is one second after the first, a tick less than a second from now.
+        _clock.Advance(TimeSpan.FromTicks(1));
+        var second = client.FetchAsync(new Uri(_site.Root, "/vi.html?again"), FetchKind.Page, CancellationToken.None);
+        await _clock.UntilPendingAsync(p => p.Any(t => t < Options.AttemptTimeout), "the second request waiting its turn");
+        Assert.True(_clock.Pending[0] >= TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1), $"the turn is waited for only {_clock.Pending[0]}");
+
+        _clock.AdvanceToNextTimer();
+        var result = await WatchedClock.Within(second, "the second fetch");
+        Assert.True(result.Succeeded, result.Reason + " " + result.Detail);
+        Assert.Equal(2, _site.CountOf("/vi.html"));
     }
 
     private static async Task<List<CrawledPage>> Collect(IAsyncEnumerable<CrawledPage> crawl)

@@ -44,6 +44,8 @@ internal sealed class RequestPacer(TimeSpan interval, TimeProvider time)
             wait = time.GetElapsedTime(now, turn);
         }
 
-        return wait > TimeSpan.Zero ? Task.Delay(wait, time, cancellationToken) : Task.CompletedTask;
+        // Task.Delay counts whole milliseconds and drops the rest, so a wait that is not a whole
+        // number of them would end before the turn: it is rounded up instead, never down.
+        return wait > TimeSpan.Zero ? Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), time, cancellationToken) : Task.CompletedTask;
     }
 }
