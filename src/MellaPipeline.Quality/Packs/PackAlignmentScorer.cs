@@ -35,23 +35,18 @@ public sealed class PackAlignmentScorer : IRowScorer
 
     public string ModelId { get; }
 
-    public ValueTask<IReadOnlyList<RowScore>> ScoreAsync(IReadOnlyList<PairRecord> rows, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_images.InSlices(rows, Score));
-    }
+    public ValueTask<IReadOnlyList<RowScore>> ScoreAsync(IReadOnlyList<PairRecord> rows, CancellationToken cancellationToken) =>
+        _images.ScoreInSlices(rows, Fill, cancellationToken);
 
-    private IReadOnlyList<RowScore> Score(IReadOnlyList<PairRecord> rows)
+    /// <summary>Scores one slice: the encoder has set the outcome of every row it could not encode.</summary>
+    private void Fill(IReadOnlyList<PairRecord> rows, RowScore?[] outcomes)
     {
-        var outcomes = new RowScore?[rows.Count];
         var (encoded, outputs) = _images.Encode(rows, outcomes, _embedding);
         var texts = _texts.Encode(encoded.Select(i => rows[i].Text).ToArray());
         for (int k = 0; k < encoded.Length; k++)
         {
             outcomes[encoded[k]] = new RowScore(Cosine(outputs[0].Row(k), texts.Row(k)));
         }
-
-        return outcomes.Select(o => o!.Value).ToArray();
     }
 
     /// <summary>The cosine of two embeddings; 0 when either is all zeros.</summary>

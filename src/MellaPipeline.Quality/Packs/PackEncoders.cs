@@ -36,23 +36,23 @@ internal sealed class PackImageEncoder : IDisposable
     public int MaxRows => Math.Max(1, (1 << 26) / _preprocessor.Length);
 
     /// <summary>
-    /// <paramref name="rows"/> scored by <paramref name="score"/> in slices of at most <see cref="MaxRows"/>
-    /// rows, so that a large batch of large inputs never needs one tensor beyond an array's size.
+    /// <paramref name="rows"/> scored by <paramref name="fill"/> in slices of at most <see cref="MaxRows"/>
+    /// rows, so that a large batch of large inputs never needs one tensor beyond an array's size;
+    /// <paramref name="fill"/> sets every outcome of its slice.
     /// </summary>
-    public IReadOnlyList<RowScore> InSlices(IReadOnlyList<PairRecord> rows, Func<IReadOnlyList<PairRecord>, IReadOnlyList<RowScore>> score)
+    public ValueTask<IReadOnlyList<RowScore>> ScoreInSlices(IReadOnlyList<PairRecord> rows, Action<IReadOnlyList<PairRecord>, RowScore?[]> fill, CancellationToken cancellationToken)
     {
-        if (rows.Count <= MaxRows)
-        {
-            return score(rows);
-        }
-
         var scores = new List<RowScore>(rows.Count);
         for (int start = 0; start < rows.Count; start += MaxRows)
         {
-            scores.AddRange(score(rows.Skip(start).Take(MaxRows).ToList()));
+            cancellationToken.ThrowIfCancellationRequested();
+            var slice = rows.Count <= MaxRows ? rows : rows.Skip(start).Take(MaxRows).ToList();
+            var outcomes = new RowScore?[slice.Count];
+            fill(slice, outcomes);
+            scores.AddRange(outcomes.Select(o => o!.Value));
         }
 
-        return scores;
+        return ValueTask.FromResult<IReadOnlyList<RowScore>>(scores);
     }
 
     /// <summary>

@@ -27,22 +27,17 @@ public sealed class PackImageClassifier : IRowScorer
 
     public string ModelId { get; }
 
-    public ValueTask<IReadOnlyList<RowScore>> ScoreAsync(IReadOnlyList<PairRecord> rows, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_images.InSlices(rows, Score));
-    }
+    public ValueTask<IReadOnlyList<RowScore>> ScoreAsync(IReadOnlyList<PairRecord> rows, CancellationToken cancellationToken) =>
+        _images.ScoreInSlices(rows, Fill, cancellationToken);
 
-    private IReadOnlyList<RowScore> Score(IReadOnlyList<PairRecord> rows)
+    /// <summary>Scores one slice: the encoder has set the outcome of every row it could not encode.</summary>
+    private void Fill(IReadOnlyList<PairRecord> rows, RowScore?[] outcomes)
     {
-        var outcomes = new RowScore?[rows.Count];
         var (encoded, outputs) = _images.Encode(rows, outcomes, _score.Output);
         for (int k = 0; k < encoded.Length; k++)
         {
             outcomes[encoded[k]] = new RowScore(Activate(outputs[0].Row(k)));
         }
-
-        return outcomes.Select(o => o!.Value).ToArray();
     }
 
     private float Activate(ReadOnlySpan<float> logits)
