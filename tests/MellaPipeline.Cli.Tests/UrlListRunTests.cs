@@ -84,7 +84,10 @@ public class UrlListRunTests
         var rejects = Rejects(dir.File("run3"));
         Assert.Equal(rows.Count, stored.Count + rejects.Count);
         Assert.True(stored.Count >= Math.Ceiling(0.95 * good.Count), $"{stored.Count} of {good.Count} downloadable rows stored; rejects: {string.Join(", ", rejects.Select(r => r.GetProperty("reason").GetString()))}");
-        Assert.Equal(stored, Rows(dir.File("run1")));
+        // The same rows from one task as from three, but for downloads that failed transiently in one of the runs (max_retries: 0 on a loaded machine).
+        var transient = rejects.Concat(Rejects(dir.File("run1"))).Where(r => r.GetProperty("transient").GetBoolean())
+            .Select(r => r.GetProperty("key").GetString()!).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(stored.Where(s => !transient.Contains(s.Key)), Rows(dir.File("run1")).Where(s => !transient.Contains(s.Key)));
 
         // The list's language label is a hint: a row labelled "en" is stored in the language of its text.
         var mislabelled = good.Where((g, i) => i % 4 == 3).ToList();
