@@ -12,29 +12,12 @@ namespace MellaPipeline.Dedup;
 /// gets the pipeline's caption normalisation (<see cref="TextNormalizer"/>) and evaluation's words
 /// (<see cref="WordTokenizer"/>: lower case, punctuation dropped, Thai split into ICU words), so a
 /// reference and a row with the same words in another case or punctuation share their n-grams. A
-/// caption of fewer than n words has none. The hashes are XxHash64, the same in every process.
+/// caption of fewer than n words has none. The words are cut as caption near-duplicates cut them
+/// (<see cref="CaptionShingles.Windows"/>); the hashes are XxHash3, the same in every process.
 /// </summary>
 internal static class CaptionNgrams
 {
-    public static void AddHashes(string text, int n, List<ulong> hashes)
-    {
-        var words = WordTokenizer.Tokenize(TextNormalizer.Normalize(text));
-        if (words.Count < n)
-        {
-            return;
-        }
-
-        var wordHashes = new ulong[words.Count];
-        for (int i = 0; i < words.Count; i++)
-        {
-            wordHashes[i] = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(words[i]));
-        }
-
-        for (int i = 0; i + n <= wordHashes.Length; i++)
-        {
-            hashes.Add(XxHash64.HashToUInt64(MemoryMarshal.AsBytes(wordHashes.AsSpan(i, n))));
-        }
-    }
+    public static void AddHashes(string text, int n, List<ulong> hashes) => hashes.AddRange(CaptionShingles.Windows(text, n, shorterIsOne: false));
 }
 
 /// <summary>

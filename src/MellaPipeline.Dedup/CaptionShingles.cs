@@ -23,25 +23,7 @@ public static class CaptionShingles
     public static ulong[] Of(string text, int size)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        var words = WordTokenizer.Tokenize(TextNormalizer.Normalize(text));
-        if (words.Count == 0)
-        {
-            return [];
-        }
-
-        var wordHashes = new ulong[words.Count];
-        for (int i = 0; i < words.Count; i++)
-        {
-            wordHashes[i] = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(words[i].AsSpan()));
-        }
-
-        int width = Math.Min(size, words.Count);
-        var shingles = new ulong[words.Count - width + 1];
-        for (int i = 0; i < shingles.Length; i++)
-        {
-            shingles[i] = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(wordHashes.AsSpan(i, width)));
-        }
-
+        var shingles = Windows(text, size, shorterIsOne: true);
         Array.Sort(shingles);
         int distinct = shingles.Length == 0 ? 0 : 1;
         for (int i = 1; i < shingles.Length; i++)
@@ -53,6 +35,36 @@ public static class CaptionShingles
         }
 
         return distinct == shingles.Length ? shingles : shingles[..distinct];
+    }
+
+    /// <summary>
+    /// The hashes of a caption's runs of <paramref name="size"/> consecutive words, in order (repeats
+    /// kept): the caption normalised as stored text is, cut into evaluation's words. A caption with
+    /// fewer words gives one run of all of them when <paramref name="shorterIsOne"/>, none otherwise.
+    /// Caption near-duplicates and benchmark n-grams both cut captions this way.
+    /// </summary>
+    public static ulong[] Windows(string text, int size, bool shorterIsOne)
+    {
+        var words = WordTokenizer.Tokenize(TextNormalizer.Normalize(text));
+        if (words.Count == 0 || (words.Count < size && !shorterIsOne))
+        {
+            return [];
+        }
+
+        var wordHashes = new ulong[words.Count];
+        for (int i = 0; i < words.Count; i++)
+        {
+            wordHashes[i] = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(words[i].AsSpan()));
+        }
+
+        int width = Math.Min(size, words.Count);
+        var windows = new ulong[words.Count - width + 1];
+        for (int i = 0; i < windows.Length; i++)
+        {
+            windows[i] = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(wordHashes.AsSpan(i, width)));
+        }
+
+        return windows;
     }
 
     /// <summary>|A ∩ B| / |A ∪ B| of two sorted, distinct shingle sets; 0 when both are empty.</summary>
