@@ -147,6 +147,10 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             ? sha256 => sha256.Length == 64 && sha256.All(char.IsAsciiHexDigit) && list.BlocksSha256(Convert.FromHexString(sha256))
             : null;
 
+    /// <summary>The SHA-256 of a pack's pack.json, which lists every file's hash: a pack changed in place rebuilds the layers it scored.</summary>
+    private static string PackManifestHash(string folder) =>
+        folder.Length == 0 ? string.Empty : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, "pack.json"))));
+
     /// <summary><c>stages.align</c> for the caption layers' rows, or null when it is off; its settings are part of each layer's fingerprint.</summary>
     private static CaptionRowScoring? CaptionScoring(Config.PipelineOptions options, RunDirectory run)
     {
@@ -160,7 +164,8 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         return new CaptionRowScoring(
             () => MapStages.RowScorers.AlignScorer(options, run, rank: 0)!,
             (scorer, rows, cancellationToken) => Quality.Scoring.RowScoringStage.ScoreBatchAsync(rule, scorer, rows, cancellationToken), align.BatchSize,
-            JsonSerializer.Serialize(align, MellaJson.Compact));
+            // What the scores depend on: the scorer and the threshold, not how many requests run at once.
+            string.Join('\n', align.Model, PackManifestHash(align.Model), align.Judge?.Endpoint, align.Judge?.Model, align.Judge?.PromptId, align.Judge?.Prompt, JsonSerializer.Serialize(align.MinScore, MellaJson.Compact)));
     }
 
     private static List<string> StaleCaptionLayers(RunDirectory run, Config.PipelineOptions options)

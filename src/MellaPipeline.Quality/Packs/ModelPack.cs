@@ -136,6 +136,37 @@ public sealed class ModelPack
     /// <exception cref="ConfigException">The pack cannot be used; the message is <see cref="Problem(string)"/>'s line.</exception>
     public static ModelPack Load(string folder)
     {
+        // The load-time check and every task of the process load the same pack: its files are hashed
+        // and its graphs checked once, again only when a file in the folder changed (size or time).
+        string stamp = Stamp(Path.GetFullPath(folder));
+        lock (Verified)
+        {
+            if (Verified.TryGetValue(stamp, out var known))
+            {
+                return known;
+            }
+        }
+
+        var pack = LoadAndVerify(folder);
+        lock (Verified)
+        {
+            Verified[stamp] = pack;
+        }
+
+        return pack;
+    }
+
+    private static readonly Dictionary<string, ModelPack> Verified = new(StringComparer.Ordinal);
+
+    /// <summary>The folder and every entry in it with its size and write time (empty for a folder that is not there).</summary>
+    private static string Stamp(string root) =>
+        !Directory.Exists(root)
+            ? root + "\0missing"
+            : string.Join('\n', new DirectoryInfo(root).EnumerateFileSystemInfos("*", SearchOption.AllDirectories).Take(10_000)
+                .Select(e => $"{e.FullName}\t{(e as FileInfo)?.Length}\t{e.LastWriteTimeUtc.Ticks}").Order(StringComparer.Ordinal).Prepend(root));
+
+    private static ModelPack LoadAndVerify(string folder)
+    {
         string root = Path.GetFullPath(folder);
         string manifest = Path.Combine(root, ManifestName);
         if (UserFile.KindOf(root) != UserFileKind.Folder)
