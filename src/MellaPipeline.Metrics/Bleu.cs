@@ -130,7 +130,7 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
         int start = -1;
         for (int i = 0; i <= tokenized.Length; i++)
         {
-            bool inToken = i < tokenized.Length && !char.IsWhiteSpace(tokenized[i]);
+            bool inToken = i < tokenized.Length && !PythonText.IsWhitespace(tokenized[i]);
             if (inToken && start < 0)
             {
                 start = i;
@@ -235,7 +235,7 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
         }
     }
 
-    private static string[] Split(string tokenized) => tokenized.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+    private static string[] Split(string tokenized) => [.. PythonText.Split(tokenized)];
 
     /// <summary>Corpus BLEU (0–100) of hypotheses against reference streams (stream i holds the i-th reference of every hypothesis).</summary>
     public double Corpus(IReadOnlyList<string> hypotheses, IReadOnlyList<IReadOnlyList<string?>> referenceStreams)
@@ -315,13 +315,13 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
     {
         if (lowercase)
         {
-            text = text.ToLowerInvariant();
+            text = PythonText.Lower(text);
         }
 
         return tokenizer.Tokenize(text.TrimEnd(PythonWhitespace));
     }
 
-    private static readonly char[] PythonWhitespace = [.. Enumerable.Range(0, 0x3001).Select(i => (char)i).Where(BleuTokenizer.IsPythonWhitespace)];
+    private static readonly char[] PythonWhitespace = [.. Enumerable.Range(0, 0x3001).Select(i => (char)i).Where(PythonText.IsWhitespace)];
 
     /// <summary>N-grams of orders 1..max as joined keys with a leading order digit (orders above four, or very long sentences).</summary>
     private Dictionary<string, int> NGrams(string[] tokens)

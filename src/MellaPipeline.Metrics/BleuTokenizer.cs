@@ -49,7 +49,7 @@ public abstract partial class BleuTokenizer
         bool pending = false;
         foreach (char c in line)
         {
-            if (IsPythonWhitespace(c))
+            if (PythonText.IsWhitespace(c))
             {
                 pending = builder.Length > 0;
                 continue;
@@ -66,9 +66,6 @@ public abstract partial class BleuTokenizer
 
         return builder.ToString();
     }
-
-    /// <summary>Python's <c>str.isspace()</c> for one UTF-16 unit: .NET's white space plus the four information separators.</summary>
-    internal static bool IsPythonWhitespace(char c) => char.IsWhiteSpace(c) || c is >= '\x1c' and <= '\x1f';
 
     private sealed partial class Mteval13a : BleuTokenizer
     {

@@ -14,11 +14,6 @@ public static class MetricNames
     public static readonly IReadOnlyList<string> All = [Bleu, RougeL, Meteor, Keyword];
 }
 
-/// <summary>How captions are scored: tokenizer, case, BLEU smoothing, METEOR matching.</summary>
-/// <param name="Tokenize">A sacreBLEU tokenizer name for BLEU; null = the language's default.</param>
-/// <param name="StemMatching">METEOR's (and ROUGE's) stem stage where the language has a stemmer (English: NLTK's Porter).</param>
-public sealed record ScoreOptions(string? Tokenize = null, bool Lowercase = false, BleuSmoothing Smoothing = BleuSmoothing.Exp, double? SmoothValue = null, bool StemMatching = true);
-
 /// <summary>One hypothesis scored against its references, every metric (ROUGE-L, METEOR, keywords in [0, 1]; BLEU as statistics).</summary>
 public sealed record SampleScores(BleuStatistics Bleu, double RougeL, double Meteor, KeywordResult Keywords);
 
@@ -35,31 +30,61 @@ public sealed class CaptionScorer
     private readonly Meteor _meteor;
     private readonly IStemmer? _stemmer;
     private readonly WordNumbers _numbers = new();
+    private readonly ScoreOptions _options;
+
+    /// <summary>The tokenizer named by <c>--tokenize</c> for ROUGE-L, METEOR and keywords too; null = <see cref="WordTokenizer"/>.</summary>
+    private readonly BleuTokenizer? _wordTokenizer;
 
     public CaptionScorer(string lang, ScoreOptions options)
     {
         _lang = lang;
-        var tokenizer = options.Tokenize is null ? BleuTokenizer.DefaultFor(lang) : BleuTokenizer.ByName(options.Tokenize)
+        _options = options;
+        _wordTokenizer = options.Tokenize is null ? null : BleuTokenizer.ByName(options.Tokenize)
             ?? throw new ArgumentException($"unknown tokenizer '{options.Tokenize}' (one of {string.Join(", ", BleuTokenizer.Names)})");
-        _bleu = new Bleu(tokenizer, options.Smoothing, options.SmoothValue, options.Lowercase);
+        _bleu = new Bleu(_wordTokenizer ?? BleuTokenizer.DefaultFor(lang), options.Smoothing, options.SmoothValue, options.Lowercase);
         _stemmer = options.StemMatching ? LanguageStemmers.For(lang) : null;
-        _meteor = new Meteor(_stemmer);
+        _meteor = new Meteor(_stemmer, lowercase: _wordTokenizer is null);
     }
 
+    /// <summary>The name of the word metrics' tokenizer in signatures.</summary>
+    private string WordTokenizerName => _wordTokenizer?.Name ?? WordTokenizer.Name;
 
     public string Signature(string metric, int references) => metric switch
     {
         MetricNames.Bleu => _bleu.Signature(references),
-        MetricNames.RougeL => $"rougeL|f-measure|tok:{WordTokenizer.Name}{(_stemmer is null ? "" : "+stem:" + _stemmer.Name)}|nrefs:{references}",
-        MetricNames.Meteor => _meteor.Signature + $"|nrefs:{references}",
-        _ => KeywordAccuracy.Signature + $"|lang:{_lang}",
-    } + (_lang == "sr" ? "|script:sr-latn" : "");
+        MetricNames.RougeL => $"rougeL|f-measure|tok:{WordTokenizerName}{(_stemmer is null ? "" : "+stem:" + _stemmer.Name)}|nrefs:{references}",
+        MetricNames.Meteor => _meteor.Signature + $"|tok:{WordTokenizerName}|nrefs:{references}",
+        _ => KeywordAccuracy.Signature + $"|lang:{_lang}" + (_wordTokenizer is null ? "" : $"|tok:{_wordTokenizer.Name}"),
+    } + _options.SignatureSuffix(_lang, metric == MetricNames.Bleu);
+
+    /// <summary>
+    /// The words of a text for ROUGE-L, METEOR and keywords: <see cref="WordTokenizer"/>'s, or the
+    /// tokens of the named tokenizer as <c>str.split()</c> cuts them (lower-cased first with
+    /// <c>--lowercase</c>); stemmed as rouge-score stems (words longer than three characters).
+    /// </summary>
+    private List<string> Words(string text, IStemmer? stemmer = null)
+    {
+        if (_wordTokenizer is null)
+        {
+            return WordTokenizer.Tokenize(text, stemmer);
+        }
+
+        var words = PythonText.Split(_wordTokenizer.Tokenize(_options.Lowercase ? PythonText.Lower(text) : text));
+        for (int i = 0; stemmer is not null && i < words.Count; i++)
+        {
+            words[i] = words[i].Length > 3 ? stemmer.Stem(words[i]) : words[i];
+        }
+
+        return words;
+    }
+
+    private int[] Ids(string text) => _wordTokenizer is null ? WordTokenizer.Ids(text, _numbers) : [.. Words(text).Select(_numbers.Of)];
 
     /// <param name="keywords">The reference's keywords; null = extracted from the first reference.</param>
     /// <param name="only">Compute just this metric (the others are left empty); null = all.</param>
     public SampleScores Score(string hypothesis, IReadOnlyList<string> references, IReadOnlyList<string>? keywords = null, string? only = null)
     {
-        if (_lang == "sr")
+        if (_lang == "sr" && _options.FoldSerbianScript && SerbianScript.Differ(hypothesis, references))
         {
             hypothesis = SerbianScript.ToLatin(hypothesis);
             references = references.Select(SerbianScript.ToLatin).ToArray();
@@ -71,19 +96,20 @@ public sealed class CaptionScorer
             : _stemmer is null ? WordMetricsByNumbers(hypothesis, references, rougeWanted, meteorWanted)
             : WordMetricsWithStems(hypothesis, references, rougeWanted, meteorWanted);
 
-        var words = Wanted(MetricNames.Keyword) ? keywords ?? (references.Count > 0 ? KeywordAccuracy.Extract(_lang, references[0]) : []) : [];
+        var keywordWords = _wordTokenizer is null ? null : (Func<string, List<string>>)(text => Words(text));
+        var words = Wanted(MetricNames.Keyword) ? keywords ?? (references.Count > 0 ? KeywordAccuracy.Extract(_lang, references[0], keywordWords, _options.FoldSerbianScript) : []) : [];
         return new SampleScores(
             Wanted(MetricNames.Bleu) ? _bleu.Statistics(hypothesis, references.ToArray()) : new BleuStatistics(4),
             rouge,
             meteor,
-            Wanted(MetricNames.Keyword) ? KeywordAccuracy.Score(_lang, words, hypothesis) : default);
+            Wanted(MetricNames.Keyword) ? KeywordAccuracy.Score(_lang, words, hypothesis, keywordWords, _options.FoldSerbianScript) : default);
     }
 
     /// <summary>ROUGE-L and METEOR (exact matching) on words as numbers: no string per word, the same words and scores.</summary>
     private (double Rouge, double Meteor) WordMetricsByNumbers(string hypothesis, IReadOnlyList<string> references, bool rouge, bool meteor)
     {
-        var hypothesisIds = WordTokenizer.Ids(hypothesis, _numbers);
-        var referenceIds = references.Select(r => WordTokenizer.Ids(r, _numbers)).ToArray();
+        var hypothesisIds = Ids(hypothesis);
+        var referenceIds = references.Select(Ids).ToArray();
         _numbers.Clear();
         return (
             rouge ? referenceIds.Max(r => Rouge.L(r, hypothesisIds).FMeasure) : 0,
@@ -96,11 +122,11 @@ public sealed class CaptionScorer
         double rougeL = 0;
         if (rouge)
         {
-            var stemmedHypothesis = WordTokenizer.Tokenize(hypothesis, _stemmer);
-            rougeL = references.Max(r => Rouge.L(WordTokenizer.Tokenize(r, _stemmer), stemmedHypothesis).FMeasure);
+            var stemmedHypothesis = Words(hypothesis, _stemmer);
+            rougeL = references.Max(r => Rouge.L(Words(r, _stemmer), stemmedHypothesis).FMeasure);
         }
 
-        return (rougeL, meteor ? _meteor.Score(references.Select(r => (IReadOnlyList<string>)WordTokenizer.Tokenize(r)).ToArray(), WordTokenizer.Tokenize(hypothesis)) : 0);
+        return (rougeL, meteor ? _meteor.Score(references.Select(r => (IReadOnlyList<string>)Words(r)).ToArray(), Words(hypothesis)) : 0);
     }
 
     /// <summary>

@@ -24,15 +24,18 @@ public static class KeywordAccuracy
 {
     public const string Signature = "keyword|norm:nfkc+lower+sr-latn+ar-plain|stop:mella-v1|match:lang-aware";
 
-    public static KeywordResult Score(string lang, IReadOnlyList<string> keywords, string prediction)
+    /// <param name="words">The words of a text; null = <see cref="WordTokenizer"/>'s.</param>
+    /// <param name="serbianLatin">Serbian Cyrillic written in Latin (false: left as written).</param>
+    public static KeywordResult Score(string lang, IReadOnlyList<string> keywords, string prediction, Func<string, List<string>>? words = null, bool serbianLatin = true)
     {
-        var normalized = keywords.Select(k => WithoutParticle(lang, Normalize(lang, k))).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var normalized = keywords.Select(k => WithoutParticle(lang, Normalize(lang, k, serbianLatin))).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (normalized.Count == 0)
         {
             return new KeywordResult(0, 0);
         }
 
-        string text = Normalize(lang, prediction);
+        words ??= DefaultWords;
+        string text = Normalize(lang, prediction, serbianLatin);
         int found;
         if (lang == "th")
         {
@@ -41,11 +44,11 @@ public static class KeywordAccuracy
         }
         else
         {
-            var words = WordTokenizer.Tokenize(text);
+            var predictionWords = words(text);
             found = normalized.Count(keyword =>
             {
-                var parts = WordTokenizer.Tokenize(keyword);
-                return parts.Count > 0 && parts.All(part => words.Exists(word => Matches(lang, part, word)));
+                var parts = words(keyword);
+                return parts.Count > 0 && parts.All(part => predictionWords.Exists(word => Matches(lang, part, word)));
             });
         }
 
@@ -53,21 +56,23 @@ public static class KeywordAccuracy
     }
 
     /// <summary>The content words of a reference, in order, each once.</summary>
-    public static List<string> Extract(string lang, string reference)
+    public static List<string> Extract(string lang, string reference, Func<string, List<string>>? words = null, bool serbianLatin = true)
     {
         var stop = StopWords.For(lang);
-        return WordTokenizer.Tokenize(Normalize(lang, reference))
+        return (words ?? DefaultWords)(Normalize(lang, reference, serbianLatin))
             .Where(w => !stop.Contains(w) && !w.All(char.IsDigit) && (w.Length >= 2 || lang is "ko" or "th"))
             .Distinct(StringComparer.Ordinal)
             .ToList();
     }
 
-    public static string Normalize(string lang, string text)
+    private static readonly Func<string, List<string>> DefaultWords = text => WordTokenizer.Tokenize(text);
+
+    public static string Normalize(string lang, string text, bool serbianLatin = true)
     {
         // NFKC splits Thai and Lao SARA AM into NIKHAHIT + SARA AA, which changes ICU's word breaks: put it back.
         string result = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant()
             .Replace("\u0E4D\u0E32", "\u0E33", StringComparison.Ordinal).Replace("\u0ECD\u0EB2", "\u0EB3", StringComparison.Ordinal);
-        if (lang == "sr")
+        if (lang == "sr" && serbianLatin)
         {
             result = SerbianScript.ToLatin(result);
         }

@@ -9,11 +9,12 @@ namespace MellaPipeline.Metrics;
 /// test cases depends on it.
 /// </summary>
 /// <remarks>Not thread-safe (it reuses a word table); use one per thread.</remarks>
-public sealed class Meteor(IStemmer? stemmer, double alpha = 0.9, double beta = 3, double gamma = 0.5)
+/// <param name="lowercase">Lower-case every word as NLTK's default preprocessing (<c>str.lower</c>) does; false = words are compared as given.</param>
+public sealed class Meteor(IStemmer? stemmer, double alpha = 0.9, double beta = 3, double gamma = 0.5, bool lowercase = true)
 {
-    public string Signature => $"meteor|alpha:{alpha}|beta:{beta}|gamma:{gamma}|match:exact{(stemmer is null ? "" : "+stem:" + stemmer.Name)}|tok:{WordTokenizer.Name}";
+    public string Signature => $"meteor|alpha:{alpha}|beta:{beta}|gamma:{gamma}|match:exact{(stemmer is null ? "" : "+stem:" + stemmer.Name)}";
 
-    /// <summary>The best score (0–1) over the references of already tokenized words (lower-cased here, as NLTK's default preprocessing does).</summary>
+    /// <summary>The best score (0–1) over the references of already tokenized words.</summary>
     public double Score(IReadOnlyList<IReadOnlyList<string>> references, IReadOnlyList<string> hypothesis) =>
         references.Count == 0 ? 0 : references.Max(reference => Single(reference, hypothesis));
 
@@ -25,15 +26,15 @@ public sealed class Meteor(IStemmer? stemmer, double alpha = 0.9, double beta = 
             var refs = new int[reference.Count];
             for (int i = 0; i < hyp.Length; i++)
             {
-                hyp[i] = Id(hypothesis[i].ToLowerInvariant());
+                hyp[i] = Id(Preprocess(hypothesis[i]));
             }
 
             for (int j = 0; j < refs.Length; j++)
             {
-                refs[j] = Id(reference[j].ToLowerInvariant());
+                refs[j] = Id(Preprocess(reference[j]));
             }
 
-            return Aligned(hyp, refs, stemmer is null ? null : (ids, i) => Id(stemmer.Stem((ids == hyp ? hypothesis[i] : reference[i]).ToLowerInvariant())));
+            return Aligned(hyp, refs, stemmer is null ? null : (ids, i) => Id(stemmer.Stem(Preprocess(ids == hyp ? hypothesis[i] : reference[i]))));
         }
         finally
         {
@@ -95,6 +96,8 @@ public sealed class Meteor(IStemmer? stemmer, double alpha = 0.9, double beta = 
     }
 
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+
+    private string Preprocess(string word) => lowercase ? PythonText.Lower(word) : word;
 
     private int Id(string word)
     {

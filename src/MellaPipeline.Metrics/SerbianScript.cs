@@ -4,7 +4,8 @@ namespace MellaPipeline.Metrics;
 
 /// <summary>
 /// Serbian is written in Cyrillic and in Latin (Gaj's alphabet), letter for letter; a model may
-/// answer in either. Scoring both sides in Latin makes a correct answer in the other script count.
+/// answer in either. Scoring both sides in Latin makes a correct answer in the other script count;
+/// only then, since folding changes character counts (Љ → Lj) that char-level BLEU sees.
 /// </summary>
 public static class SerbianScript
 {
@@ -28,6 +29,36 @@ public static class SerbianScript
         }
 
         return builder?.ToString() ?? text;
+    }
+
+    /// <summary>
+    /// Whether the hypothesis and some reference are written in different scripts (each text's
+    /// script being the one most of its letters are in, Cyrillic or Latin); texts without letters of
+    /// either count as neither.
+    /// </summary>
+    public static bool Differ(string hypothesis, IReadOnlyList<string> references)
+    {
+        bool? cyrillic = IsCyrillic(hypothesis);
+        return cyrillic is not null && references.Any(r => IsCyrillic(r) is { } other && other != cyrillic);
+    }
+
+    /// <summary>True: mostly Cyrillic letters; false: mostly Latin ones (or as many of each); null: neither.</summary>
+    private static bool? IsCyrillic(string text)
+    {
+        int cyrillic = 0, latin = 0;
+        foreach (char c in text)
+        {
+            if (c is >= '\u0400' and <= '\u04FF')
+            {
+                cyrillic++;
+            }
+            else if (char.IsAsciiLetter(c) || (c is >= '\u00C0' and <= '\u024F' && char.IsLetter(c)))
+            {
+                latin++;
+            }
+        }
+
+        return cyrillic + latin == 0 ? null : cyrillic > latin;
     }
 
     private static Dictionary<char, string> Build()

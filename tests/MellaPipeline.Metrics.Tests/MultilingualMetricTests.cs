@@ -86,7 +86,50 @@ public class MultilingualMetricTests
         Assert.Equal(100, scorer.Aggregate(MetricNames.Bleu, [sample]), 6);
         Assert.Equal(1.0, sample.RougeL, 6);
         Assert.Equal("Ljubostinja i Džep, ćevapi", SerbianScript.ToLatin("Љубостиња и Џеп, ћевапи"));
-        Assert.EndsWith("|script:sr-latn", scorer.Signature(MetricNames.Bleu, 1), StringComparison.Ordinal);
+        Assert.EndsWith("|sr-script:fold", scorer.Signature(MetricNames.Bleu, 1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serbian_is_folded_only_when_the_scripts_differ_and_kept_when_asked()
+    {
+        const string cyrillic = "Љубостиња и Џеп";
+        var fold = new CaptionScorer("sr", new ScoreOptions(Tokenize: "char"));
+        var keep = new CaptionScorer("sr", new ScoreOptions(Tokenize: "char", FoldSerbianScript: false));
+
+        // Cyrillic against Cyrillic is scored as written: char-BLEU counts Љ as one character, as sacreBLEU does, not as "Lj".
+        Assert.Equal(13, fold.Score(cyrillic, [cyrillic], only: MetricNames.Bleu).Bleu.HypothesisLength);
+        Assert.Equal(100, fold.Aggregate(MetricNames.Bleu, [fold.Score("Ljubostinja i Džep", [cyrillic])]), 6);
+        Assert.Equal(0, keep.Aggregate(MetricNames.Bleu, [keep.Score("Ljubostinja i Džep", [cyrillic])]), 6);
+        Assert.Equal(0, keep.Score("Ljubostinja i Džep", [cyrillic]).Keywords.Found);
+        Assert.EndsWith("|sr-script:keep", keep.Signature(MetricNames.Meteor, 1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_named_tokenizer_serves_every_word_metric_and_is_named_in_their_signatures()
+    {
+        // Python's str.split(): "kočka," is one word, so it does not match "kočka"; the language-aware words drop the comma.
+        var none = new CaptionScorer("cs", new ScoreOptions(Tokenize: "none", Lowercase: true, StemMatching: false));
+        var words = new CaptionScorer("cs", new ScoreOptions(StemMatching: false));
+        var split = none.Score("kočka pes", ["Kočka, pes"]);
+        var unicode = words.Score("kočka pes", ["Kočka, pes"]);
+
+        Assert.Equal(0.5, split.RougeL, 6);
+        Assert.Equal(1.0, unicode.RougeL, 6);
+        Assert.True(split.Meteor < unicode.Meteor);
+        Assert.Equal(1, split.Keywords.Found); // "pes" only: the keyword "kočka," is not in the prediction
+        Assert.Equal(2, unicode.Keywords.Found);
+        Assert.Contains("|tok:none|", none.Signature(MetricNames.RougeL, 1), StringComparison.Ordinal);
+        Assert.Contains("|tok:none|", none.Signature(MetricNames.Meteor, 1), StringComparison.Ordinal);
+        Assert.EndsWith("|tok:none|case:lc", none.Signature(MetricNames.Keyword, 1), StringComparison.Ordinal);
+        Assert.Contains("|tok:unicode-words|", words.Signature(MetricNames.Meteor, 1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lower_case_is_python_s_str_lower()
+    {
+        Assert.Equal("i\u0307stanbul", PythonText.Lower("İstanbul"));
+        Assert.Equal("\u03bf\u03b4\u03bf\u03c2 \u03c3", PythonText.Lower("ΟΔΟΣ Σ")); // final sigma at a word's end only
+        Assert.Equal(["a", "b", "c\u200bd"], PythonText.Split("a\u001cb\u3000c\u200bd\u0085"));
     }
 
     [Theory]

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text;
+
+namespace MellaPipeline.Metrics;
+
+/// <summary>
+/// Python 3's <c>str.isspace</c>, <c>str.split()</c> and <c>str.lower()</c>: what sacreBLEU, NLTK and
+/// rouge-score do to text, so scores computed here equal theirs character for character.
+/// </summary>
+public static class PythonText
+{
+    /// <summary>
+    /// <c>str.isspace()</c> for one UTF-16 unit: .NET's white space (Zs, Zl, Zp, tab to carriage
+    /// return, U+0085) plus the four information separators U+001C–U+001F; not U+200B.
+    /// </summary>
+    public static bool IsWhitespace(char c) => char.IsWhiteSpace(c) || c is >= '\x1c' and <= '\x1f';
+
+    /// <summary>The runs between Python white space, as <c>str.split()</c> without arguments gives them.</summary>
+    public static List<string> Split(string text)
+    {
+        var words = new List<string>();
+        int start = -1;
+        for (int i = 0; i <= text.Length; i++)
+        {
+            bool inWord = i < text.Length && !IsWhitespace(text[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                words.Add(text[start..i]);
+                start = -1;
+            }
+        }
+
+        return words;
+    }
+
+    /// <summary>
+    /// <c>str.lower()</c>: the simple lower case of every code point, except where Python applies
+    /// Unicode's special casing — U+0130 (İ) becomes "i̇" (two code points, where .NET gives "i"
+    /// or keeps it), and capital sigma becomes final ς at the end of a word.
+    /// </summary>
+    public static string Lower(string text)
+    {
+        if (Ascii.IsValid(text))
+        {
+            return text.ToLowerInvariant();
+        }
+
+        var builder = new StringBuilder(text.Length);
+        for (int i = 0; i < text.Length;)
+        {
+            Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out int used);
+            if (rune.Value == 0x130)
+            {
+                builder.Append("i\u0307");
+            }
+            else if (rune.Value == 0x3A3)
+            {
+                builder.Append(FinalSigma(text, i) ? 'ς' : 'σ');
+            }
+            else
+            {
+                builder.Append(Rune.ToLowerInvariant(rune).ToString());
+            }
+
+            i += used;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Python's Final_Sigma context: a cased letter before (case-ignorable ones skipped), none after.</summary>
+    private static bool FinalSigma(string text, int at)
+    {
+        int j = at - 1;
+        while (j >= 0 && IsCaseIgnorable(text[j]))
+        {
+            j--;
+        }
+
+        if (j < 0 || !IsCased(text[j]))
+        {
+            return false;
+        }
+
+        j = at + 1;
+        while (j < text.Length && IsCaseIgnorable(text[j]))
+        {
+            j++;
+        }
+
+        return j == text.Length || !IsCased(text[j]);
+    }
+
+    private static bool IsCased(char c) => char.IsUpper(c) || char.IsLower(c) || char.GetUnicodeCategory(c) == UnicodeCategory.TitlecaseLetter;
+
+    /// <summary>Unicode's Case_Ignorable: marks, format characters, modifiers, and the word-internal apostrophes, periods and colons.</summary>
+    private static bool IsCaseIgnorable(char c) => char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark
+        or UnicodeCategory.Format or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol
+        || c is '\'' or '.' or ':' or '\u00B7' or '\u0387' or '\u05F4' or '\u2018' or '\u2019' or '\u2024' or '\u2027' or '\uFE13' or '\uFE52' or '\uFE55' or '\uFF07' or '\uFF0E' or '\uFF1A';
+}
