@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace MellaPipeline.Metrics;
 
 /// <summary>BLEU's smoothing methods, by sacreBLEU's names.</summary>
@@ -122,11 +125,15 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
     private readonly WordNumbers _numbers = new();
     private readonly Dictionary<ulong, int> _referenceMax = [];
     private readonly List<ulong> _grams = [];
+    private readonly List<ulong> _referenceGrams = [];
+    private readonly List<int> _tokenIds = [];
 
     /// <summary>The whitespace-separated tokens of a tokenized line as numbers from 1 (0 never occurs, so packed n-grams of different orders differ).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] Numbers(string tokenized)
     {
-        var ids = new List<int>();
+        var ids = _tokenIds;
+        ids.Clear();
         int start = -1;
         for (int i = 0; i <= tokenized.Length; i++)
         {
@@ -145,37 +152,84 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
         return [.. ids];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountPacked(int[] hypothesis, List<int[]> references, BleuStatistics stats)
     {
+        if (references.Count == 1)
+        {
+            // One reference (the usual case): both sides sorted, matches counted in one merge.
+            Pack(references[0], _referenceGrams);
+            Pack(hypothesis, _grams);
+            CountMerged(CollectionsMarshal.AsSpan(_grams), CollectionsMarshal.AsSpan(_referenceGrams), stats);
+            return;
+        }
+
         _referenceMax.Clear();
         foreach (var reference in references)
         {
-            Pack(reference);
-            foreach (var (gram, count) in Runs())
+            Pack(reference, _grams);
+            var grams = CollectionsMarshal.AsSpan(_grams);
+            for (int i = 0, count; i < grams.Length; i += count)
             {
-                if (count > _referenceMax.GetValueOrDefault(gram))
+                count = RunLength(grams, i);
+                if (count > _referenceMax.GetValueOrDefault(grams[i]))
                 {
-                    _referenceMax[gram] = count;
+                    _referenceMax[grams[i]] = count;
                 }
             }
         }
 
-        Pack(hypothesis);
-        foreach (var (gram, count) in Runs())
+        Pack(hypothesis, _grams);
+        var hypothesisGrams = CollectionsMarshal.AsSpan(_grams);
+        for (int i = 0, count; i < hypothesisGrams.Length; i += count)
         {
-            int n = (int)(gram >> 60) - 1;
+            count = RunLength(hypothesisGrams, i);
+            int n = (int)(hypothesisGrams[i] >> 60) - 1;
             stats.Total[n] += count;
-            if (_referenceMax.TryGetValue(gram, out int referenceCount))
+            if (_referenceMax.TryGetValue(hypothesisGrams[i], out int referenceCount))
             {
                 stats.Correct[n] += Math.Min(count, referenceCount);
             }
         }
     }
 
-    /// <summary>Fills <see cref="_grams"/> with the sorted packed n-grams of a sentence.</summary>
-    private void Pack(int[] ids)
+    /// <summary>Totals and clipped matches of sorted hypothesis n-grams against one reference's sorted n-grams.</summary>
+    private static void CountMerged(ReadOnlySpan<ulong> hypothesis, ReadOnlySpan<ulong> reference, BleuStatistics stats)
     {
-        _grams.Clear();
+        int j = 0;
+        for (int i = 0, count; i < hypothesis.Length; i += count)
+        {
+            ulong gram = hypothesis[i];
+            count = RunLength(hypothesis, i);
+            int n = (int)(gram >> 60) - 1;
+            stats.Total[n] += count;
+            while (j < reference.Length && reference[j] < gram)
+            {
+                j++;
+            }
+
+            int referenceCount = j < reference.Length && reference[j] == gram ? RunLength(reference, j) : 0;
+            stats.Correct[n] += Math.Min(count, referenceCount);
+            j += referenceCount;
+        }
+    }
+
+    /// <summary>How many times the n-gram at <paramref name="start"/> repeats there (the span is sorted).</summary>
+    private static int RunLength(ReadOnlySpan<ulong> grams, int start)
+    {
+        int end = start + 1;
+        while (end < grams.Length && grams[end] == grams[start])
+        {
+            end++;
+        }
+
+        return end - start;
+    }
+
+    /// <summary>Fills <paramref name="grams"/> with the sorted packed n-grams of a sentence.</summary>
+    private void Pack(int[] ids, List<ulong> grams)
+    {
+        grams.Clear();
         for (int n = 1; n <= maxOrder; n++)
         {
             for (int i = 0; i + n <= ids.Length; i++)
@@ -186,27 +240,11 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
                     gram |= (ulong)ids[i + k] << (TokenBits * (PackedOrders - 1 - k));
                 }
 
-                _grams.Add(gram);
+                grams.Add(gram);
             }
         }
 
-        _grams.Sort();
-    }
-
-    /// <summary>Each distinct packed n-gram of <see cref="_grams"/> with its count.</summary>
-    private IEnumerable<(ulong Gram, int Count)> Runs()
-    {
-        for (int i = 0; i < _grams.Count;)
-        {
-            int j = i + 1;
-            while (j < _grams.Count && _grams[j] == _grams[i])
-            {
-                j++;
-            }
-
-            yield return (_grams[i], j - i);
-            i = j;
-        }
+        CollectionsMarshal.AsSpan(grams).Sort();
     }
 
     /// <summary>Counting with joined strings as keys: orders above four, or more distinct tokens than 15 bits number.</summary>

@@ -43,28 +43,30 @@ public abstract partial class BleuTokenizer
     };
 
     /// <summary>Python's <c>' '.join(line.split())</c>: whitespace as <c>str.split()</c> sees it, collapsed.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static string CollapseWhitespace(string line)
     {
-        var builder = new StringBuilder(line.Length);
+        Span<char> collapsed = line.Length <= 1024 ? stackalloc char[line.Length] : new char[line.Length];
+        int length = 0;
         bool pending = false;
         foreach (char c in line)
         {
             if (PythonText.IsWhitespace(c))
             {
-                pending = builder.Length > 0;
+                pending = length > 0;
                 continue;
             }
 
             if (pending)
             {
-                builder.Append(' ');
+                collapsed[length++] = ' ';
                 pending = false;
             }
 
-            builder.Append(c);
+            collapsed[length++] = c;
         }
 
-        return builder.ToString();
+        return collapsed[..length].SequenceEqual(line) ? line : new string(collapsed[..length]);
     }
 
     private sealed partial class Mteval13a : BleuTokenizer
@@ -85,21 +87,26 @@ public abstract partial class BleuTokenizer
                     .Replace("&lt;", "<", StringComparison.Ordinal).Replace("&gt;", ">", StringComparison.Ordinal);
             }
 
-            line = $" {line} ";
+            // Each rule runs only when its characters occur: the output is the same, and most captions skip every rule.
+            bool symbols = line.AsSpan().IndexOfAny(SymbolChars) >= 0, periods = line.AsSpan().IndexOfAny('.', ',') >= 0, dashes = line.Contains('-', StringComparison.Ordinal);
+            if (!symbols && !periods && !dashes)
+            {
+                return CollapseWhitespace(line);
+            }
 
-            // Each rule runs only when its characters occur: the output is the same, and most captions skip most rules.
-            if (line.AsSpan().IndexOfAny(SymbolChars) >= 0)
+            line = $" {line} ";
+            if (symbols)
             {
                 line = Symbols().Replace(line, " $1 ");
             }
 
-            if (line.AsSpan().IndexOfAny('.', ',') >= 0)
+            if (periods)
             {
                 line = PeriodCommaAfterNonDigit().Replace(line, "$1 $2 ");
                 line = PeriodCommaBeforeNonDigit().Replace(line, " $1 $2");
             }
 
-            if (line.Contains('-', StringComparison.Ordinal))
+            if (dashes)
             {
                 line = DashAfterDigit().Replace(line, "$1 $2 ");
             }

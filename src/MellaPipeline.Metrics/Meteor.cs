@@ -53,6 +53,7 @@ public sealed class Meteor(IStemmer? stemmer, double alpha = 0.9, double beta = 
     /// (hypothesis and reference from the end), so the same alignment — then the score.
     /// </summary>
     /// <param name="stemOf">The number of the stem of word i of the given array; null = no stem stage.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private double Aligned(int[] hyp, int[] refs, Func<int[], int, int>? stemOf)
     {
         int hypLength = hyp.Length, refLength = refs.Length;
@@ -110,6 +111,7 @@ public sealed class Meteor(IStemmer? stemmer, double alpha = 0.9, double beta = 
     }
 
     /// <summary>NLTK's <c>_match_enums</c> over the words not matched yet: each hypothesis word, last first, takes the last equal reference word.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Match(int[] hyp, int[] refs, bool[] hypUsed, bool[] refUsed, List<(int Hyp, int Ref)> matches)
     {
         for (int i = hyp.Length - 1; i >= 0; i--)

@@ -44,7 +44,8 @@ public static class PythonText
     /// </summary>
     public static string Lower(string text)
     {
-        if (Ascii.IsValid(text))
+        // Only those two and code points beyond the BMP need more than .NET's simple invariant mapping, which is Python's elsewhere.
+        if (text.AsSpan().IndexOfAny('\u0130', '\u03A3') < 0 && !text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
         {
             return text.ToLowerInvariant();
         }

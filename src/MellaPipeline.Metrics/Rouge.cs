@@ -42,6 +42,7 @@ public static class Rouge
     }
 
     /// <summary>ROUGE-L of words already numbered: the LCS length with one row of memory.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static PrfScore L(ReadOnlySpan<int> target, ReadOnlySpan<int> prediction)
     {
         if (target.Length == 0 || prediction.Length == 0)

@@ -39,6 +39,7 @@ public static class WordTokenizer
     /// equal numbers) — the same words <see cref="Tokenize"/> gives, without a string per word
     /// except the first time a word is seen.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static int[] Ids(string text, WordNumbers words)
     {
         var ids = new List<int>();

@@ -24,6 +24,23 @@ public class CommandEntryPointTests
     }
 
     [Fact]
+    public void Files_read_whole_are_cut_into_lines_as_line_by_line_reading_cuts_them()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("hyp.txt"), "\uFEFFmột con mèo\r\n\r\nPhở bò Hà Nội");
+        File.WriteAllText(dir.File("ref.txt"), "một con mèo\n\nPhở bò Hà Nội\n");
+        File.WriteAllBytes(dir.File("bad.txt"), [(byte)'a', (byte)'\n', 0xC3, (byte)'\n', (byte)'b', (byte)'\n']);
+        FileInfo[] files = [new(dir.File("hyp.txt")), new(dir.File("ref.txt"))];
+
+        var same = LineAlignedScore.Compute(files, "vi", MetricNames.Bleu, new ScoreOptions(Tokenize: "none"), out string? none);
+        Assert.Null(LineAlignedScore.Compute([files[0], new FileInfo(dir.File("bad.txt"))], "vi", MetricNames.Bleu, new ScoreOptions(), out string? bad));
+
+        Assert.Null(none);
+        Assert.Equal(100, same!.Score, 6); // the BOM and the \r are not part of the words, the blank line is a line
+        Assert.Equal($"{dir.File("bad.txt")}: line 2: line is not valid UTF-8", bad);
+    }
+
+    [Fact]
     public void Files_of_different_lengths_or_unreadable_are_named_in_the_problem()
     {
         using var dir = new TempDir();
