@@ -1,14 +1,17 @@
-"""Per-language scores and pairs/s of mella's metrics beside sacreBLEU and NLTK on the same pairs.
+"""Whole `mella score` against whole sacreBLEU and NLTK commands, on the same files in the same run.
 
-Usage (from bench/run-metric-benchmarks): python3 metric_bench.py BENCH_CMD WORK_DIR [PAIRS]
-BENCH_CMD runs `MellaPipeline.Bench metric-speed` (mella's metrics in-process, one thread, tokenization
-included); the peers are timed here on the same files, their tokenization included too.
-sacrebleu must be importable (its source is fetched, never committed); NLTK is Debian's python3-nltk.
+Usage (from bench/run-metric-benchmarks): python3 metric_bench.py MELLA_CMD WORK_DIR [PAIRS] [RUNS]
+Per language, PAIRS realistic perturbed caption pairs are written to WORK_DIR; then, RUNS times each, alternating:
+  sacreBLEU: python3 -m sacrebleu REF -i HYP -b -w 2            (BLEU, 13a)
+  mella:     mella score --hyp HYP --ref REF --lang L --metric bleu --tokenize 13a
+  NLTK:      python3 nltk_meteor.py HYP REF                      (meteor_score, str.split words, no stemmer, no WordNet)
+  mella:     mella score ... --metric meteor --tokenize none --lowercase --matching exact
+Wall-clock seconds of each whole process (start-up, reading, tokenizing, scoring, printing), medians.
+sacreBLEU's source is fetched (never committed) and put on PYTHONPATH; NLTK is Debian's python3-nltk.
 """
-import json, random, re, subprocess, sys, time
+import os, random, statistics, subprocess, sys, time
 
-import sacrebleu
-from nltk.translate import meteor_score as nltk_meteor
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 POOLS = {
     "ar": ["طبق الكسكس المغربي التقليدي", "مع الخضار الطازجة", "في سوق المدينة القديمة", "عند غروب الشمس", "على طاولة خشبية", "بجانب إبريق شاي بالنعناع"],
@@ -38,84 +41,48 @@ def pairs(lang, count, rng):
     return hyps, refs
 
 
-class Identity:
-    def stem(self, word):
-        return word
-
-
-class NoWordNet:
-    def synsets(self, word):
-        return []
-
-
-def rouge_score_default_tokens(text):
-    return [t for t in re.split(r"[^a-z0-9]+", text.lower()) if t]
-
-
-def lcs_f(ref, hyp):
-    if not ref or not hyp:
-        return 0.0
-    table = [[0] * (len(hyp) + 1) for _ in range(len(ref) + 1)]
-    for i in range(1, len(ref) + 1):
-        for j in range(1, len(hyp) + 1):
-            table[i][j] = table[i - 1][j - 1] + 1 if ref[i - 1] == hyp[j - 1] else max(table[i - 1][j], table[i][j - 1])
-    lcs = table[-1][-1]
-    p, r = lcs / len(hyp), lcs / len(ref)
-    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+def timed(cmd):
+    start = time.perf_counter()
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return time.perf_counter() - start, float(out.split()[-1])
 
 
 def main():
-    cmd = sys.argv[1].split()
+    mella = sys.argv[1].split()
     work = sys.argv[2]
-    count = int(sys.argv[3]) if len(sys.argv) > 3 else 20000
+    count = int(sys.argv[3]) if len(sys.argv) > 3 else 100000
+    runs = int(sys.argv[4]) if len(sys.argv) > 4 else 3
     rng = random.Random(7)
-    peers = {}
+    rows = []
     for lang in POOLS:
         hyps, refs = pairs(lang, count, rng)
-        open(f"{work}/{lang}.hyp", "w").write("\n".join(hyps) + "\n")
-        open(f"{work}/{lang}.ref", "w").write("\n".join(refs) + "\n")
+        hyp, ref = f"{work}/{lang}.hyp", f"{work}/{lang}.ref"
+        open(hyp, "w", encoding="utf-8").write("\n".join(hyps) + "\n")
+        open(ref, "w", encoding="utf-8").write("\n".join(refs) + "\n")
+        commands = {
+            "sacrebleu": [sys.executable, "-m", "sacrebleu", ref, "-i", hyp, "-b", "-w", "2"],
+            "mella_bleu": mella + ["score", "--hyp", hyp, "--ref", ref, "--lang", lang, "--metric", "bleu", "--tokenize", "13a"],
+            "nltk": [sys.executable, os.path.join(HERE, "nltk_meteor.py"), hyp, ref],
+            "mella_meteor": mella + ["score", "--hyp", hyp, "--ref", ref, "--lang", lang, "--metric", "meteor", "--tokenize", "none", "--lowercase",
+                                     "--matching", "exact", "--width", "4"],
+        }
+        seconds = {name: [] for name in commands}
+        scores = {}
+        for _ in range(runs):
+            for name, cmd in commands.items():
+                elapsed, scores[name] = timed(cmd)
+                seconds[name].append(elapsed)
+        rows.append((lang, scores, {name: statistics.median(values) for name, values in seconds.items()}))
+        print(f"{lang}: done", file=sys.stderr)
 
-        start = time.perf_counter()
-        sb = sacrebleu.corpus_bleu(hyps, [refs]).score
-        sb_s = time.perf_counter() - start
-
-        # NLTK METEOR on the words mella uses (runs of letters and digits, lower case), exact matching, no WordNet;
-        # the tokenization is timed with it, as mella's is.
-        start = time.perf_counter()
-        total = 0.0
-        for h, r in zip(hyps, refs):
-            total += nltk_meteor.single_meteor_score(re.findall(r"[^\W_]+", r.lower()), re.findall(r"[^\W_]+", h.lower()), stemmer=Identity(), wordnet=NoWordNet())
-        nl = total / count * 100
-        nl_s = time.perf_counter() - start
-
-        rouge_default = sum(lcs_f(rouge_score_default_tokens(r), rouge_score_default_tokens(h)) for h, r in zip(hyps, refs)) / count * 100
-        peers[lang] = (sb, count / sb_s, nl, count / nl_s, rouge_default)
-        print(f"{lang}: peers done", file=sys.stderr)
-
-    ours = {}
-    for threads in (1, 2):
-        out = subprocess.run(cmd + ["metric-speed", "--dir", work, "--rounds", "3", "--matching", "exact", "--threads", str(threads)],
-                             check=True, capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            o = json.loads(line)
-            ours[(o["lang"], o["metric"], threads)] = (o["score"], o["pairs_per_second"])
-
-    print("| lang | sacreBLEU 13a | mella 13a | mella default tok | sacreBLEU pairs/s | mella 13a pairs/s, 1 / 2 threads | ratio, 1 / 2 threads "
-          "| NLTK METEOR | mella METEOR | NLTK pairs/s | mella pairs/s, 1 / 2 threads | ratio, 1 / 2 threads "
-          "| ROUGE-L, rouge-score tokenizer* | mella ROUGE-L | mella keyword | mella ROUGE-L / keyword pairs/s, 1 thread |")
-    print("| --- | " + " | ".join(["---"] * 14) + " |")
-    for lang, (sb, sb_rate, nl, nl_rate, rouge_default) in peers.items():
-        b13, b1 = ours[(lang, "bleu-13a", 1)]
-        _, b2 = ours[(lang, "bleu-13a", 2)]
-        b, _ = ours[(lang, "bleu", 1)]
-        m, m1 = ours[(lang, "meteor", 1)]
-        _, m2 = ours[(lang, "meteor", 2)]
-        r, r1 = ours[(lang, "rougeL", 1)]
-        k, k1 = ours[(lang, "keyword", 1)]
-        cells = [f"{sb:.2f}", f"{b13:.2f}", f"{b:.2f}", f"{sb_rate:,.0f}", f"{b1:,.0f} / {b2:,.0f}", f"{b1 / sb_rate:.1f}x / {b2 / sb_rate:.1f}x",
-                 f"{nl:.2f}", f"{m:.2f}", f"{nl_rate:,.0f}", f"{m1:,.0f} / {m2:,.0f}", f"{m1 / nl_rate:.1f}x / {m2 / nl_rate:.1f}x",
-                 f"{rouge_default:.2f}", f"{r:.2f}", f"{k:.2f}", f"{r1:,.0f} / {k1:,.0f}"]
-        print(f"| {lang} | " + " | ".join(cells) + " |")
+    print(f"{count:,} pairs per language, median of {runs} runs, wall-clock seconds of whole commands")
+    print()
+    print("| lang | sacreBLEU 13a | mella 13a | sacreBLEU s | mella s | ratio | NLTK METEOR | mella METEOR | NLTK s | mella s | ratio |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for lang, score, median in rows:
+        print(f"| {lang} | {score['sacrebleu']:.2f} | {score['mella_bleu']:.2f} | {median['sacrebleu']:.2f} | {median['mella_bleu']:.2f} "
+              f"| {median['sacrebleu'] / median['mella_bleu']:.1f}x | {score['nltk']:.4f} | {score['mella_meteor']:.4f} | {median['nltk']:.2f} "
+              f"| {median['mella_meteor']:.2f} | {median['nltk'] / median['mella_meteor']:.1f}x |")
 
 
 main()

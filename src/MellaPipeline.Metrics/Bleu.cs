@@ -129,28 +129,7 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
     private readonly List<int> _tokenIds = [];
 
     /// <summary>The whitespace-separated tokens of a tokenized line as numbers from 1 (0 never occurs, so packed n-grams of different orders differ).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int[] Numbers(string tokenized)
-    {
-        var ids = _tokenIds;
-        ids.Clear();
-        int start = -1;
-        for (int i = 0; i <= tokenized.Length; i++)
-        {
-            bool inToken = i < tokenized.Length && !PythonText.IsWhitespace(tokenized[i]);
-            if (inToken && start < 0)
-            {
-                start = i;
-            }
-            else if (!inToken && start >= 0)
-            {
-                ids.Add(_numbers.Of(tokenized.AsSpan(start, i - start)) + 1);
-                start = -1;
-            }
-        }
-
-        return [.. ids];
-    }
+    private int[] Numbers(string tokenized) => _numbers.OfWords(tokenized, _tokenIds, first: 1);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountPacked(int[] hypothesis, List<int[]> references, BleuStatistics stats)

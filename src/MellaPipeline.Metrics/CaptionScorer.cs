@@ -78,7 +78,11 @@ public sealed class CaptionScorer
         return words;
     }
 
-    private int[] Ids(string text) => _wordTokenizer is null ? WordTokenizer.Ids(text, _numbers) : [.. Words(text).Select(_numbers.Of)];
+    private readonly List<int> _ids = [];
+
+    /// <summary>The numbers of <see cref="Words"/> (unstemmed), without a string per word.</summary>
+    private int[] Ids(string text) => _wordTokenizer is null ? WordTokenizer.Ids(text, _numbers)
+        : _numbers.OfWords(_wordTokenizer.Tokenize(_options.Lowercase ? PythonText.Lower(text) : text), _ids);
 
     /// <param name="keywords">The reference's keywords; null = extracted from the first reference.</param>
     /// <param name="only">Compute just this metric (the others are left empty); null = all.</param>

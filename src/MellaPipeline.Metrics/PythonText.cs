@@ -44,10 +44,18 @@ public static class PythonText
     /// </summary>
     public static string Lower(string text)
     {
-        // Only those two and code points beyond the BMP need more than .NET's simple invariant mapping, which is Python's elsewhere.
+        // Only those two and code points beyond the BMP need more than .NET's simple invariant mapping, which is Python's elsewhere;
+        // that mapping is read from a table (the same characters as ToLowerInvariant gives, without a call into ICU per string).
         if (text.AsSpan().IndexOfAny('\u0130', '\u03A3') < 0 && !text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
         {
-            return text.ToLowerInvariant();
+            return Ascii.IsValid(text) ? text.ToLowerInvariant() : string.Create(text.Length, text, static (lower, source) =>
+            {
+                var table = LowerTable;
+                for (int i = 0; i < source.Length; i++)
+                {
+                    lower[i] = table[source[i]];
+                }
+            });
         }
 
         var builder = new StringBuilder(text.Length);
@@ -72,6 +80,15 @@ public static class PythonText
 
         return builder.ToString();
     }
+
+    /// <summary>.NET's invariant lower case of every UTF-16 unit (surrogates map to themselves), computed once.</summary>
+    private static readonly string LowerTable = string.Create(65536, 0, static (all, _) =>
+    {
+        for (int c = 0; c < all.Length; c++)
+        {
+            all[c] = (char)c;
+        }
+    }).ToLowerInvariant();
 
     /// <summary>Python's Final_Sigma context: a cased letter before (case-ignorable ones skipped), none after.</summary>
     private static bool FinalSigma(string text, int at)

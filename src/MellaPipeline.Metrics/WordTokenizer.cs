@@ -100,30 +100,138 @@ public static class WordTokenizer
     };
 }
 
-/// <summary>Numbers for words, looked up by span so known words cost no string; one per thread.</summary>
+/// <summary>
+/// Numbers for words (equal words, equal numbers, from 0 in order of first sight), looked up by
+/// span: a word's characters are copied once into a shared buffer, no string per word. Open
+/// addressing on a 64-bit hash of the characters, every hit checked character by character, so
+/// numbers are exact. One per thread; cleared between samples.
+/// </summary>
 public sealed class WordNumbers
 {
-    private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private char[] _chars = new char[1024];
+    private int _used;
+    private (int Start, int Length)[] _words = new (int, int)[64];
+    private int _count;
 
-    public WordNumbers() => _bySpan = _numbers.GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <summary>Slot → word number + 1 (0 = empty) and the hash there; a slot belongs to this clearing when its generation is current.</summary>
+    private int[] _slots = new int[128];
+    private ulong[] _hashes = new ulong[128];
+    private int[] _generations = new int[128];
+    private int _generation = 1;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int Of(ReadOnlySpan<char> word)
     {
-        if (!_bySpan.TryGetValue(word, out int number))
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in word)
         {
-            number = _numbers.Count;
-            _bySpan[word] = number;
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        int mask = _slots.Length - 1;
+        for (int slot = (int)(hash ^ (hash >> 29)) & mask; ; slot = (slot + 1) & mask)
+        {
+            if (_generations[slot] != _generation)
+            {
+                return Add(word, hash, slot);
+            }
+
+            if (_hashes[slot] == hash)
+            {
+                var (start, length) = _words[_slots[slot] - 1];
+                if (_chars.AsSpan(start, length).SequenceEqual(word))
+                {
+                    return _slots[slot] - 1;
+                }
+            }
+        }
+    }
+
+    public int Of(string word) => Of(word.AsSpan());
+
+    private int Add(ReadOnlySpan<char> word, ulong hash, int slot)
+    {
+        if (_used + word.Length > _chars.Length)
+        {
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _used + word.Length));
+        }
+
+        if (_count == _words.Length)
+        {
+            Array.Resize(ref _words, _count * 2);
+        }
+
+        word.CopyTo(_chars.AsSpan(_used));
+        _words[_count] = (_used, word.Length);
+        _used += word.Length;
+        int number = _count++;
+        _generations[slot] = _generation;
+        _hashes[slot] = hash;
+        _slots[slot] = number + 1;
+        if (_count * 2 > _slots.Length)
+        {
+            Grow();
         }
 
         return number;
     }
 
-    public int Of(string word) => Of(word.AsSpan());
+    /// <summary>Twice the slots, every word of this clearing placed again.</summary>
+    private void Grow()
+    {
+        var (hashes, slots, generations) = (_hashes, _slots, _generations);
+        _hashes = new ulong[hashes.Length * 2];
+        _slots = new int[hashes.Length * 2];
+        _generations = new int[hashes.Length * 2];
+        int mask = _slots.Length - 1;
+        for (int old = 0; old < slots.Length; old++)
+        {
+            if (generations[old] == _generation)
+            {
+                int slot = (int)(hashes[old] ^ (hashes[old] >> 29)) & mask;
+                while (_generations[slot] == _generation)
+                {
+                    slot = (slot + 1) & mask;
+                }
+
+                (_generations[slot], _hashes[slot], _slots[slot]) = (_generation, hashes[old], slots[old]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The numbers of the words of <paramref name="text"/> as Python's <c>str.split()</c> cuts them,
+    /// counted from <paramref name="first"/>, without a string per word; <paramref name="buffer"/> is reused.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public int[] OfWords(string text, List<int> buffer, int first = 0)
+    {
+        buffer.Clear();
+        int start = -1;
+        for (int i = 0; i <= text.Length; i++)
+        {
+            bool inWord = i < text.Length && !PythonText.IsWhitespace(text[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                buffer.Add(Of(text.AsSpan(start, i - start)) + first);
+                start = -1;
+            }
+        }
+
+        return [.. buffer];
+    }
 
     /// <summary>How many distinct words are numbered.</summary>
-    public int Count => _numbers.Count;
+    public int Count => _count;
 
     /// <summary>Forgets the words (between samples, so the table stays small).</summary>
-    public void Clear() => _numbers.Clear();
+    public void Clear()
+    {
+        (_used, _count) = (0, 0);
+        _generation++;
+    }
 }
