@@ -76,6 +76,7 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
 
     /// <summary>The statistics of one hypothesis against its references (null references are skipped, as sacreBLEU does).</summary>
     /// <remarks>Not thread-safe: an instance reuses its buffers; use one per thread.</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public BleuStatistics Statistics(string hypothesis, IReadOnlyList<string?> references)
     {
         string hypothesisText = Preprocess(hypothesis);
@@ -328,6 +329,7 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
         return brevity * Math.Exp(logSum / order);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private string Preprocess(string text)
     {
         if (lowercase)
@@ -356,6 +358,7 @@ public sealed class Bleu(BleuTokenizer tokenizer, BleuSmoothing smoothing = Bleu
         return counts;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int ClosestLength(int hypothesisLength, List<int> referenceLengths)
     {
         int closestDiff = -1, closestLength = -1;

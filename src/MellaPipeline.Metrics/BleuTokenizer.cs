@@ -78,6 +78,7 @@ public abstract partial class BleuTokenizer
         /// <summary>The characters of the first rule's class except the space (which it pads harmlessly).</summary>
         private static readonly System.Buffers.SearchValues<char> SymbolChars = System.Buffers.SearchValues.Create("{|}~[\\]^_`!\"#$%&()*+:;<=>?@/");
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public override string Tokenize(string line)
         {
             line = line.Replace("<skipped>", "", StringComparison.Ordinal).Replace("-\n", "", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
@@ -133,6 +134,7 @@ public abstract partial class BleuTokenizer
 
         public override string Name => "intl";
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public override string Tokenize(string line)
         {
             if (!line.Any(c => char.IsPunctuation(c) || char.IsSymbol(c) || char.IsSurrogate(c)))
@@ -162,6 +164,7 @@ public abstract partial class BleuTokenizer
 
         public override string Name => "th";
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public override string Tokenize(string line)
         {
             string international = base.Tokenize(line);
@@ -195,6 +198,7 @@ public abstract partial class BleuTokenizer
 
         public override string Name => "ko";
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public override string Tokenize(string line)
         {
             string international = base.Tokenize(line);
@@ -224,6 +228,7 @@ public abstract partial class BleuTokenizer
 
         public override string Name => "char";
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public override string Tokenize(string line)
         {
             var builder = new StringBuilder(line.Length * 2);

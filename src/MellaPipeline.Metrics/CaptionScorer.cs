@@ -81,11 +81,13 @@ public sealed class CaptionScorer
     private readonly List<int> _ids = [];
 
     /// <summary>The numbers of <see cref="Words"/> (unstemmed), without a string per word.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int[] Ids(string text) => _wordTokenizer is null ? WordTokenizer.Ids(text, _numbers)
         : _numbers.OfWords(_wordTokenizer.Tokenize(_options.Lowercase ? PythonText.Lower(text) : text), _ids);
 
     /// <param name="keywords">The reference's keywords; null = extracted from the first reference.</param>
     /// <param name="only">Compute just this metric (the others are left empty); null = all.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public SampleScores Score(string hypothesis, IReadOnlyList<string> references, IReadOnlyList<string>? keywords = null, string? only = null)
     {
         if (_lang == "sr" && _options.FoldSerbianScript && SerbianScript.Differ(hypothesis, references))
@@ -110,6 +112,7 @@ public sealed class CaptionScorer
     }
 
     /// <summary>ROUGE-L and METEOR (exact matching) on words as numbers: no string per word, the same words and scores.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private (double Rouge, double Meteor) WordMetricsByNumbers(string hypothesis, IReadOnlyList<string> references, bool rouge, bool meteor)
     {
         var hypothesisIds = Ids(hypothesis);
@@ -141,7 +144,7 @@ public sealed class CaptionScorer
         Func<int, (string Hypothesis, IReadOnlyList<string> References, IReadOnlyList<string>? Keywords)> sample, string? only = null, int threads = -1)
     {
         var scores = new SampleScores[count];
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new CaptionScorer(lang, options), (i, _, scorer) =>
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new CaptionScorer(lang, options), [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] (i, _, scorer) =>
         {
             var (hypothesis, references, keywords) = sample(i);
             scores[i] = scorer.Score(hypothesis, references, keywords, only);

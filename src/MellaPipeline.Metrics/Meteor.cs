@@ -46,6 +46,7 @@ public sealed class Meteor(IStemmer? stemmer, double alpha = 0.9, double beta = 
     /// The score of words already numbered (equal words, equal numbers; lower case): exact matching
     /// only. What <see cref="CaptionScorer"/> uses when no stemmer applies, without a string per word.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public double SingleIds(int[] reference, int[] hypothesis) => Aligned(hypothesis, reference, null);
 
     /// <summary>
@@ -133,6 +134,7 @@ public sealed class Meteor(IStemmer? stemmer, double alpha = 0.9, double beta = 
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int Chunks(List<(int Hyp, int Ref)> matches)
     {
         int chunks = 1;

@@ -42,6 +42,7 @@ public static class PythonText
     /// Unicode's special casing — U+0130 (İ) becomes "i̇" (two code points, where .NET gives "i"
     /// or keeps it), and capital sigma becomes final ς at the end of a word.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static string Lower(string text)
     {
         // Only those two and code points beyond the BMP need more than .NET's simple invariant mapping, which is Python's elsewhere;
