@@ -75,6 +75,23 @@ public class CommandEntryPointTests
     }
 
     [Fact]
+    public async Task An_eval_run_takes_the_scoring_options_of_score_and_names_them_in_every_signature()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("refs.tsv"), "k1\tsr\tЋевапи са кајмаком\nk2\tsr\tБеоградска тврђава\n");
+        File.WriteAllText(dir.File("pred.jsonl"), "{\"key\":\"k1\",\"prediction\":\"Ćevapi sa kajmakom\"}\n{\"key\":\"k2\",\"prediction\":\"Beogradska tvrđava\"}\n");
+        var predictions = new FileInfo(dir.File("pred.jsonl"));
+
+        var (kept, _) = await EvalRun.RunAsync(dir.File("refs.tsv"), predictions, null, new ScoreOptions(Tokenize: "none", FoldSerbianScript: false), 0, 0, CancellationToken.None);
+        var (folded, _) = await EvalRun.RunAsync(dir.File("refs.tsv"), predictions, null, new ScoreOptions(Tokenize: "none"), 0, 0, CancellationToken.None);
+
+        Assert.All(kept!.Report.Results, r => Assert.Contains("|sr-script:keep", r.Signature, StringComparison.Ordinal));
+        Assert.All(kept.Report.Results.Where(r => r.Metric != MetricNames.Bleu), r => Assert.Contains("|tok:none", r.Signature, StringComparison.Ordinal));
+        Assert.Equal(0, kept.Report.Results.Single(r => r.Metric == MetricNames.RougeL).Score, 6); // Latin answers to Cyrillic references, kept apart
+        Assert.Equal(100, folded!.Report.Results.Single(r => r.Metric == MetricNames.RougeL).Score, 6);
+    }
+
+    [Fact]
     public async Task Eval_references_that_are_missing_or_empty_and_unusable_predictions_are_a_problem_not_a_report()
     {
         using var dir = new TempDir();
