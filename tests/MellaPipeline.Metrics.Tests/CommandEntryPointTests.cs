@@ -80,15 +80,16 @@ public class CommandEntryPointTests
         using var dir = new TempDir();
         File.WriteAllText(dir.File("refs.tsv"), "k1\tsr\tЋевапи са кајмаком\nk2\tsr\tБеоградска тврђава\n");
         File.WriteAllText(dir.File("pred.jsonl"), "{\"key\":\"k1\",\"prediction\":\"Ćevapi sa kajmakom\"}\n{\"key\":\"k2\",\"prediction\":\"Beogradska tvrđava\"}\n");
-        var predictions = new FileInfo(dir.File("pred.jsonl"));
+        async Task<IReadOnlyList<EvalResult>> Results(ScoreOptions options) =>
+            (await EvalRun.RunAsync(dir.File("refs.tsv"), new FileInfo(dir.File("pred.jsonl")), null, options, 0, 0, CancellationToken.None)).Run!.Report.Results;
 
-        var (kept, _) = await EvalRun.RunAsync(dir.File("refs.tsv"), predictions, null, new ScoreOptions(Tokenize: "none", FoldSerbianScript: false), 0, 0, CancellationToken.None);
-        var (folded, _) = await EvalRun.RunAsync(dir.File("refs.tsv"), predictions, null, new ScoreOptions(Tokenize: "none"), 0, 0, CancellationToken.None);
+        var kept = await Results(new ScoreOptions(Tokenize: "none", FoldSerbianScript: false));
+        var folded = await Results(new ScoreOptions(Tokenize: "none"));
 
-        Assert.All(kept!.Report.Results, r => Assert.Contains("|sr-script:keep", r.Signature, StringComparison.Ordinal));
-        Assert.All(kept.Report.Results.Where(r => r.Metric != MetricNames.Bleu), r => Assert.Contains("|tok:none", r.Signature, StringComparison.Ordinal));
-        Assert.Equal(0, kept.Report.Results.Single(r => r.Metric == MetricNames.RougeL).Score, 6); // Latin answers to Cyrillic references, kept apart
-        Assert.Equal(100, folded!.Report.Results.Single(r => r.Metric == MetricNames.RougeL).Score, 6);
+        Assert.All(kept, r => Assert.Contains("|sr-script:keep", r.Signature, StringComparison.Ordinal));
+        Assert.All(kept.Where(r => r.Metric != MetricNames.Bleu), r => Assert.Contains("|tok:none", r.Signature, StringComparison.Ordinal));
+        Assert.Equal(0, kept.Single(r => r.Metric == MetricNames.RougeL).Score, 6); // Latin answers to Cyrillic references, kept apart
+        Assert.Equal(100, folded.Single(r => r.Metric == MetricNames.RougeL).Score, 6);
     }
 
     [Fact]
