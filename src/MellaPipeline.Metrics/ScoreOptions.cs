@@ -16,7 +16,7 @@ public sealed record ScoreOptions(string? Tokenize = null, bool Lowercase = fals
     bool StemMatching = true, bool FoldSerbianScript = true)
 {
     public static readonly IReadOnlyList<string> SmoothingNames = ["exp", "floor", "add-k", "none"];
-    public static readonly IReadOnlyList<string> MatchingNames = ["stem", "exact"];
+    public static readonly IReadOnlyList<string> MatchingNames = ["exact", "stem"];
     public static readonly IReadOnlyList<string> SerbianScriptNames = ["fold", "keep"];
 
     public const string TokenizeHelp = "Tokenizer of every word metric (BLEU, ROUGE-L, METEOR, keyword): 13a, intl, char, none (Python's str.split()), th (ICU words) or ko; "
