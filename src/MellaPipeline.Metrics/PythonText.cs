@@ -19,22 +19,31 @@ public static class PythonText
     public static List<string> Split(string text)
     {
         var words = new List<string>();
-        int start = -1;
-        for (int i = 0; i <= text.Length; i++)
+        for (int at = 0; NextWord(text, ref at, out var word);)
         {
-            bool inWord = i < text.Length && !IsWhitespace(text[i]);
-            if (inWord && start < 0)
-            {
-                start = i;
-            }
-            else if (!inWord && start >= 0)
-            {
-                words.Add(text[start..i]);
-                start = -1;
-            }
+            words.Add(text[word]);
         }
 
         return words;
+    }
+
+    /// <summary>The next <c>str.split()</c> word from <paramref name="position"/> on (which moves past it); false when none is left.</summary>
+    public static bool NextWord(ReadOnlySpan<char> text, ref int position, out Range word)
+    {
+        int i = position;
+        while (i < text.Length && IsWhitespace(text[i]))
+        {
+            i++;
+        }
+
+        int start = i;
+        while (i < text.Length && !IsWhitespace(text[i]))
+        {
+            i++;
+        }
+
+        (position, word) = (i, start..i);
+        return i > start;
     }
 
     /// <summary>

@@ -207,19 +207,9 @@ public sealed class WordNumbers
     public int[] OfWords(string text, List<int> buffer, int first = 0)
     {
         buffer.Clear();
-        int start = -1;
-        for (int i = 0; i <= text.Length; i++)
+        for (int at = 0; PythonText.NextWord(text, ref at, out var word);)
         {
-            bool inWord = i < text.Length && !PythonText.IsWhitespace(text[i]);
-            if (inWord && start < 0)
-            {
-                start = i;
-            }
-            else if (!inWord && start >= 0)
-            {
-                buffer.Add(Of(text.AsSpan(start, i - start)) + first);
-                start = -1;
-            }
+            buffer.Add(Of(text.AsSpan(word)) + first);
         }
 
         return [.. buffer];
