@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text;
+
+namespace MellaPipeline.Crawl.Html;
+
+/// <summary>
+/// The legacy encoding of a page that declares none and is not UTF-8: the encoding and language
+/// whose letter statistics make the page's non-ASCII bytes most likely. Letter frequencies tell
+/// apart what script shares cannot: KOI8-R and windows-1251 put lower and upper case in opposite
+/// halves and the letters in another order; ISO-8859-2 and windows-1250 differ in 0x8A–0xBF, where
+/// one decodes Czech š ž ť and the other ą ľ » or C1 controls. Work is bounded: only the part of the
+/// page holding its first <see cref="MaxHighBytes"/> non-ASCII bytes is looked at.
+/// </summary>
+internal sealed class LegacyCharsetDetector
+{
+    public const int MaxHighBytes = 64 * 1024;
+
+    // Languages that are not targets need more evidence: a short Czech title whose š reads as
+    // Polish ą in the other encoding stays Czech.
+    private const double NonTargetPrior = -1.5;
+
+    private static readonly string[] Targets = ["ru", "sr", "cs", "hu", "hr", "bs", "ar", "ko", "th", "vi"];
+
+    /// <summary>The encodings tried, in tie-break order, and the languages written in each.</summary>
+    public static readonly IReadOnlyList<(string Encoding, string[] Languages)> Candidates =
+    [
+        ("windows-1251", ["ru", "uk", "bg", "sr", "mk", "be"]),
+        ("windows-1250", ["cs", "sk", "pl", "hu", "hr", "bs", "sl", "ro"]),
+        ("windows-1256", ["ar", "fa", "ur"]),
+        ("euc-kr", ["ko"]),
+        ("windows-874", ["th"]),
+        ("windows-1258", ["vi"]),
+        ("iso-8859-2", ["cs", "sk", "pl", "hu", "hr", "bs", "sl", "ro"]),
+        ("windows-1252", ["de", "fr", "es", "pt", "it", "nl", "sv"]),
+        ("koi8-r", ["ru", "bg"]),
+    ];
+
+    private static readonly Lazy<LegacyCharsetDetector> Shared = new(Build);
+
+    private readonly EncodingModel[] models;
+
+    private LegacyCharsetDetector(EncodingModel[] models) => this.models = models;
+
+    public static LegacyCharsetDetector Instance => Shared.Value;
+
+    /// <summary>The name of the most likely encoding of <paramref name="body"/>.</summary>
+    public string Detect(ReadOnlySpan<byte> body)
+    {
+        Span<int> counts = stackalloc int[128];
+        int end = body.Length, seen = 0;
+        for (int i = 0; i < body.Length; i++)
+        {
+            if (body[i] >= 0x80)
+            {
+                counts[body[i] - 0x80]++;
+                if (++seen == MaxHighBytes)
+                {
+                    end = i + 1;
+                    break;
+                }
+            }
+        }
+
+        var best = models[0];
+        double bestScore = double.NegativeInfinity;
+        foreach (var model in models)
+        {
+            double score = model.Score(counts, body[..end]);
+            if (score > bestScore)
+            {
+                (best, bestScore) = (model, score);
+            }
+        }
+
+        return best.Encoding.WebName;
+    }
+
+    private static LegacyCharsetDetector Build()
+    {
+        var letters = LoadLetters();
+        return new LegacyCharsetDetector(Candidates.Select(c =>
+        {
+            // Undecodable bytes become U+FFFD, which the letter models price as no text (not as an ASCII '?').
+            var encoding = Encoding.GetEncoding(c.Encoding, EncoderFallback.ReplacementFallback, new DecoderReplacementFallback("\uFFFD"));
+            var languages = c.Languages.Select(l => (Model: LetterModel.For(letters[l], encoding), Prior: Targets.Contains(l) ? 0 : NonTargetPrior)).ToArray();
+            return encoding.IsSingleByte ? (EncodingModel)new SingleByteModel(encoding, languages) : new MultiByteModel(encoding, languages);
+        }).ToArray());
+    }
+
+    private static Dictionary<string, List<(char Letter, double Share)>> LoadLetters()
+    {
+        using var stream = typeof(LegacyCharsetDetector).Assembly.GetManifestResourceStream("MellaPipeline.Crawl.Html.LetterFrequencies.tsv")
+            ?? throw new InvalidOperationException("LetterFrequencies.tsv is not embedded in the assembly");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var letters = new Dictionary<string, List<(char, double)>>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var fields = line.Split('\t');
+            if (!letters.TryGetValue(fields[0], out var list))
+            {
+                letters[fields[0]] = list = [];
+            }
+
+            list.Add((fields[1][0], double.Parse(fields[2], CultureInfo.InvariantCulture) / 1e6));
+        }
+
+        return letters;
+    }
+
+    /// <summary>One candidate encoding: the log-likelihood of a page's non-ASCII bytes under its best language.</summary>
+    private abstract class EncodingModel(Encoding encoding)
+    {
+        public Encoding Encoding { get; } = encoding;
+
+        /// <param name="highByteCounts">How often each byte 0x80–0xFF occurs in <paramref name="prefix"/>.</param>
+        public abstract double Score(ReadOnlySpan<int> highByteCounts, ReadOnlySpan<byte> prefix);
+    }
+
+    /// <summary>A single-byte encoding: each non-ASCII byte is one character, so a byte histogram scores the page.</summary>
+    private sealed class SingleByteModel : EncodingModel
+    {
+        private readonly (double[] ByteLogs, double Prior)[] languages;
+
+        public SingleByteModel(Encoding encoding, (LetterModel Model, double Prior)[] languages)
+            : base(encoding)
+        {
+            this.languages = languages.Select(l => (Enumerable.Range(0x80, 128).Select(b =>
+            {
+                string decoded = encoding.GetString([(byte)b]);
+                return decoded.Length == 1 ? l.Model.LogProbability(decoded[0]) : l.Model.LogProbability('\uFFFD');
+            }).ToArray(), l.Prior)).ToArray();
+        }
+
+        public override double Score(ReadOnlySpan<int> highByteCounts, ReadOnlySpan<byte> prefix)
+        {
+            double best = double.NegativeInfinity;
+            foreach (var (byteLogs, prior) in languages)
+            {
+                double score = prior;
+                for (int b = 0; b < 128; b++)
+                {
+                    score += highByteCounts[b] * byteLogs[b];
+                }
+
+                best = Math.Max(best, score);
+            }
+
+            return best;
+        }
+    }
+
+    /// <summary>A multi-byte encoding (EUC-KR): the prefix is decoded and each non-ASCII character scored.</summary>
+    private sealed class MultiByteModel(Encoding encoding, (LetterModel Model, double Prior)[] languages) : EncodingModel(encoding)
+    {
+        public override double Score(ReadOnlySpan<int> highByteCounts, ReadOnlySpan<byte> prefix)
+        {
+            string text = Encoding.GetString(prefix);
+            double best = double.NegativeInfinity;
+            foreach (var (model, prior) in languages)
+            {
+                double score = prior;
+                foreach (char c in text)
+                {
+                    if (c >= '\u0080')
+                    {
+                        score += model.LogProbability(c);
+                    }
+                }
+
+                best = Math.Max(best, score);
+            }
+
+            return best;
+        }
+    }
+}
