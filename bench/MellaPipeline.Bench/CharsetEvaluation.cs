@@ -92,6 +92,12 @@ internal static class CharsetEvaluation
             ("vi", Latin("àáâãèéêìíòóôõùúýăđĩũơư" + string.Concat(Enumerable.Range(0x1EA0, 0x1EFA - 0x1EA0).Select(c => (char)c)))),
         ];
 
+        private static readonly (char Mark, double Percent)[] ThaiMarks =
+        [
+            ('\u0E48', 5.5), ('\u0E49', 3.5), ('\u0E31', 3.0), ('\u0E35', 2.5), ('\u0E34', 2.5), ('\u0E38', 1.5), ('\u0E37', 1.0),
+            ('\u0E47', 1.0), ('\u0E39', 0.8), ('\u0E4C', 0.8), ('\u0E36', 0.5), ('\u0E4A', 0.1), ('\u0E4B', 0.05),
+        ];
+
         private static bool Cyrillic(char c) => c is >= '\u0400' and <= '\u04FF';
 
         private static bool Arabic(char c) => c is >= '\u0600' and <= '\u06FF';
@@ -116,6 +122,18 @@ internal static class CharsetEvaluation
                         {
                             shares[gram[0]] = share;
                         }
+                    }
+                }
+
+                if (language == "th")
+                {
+                    // Lingua keeps letters only; Thai writes its vowel signs above and below and its
+                    // tone marks as combining characters, about a fifth of its text. Approximate
+                    // shares of Thai text, relative to its letters.
+                    double letters = shares.Values.Sum();
+                    foreach (var (mark, percent) in ThaiMarks)
+                    {
+                        shares[mark] = letters * percent / 78;
                     }
                 }
 

@@ -11,7 +11,7 @@ namespace MellaPipeline.Crawl.Html;
 /// one decodes Czech š ž ť and the other ą ľ » or C1 controls. Work is bounded: only the part of the
 /// page holding its first <see cref="MaxHighBytes"/> non-ASCII bytes is looked at.
 /// </summary>
-internal sealed class LegacyCharsetDetector
+public sealed class LegacyCharsetDetector
 {
     public const int MaxHighBytes = 64 * 1024;
 
@@ -46,12 +46,19 @@ internal sealed class LegacyCharsetDetector
     /// <summary>The name of the most likely encoding of <paramref name="body"/>.</summary>
     public string Detect(ReadOnlySpan<byte> body)
     {
+        // Each non-ASCII byte counted by value and by its neighbours (see LetterModel.ContextLogProbability).
+        Span<int> inContext = stackalloc int[128 * Contexts];
         Span<int> counts = stackalloc int[128];
+        inContext.Clear();
+        counts.Clear();
         int end = body.Length, seen = 0;
         for (int i = 0; i < body.Length; i++)
         {
             if (body[i] >= 0x80)
             {
+                int previous = i == 0 ? 0 : Class(body[i - 1]);
+                bool nextIsLetter = i + 1 < body.Length && Class(body[i + 1]) > 0;
+                inContext[((body[i] - 0x80) * Contexts) + (previous * 2) + (nextIsLetter ? 1 : 0)]++;
                 counts[body[i] - 0x80]++;
                 if (++seen == MaxHighBytes)
                 {
@@ -65,7 +72,7 @@ internal sealed class LegacyCharsetDetector
         double bestScore = double.NegativeInfinity;
         foreach (var model in models)
         {
-            double score = model.Score(counts, body[..end]);
+            double score = model.Score(counts, inContext, body[..end]);
             if (score > bestScore)
             {
                 (best, bestScore) = (model, score);
@@ -74,6 +81,17 @@ internal sealed class LegacyCharsetDetector
 
         return best.Encoding.WebName;
     }
+
+    // Previous byte: ASCII non-letter, consonant, vowel or non-ASCII; next byte: letter-like or not.
+    private const int Contexts = 4 * 2;
+
+    private static int Class(byte b) => b switch
+    {
+        >= 0x80 => 3,
+        (byte)'a' or (byte)'e' or (byte)'i' or (byte)'o' or (byte)'u' or (byte)'y' or (byte)'A' or (byte)'E' or (byte)'I' or (byte)'O' or (byte)'U' or (byte)'Y' => 2,
+        >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' => 1,
+        _ => 0,
+    };
 
     private static LegacyCharsetDetector Build()
     {
@@ -118,26 +136,34 @@ internal sealed class LegacyCharsetDetector
         public Encoding Encoding { get; } = encoding;
 
         /// <param name="highByteCounts">How often each byte 0x80–0xFF occurs in <paramref name="prefix"/>.</param>
-        public abstract double Score(ReadOnlySpan<int> highByteCounts, ReadOnlySpan<byte> prefix);
+        /// <param name="inContext">The same, per byte and neighbour class.</param>
+        public abstract double Score(ReadOnlySpan<int> highByteCounts, ReadOnlySpan<int> inContext, ReadOnlySpan<byte> prefix);
     }
 
     /// <summary>A single-byte encoding: each non-ASCII byte is one character, so a byte histogram scores the page.</summary>
     private sealed class SingleByteModel : EncodingModel
     {
         private readonly (double[] ByteLogs, double Prior)[] languages;
+        private readonly double[] contextLogs;
 
         public SingleByteModel(Encoding encoding, (LetterModel Model, double Prior)[] languages)
             : base(encoding)
         {
-            this.languages = languages.Select(l => (Enumerable.Range(0x80, 128).Select(b =>
-            {
-                string decoded = encoding.GetString([(byte)b]);
-                return decoded.Length == 1 ? l.Model.LogProbability(decoded[0]) : l.Model.LogProbability('\uFFFD');
-            }).ToArray(), l.Prior)).ToArray();
+            var decoded = Enumerable.Range(0x80, 128).Select(b => encoding.GetString([(byte)b]) is { Length: 1 } s ? s[0] : '\uFFFD').ToArray();
+            this.languages = languages.Select(l => (decoded.Select(l.Model.LogProbability).ToArray(), l.Prior)).ToArray();
+            contextLogs = Enumerable.Range(0, 128 * Contexts)
+                .Select(i => LetterModel.ContextLogProbability(decoded[i / Contexts], i % Contexts / 2, i % 2 == 1))
+                .ToArray();
         }
 
-        public override double Score(ReadOnlySpan<int> highByteCounts, ReadOnlySpan<byte> prefix)
+        public override double Score(ReadOnlySpan<int> highByteCounts, ReadOnlySpan<int> inContext, ReadOnlySpan<byte> prefix)
         {
+            double context = 0;
+            for (int i = 0; i < contextLogs.Length; i++)
+            {
+                context += inContext[i] * contextLogs[i];
+            }
+
             double best = double.NegativeInfinity;
             foreach (var (byteLogs, prior) in languages)
             {
@@ -150,14 +176,14 @@ internal sealed class LegacyCharsetDetector
                 best = Math.Max(best, score);
             }
 
-            return best;
+            return best + context;
         }
     }
 
     /// <summary>A multi-byte encoding (EUC-KR): the prefix is decoded and each non-ASCII character scored.</summary>
     private sealed class MultiByteModel(Encoding encoding, (LetterModel Model, double Prior)[] languages) : EncodingModel(encoding)
     {
-        public override double Score(ReadOnlySpan<int> highByteCounts, ReadOnlySpan<byte> prefix)
+        public override double Score(ReadOnlySpan<int> highByteCounts, ReadOnlySpan<int> inContext, ReadOnlySpan<byte> prefix)
         {
             string text = Encoding.GetString(prefix);
             double best = double.NegativeInfinity;
