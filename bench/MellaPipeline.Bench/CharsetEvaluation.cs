@@ -10,7 +10,9 @@ namespace MellaPipeline.Bench;
 /// <summary>
 /// <c>charset-eval</c>: the share of real pages, re-encoded without a charset declaration into each
 /// legacy encoding of SPEC §5 and cut to 2, 8, 32 KB and whole, that the decoder recovers exactly;
-/// <c>charset-eval --write-letters FILE --lingua DIR</c> regenerates the decoder's letter table.
+/// <c>charset-eval --write-pages DIR [--pages HELD_OUT]</c> writes the whole pages out for the alt
+/// extraction parity check; <c>charset-eval --write-letters FILE --lingua DIR</c> regenerates the
+/// decoder's letter table.
 /// </summary>
 internal static class CharsetEvaluation
 {
@@ -22,6 +24,11 @@ internal static class CharsetEvaluation
         }
 
         string? heldOut = arguments.Value("pages");
+        if (arguments.Value("write-pages") is { } pagesOut)
+        {
+            return WritePages(heldOut, pagesOut);
+        }
+
         bool listFailures = arguments.Value("failures") == "true";
         Console.WriteLine(heldOut is null ? "shared pages (tuning set), re-encoded without declaration" : $"held-out pages from {heldOut}, re-encoded without declaration");
         Console.WriteLine("encoding        2 KB            8 KB            32 KB           whole           all");
@@ -58,6 +65,33 @@ internal static class CharsetEvaluation
         }
 
         return exact;
+    }
+
+    /// <summary>
+    /// For the alt-extraction parity check (bench/peers/lxml_pairs.py): every whole page of each
+    /// encoding as served undeclared (<c>DIR/legacy/&lt;encoding&gt;/…</c>) and the same text in UTF-8
+    /// (<c>DIR/original/&lt;encoding&gt;/…</c>).
+    /// </summary>
+    private static int WritePages(string? heldOut, string folder)
+    {
+        int written = 0;
+        foreach (var encoding in LegacyCharsetPages.SharedPages.Keys)
+        {
+            foreach (var sample in (heldOut is null ? LegacyCharsetPages.Shared(encoding) : HeldOut(heldOut, encoding)).Where(s => s.SliceBytes is null))
+            {
+                foreach (var (tree, bytes) in new[] { ("legacy", sample.Bytes), ("original", Encoding.UTF8.GetBytes(sample.Expected.Normalize(NormalizationForm.FormC))) })
+                {
+                    string path = Path.Combine(folder, tree, encoding, sample.Page);
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    File.WriteAllBytes(path, bytes);
+                }
+
+                written++;
+            }
+        }
+
+        Console.WriteLine($"wrote {written} pages to {folder}/legacy and {folder}/original");
+        return 0;
     }
 
     /// <summary>Pages of a held-out set: UTF-8 HTML files under <c>DIR/&lt;encoding&gt;/</c>.</summary>
