@@ -39,7 +39,9 @@ internal sealed class LetterModel
 
     private LetterModel(Dictionary<char, double> logProbabilities) => this.logProbabilities = logProbabilities;
 
-    public double LogProbability(char c) => logProbabilities.TryGetValue(c, out double value) ? value : Math.Log(IsNoText(c) ? NoTextCharacter : IsLatinLetter(c) ? ForeignLetter : ForeignCharacter);
+    public double LogProbability(char c) => logProbabilities.TryGetValue(c, out double value) ? value : IsNoText(c) ? LogNoText : IsLatinLetter(c) ? LogForeignLetter : LogForeignCharacter;
+
+    private static readonly double LogNoText = Math.Log(NoTextCharacter), LogForeignLetter = Math.Log(ForeignLetter), LogForeignCharacter = Math.Log(ForeignCharacter);
 
     /// <param name="letters">The language's non-ASCII letters (lower case) and their shares.</param>
     public static LetterModel For(IReadOnlyList<(char Letter, double Share)> letters, Encoding encoding)
