@@ -96,6 +96,7 @@ public sealed class LegacyCharsetDetector
 
     private static LegacyCharsetDetector Build()
     {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         var letters = LoadLetters();
         return new LegacyCharsetDetector(Candidates.Select(c =>
         {
