@@ -6,11 +6,16 @@ namespace MellaPipeline.Crawl.Html;
 /// <summary>
 /// How likely each non-ASCII character is in one language's text as one encoding writes it: the
 /// language's letters (Lingua's unigram shares, lower and upper case), the typographic punctuation
-/// every language uses, and a floor for everything else — lower for symbols than for foreign letters, much lower for C1 controls and
-/// replacement characters, which no text holds and a wrong single-byte decoding produces.
+/// every language uses, and a floor for everything else: lower for symbols than for foreign
+/// letters, much lower for C1 controls and replacement characters, which no text holds and a wrong
+/// single-byte decoding produces.
 /// </summary>
 internal sealed class LetterModel
 {
+    private readonly Dictionary<char, double> logProbabilities;
+
+    private LetterModel(Dictionary<char, double> logProbabilities) => this.logProbabilities = logProbabilities;
+
     // Share of letters written in upper case: a page decoded with the case halves swapped
     // (KOI8-R read as windows-1251 and back) is mostly upper case and pays for every letter.
     private const double UpperCase = 0.06;
@@ -34,10 +39,6 @@ internal sealed class LetterModel
 
     // The tone marks Vietnamese writes as combining characters in windows-1258.
     private const string ToneMarks = "\u0300\u0301\u0303\u0309\u0323";
-
-    private readonly Dictionary<char, double> logProbabilities;
-
-    private LetterModel(Dictionary<char, double> logProbabilities) => this.logProbabilities = logProbabilities;
 
     public double LogProbability(char c) => logProbabilities.TryGetValue(c, out double value) ? value : IsNoText(c) ? LogNoText : IsLatinLetter(c) ? LogForeignLetter : LogForeignCharacter;
 
