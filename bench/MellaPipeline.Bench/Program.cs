@@ -60,6 +60,11 @@ if (arguments.Command == "dedup-verify")
     return DedupHashes.Verify(arguments.Value("truth") ?? "truth.tsv", arguments.Value("result") ?? "dedup.jsonl");
 }
 
+if (arguments.Command == "charset-eval")
+{
+    return CharsetEvaluation.Run(arguments);
+}
+
 if (arguments.Command == "extract-throughput")
 {
     return ExtractThroughput.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "html-multilingual"), (int)arguments.Get("rounds", 20), (int)arguments.Get("threads", 1),
