@@ -173,23 +173,21 @@ public sealed class LanguageIdentifier
 
     private static LanguageGuess SerbianRecheck(string text, LanguageGuess guess, LanguageHints? hints)
     {
+        if (guess.Lang is "cs" or "sk")
+        {
+            var (czechOrSlovak, by) = CzechSlovak.Decide(text, guess.Lang, hints);
+            return czechOrSlovak == guess.Lang && by == "model" ? guess : guess with { Lang = czechOrSlovak, DecidedBy = by };
+        }
+
         if (guess.Lang is not ("hr" or "bs"))
         {
             return guess;
         }
 
-        int score = SerbianLatin.Score(text, modelSaidCroatian: guess.Lang == "hr");
-        if (score > 0)
-        {
-            return guess with { Lang = "sr", DecidedBy = "serbian_markers" };
-        }
-
-        if (score == 0 && hints is not null && HintFor(hints, "sr") is { } decidedBy)
-        {
-            return guess with { Lang = "sr", DecidedBy = decidedBy };
-        }
-
-        return guess;
+        // No Serbian-Latin n-gram statistics yet: the model's choice between hr and bs stands for them.
+        var ngrams = new SouthSlavicScores(0, guess.Lang == "hr" ? 1 : 0, guess.Lang == "bs" ? 1 : 0);
+        var (lang, decidedBy) = SerbianLatin.Decide(text, ngrams, hints);
+        return lang == guess.Lang && decidedBy == "model" ? guess : guess with { Lang = lang, DecidedBy = decidedBy };
     }
 
     /// <summary>Guard confidence a non-modelled Latin language needs to be reported.</summary>
@@ -304,8 +302,7 @@ public sealed class LanguageIdentifier
         return new LanguageGuess(Code(first), script, Math.Round(firstConfidence, 4), "model");
     }
 
-    private static string? HintFor(LanguageHints hints, string lang) =>
-        hints.DeclaredLang == lang ? "hint:html_lang" : hints.TldLang == lang ? "hint:tld" : null;
+    private static string? HintFor(LanguageHints hints, string lang) => hints.Suggests(lang);
 
     private static (Language Language, double Confidence) Top(IReadOnlyDictionary<Language, double> values)
     {
