@@ -121,7 +121,9 @@ public sealed class LanguageIdentifier
     private LanguageGuess IdentifyLatin(string text, LanguageHints? hints)
     {
         var guess = ByModel(_latin, text, Scripts.Latin, hints);
-        if (guess.Lang != "en" && WrittenOnlyInModelledLanguages(text))
+        // Serbian markers (an ekavian form, a Serbian-only word) settle Latin text the models call
+        // hr/bs as surely as letters would; the guard's trigrams take short Serbian for Tswana or Finnish.
+        if (guess.Lang != "en" && (WrittenOnlyInModelledLanguages(text) || (guess.Lang is "hr" or "bs" && SerbianLatin.IsDecisive(text))))
         {
             return SerbianRecheck(text, guess, hints);
         }
