@@ -171,25 +171,24 @@ public sealed class LanguageIdentifier
         return found >= 2 || (found == 1 && letters <= 40);
     }
 
-    private static LanguageGuess SerbianRecheck(string text, LanguageGuess guess, LanguageHints? hints)
+    private LanguageGuess SerbianRecheck(string text, LanguageGuess guess, LanguageHints? hints)
     {
-        if (guess.Lang is not ("hr" or "bs"))
+        if (guess.Lang is not ("hr" or "bs" or "sr"))
         {
             return guess;
         }
 
-        int score = SerbianLatin.Score(text, modelSaidCroatian: guess.Lang == "hr");
-        if (score > 0)
-        {
-            return guess with { Lang = "sr", DecidedBy = "serbian_markers" };
-        }
+        var (lang, decidedBy) = SerbianLatin.Decide(text, SouthSlavic(text), hints);
+        return lang == guess.Lang ? guess : guess with { Lang = lang, DecidedBy = decidedBy };
+    }
 
-        if (score == 0 && hints is not null && HintFor(hints, "sr") is { } decidedBy)
-        {
-            return guess with { Lang = "sr", DecidedBy = decidedBy };
-        }
-
-        return guess;
+    /// <summary>The Latin model's evidence among Serbian, Croatian and Bosnian.</summary>
+    private SouthSlavicScores SouthSlavic(string text)
+    {
+        var values = _latin.ComputeLanguageConfidenceValues(text);
+        double croatian = values.GetValueOrDefault(Croatian), bosnian = values.GetValueOrDefault(Bosnian);
+        double sum = croatian + bosnian;
+        return sum > 0 ? new SouthSlavicScores(0, croatian / sum, bosnian / sum) : default;
     }
 
     /// <summary>Guard confidence a non-modelled Latin language needs to be reported.</summary>
@@ -304,7 +303,7 @@ public sealed class LanguageIdentifier
         return new LanguageGuess(Code(first), script, Math.Round(firstConfidence, 4), "model");
     }
 
-    private static string? HintFor(LanguageHints hints, string lang) =>
+    internal static string? HintFor(LanguageHints hints, string lang) =>
         hints.DeclaredLang == lang ? "hint:html_lang" : hints.TldLang == lang ? "hint:tld" : null;
 
     private static (Language Language, double Confidence) Top(IReadOnlyDictionary<Language, double> values)

@@ -33,6 +33,40 @@ public static partial class SerbianLatin
         return serbian - other;
     }
 
+    /// <summary>
+    /// The label of Latin text that the n-gram models call Croatian, Bosnian or Serbian: Serbian on
+    /// its markers (<see cref="Score"/>), else on the page's hint when the markers are silent, else
+    /// when the transliterated Serbian model outscores both others; otherwise the likelier of
+    /// Croatian and Bosnian (a page hint choosing between the two when they are close).
+    /// </summary>
+    public static (string Lang, string DecidedBy) Decide(string text, SouthSlavicScores ngrams, LanguageHints? hints)
+    {
+        bool croatian = ngrams.Croatian >= ngrams.Bosnian;
+        int score = Score(text, modelSaidCroatian: croatian);
+        if (score > 0)
+        {
+            return ("sr", "serbian_markers");
+        }
+
+        if (score == 0 && hints is not null && LanguageIdentifier.HintFor(hints, "sr") is { } hinted)
+        {
+            return ("sr", hinted);
+        }
+
+        if (score == 0 && ngrams.Serbian > Math.Max(ngrams.Croatian, ngrams.Bosnian))
+        {
+            return ("sr", "model");
+        }
+
+        string likelier = croatian ? "hr" : "bs", other = croatian ? "bs" : "hr";
+        if (hints is not null && Math.Abs(ngrams.Croatian - ngrams.Bosnian) < LanguageIdentifier.TieMargin && LanguageIdentifier.HintFor(hints, other) is { } tie)
+        {
+            return (other, tie);
+        }
+
+        return (likelier, "model");
+    }
+
     // Ekavian active participles (želeo, voleo, živeo) against ijekavian želio, volio, živio;
     // -čeo and -zeo (počeo, uzeo) are the same in every standard, "video" is also a noun.
     [GeneratedRegex(@"\b(?!video\b|stereo\b|rodeo\b)\w+[^čz\W]eo\b", RegexOptions.CultureInvariant)]
