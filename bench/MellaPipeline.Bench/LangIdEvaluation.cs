@@ -58,17 +58,17 @@ public static class LangIdEvaluation
         return 0;
     }
 
-    private sealed record Sample(string Label, string Text)
+    internal sealed record Sample(string Label, string Text)
     {
         /// <summary>Decided by the text it came from, so a fragment keeps its sentence's half.</summary>
         public bool HeldOut { get; init; } = LabelledSplit.IsHeldOut(Text);
     }
 
-    private static IEnumerable<Sample> Load(string path) =>
+    internal static IEnumerable<Sample> Load(string path) =>
         File.ReadLines(path).Select(l => l.Split('\t', 2)).Where(p => p.Length == 2).Select(p => new Sample(p[0], p[1]));
 
     /// <summary>Word windows of min..max words from each sentence of a whitespace-separated language (Thai has no word spaces and is skipped).</summary>
-    private static List<Sample> Fragments(IEnumerable<Sample> sentences, int min, int max)
+    internal static List<Sample> Fragments(IEnumerable<Sample> sentences, int min, int max)
     {
         var random = new Random(20261129);
         var fragments = new List<Sample>();

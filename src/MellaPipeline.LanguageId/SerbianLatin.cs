@@ -3,12 +3,6 @@ using System.Text.RegularExpressions;
 namespace MellaPipeline.LanguageId;
 
 /// <summary>
-/// How well the Serbian (transliterated to Latin), Croatian and Bosnian n-gram models explain a
-/// text: larger is better, comparable across the three.
-/// </summary>
-public sealed record SouthSlavicScores(double Serbian, double Croatian, double Bosnian);
-
-/// <summary>
 /// Tells Serbian written in Latin script from Croatian and Bosnian. The three standards share most
 /// of their words, so the n-gram models alone are close; what differs is (1) the reflex of old
 /// <i>jat</i>: Serbian is ekavian (<i>reka, vreme, dete, gde</i>), Croatian and Bosnian ijekavian
@@ -36,8 +30,13 @@ public static partial class SerbianLatin
         public const double SharedWithBosnian = 0.5;
         public const double Syntax = 1;
 
-        /// <summary>Weight of the n-gram margin (Serbian minus the better of Croatian and Bosnian).</summary>
-        public const double NgramMargin = 0;
+        /// <summary>
+        /// Weight of the n-gram margin: the transliterated Serbian model's three-way confidence minus
+        /// the better of Croatian's and Bosnian's, in [-1, 1]. The transliterated model is flat on
+        /// Latin text, so the margin only tips a text with some lexical evidence; alone it never
+        /// reaches the threshold.
+        /// </summary>
+        public const double NgramMargin = 0.5;
 
         /// <summary>Score a text needs to be Serbian; at or under it, it is Croatian or Bosnian unless the page says Serbian.</summary>
         public const double Threshold = 0.5;
@@ -59,9 +58,17 @@ public static partial class SerbianLatin
             return ("sr", "serbian_markers");
         }
 
-        if (score >= 0 && hints?.Suggests("sr") is { } decidedBy)
+        // The n-gram margin leans to Croatian or Bosnian on nearly all Latin text; only words speak against the page.
+        if (evidence.Score >= 0 && hints?.Suggests("sr") is { } decidedBy)
         {
             return ("sr", decidedBy);
+        }
+
+        // Croatian and Bosnian apart are the models' call; a page breaks a near-tie between them.
+        string other = rival == "hr" ? "bs" : "hr";
+        if (hints is not null && Math.Abs(ngrams.Croatian - ngrams.Bosnian) < LanguageIdentifier.TieMargin && hints.Suggests(other) is { } tie)
+        {
+            return (other, tie);
         }
 
         return (rival, "model");

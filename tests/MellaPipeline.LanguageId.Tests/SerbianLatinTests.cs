@@ -2,8 +2,9 @@ namespace MellaPipeline.LanguageId.Tests;
 
 public class SerbianLatinTests
 {
-    private static readonly SouthSlavicScores ModelSaysCroatian = new(0, 1, 0);
-    private static readonly SouthSlavicScores ModelSaysBosnian = new(0, 0, 1);
+    // Flat, as the n-gram models' three-way confidences are on short Latin text.
+    private static readonly SouthSlavicScores ModelSaysCroatian = new(0.3, 0.45, 0.25);
+    private static readonly SouthSlavicScores ModelSaysBosnian = new(0.3, 0.25, 0.45);
 
     [Theory]
     [InlineData("gde je reka", 2.0)]
