@@ -114,11 +114,14 @@ internal static class GroupCompiler
             }
         }
 
+        int slotBits = NgramFileFormat.SlotBits(rows.Count);
         Align(w);
         w.Write((uint)order);
         w.Write((uint)rows.Count);
         w.Write((uint)rows.Values.Sum(e => e.Count));
         w.Write((uint)values.Count);
+        w.Write((uint)slotBits);
+        w.Write(0u);
         foreach (ulong key in rows.Keys)
         {
             w.Write(key);
@@ -144,6 +147,24 @@ internal static class GroupCompiler
         foreach (double value in values)
         {
             w.Write(value);
+        }
+
+        var slots = new uint[1 << slotBits];
+        uint row = 0;
+        foreach (ulong key in rows.Keys)
+        {
+            uint slot = NgramFileFormat.Slot(key, slotBits);
+            while (slots[slot] != 0)
+            {
+                slot = (slot + 1) & (uint)(slots.Length - 1);
+            }
+
+            slots[slot] = ++row;
+        }
+
+        foreach (uint slot in slots)
+        {
+            w.Write(slot);
         }
     }
 

@@ -114,7 +114,8 @@ public sealed class LanguageIdentifier
         var guess = ByModel(latin, text, Scripts.Latin, hints);
         // Serbian markers (an ekavian form, a Serbian-only word) settle Latin text the models call
         // hr/bs/sr as surely as letters would; the guard's trigrams take short Serbian for Tswana or Finnish.
-        if (guess.Lang != "en" && (WrittenOnlyInModelledLanguages(text) || (guess.Lang is "hr" or "bs" or "sr" && SerbianLatin.IsDecisive(text))))
+        bool serbianMarkers = guess.Lang is "hr" or "bs" or "sr" && SerbianLatin.IsDecisive(text);
+        if ((guess.Lang != "en" && (WrittenOnlyInModelledLanguages(text) || serbianMarkers)) || SerbianPageMayDecide(text, guess, hints))
         {
             return SerbianRecheck(text, guess, hints);
         }
@@ -172,10 +173,9 @@ public sealed class LanguageIdentifier
         if (guess.Lang is "cs" or "sk")
         {
             var (czechOrSlovak, by) = CzechSlovak.Decide(text, guess.Lang, hints);
-            return czechOrSlovak == guess.Lang && by == "model" ? guess : guess with { Lang = czechOrSlovak, DecidedBy = by };
+            guess = czechOrSlovak == guess.Lang && by == "model" ? guess : guess with { Lang = czechOrSlovak, DecidedBy = by };
         }
-
-        if (guess.Lang is "hr" or "bs" or "sr")
+        else if (guess.Lang is "hr" or "bs" or "sr")
         {
             var (lang, decidedBy) = SerbianLatin.Decide(text, SouthSlavicNormalized(text), hints);
             guess = lang == guess.Lang ? guess : guess with { Lang = lang, DecidedBy = decidedBy };
@@ -195,25 +195,34 @@ public sealed class LanguageIdentifier
 
     /// <summary>
     /// A page that says it is Serbian (<c>lang="sr"</c>, <c>sr-Latn</c>, a .rs host) settles Latin
-    /// text the models give to a neighbour (Croatian, Bosnian, Slovene) unless the text writes a
-    /// letter Serbian Latin never does (q, w, x, y, or any accented letter but č ć đ š ž).
+    /// text the models give to a Slavic neighbour unless the text writes a letter Serbian Latin
+    /// never does (q, w, x, y, or any accented letter but č ć đ š ž).
     /// </summary>
-    private static LanguageGuess SerbianByHint(string text, LanguageGuess guess, LanguageHints? hints)
+    private static LanguageGuess SerbianByHint(string text, LanguageGuess guess, LanguageHints? hints) =>
+        SerbianPageMayDecide(text, guess, hints) ? guess with { Lang = "sr", DecidedBy = HintFor(hints!, "sr")! } : guess;
+
+    /// <summary>
+    /// Whether a Serbian page settles this Latin text: the models give it to another Slavic language
+    /// (Croatian, Bosnian, Slovene, or on short text Czech, Slovak, Polish) and it has no letter
+    /// Serbian Latin never writes (which Czech, Slovak and Polish sentences nearly always have). Such text is not left to the guard either, whose
+    /// trigram models take short Serbian sentences for Tswana or Indonesian.
+    /// </summary>
+    private static bool SerbianPageMayDecide(string text, LanguageGuess guess, LanguageHints? hints)
     {
-        if (guess.Lang is not ("hr" or "bs" or "sl") || hints is null || HintFor(hints, "sr") is not { } decidedBy)
+        if (guess.Lang is not ("hr" or "bs" or "sl" or "cs" or "sk" or "pl") || hints is null || HintFor(hints, "sr") is null)
         {
-            return guess;
+            return false;
         }
 
         foreach (char c in text)
         {
             if (char.IsLetter(c) && !SerbianLatinLetters.Contains(char.ToLowerInvariant(c)))
             {
-                return guess;
+                return false;
             }
         }
 
-        return guess with { Lang = "sr", DecidedBy = decidedBy };
+        return true;
     }
 
     private static readonly System.Buffers.SearchValues<char> SerbianLatinLetters = System.Buffers.SearchValues.Create("abcdefghijklmnoprstuvzčćđšž");

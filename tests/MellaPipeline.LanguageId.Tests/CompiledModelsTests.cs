@@ -15,11 +15,7 @@ public class CompiledModelsTests
 
     private static string Shipped(string group) => Path.Combine(LanguageIdentifier.DefaultModelsDirectory, NgramFileFormat.FileName(group));
 
-    private static List<(string Label, string Text)> Load(string file) =>
-        File.ReadLines(Path.Combine(RepoPaths.SharedData, "langid", file))
-            .Select(l => l.Split('\t', 2))
-            .Select(p => (p[0], p[1]))
-            .ToList();
+    private static List<(string Label, string Text)> Load(string file) => LangIdData.Load(file);
 
     /// <summary>A copy of all four shipped files in a fresh folder, for a test to damage one of.</summary>
     private static string CopyOfModels()

@@ -11,11 +11,7 @@ namespace MellaPipeline.LanguageId.Tests;
 [Trait("Category", "SharedData")]
 public class SharedDataLangIdTests(LanguageIdentifierFixture fixture) : IClassFixture<LanguageIdentifierFixture>
 {
-    private static List<(string Label, string Text)> Load(string file) =>
-        File.ReadLines(Path.Combine(RepoPaths.SharedData, "langid", file))
-            .Select(l => l.Split('\t', 2))
-            .Select(p => (p[0], p[1]))
-            .ToList();
+    private static List<(string Label, string Text)> Load(string file) => LangIdData.Load(file);
 
     [Theory]
     [InlineData("ar", 99.0)]

@@ -72,7 +72,8 @@ internal sealed class NgramDetector
     private readonly int[] _indexOfColumn;
     private readonly bool _lowAccuracy;
     private readonly int[] _withUniqueLetters;
-    private readonly (string Letters, int[] Languages)[] _narrowing;
+    private readonly (string Letters, int[] Languages, System.Buffers.SearchValues<char> Search)[] _narrowing;
+    private readonly System.Buffers.SearchValues<char> _narrowingLetters;
 
     /// <param name="codes">The group's languages to choose among, in tie-breaking order.</param>
     /// <param name="lettersAs">Languages that count as writing the narrowing letters of another (the transliterated Serbian those of Croatian), which Lingua's table does not know.</param>
@@ -106,7 +107,9 @@ internal sealed class NgramDetector
                 .SelectMany(code => codes.Where(c => c == code || lettersAs?.GetValueOrDefault(c) == code))
                 .Select(c => IndexOf(codes, c)).ToArray()))
             .Where(entry => entry.Item2.Length > 0)
+            .Select(entry => (entry.Letters, entry.Item2, System.Buffers.SearchValues.Create(entry.Letters)))
             .ToArray();
+        _narrowingLetters = System.Buffers.SearchValues.Create(string.Concat(_narrowing.Select(n => n.Letters)));
     }
 
     public IReadOnlyList<string> Codes { get; }
@@ -129,7 +132,7 @@ internal sealed class NgramDetector
             return result;
         }
 
-        var candidates = Narrowed(words);
+        var candidates = Narrowed(words, cleaned);
         if (candidates.Count == 1)
         {
             result[candidates[0]] = 1;
@@ -222,7 +225,11 @@ internal sealed class NgramDetector
     /// </summary>
     private void SumOrder(string text, int order, ulong candidates, double[,] sums, int[] unigramsKnown)
     {
-        var seen = new HashSet<UInt128>();
+        // Short text (most captions) dedups its few n-grams by a scan of the stack, longer text by a set.
+        const int ScannedAtMost = 64;
+        HashSet<UInt128>? seenSet = text.Length > ScannedAtMost ? [] : null;
+        Span<UInt128> seenList = stackalloc UInt128[seenSet is null ? ScannedAtMost : 0];
+        int seenCount = 0;
         Span<int> letters = stackalloc int[5];
         int i = 0;
         while (i < text.Length)
@@ -248,9 +255,14 @@ internal sealed class NgramDetector
                     letters[k] = _file.LetterIndex(text[start + k]);
                 }
 
-                if (!seen.Add(exact))
+                if (seenSet is not null ? !seenSet.Add(exact) : seenList[..seenCount].Contains(exact))
                 {
                     continue;
+                }
+
+                if (seenSet is null)
+                {
+                    seenList[seenCount++] = exact;
                 }
 
                 ulong remaining = candidates;
@@ -345,25 +357,21 @@ internal sealed class NgramDetector
     }
 
     /// <summary>Lingua's second rule: the candidates that write the words' most frequent alphabet, narrowed to those that write letters such as ć or ő found in at least half the words.</summary>
-    private List<int> Narrowed(List<string> words)
+    private List<int> Narrowed(List<string> words, string text)
     {
         var alphabets = new List<(int Alphabet, int Letters)>();
         foreach (string word in words)
         {
             int alphabet = _file.AlphabetOf(word[0]);
-            if (alphabet == NgramFileFormat.None || word.Any(c => _file.AlphabetOf(c) != alphabet))
+            bool one = alphabet != NgramFileFormat.None;
+            for (int i = 1; i < word.Length && one; i++)
             {
-                continue;
+                one = _file.AlphabetOf(word[i]) == alphabet;
             }
 
-            int at = alphabets.FindIndex(a => a.Alphabet == alphabet);
-            if (at < 0)
+            if (one)
             {
-                alphabets.Add((alphabet, word.Length));
-            }
-            else
-            {
-                alphabets[at] = (alphabet, alphabets[at].Letters + word.Length);
+                Increment(alphabets, alphabet, word.Length);
             }
         }
 
@@ -384,8 +392,18 @@ internal sealed class NgramDetector
 
         var writing = all.Where(l => (_languages[l].Alphabets & (1u << most.Alphabet)) != 0).ToList();
         var letterCounts = new List<(int Language, int Count)>();
-        foreach (var (letters, languages) in _narrowing)
+        if (!text.AsSpan().ContainsAny(_narrowingLetters))
         {
+            return writing; // most text: none of the narrowing letters at all
+        }
+
+        foreach (var (letters, languages, search) in _narrowing)
+        {
+            if (!text.AsSpan().ContainsAny(search))
+            {
+                continue; // no word has them: nothing counted, whatever the order
+            }
+
             foreach (string word in words)
             {
                 foreach (char c in letters)
@@ -397,19 +415,9 @@ internal sealed class NgramDetector
 
                     foreach (int language in languages)
                     {
-                        if (!writing.Contains(language))
+                        if (writing.Contains(language))
                         {
-                            continue;
-                        }
-
-                        int at = letterCounts.FindIndex(x => x.Language == language);
-                        if (at < 0)
-                        {
-                            letterCounts.Add((language, 1));
-                        }
-                        else
-                        {
-                            letterCounts[at] = (language, letterCounts[at].Count + 1);
+                            Increment(letterCounts, language, 1);
                         }
                     }
                 }
@@ -442,6 +450,21 @@ internal sealed class NgramDetector
     }
 
     private static void Increment(Dictionary<int, int> counts, int key) => counts[key] = counts.GetValueOrDefault(key) + 1;
+
+    /// <summary>Adds to the count of <paramref name="key"/>, keeping the order keys were first counted in (Lingua's dictionary order).</summary>
+    private static void Increment(List<(int Key, int Count)> counts, int key, int amount)
+    {
+        for (int i = 0; i < counts.Count; i++)
+        {
+            if (counts[i].Key == key)
+            {
+                counts[i] = (key, counts[i].Count + amount);
+                return;
+            }
+        }
+
+        counts.Add((key, amount));
+    }
 
     /// <summary>The position of <paramref name="code"/> in <see cref="Codes"/>, or -1.</summary>
     public int IndexOf(string code) => IndexOf(Codes, code);

@@ -112,7 +112,8 @@ internal sealed unsafe class NgramFile : IDisposable
         for (int order = 1; order <= orders; order++)
         {
             at = Align(at);
-            uint declaredOrder = U32(ref at), keys = U32(ref at), entries = U32(ref at), values = U32(ref at);
+            uint declaredOrder = U32(ref at), keys = U32(ref at), entries = U32(ref at), values = U32(ref at), slotBits = U32(ref at);
+            _ = U32(ref at);
             if (declaredOrder != order)
             {
                 throw Refuse($"order {declaredOrder} where {order} belongs");
@@ -123,12 +124,18 @@ internal sealed unsafe class NgramFile : IDisposable
             long entryOffset = Section<uint>(ref at, entries);
             at = Align(at);
             long valueOffset = Section<double>(ref at, values);
+            if (slotBits is < 4 or > 30 || (1L << (int)slotBits) < keys)
+            {
+                throw Refuse($"order {order}: index of 2^{slotBits} slots for {keys} keys");
+            }
+
+            long slotOffset = Section<uint>(ref at, 1L << (int)slotBits);
             if (((uint*)(_base + rowOffset))[0] != 0 || ((uint*)(_base + rowOffset))[keys] != entries || keys > int.MaxValue)
             {
                 throw Refuse($"order {order}: rows do not cover the entries");
             }
 
-            _orders[order] = new OrderTable(keyOffset, keys, rowOffset, entryOffset, entries, valueOffset, values);
+            _orders[order] = new OrderTable(keyOffset, keys, rowOffset, entryOffset, entries, valueOffset, values, slotOffset, (int)slotBits);
         }
 
         if (at != length)
@@ -181,21 +188,39 @@ internal sealed unsafe class NgramFile : IDisposable
     public ReadOnlySpan<uint> Find(int order, ulong key)
     {
         ref readonly var table = ref _orders[order];
-        var keys = new ReadOnlySpan<ulong>(_base + table.KeysOffset, checked((int)table.KeyCount));
-        int row = keys.BinarySearch(key);
-        if (row < 0)
+        var keys = (ulong*)(_base + table.KeysOffset);
+        var slots = (uint*)(_base + table.SlotsOffset);
+        uint mask = (1u << table.SlotBits) - 1;
+        uint slot = NgramFileFormat.Slot(key, table.SlotBits);
+        for (uint probes = 0; probes <= mask; probes++, slot = (slot + 1) & mask)
         {
-            return [];
+            uint row = slots[slot];
+            if (row == 0)
+            {
+                return [];
+            }
+
+            if (row > table.KeyCount)
+            {
+                throw Refuse($"order {order}: slot {slot} points past the keys");
+            }
+
+            if (keys[row - 1] != key)
+            {
+                continue;
+            }
+
+            var starts = (uint*)(_base + table.RowStartsOffset);
+            uint start = starts[row - 1], end = starts[row];
+            if (start > end || end > table.EntryCount)
+            {
+                throw Refuse($"order {order}: row {row - 1} out of bounds");
+            }
+
+            return new ReadOnlySpan<uint>(_base + table.EntriesOffset + (4L * start), (int)(end - start));
         }
 
-        var starts = new ReadOnlySpan<uint>(_base + table.RowStartsOffset, keys.Length + 1);
-        uint start = starts[row], end = starts[row + 1];
-        if (start > end || end > table.EntryCount)
-        {
-            throw Refuse($"order {order}: row {row} out of bounds");
-        }
-
-        return new ReadOnlySpan<uint>(_base + table.EntriesOffset + (4L * start), (int)(end - start));
+        return [];
     }
 
     /// <summary>The log-probability an entry of <paramref name="order"/> points at.</summary>
@@ -263,5 +288,6 @@ internal sealed unsafe class NgramFile : IDisposable
 
     private static long Align(long at) => (at + 7) & ~7L;
 
-    private readonly record struct OrderTable(long KeysOffset, uint KeyCount, long RowStartsOffset, long EntriesOffset, uint EntryCount, long ValuesOffset, uint ValueCount);
+    private readonly record struct OrderTable(
+        long KeysOffset, uint KeyCount, long RowStartsOffset, long EntriesOffset, uint EntryCount, long ValuesOffset, uint ValueCount, long SlotsOffset, int SlotBits);
 }

@@ -14,8 +14,9 @@ namespace MellaPipeline.LanguageId.Models;
 ///     letters: u16 count + UTF-16, ascending; a letter's index in an n-gram key is its position + 1
 ///     scripts: u32 count of (u16 first char, u16 alphabet) ranges, ascending, covering U+0000..U+FFFF
 ///     orders: u32 count, then per order (each block 8-byte aligned):
-///       u32 order, u32 keys, u32 entries, u32 values,
-///       u64 key[keys] (ascending), u32 rowStart[keys + 1], u32 entry[entries], f64 logProbability[values]
+///       u32 order, u32 keys, u32 entries, u32 values, u32 slot bits, u32 reserved,
+///       u64 key[keys] (ascending), u32 rowStart[keys + 1], u32 entry[entries], f64 logProbability[values],
+///       u32 slot[1 &lt;&lt; slot bits] (a row + 1, or 0: an open-addressing index of the keys, see <see cref="Slot"/>)
 /// </code>
 /// A key packs an n-gram's letter indices, <see cref="BitsPerLetter"/> bits each, first letter
 /// highest. The entries of key <c>k</c> are <c>entry[rowStart[k] .. rowStart[k + 1])</c>; an entry
@@ -48,6 +49,21 @@ internal static class NgramFileFormat
     ];
 
     public const int None = 20;
+
+    /// <summary>The first slot a key probes (then the next ones, wrapping): Fibonacci hashing of the key's bits.</summary>
+    public static uint Slot(ulong key, int slotBits) => (uint)((key * 0x9E3779B97F4A7C15UL) >> (64 - slotBits));
+
+    /// <summary>Slot bits for a table of <paramref name="keys"/> keys: at most half its slots filled, so probes stay short.</summary>
+    public static int SlotBits(long keys)
+    {
+        int bits = 4;
+        while ((1L << bits) < 2 * keys)
+        {
+            bits++;
+        }
+
+        return bits;
+    }
 
     /// <summary>File name of a group's compiled models.</summary>
     public static string FileName(string group) => $"{group}.ngrams";
