@@ -62,6 +62,7 @@ internal static class GroupCompiler
             w.Write((ushort)alphabet);
         }
 
+        RequirePrefixes(group, models);
         w.Write((uint)group.MaxOrder);
         for (int order = 1; order <= group.MaxOrder; order++)
         {
@@ -78,6 +79,25 @@ internal static class GroupCompiler
         File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, path, overwrite: true);
         return bytes.Length;
+    }
+
+    /// <summary>
+    /// Every n-gram's prefix is in the language's model of the order below (Lingua counts both from
+    /// the same text): the engine relies on it to skip looking up n-grams whose prefix no language has.
+    /// </summary>
+    private static void RequirePrefixes(ModelGroup group, List<NgramFraction>[][] models)
+    {
+        for (int language = 0; language < models.Length; language++)
+        {
+            for (int order = 2; order <= group.MaxOrder; order++)
+            {
+                var shorter = models[language][order - 1].Select(f => f.Ngram).ToHashSet(StringComparer.Ordinal);
+                if (models[language][order].FirstOrDefault(f => !shorter.Contains(f.Ngram[..^1])) is { Ngram: not null } orphan)
+                {
+                    throw new InvalidOperationException($"{group.Name}: {group.Languages[language].Code} has the {order}-gram \"{orphan.Ngram}\" but not its prefix");
+                }
+            }
+        }
     }
 
     private static void WriteOrder(BinaryWriter w, int order, List<NgramFraction>[] languages, Dictionary<char, int> index)

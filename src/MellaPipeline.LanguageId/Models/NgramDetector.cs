@@ -154,9 +154,10 @@ internal sealed class NgramDetector
 
         var sums = new double[lastOrder + 1, _languages.Length];
         var unigramsKnown = new int[_languages.Length];
+        var rows = new NgramRow?[cleaned.Length * (lastOrder + 1)];
         for (int order = firstOrder; order <= lastOrder; order++)
         {
-            SumOrder(cleaned, order, candidateMask, sums, unigramsKnown);
+            SumOrder(cleaned, order, candidateMask, sums, unigramsKnown, rows);
         }
 
         var summed = new List<(int Language, double Probability)>(candidates.Count);
@@ -221,10 +222,14 @@ internal sealed class NgramDetector
     /// <summary>
     /// Sums, per candidate, the log-probability of each distinct n-gram of one order (its longest
     /// known prefix's), in the order the n-grams first occur; a candidate that knows none keeps 0.
-    /// For unigrams also counts how many the candidate knows.
+    /// For unigrams also counts how many the candidate knows. The prefix of length m of the n-gram
+    /// at a position is the m-gram there, so each is looked up once (<paramref name="rows"/>, per
+    /// position and length); and as every n-gram's prefix is in the models too (the compiler
+    /// checks it), an n-gram whose prefix no language has is not looked up at all.
     /// </summary>
-    private void SumOrder(string text, int order, ulong candidates, double[,] sums, int[] unigramsKnown)
+    private void SumOrder(string text, int order, ulong candidates, double[,] sums, int[] unigramsKnown, NgramRow?[] rows)
     {
+        int stride = rows.Length / text.Length;
         // Short text (most captions) dedups its few n-grams by a scan of the stack, longer text by a set.
         const int ScannedAtMost = 64;
         HashSet<UInt128>? seenSet = text.Length > ScannedAtMost ? [] : null;
@@ -268,20 +273,8 @@ internal sealed class NgramDetector
                 ulong remaining = candidates;
                 for (int length = order; length >= 1 && remaining != 0; length--)
                 {
-                    ulong key = 0;
-                    bool known = true;
-                    for (int k = 0; k < length; k++)
-                    {
-                        known &= letters[k] != 0;
-                        key = (key << NgramFileFormat.BitsPerLetter) | (uint)letters[k];
-                    }
-
-                    if (!known)
-                    {
-                        continue;
-                    }
-
-                    foreach (uint entry in _file.Find(length, key))
+                    var row = Row(start, length, letters, rows, stride);
+                    foreach (uint entry in _file.Entries(length, row))
                     {
                         int language = _indexOfColumn[entry >> NgramFileFormat.LanguageShift];
                         if (language >= 0 && (remaining & (1UL << language)) != 0)
@@ -297,6 +290,37 @@ internal sealed class NgramDetector
                 }
             }
         }
+    }
+
+    /// <summary>The row of the <paramref name="length"/>-gram at <paramref name="start"/> (its letter indices in <paramref name="letters"/>), looked up once.</summary>
+    private NgramRow Row(int start, int length, ReadOnlySpan<int> letters, NgramRow?[] rows, int stride)
+    {
+        ref var known = ref rows[(start * stride) + length];
+        if (known is { } row)
+        {
+            return row;
+        }
+
+        if (length > 1 && Row(start, length - 1, letters, rows, stride).Count == 0)
+        {
+            known = default(NgramRow); // no language has the prefix, so none has the n-gram
+            return default;
+        }
+
+        ulong key = 0;
+        for (int k = 0; k < length; k++)
+        {
+            if (letters[k] == 0)
+            {
+                known = default(NgramRow);
+                return default;
+            }
+
+            key = (key << NgramFileFormat.BitsPerLetter) | (uint)letters[k];
+        }
+
+        known = _file.FindRow(length, key);
+        return known.Value;
     }
 
     /// <summary>

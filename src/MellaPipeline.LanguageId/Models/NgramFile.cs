@@ -12,6 +12,9 @@ public sealed class NgramFileException(string path, string problem)
     public string Path { get; } = path;
 }
 
+/// <summary>The entries of one n-gram in an order's table: <see cref="Count"/> of them from <see cref="Start"/>.</summary>
+internal readonly record struct NgramRow(uint Start, int Count);
+
 /// <summary>A language of a compiled group: its code, its Lingua alphabets, the letters only it writes among all of Lingua's languages.</summary>
 internal sealed record GroupLanguage(string Code, uint Alphabets, string UniqueLetters);
 
@@ -185,7 +188,14 @@ internal sealed unsafe class NgramFile : IDisposable
     public int LetterIndex(char c) => _letterIndex[c];
 
     /// <summary>The entries (<c>language &lt;&lt; 26 | value</c>) of the n-gram with <paramref name="key"/> in the order's table, empty when no language has it.</summary>
-    public ReadOnlySpan<uint> Find(int order, ulong key)
+    public ReadOnlySpan<uint> Find(int order, ulong key) => Entries(order, FindRow(order, key));
+
+    /// <summary>The entries of a row <see cref="FindRow"/> found.</summary>
+    public ReadOnlySpan<uint> Entries(int order, NgramRow row) =>
+        row.Count == 0 ? [] : new ReadOnlySpan<uint>(_base + _orders[order].EntriesOffset + (4L * row.Start), row.Count);
+
+    /// <summary>Where the entries of the n-gram with <paramref name="key"/> are (none when no language has it).</summary>
+    public NgramRow FindRow(int order, ulong key)
     {
         ref readonly var table = ref _orders[order];
         var keys = (ulong*)(_base + table.KeysOffset);
@@ -197,7 +207,7 @@ internal sealed unsafe class NgramFile : IDisposable
             uint row = slots[slot];
             if (row == 0)
             {
-                return [];
+                return default;
             }
 
             if (row > table.KeyCount)
@@ -217,10 +227,10 @@ internal sealed unsafe class NgramFile : IDisposable
                 throw Refuse($"order {order}: row {row - 1} out of bounds");
             }
 
-            return new ReadOnlySpan<uint>(_base + table.EntriesOffset + (4L * start), (int)(end - start));
+            return new NgramRow(start, (int)(end - start));
         }
 
-        return [];
+        return default;
     }
 
     /// <summary>The log-probability an entry of <paramref name="order"/> points at.</summary>
