@@ -12,6 +12,11 @@ if (arguments.Command == "langid-eval")
     return LangIdEvaluation.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid"));
 }
 
+if (arguments.Command == "langid-parity")
+{
+    return LangIdParity.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "langid"));
+}
+
 if (arguments.Command == "decoder-outcomes")
 {
     return DecoderComparison.Outcomes(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-malformed"));

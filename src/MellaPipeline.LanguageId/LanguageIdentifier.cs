@@ -1,8 +1,7 @@
 using System.Collections.Frozen;
-using Lingua;
+using MellaPipeline.LanguageId.Models;
 using MellaPipeline.Languages;
 using MellaPipeline.Text;
-using static Lingua.Language;
 
 namespace MellaPipeline.LanguageId;
 
@@ -12,83 +11,74 @@ namespace MellaPipeline.LanguageId;
 /// <list type="number">
 /// <item>The script decides wherever it belongs to one language (Hangul → ko, Thai → th, Lao → lo,
 /// kana → ja, Han → zh; Greek, Hebrew, Devanagari likewise).</item>
-/// <item>Arabic, Cyrillic and Latin script go to Lingua n-gram models of that script's target
-/// languages and their confusables only: ar/fa/ur; ru/uk/be/bg/mk/sr; cs/sk/pl/hu/vi/hr/bs/sl/en.</item>
+/// <item>Arabic, Cyrillic and Latin script go to Lingua's n-gram models of that script's target
+/// languages and their confusables only: ar/fa/ur; ru/uk/be/bg/mk/sr; cs/sk/pl/hu/vi/hr/bs/sl/en,
+/// compiled at build time into one memory-mapped file per script (<see cref="NgramFile"/>) and
+/// scored as Lingua scores them (<see cref="NgramDetector"/>).</item>
 /// <item>Latin text also passes a guard of 40 more Latin-script languages (trigram models) so that
 /// German or Spanish is reported as such rather than as the nearest target.</item>
 /// <item>Latin text that the models call Croatian or Bosnian is re-checked for Serbian
-/// (<see cref="SerbianLatin"/>); Lingua's Serbian model knows only Cyrillic.</item>
+/// (<see cref="SerbianLatin"/>) with the n-gram scores of Serbian (Lingua's Cyrillic model
+/// transliterated at build time), Croatian and Bosnian.</item>
 /// <item>Page hints (<see cref="LanguageHints"/>) settle only what the text leaves open: near-ties
 /// between the models' top two, and Serbian-or-Croatian/Bosnian Latin text with no markers.</item>
 /// </list>
-/// Thread-safe once built. Building loads every model it needs up front.
+/// Thread-safe. Building is cheap: a script's file is mapped the first time text of that script
+/// comes (Latin text never maps the Cyrillic file); a missing or corrupt file is an
+/// <see cref="NgramFileException"/> naming it.
 /// </summary>
 public sealed class LanguageIdentifier
 {
     /// <summary>Top-two confidence gap under which a page hint may choose between them.</summary>
     public const double TieMargin = 0.15;
 
-    private static readonly Language[] ArabicScript = [Arabic, Persian, Urdu];
-    private static readonly Language[] CyrillicScript = [Russian, Ukrainian, Belarusian, Bulgarian, Macedonian, Serbian];
-    private static readonly Language[] LatinScript = [Czech, Slovak, Polish, Hungarian, Vietnamese, Croatian, Bosnian, Slovene, English];
+    private const string SerbianLatinModel = "sr-Latn";
 
-    /// <summary>Other Latin-script languages, known only to keep them from being labelled as a target.</summary>
-    private static readonly Language[] LatinGuard =
-    [
-        German, French, Spanish, Italian, Portuguese, Dutch, Romanian, Turkish, Indonesian, Malay, Swedish, Danish,
-        Bokmal, Nynorsk, Finnish, Estonian, Latvian, Lithuanian, Albanian, Azerbaijani, Tagalog, Latin, Catalan,
-        Basque, Icelandic, Irish, Welsh, Esperanto, Afrikaans, Swahili, Somali, Yoruba, Zulu, Xhosa, Tsonga, Tswana,
-        Sotho, Shona, Ganda, Maori,
-    ];
+    /// <summary>The compiled groups, each a file in the models folder.</summary>
+    private static readonly string[] Groups = ["arabic", "cyrillic", "latin", "latin-guard"];
 
-    private static readonly FrozenSet<Language> LatinModelled = LatinScript.ToFrozenSet();
+    private readonly FrozenDictionary<string, Lazy<NgramFile>> _files;
+    private readonly Lazy<NgramDetector> _arabic;
+    private readonly Lazy<NgramDetector> _cyrillic;
+    private readonly Lazy<NgramDetector> _latin;
+    private readonly Lazy<NgramDetector> _southSlavic;
+    private readonly Lazy<NgramDetector> _latinGuard;
 
-    /// <summary>ISO 639-1 code of every language a detector here can answer with.</summary>
-    private static readonly FrozenDictionary<Language, string> Codes =
-        ArabicScript.Concat(CyrillicScript).Concat(LatinScript).Concat(LatinGuard)
-            .ToFrozenDictionary(l => l, l => l.IsoCode6391().ToString().ToLowerInvariant());
-
-    private static readonly FrozenDictionary<string, Language> LatinByCode =
-        LatinScript.ToFrozenDictionary(l => Codes[l], l => l, StringComparer.Ordinal);
-
-    private readonly LanguageDetector _arabic;
-    private readonly LanguageDetector _cyrillic;
-    private readonly LanguageDetector _latin;
-    private readonly LanguageDetector _latinGuard;
-
-    private LanguageIdentifier(LanguageDetector arabic, LanguageDetector cyrillic, LanguageDetector latin, LanguageDetector latinGuard)
+    private LanguageIdentifier(string directory)
     {
-        _arabic = arabic;
-        _cyrillic = cyrillic;
-        _latin = latin;
-        _latinGuard = latinGuard;
+        _files = Groups.ToFrozenDictionary(
+            g => g,
+            g => new Lazy<NgramFile>(() => NgramFile.Open(Path.Combine(directory, NgramFileFormat.FileName(g))), LazyThreadSafetyMode.ExecutionAndPublication));
+        _arabic = Detector("arabic", f => [.. f.Languages.Select(l => l.Code)], lowAccuracy: false);
+        _cyrillic = Detector("cyrillic", f => [.. f.Languages.Select(l => l.Code)], lowAccuracy: false);
+        _latin = Detector("latin", f => [.. f.Languages.Select(l => l.Code).Where(c => c != SerbianLatinModel)], lowAccuracy: false);
+        _southSlavic = Detector("latin", _ => [SerbianLatinModel, "hr", "bs"], lowAccuracy: false, new Dictionary<string, string> { [SerbianLatinModel] = "hr" });
+        _latinGuard = Detector("latin-guard", f => [.. f.Languages.Select(l => l.Code)], lowAccuracy: true);
     }
 
-    /// <summary>Folder the models ship in, beside the assembly.</summary>
-    public static string DefaultModelsDirectory => Path.Combine(AppContext.BaseDirectory, "Lingua", "LanguageModels");
+    private Lazy<NgramDetector> Detector(string group, Func<NgramFile, string[]> codes, bool lowAccuracy, IReadOnlyDictionary<string, string>? lettersAs = null) =>
+        new(() =>
+        {
+            var file = _files[group].Value;
+            return new NgramDetector(file, codes(file), lowAccuracy, lettersAs);
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Loads every model (the four script groups in parallel).</summary>
+    /// <summary>Folder the compiled models ship in, beside the assembly.</summary>
+    public static string DefaultModelsDirectory => Path.Combine(AppContext.BaseDirectory, "LanguageModels");
+
+    /// <summary>The groups (script files) mapped so far: none until text of that script is identified.</summary>
+    public IReadOnlyList<string> LoadedGroups => [.. Groups.Where(g => _files[g].IsValueCreated)];
+
+    /// <summary>Checks the compiled models are there; each is mapped on first use.</summary>
     public static LanguageIdentifier Create(string? modelsDirectory = null)
     {
         string directory = modelsDirectory ?? DefaultModelsDirectory;
-        if (!Directory.Exists(Path.Combine(directory, "ru")))
+        if (!Groups.All(g => File.Exists(Path.Combine(directory, NgramFileFormat.FileName(g)))))
         {
             throw new DirectoryNotFoundException($"language models not found in {directory}");
         }
 
-        LanguageDetector Build(Language[] languages, bool guard)
-        {
-            var builder = LanguageDetectorBuilder.FromLanguages(languages)
-                .WithLanguageModelsDirectory(directory)
-                .WithPreloadedLanguageModels();
-            return (guard ? builder.WithLowAccuracyMode() : builder).Build();
-        }
-
-        var latin = Build(LatinScript, guard: false);
-        var cyrillic = Build(CyrillicScript, guard: false);
-        var arabic = Build(ArabicScript, guard: false);
-        var guard = Build([.. LatinScript, .. LatinGuard], guard: true);
-        return new LanguageIdentifier(arabic, cyrillic, latin, guard);
+        return new LanguageIdentifier(directory);
     }
 
     public LanguageGuess Identify(string? text, LanguageHints? hints = null) => IdentifyNormalized(TextNormalizer.Normalize(text), hints);
@@ -108,8 +98,8 @@ public sealed class LanguageIdentifier
             Scripts.Greek => ByScript("el", script, share),
             Scripts.Hebrew => ByScript("he", script, share),
             Scripts.Devanagari => ByScript("hi", script, share),
-            Scripts.Arabic => ByModel(_arabic, normalized, script, hints),
-            Scripts.Cyrillic => ByModel(_cyrillic, normalized, script, hints),
+            Scripts.Arabic => ByModel(_arabic.Value, normalized, script, hints),
+            Scripts.Cyrillic => ByModel(_cyrillic.Value, normalized, script, hints),
             Scripts.Latin => IdentifyLatin(normalized, hints),
             _ => new LanguageGuess(LanguageGuess.Undetermined, script, 0, "script"),
         };
@@ -120,8 +110,12 @@ public sealed class LanguageIdentifier
 
     private LanguageGuess IdentifyLatin(string text, LanguageHints? hints)
     {
-        var guess = ByModel(_latin, text, Scripts.Latin, hints);
-        if (guess.Lang != "en" && WrittenOnlyInModelledLanguages(text))
+        var latin = _latin.Value;
+        var guess = ByModel(latin, text, Scripts.Latin, hints);
+        // Serbian markers (an ekavian form, a Serbian-only word) settle Latin text the models call
+        // hr/bs/sr as surely as letters would; the guard's trigrams take short Serbian for Tswana or Finnish.
+        bool serbianMarkers = guess.Lang is "hr" or "bs" or "sr" && SerbianLatin.IsDecisive(text);
+        if ((guess.Lang != "en" && (WrittenOnlyInModelledLanguages(text) || serbianMarkers)) || SerbianPageMayDecide(text, guess, hints))
         {
             return SerbianRecheck(text, guess, hints);
         }
@@ -129,15 +123,18 @@ public sealed class LanguageIdentifier
         // The guard's trigram models are noisy on short text, so another Latin language beats a
         // target or confusable only when the guard is sure of it and gives the modelled choice next
         // to no chance; English, itself a non-target, it beats on the guard's plain ranking.
-        var guard = _latinGuard.ComputeLanguageConfidenceValues(text);
-        var (other, otherConfidence) = Top(guard);
-        double modelledConfidence = guard.GetValueOrDefault(LatinByCode.GetValueOrDefault(guess.Lang, Unknown));
+        var guardDetector = _latinGuard.Value;
+        var guard = guardDetector.Confidences(text);
+        int other = Top(guard);
+        double otherConfidence = other < 0 ? 0 : guard[other];
+        int modelled = latin.Codes.Contains(guess.Lang) ? guardDetector.IndexOf(guess.Lang) : -1;
+        double modelledConfidence = modelled < 0 ? 0 : guard[modelled];
         bool overrules = guess.Lang == "en"
             ? otherConfidence > modelledConfidence
             : otherConfidence >= GuardMinimum && modelledConfidence < GuardModelledMaximum;
-        if (other != Unknown && !LatinModelled.Contains(other) && overrules)
+        if (other >= 0 && !latin.Codes.Contains(guardDetector.Codes[other]) && overrules)
         {
-            return new LanguageGuess(Code(other), Scripts.Latin, Math.Round(otherConfidence, 4), "model");
+            return new LanguageGuess(guardDetector.Codes[other], Scripts.Latin, Math.Round(otherConfidence, 4), "model");
         }
 
         return SerbianRecheck(text, guess, hints);
@@ -171,26 +168,64 @@ public sealed class LanguageIdentifier
         return found >= 2 || (found == 1 && letters <= 40);
     }
 
-    private static LanguageGuess SerbianRecheck(string text, LanguageGuess guess, LanguageHints? hints)
+    private LanguageGuess SerbianRecheck(string text, LanguageGuess guess, LanguageHints? hints)
     {
-        if (guess.Lang is not ("hr" or "bs"))
+        if (guess.Lang is "cs" or "sk")
         {
-            return guess;
+            var (czechOrSlovak, by) = CzechSlovak.Decide(text, guess.Lang, hints);
+            guess = czechOrSlovak == guess.Lang && by == "model" ? guess : guess with { Lang = czechOrSlovak, DecidedBy = by };
+        }
+        else if (guess.Lang is "hr" or "bs" or "sr")
+        {
+            var (lang, decidedBy) = SerbianLatin.Decide(text, SouthSlavicNormalized(text), hints);
+            guess = lang == guess.Lang ? guess : guess with { Lang = lang, DecidedBy = decidedBy };
         }
 
-        int score = SerbianLatin.Score(text, modelSaidCroatian: guess.Lang == "hr");
-        if (score > 0)
-        {
-            return guess with { Lang = "sr", DecidedBy = "serbian_markers" };
-        }
-
-        if (score == 0 && hints is not null && HintFor(hints, "sr") is { } decidedBy)
-        {
-            return guess with { Lang = "sr", DecidedBy = decidedBy };
-        }
-
-        return guess;
+        return SerbianByHint(text, guess, hints);
     }
+
+    /// <summary>The n-gram evidence among Serbian (the transliterated model), Croatian and Bosnian alone, for Latin text.</summary>
+    public SouthSlavicScores SouthSlavic(string text) => SouthSlavicNormalized(TextNormalizer.Normalize(text));
+
+    private SouthSlavicScores SouthSlavicNormalized(string normalized)
+    {
+        var values = _southSlavic.Value.Confidences(normalized);
+        return new SouthSlavicScores(values[0], values[1], values[2]);
+    }
+
+    /// <summary>
+    /// A page that says it is Serbian (<c>lang="sr"</c>, <c>sr-Latn</c>, a .rs host) settles Latin
+    /// text the models give to a Slavic neighbour unless the text writes a letter Serbian Latin
+    /// never does (q, w, x, y, or any accented letter but č ć đ š ž).
+    /// </summary>
+    private static LanguageGuess SerbianByHint(string text, LanguageGuess guess, LanguageHints? hints) =>
+        SerbianPageMayDecide(text, guess, hints) ? guess with { Lang = "sr", DecidedBy = HintFor(hints!, "sr")! } : guess;
+
+    /// <summary>
+    /// Whether a Serbian page settles this Latin text: the models give it to another Slavic language
+    /// (Croatian, Bosnian, Slovene, or on short text Czech, Slovak, Polish) and it has no letter
+    /// Serbian Latin never writes (which Czech, Slovak and Polish sentences nearly always have). Such text is not left to the guard either, whose
+    /// trigram models take short Serbian sentences for Tswana or Indonesian.
+    /// </summary>
+    private static bool SerbianPageMayDecide(string text, LanguageGuess guess, LanguageHints? hints)
+    {
+        if (guess.Lang is not ("hr" or "bs" or "sl" or "cs" or "sk" or "pl") || hints is null || HintFor(hints, "sr") is null)
+        {
+            return false;
+        }
+
+        foreach (char c in text)
+        {
+            if (char.IsLetter(c) && !SerbianLatinLetters.Contains(char.ToLowerInvariant(c)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> SerbianLatinLetters = System.Buffers.SearchValues.Create("abcdefghijklmnoprstuvzčćđšž");
 
     /// <summary>Guard confidence a non-modelled Latin language needs to be reported.</summary>
     private const double GuardMinimum = 0.7;
@@ -202,24 +237,26 @@ public sealed class LanguageIdentifier
     /// The letters each modelled language writes: every Cyrillic letter of the Cyrillic ones, the
     /// non-ASCII letters of the Latin ones (English lenient, for loanwords such as café or naïve).
     /// </summary>
-    private static readonly FrozenDictionary<Language, FrozenSet<char>> Alphabets = new Dictionary<Language, string>
+    private static readonly FrozenDictionary<string, FrozenSet<char>> Alphabets = new Dictionary<string, string>
     {
-        [Russian] = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        [Ukrainian] = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
-        [Belarusian] = "абвгдеёжзійклмнопрстуўфхцчшыьэюя",
-        [Bulgarian] = "абвгдежзийклмнопрстуфхцчшщъьюя",
-        [Macedonian] = "абвгдѓежзѕијклљмнњопрстќуфхцчџш",
-        [Serbian] = "абвгдђежзијклљмнњопрстћуфхцчџш",
-        [Czech] = "áčďéěíňóřšťúůýž",
-        [Slovak] = "áäčďéíĺľňóôŕšťúýž",
-        [Polish] = "ąćęłńóśźż",
-        [Hungarian] = "áéíóöőúüűõûôũ", // õ û ô ũ: how ő and ű come out of Latin-1 conversions, common in Hungarian web text
-        [Croatian] = "čćđšž",
-        [Bosnian] = "čćđšž",
-        [Slovene] = "čćđšž",
-        [Vietnamese] = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ",
-        [English] = "éèêëïîöüàâçñáíóúäåæøœß",
-    }.ToFrozenDictionary(p => p.Key, p => p.Value.ToFrozenSet());
+        ["ru"] = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        ["uk"] = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+        ["be"] = "абвгдеёжзійклмнопрстуўфхцчшыьэюя",
+        ["bg"] = "абвгдежзийклмнопрстуфхцчшщъьюя",
+        ["mk"] = "абвгдѓежзѕијклљмнњопрстќуфхцчџш",
+        ["sr"] = "абвгдђежзијклљмнњопрстћуфхцчџш",
+        ["cs"] = "áčďéěíňóřšťúůýž",
+        ["sk"] = "áäčďéíĺľňóôŕšťúýž",
+        ["pl"] = "ąćęłńóśźż",
+        ["hu"] = "áéíóöőúüűõûôũ", // õ û ô ũ: how ő and ű come out of Latin-1 conversions, common in Hungarian web text
+        ["hr"] = "čćđšž",
+        ["bs"] = "čćđšž",
+        ["sl"] = "čćđšž",
+        ["vi"] = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ",
+        ["en"] = "éèêëïîöüàâçñáíóúäåæøœß",
+    }.ToFrozenDictionary(p => p.Key, p => p.Value.ToFrozenSet(), StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> CyrillicModelled = FrozenSet.ToFrozenSet(["ru", "uk", "be", "bg", "mk", "sr"], StringComparer.Ordinal);
 
     /// <summary>
     /// The languages of <paramref name="values"/> that can have written <paramref name="text"/>: a
@@ -227,7 +264,8 @@ public sealed class LanguageIdentifier
     /// Russian) when they are at least 2 % of the letters or three or more, so one foreign name does
     /// not count. The text's distinctive letters are counted once, then checked per language.
     /// </summary>
-    private static IReadOnlyDictionary<Language, double> Possible(IReadOnlyDictionary<Language, double> values, string text)
+    /// <remarks>Returns the confidences with the languages ruled out set to -1 (or unchanged when that would rule out every language with a chance).</remarks>
+    private static double[] Possible(IReadOnlyList<string> codes, double[] values, string text)
     {
         int letters = 0;
         Dictionary<char, int>? distinctive = null;
@@ -252,16 +290,16 @@ public sealed class LanguageIdentifier
             return values;
         }
 
-        var possible = new Dictionary<Language, double>(values.Count);
-        foreach (var (language, confidence) in values)
+        var possible = (double[])values.Clone();
+        bool ruledOut = false;
+        for (int i = 0; i < codes.Count; i++)
         {
-            if (!Alphabets.TryGetValue(language, out var alphabet))
+            if (!Alphabets.TryGetValue(codes[i], out var alphabet))
             {
-                possible[language] = confidence;
                 continue;
             }
 
-            bool cyrillic = language is Russian or Ukrainian or Belarusian or Bulgarian or Macedonian or Serbian;
+            bool cyrillic = CyrillicModelled.Contains(codes[i]);
             int foreign = 0;
             foreach (var (c, count) in distinctive)
             {
@@ -272,21 +310,23 @@ public sealed class LanguageIdentifier
                 }
             }
 
-            if (foreign == 0 || (foreign < 3 && foreign * 50 < letters))
+            if (!(foreign == 0 || (foreign < 3 && foreign * 50 < letters)))
             {
-                possible[language] = confidence;
+                possible[i] = -1;
+                ruledOut = true;
             }
         }
 
-        return possible.Count < values.Count && Top(possible).Language != Unknown ? possible : values;
+        return ruledOut && Top(possible) >= 0 ? possible : values;
     }
 
-    private static LanguageGuess ByModel(LanguageDetector detector, string text, string script, LanguageHints? hints)
+    private static LanguageGuess ByModel(NgramDetector detector, string text, string script, LanguageHints? hints)
     {
-        var values = Possible(detector.ComputeLanguageConfidenceValues(text), text);
+        var codes = detector.Codes;
+        var values = Possible(codes, detector.Confidences(text), text);
 
-        var (first, firstConfidence) = Top(values);
-        if (first == Unknown)
+        int first = Top(values);
+        if (first < 0)
         {
             return new LanguageGuess(LanguageGuess.Undetermined, script, 0, "model");
         }
@@ -294,32 +334,39 @@ public sealed class LanguageIdentifier
         if (hints is not null)
         {
             // Only a near-tie lets the page choose, and only between the two the text allows.
-            var second = values.Where(v => v.Key != first).DefaultIfEmpty(new KeyValuePair<Language, double>(Unknown, 0)).MaxBy(v => v.Value);
-            if (second.Key != Unknown && firstConfidence - second.Value < TieMargin && HintFor(hints, Code(second.Key)) is { } decidedBy)
+            int second = -1;
+            for (int i = 0; i < values.Length; i++)
             {
-                return new LanguageGuess(Code(second.Key), script, Math.Round(second.Value, 4), decidedBy);
+                if (i != first && values[i] >= 0 && (second < 0 || values[i] > values[second]))
+                {
+                    second = i;
+                }
+            }
+
+            if (second >= 0 && values[first] - values[second] < TieMargin && HintFor(hints, codes[second]) is { } decidedBy)
+            {
+                return new LanguageGuess(codes[second], script, Math.Round(values[second], 4), decidedBy);
             }
         }
 
-        return new LanguageGuess(Code(first), script, Math.Round(firstConfidence, 4), "model");
+        return new LanguageGuess(codes[first], script, Math.Round(values[first], 4), "model");
     }
 
-    private static string? HintFor(LanguageHints hints, string lang) =>
-        hints.DeclaredLang == lang ? "hint:html_lang" : hints.TldLang == lang ? "hint:tld" : null;
+    internal static string? HintFor(LanguageHints hints, string lang) => hints.Suggests(lang);
 
-    private static (Language Language, double Confidence) Top(IReadOnlyDictionary<Language, double> values)
+    /// <summary>The language with the highest confidence above 0 (the first listed on a tie), or -1.</summary>
+    private static int Top(double[] values)
     {
-        var best = (Language: Unknown, Confidence: 0.0);
-        foreach (var (language, confidence) in values)
+        int best = -1;
+        double bestConfidence = 0;
+        for (int i = 0; i < values.Length; i++)
         {
-            if (confidence > best.Confidence)
+            if (values[i] > bestConfidence)
             {
-                best = (language, confidence);
+                (best, bestConfidence) = (i, values[i]);
             }
         }
 
         return best;
     }
-
-    private static string Code(Language language) => Codes[language];
 }

@@ -2,23 +2,61 @@ namespace MellaPipeline.LanguageId.Tests;
 
 public class SerbianLatinTests
 {
+    // Flat, as the n-gram models' three-way confidences are on short Latin text.
+    private static readonly SouthSlavicScores ModelSaysCroatian = new(0.3, 0.45, 0.25);
+    private static readonly SouthSlavicScores ModelSaysBosnian = new(0.3, 0.25, 0.45);
+
     [Theory]
-    [InlineData("gde je reka", 4)]
-    [InlineData("gdje je rijeka", -4)]
-    [InlineData("želeo sam", 2)]
-    [InlineData("želio sam", -2)]
-    [InlineData("počeo je i uzeo knjigu", 0)] // -čeo/-zeo are the same in every standard
-    [InlineData("Ona radi sama.", 0)]
-    public void Counts_jat_reflexes_and_standard_words(string text, int score)
+    [InlineData("gde je reka", 2.0)]
+    [InlineData("gdje je rijeka", -2.0)]
+    [InlineData("želeo sam", 1.0)]
+    [InlineData("želio sam", -1.0)]
+    [InlineData("počeo je i uzeo knjigu", 0.0)] // -čeo/-zeo are the same in every standard
+    [InlineData("Ona radi sama.", 0.0)]
+    public void Counts_jat_reflexes(string text, double ekavianMinusIjekavian)
     {
-        Assert.Equal(score, SerbianLatin.Score(text, modelSaidCroatian: false));
+        var evidence = SerbianLatin.Evidence.Of(text);
+
+        Assert.Equal(ekavianMinusIjekavian, evidence.Ekavian - evidence.Ijekavian);
     }
 
     [Fact]
-    public void Syntax_shared_with_bosnian_counts_only_against_croatian()
+    public void A_word_serbian_shares_with_bosnian_is_not_enough_alone_but_adds_to_syntax()
     {
-        Assert.Equal(1, SerbianLatin.Score("Moram da idem.", modelSaidCroatian: true));
-        Assert.Equal(0, SerbianLatin.Score("Moram da idem.", modelSaidCroatian: false));
-        Assert.Equal(-1, SerbianLatin.Score("Moram ići.", modelSaidCroatian: true));
+        Assert.Equal(("bs", "model"), SerbianLatin.Decide("Šta radiš?", ModelSaysBosnian, null));
+        Assert.Equal(("sr", "serbian_markers"), SerbianLatin.Decide("Šta radiš, da li ideš?", ModelSaysBosnian, null));
+        Assert.Equal(("hr", "model"), SerbianLatin.Decide("Moram ići, je li?", ModelSaysCroatian, null));
+    }
+
+    [Theory]
+    [InlineData("Voz za Niš kreće u podne, takođe i sutra.")]
+    [InlineData("Koliko košta hleb u prodavnici posle podne?")]
+    [InlineData("Knjiga ima hiljadu strana i izašla je u februaru.")]
+    public void Serbian_words_and_months_decide_for_serbian(string text) =>
+        Assert.Equal("sr", SerbianLatin.Decide(text, ModelSaysCroatian, null).Lang);
+
+    [Theory]
+    [InlineData("Vlak za Split kreće u podne, također i sutra.")]
+    [InlineData("Tko je pojeo kruh koji sam kupila u siječnju?")]
+    [InlineData("Knjiga ima tisuću stranica i izašla je prošli tjedan.")]
+    public void Croatian_words_and_months_keep_croatian(string text) =>
+        Assert.Equal(("hr", "model"), SerbianLatin.Decide(text, ModelSaysCroatian, new LanguageHints("sr", "vesti.rs")));
+
+    [Fact]
+    public void Text_the_same_in_all_three_standards_follows_the_page_or_stays_with_the_model()
+    {
+        const string same = "Ona radi sama u gradu.";
+
+        Assert.Equal(("bs", "model"), SerbianLatin.Decide(same, ModelSaysBosnian, null));
+        Assert.Equal(("bs", "model"), SerbianLatin.Decide(same, ModelSaysBosnian, new LanguageHints("hr", "example.com", "bs")));
+        Assert.Equal(("sr", "hint:html_lang"), SerbianLatin.Decide(same, ModelSaysBosnian, new LanguageHints("sr-Latn", null)));
+        Assert.Equal(("sr", "hint:tld"), SerbianLatin.Decide(same, ModelSaysCroatian, new LanguageHints(null, "www.b92.rs")));
+        Assert.Equal(("sr", "hint:body"), SerbianLatin.Decide(same, ModelSaysCroatian, new LanguageHints(null, "example.com", "sr")));
+    }
+
+    [Fact]
+    public void The_page_never_overrides_clear_evidence()
+    {
+        Assert.Equal("hr", SerbianLatin.Decide("Gdje je rijeka?", ModelSaysCroatian, new LanguageHints("sr", "vesti.rs", "sr")).Lang);
     }
 }

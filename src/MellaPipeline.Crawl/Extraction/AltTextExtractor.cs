@@ -70,7 +70,39 @@ public static class AltTextExtractor
             }
         }
 
-        return new ExtractedPage(pageUrl.AbsoluteUri, htmlLang, images) { MetaRobots = metaRobots, Links = links };
+        return new ExtractedPage(pageUrl.AbsoluteUri, htmlLang, images) { MetaRobots = metaRobots, Links = links, BodyText = BodyText(document.Body) };
+    }
+
+    /// <summary>How much of a page's visible text is kept for identifying its language: enough for a sure answer, cheap to identify.</summary>
+    public const int BodyTextLimit = 4096;
+
+    /// <summary>The text nodes of <paramref name="body"/> in document order, outside elements that are never shown, up to <see cref="BodyTextLimit"/> characters.</summary>
+    private static string BodyText(IElement? body)
+    {
+        var text = new System.Text.StringBuilder();
+        var pending = new Stack<INode>();
+        if (body is not null)
+        {
+            pending.Push(body);
+        }
+
+        while (pending.Count > 0 && text.Length < BodyTextLimit)
+        {
+            var node = pending.Pop();
+            if (node is IText { Data: var data } && !string.IsNullOrWhiteSpace(data))
+            {
+                text.Append(data.AsSpan(0, Math.Min(data.Length, BodyTextLimit - text.Length))).Append(' ');
+            }
+            else if (node is IElement { LocalName: not ("script" or "style" or "noscript" or "template" or "svg") })
+            {
+                for (int i = node.ChildNodes.Length - 1; i >= 0; i--)
+                {
+                    pending.Push(node.ChildNodes[i]);
+                }
+            }
+        }
+
+        return text.ToString().TrimEnd();
     }
 
     private static ExtractedImage Describe(IElement img, int index, Uri baseUrl)

@@ -31,7 +31,10 @@ public sealed record AltTextRecord(
         TextRuleList? altRules = null)
     {
         var host = Uri.TryCreate(page.PageUrl, UriKind.Absolute, out var url) ? url.Host : null;
-        var hints = new LanguageHints(page.HtmlLang, host);
+        // The body's language is identified once per page, and only if an alt is too short to decide.
+        var hints = page.BodyText.Length == 0
+            ? new LanguageHints(page.HtmlLang, host)
+            : new LanguageHints(page.HtmlLang, host, () => identifier.Identify(page.BodyText).Lang);
         foreach (var image in page.Images)
         {
             yield return ForImage(page.PageUrl, host, hints, page.Robots.OptOutReason, image, identifier, languages, repeats, altRules);

@@ -30,4 +30,11 @@ public sealed record ExtractedPage(string PageUrl, string? HtmlLang, IReadOnlyLi
 
     /// <summary>Absolute http(s) URLs of the page's <c>&lt;a href&gt;</c> links, without fragments, when asked for.</summary>
     public IReadOnlyList<string> Links { get; init; } = [];
+
+    /// <summary>
+    /// The start of the page's visible body text (at most <see cref="AltTextExtractor.BodyTextLimit"/>
+    /// characters; scripts, styles and templates left out), whose language is a prior for alts too
+    /// short to decide; empty when the page was not parsed here (WAT metadata).
+    /// </summary>
+    public string BodyText { get; init; } = string.Empty;
 }
