@@ -74,8 +74,9 @@ internal static class GroupCompiler
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(24), (ulong)bytes.Length);
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(16), XxHash3.HashToUInt64(bytes.AsSpan(NgramFileFormat.HeaderLength)));
 
-        // Written beside and moved, so a build reading the old file never sees half a new one.
-        string temporary = path + ".tmp";
+        // Written beside and moved, so a build reading the old file never sees half a new one; the
+        // temporary name is this process's own, so two builds writing at once never share one.
+        string temporary = $"{path}.{Environment.ProcessId}.tmp";
         File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, path, overwrite: true);
         return bytes.Length;

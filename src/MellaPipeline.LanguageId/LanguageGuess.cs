@@ -62,10 +62,16 @@ public sealed class LanguageHints
 
     /// <summary>
     /// What makes the page suggest <paramref name="lang"/> (<c>hint:html_lang</c>, <c>hint:tld</c>,
-    /// <c>hint:body</c>, in that order of authority), or null when nothing does.
+    /// <c>hint:body</c>), or null when nothing does. The body's language speaks only for a page
+    /// that neither declares a language nor has a domain that suggests one: identified from text,
+    /// it can be wrong (a Slovak page read as Czech), and must never contradict what the page says
+    /// about itself.
     /// </summary>
     public string? Suggests(string lang) =>
-        DeclaredLang == lang ? "hint:html_lang" : TldLang == lang ? "hint:tld" : BodyLang == lang ? "hint:body" : null;
+        DeclaredLang == lang ? "hint:html_lang"
+        : TldLang == lang ? "hint:tld"
+        : DeclaredLang is null && TldLang is null && BodyLang == lang ? "hint:body"
+        : null;
 
     private static string? LanguageOfDomain(string? host)
     {

@@ -115,7 +115,7 @@ public class LegacyCharsetTests
     [Fact]
     public void The_decision_is_taken_on_the_first_non_ascii_bytes_and_the_rest_of_the_page_is_only_decoded()
     {
-        // Over 64 K Cyrillic letters before the tail, more than the detector looks at.
+        // Over 16 K Cyrillic letters before the tail, more than the detector looks at.
         string russian = string.Concat(Enumerable.Repeat("Москва — столица России и крупнейший город страны. ", 1600));
         byte[] head = Encoding.GetEncoding("windows-1251").GetBytes(russian);
         byte[] tail = Encoding.GetEncoding("euc-kr").GetBytes(string.Concat(Enumerable.Repeat("경복궁 근정전 앞의 한복 입은 관광객들. ", 20_000)));

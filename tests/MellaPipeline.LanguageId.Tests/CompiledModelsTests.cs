@@ -17,13 +17,25 @@ public class CompiledModelsTests
 
     private static List<(string Label, string Text)> Load(string file) => LangIdData.Load(file);
 
-    /// <summary>A copy of all four shipped files in a fresh folder, for a test to damage one of.</summary>
-    private static string CopyOfModels()
+    /// <summary>
+    /// A fresh folder holding the shipped files for a test to damage <paramref name="damaged"/>:
+    /// that one is copied, the others are links to the shipped ones (158 MB of copies per test
+    /// would fill the temporary folder).
+    /// </summary>
+    private static TempDir ModelsWithCopyOf(string damaged)
     {
-        string directory = Directory.CreateTempSubdirectory("mella-models-").FullName;
+        var directory = new TempDir();
         foreach (string file in Directory.GetFiles(LanguageIdentifier.DefaultModelsDirectory))
         {
-            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+            string target = directory.File(Path.GetFileName(file));
+            if (Path.GetFileName(file) == NgramFileFormat.FileName(damaged))
+            {
+                File.Copy(file, target);
+            }
+            else
+            {
+                File.CreateSymbolicLink(target, file);
+            }
         }
 
         return directory;
@@ -48,7 +60,8 @@ public class CompiledModelsTests
     [Fact]
     public void A_truncated_file_is_refused_with_its_name()
     {
-        string directory = CopyOfModels();
+        using var models = ModelsWithCopyOf("arabic");
+        string directory = models.Path;
         string path = Path.Combine(directory, NgramFileFormat.FileName("arabic"));
         using (var stream = File.OpenWrite(path))
         {
@@ -67,7 +80,8 @@ public class CompiledModelsTests
     [Fact]
     public void A_file_with_another_magic_is_refused_with_its_name()
     {
-        string directory = CopyOfModels();
+        using var models = ModelsWithCopyOf("cyrillic");
+        string directory = models.Path;
         string path = Path.Combine(directory, NgramFileFormat.FileName("cyrillic"));
         using (var stream = File.OpenWrite(path))
         {
@@ -83,7 +97,8 @@ public class CompiledModelsTests
     [Fact]
     public void A_changed_byte_fails_the_content_hash()
     {
-        string directory = CopyOfModels();
+        using var models = ModelsWithCopyOf("latin-guard");
+        string directory = models.Path;
         string path = Path.Combine(directory, NgramFileFormat.FileName("latin-guard"));
         byte[] bytes = File.ReadAllBytes(path);
         bytes[bytes.Length / 2] ^= 0x40;
@@ -98,7 +113,8 @@ public class CompiledModelsTests
     [Fact]
     public void A_missing_file_is_named_when_the_models_are_created()
     {
-        string directory = CopyOfModels();
+        using var models = ModelsWithCopyOf("latin");
+        string directory = models.Path;
         File.Delete(Path.Combine(directory, NgramFileFormat.FileName("latin")));
 
         var error = Assert.Throws<DirectoryNotFoundException>(() => LanguageIdentifier.Create(directory));
@@ -109,8 +125,9 @@ public class CompiledModelsTests
     [Fact]
     public void The_compiler_writes_the_same_bytes_every_time()
     {
-        string first = Directory.CreateTempSubdirectory("mella-compile-").FullName;
-        string second = Directory.CreateTempSubdirectory("mella-compile-").FullName;
+        using var firstDirectory = new TempDir();
+        using var secondDirectory = new TempDir();
+        string first = firstDirectory.Path, second = secondDirectory.Path;
 
         Compile("arabic", first);
         Compile("arabic", second);
@@ -141,6 +158,7 @@ public class CompiledModelsTests
     /// and single words of every labelled language.
     /// </summary>
     [Fact]
+    [Trait("Category", "SharedData")]
     public void The_compiled_detectors_decide_as_lingua_does()
     {
         var groups = new (string Script, string Group, Lingua.Language[] Languages)[]
@@ -160,7 +178,8 @@ public class CompiledModelsTests
         foreach (var (script, group, languages) in groups)
         {
             var lingua = Lingua.LanguageDetectorBuilder.FromLanguages(languages).WithLanguageModelsDirectory(Metadata("LinguaModels")).Build();
-            var compiled = new NgramDetector(NgramFile.Open(Shipped(group)), [.. languages.Select(l => Lingua.LanguageInfo.IsoCode6391(l).ToString().ToLowerInvariant())], lowAccuracy: false);
+            using var file = NgramFile.Open(Shipped(group));
+            var compiled = new NgramDetector(file, [.. languages.Select(l => Lingua.LanguageInfo.IsoCode6391(l).ToString().ToLowerInvariant())], lowAccuracy: false);
             foreach (var (label, raw) in samples)
             {
                 string text = TextNormalizer.Normalize(raw);
@@ -184,6 +203,7 @@ public class CompiledModelsTests
     }
 
     [Fact]
+    [Trait("Category", "SharedData")]
     public void The_transliterated_serbian_model_scores_latin_serbian_above_croatian_text()
     {
         var identifier = LanguageIdentifier.Create();
@@ -197,6 +217,7 @@ public class CompiledModelsTests
     }
 
     [Fact]
+    [Trait("Category", "SharedData")]
     public void Many_threads_identifying_at_once_on_a_fresh_identifier_get_the_answers_of_one_thread()
     {
         var texts = Load("tatoeba_laser_v1.tsv").GroupBy(r => r.Label).SelectMany(g => g.Take(40)).Select(r => r.Text).ToArray();

@@ -35,14 +35,12 @@ internal sealed unsafe class NgramFile : IDisposable
     private readonly ushort[] _letterIndex = new ushort[char.MaxValue + 1];
     private readonly byte[] _alphabet = new byte[char.MaxValue + 1];
 
-    private NgramFile(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, long length)
+    private NgramFile(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, byte* pointer, long length)
     {
         Path = path;
         _file = file;
         _view = view;
         _length = length;
-        byte* pointer = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         _base = pointer + view.PointerOffset;
 
         var header = Bytes(0, NgramFileFormat.HeaderLength);
@@ -161,20 +159,35 @@ internal sealed unsafe class NgramFile : IDisposable
             throw new NgramFileException(path, "not found");
         }
 
-        long length = new FileInfo(path).Length;
+        // The length is the opened file's, not the directory entry's: a models folder made of
+        // symbolic links (a package store, a container layer) has entries the size of a path.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        long length = stream.Length;
         if (length < NgramFileFormat.HeaderLength)
         {
+            stream.Dispose();
             throw new NgramFileException(path, $"{length} bytes, shorter than the header (truncated)");
         }
 
-        var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        var file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
         var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        // The pointer is taken here so that a file the constructor refuses is released (its
+        // reference count back to zero) and unmapped, not left mapped until the process ends.
+        bool acquired = false;
         try
         {
-            return new NgramFile(path, file, view, length);
+            byte* pointer = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            acquired = true;
+            return new NgramFile(path, file, view, pointer, length);
         }
         catch
         {
+            if (acquired)
+            {
+                view.SafeMemoryMappedViewHandle.ReleasePointer();
+            }
+
             view.Dispose();
             file.Dispose();
             throw;
