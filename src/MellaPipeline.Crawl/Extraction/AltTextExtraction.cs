@@ -69,16 +69,31 @@ public sealed partial class AltTextExtraction(AltTextSettings settings, Language
         return (files, null);
     }
 
-    /// <summary>Writes the records of <paramref name="files"/> in order, reporting each file's start and end to <paramref name="progress"/>; the counts of images, kept and dropped by reason.</summary>
+    /// <summary>
+    /// Writes the records of <paramref name="files"/> in order, reporting each file's start and end
+    /// to <paramref name="progress"/>; the counts of images, kept and dropped by reason. The next
+    /// HTML page is read and parsed on another thread while this one's alts go through the rules
+    /// and language ID (parsing is a third of the work and depends on nothing before it; the rules
+    /// and the repeated-alt table stay on this thread, in file order, so the records are the same).
+    /// </summary>
     public async Task<StageCounters> WriteAsync(
         IReadOnlyList<ExtractInput> files, Uri? root, AltTextRecordWriter writer, RunProgress progress, CancellationToken cancellationToken)
     {
         var counters = new PipelineCounters();
         var images = counters.For("extract");
+        Task<ExtractedPage>? StartParsing(int index) =>
+            index < files.Count && !ArchivePages.IsArchiveName(files[index].Path)
+                ? Task.Run(() => ParsePage(files[index], files.Count, root), cancellationToken)
+                : null;
+
+        var parsing = StartParsing(0);
         for (int fileIndex = 0; fileIndex < files.Count; fileIndex++)
         {
             progress.Started(fileIndex, counters);
-            foreach (var record in RecordsOf(files[fileIndex], files.Count, root))
+            var page = parsing;
+            parsing = StartParsing(fileIndex + 1);
+            var records = page is null ? ArchiveRecords(files[fileIndex].Path) : Records(await page);
+            foreach (var record in records)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 images.CountIn();
@@ -101,17 +116,16 @@ public sealed partial class AltTextExtraction(AltTextSettings settings, Language
     }
 
     /// <summary>The records of one file: an HTML page's URL is <paramref name="root"/> (with several files, plus the file's relative path) or the file's own.</summary>
-    public IEnumerable<AltTextRecord> RecordsOf(ExtractInput file, int fileCount, Uri? root)
-    {
-        if (!ArchivePages.IsArchiveName(file.Path))
-        {
-            var pageUrl = root is null
-                ? new Uri(file.Path)
-                : fileCount == 1 ? root : new Uri(root, file.Relative.Replace(Path.DirectorySeparatorChar, '/'));
-            return Records(PageExtraction.Extract(new FetchedPage(pageUrl.AbsoluteUri, 200, null, null, null, File.ReadAllBytes(file.Path))));
-        }
+    public IEnumerable<AltTextRecord> RecordsOf(ExtractInput file, int fileCount, Uri? root) =>
+        ArchivePages.IsArchiveName(file.Path) ? ArchiveRecords(file.Path) : Records(ParsePage(file, fileCount, root));
 
-        return ArchiveRecords(file.Path);
+    /// <summary>An HTML input read, decoded and parsed (its images and body text); depends on nothing but the file.</summary>
+    private static ExtractedPage ParsePage(ExtractInput file, int fileCount, Uri? root)
+    {
+        var pageUrl = root is null
+            ? new Uri(file.Path)
+            : fileCount == 1 ? root : new Uri(root, file.Relative.Replace(Path.DirectorySeparatorChar, '/'));
+        return PageExtraction.Extract(new FetchedPage(pageUrl.AbsoluteUri, 200, null, null, null, File.ReadAllBytes(file.Path)));
     }
 
     private IEnumerable<AltTextRecord> ArchiveRecords(string path)
