@@ -84,16 +84,18 @@ public static partial class SerbianLatin
         modelLang == "sl" ? MayBeSerbianNotSlovene(text) : Evidence.Of(text).Score > 0;
 
     /// <summary>
-    /// Whether text the models call Slovene may be Serbian: it has Serbian evidence besides the jat
-    /// reflex (Slovene is itself e-reflex: <i>vreme, mesto, telo, lep</i> are Slovene words too) and
-    /// no word only Slovene writes (<i>sem, ki, kaj, tudi, zelo, jaz</i>). Conservative because no
-    /// labelled Slovene set measures it.
+    /// Whether text the models call Slovene may be Serbian: no word only Slovene writes (<i>sem, ki,
+    /// kaj, tudi, zelo, jaz</i>), and either Serbian evidence besides the jat reflex (Slovene is
+    /// itself e-reflex: <i>vreme, mesto, telo, lep</i> are Slovene words too) or a word Slovene never
+    /// writes (<i>bio, nisam, ovo, sve</i>), after which the ekavian forms count again. Conservative
+    /// because no labelled Slovene set measures it.
     /// </summary>
     public static bool MayBeSerbianNotSlovene(string text)
     {
         var evidence = Evidence.Of(text);
         string lower = text.ToLowerInvariant();
-        return evidence.Score - (Weights.JatReflex * (evidence.Ekavian - evidence.Ijekavian)) > 0 && !SloveneWords().IsMatch(lower);
+        return !SloveneWords().IsMatch(lower)
+            && (evidence.Score - (Weights.JatReflex * (evidence.Ekavian - evidence.Ijekavian)) > 0 || NeverSlovene().IsMatch(lower));
     }
 
     /// <summary>The markers found in a text, by kind.</summary>
@@ -146,19 +148,23 @@ public static partial class SerbianLatin
     // also English names and loanwords written as they sound (Meri, Džon, mejl), where Croatian and
     // Bosnian keep the original spelling (on the tune half: 11 Serbian rows, no Croatian or Bosnian one).
     [GeneratedRegex(
-        @"\b(?:takođe|hleb\w*|opšt\w*|uopšte|pantalon\w*|istorij\w*|meri|merin\w*|džon\w*|džek\w*|džejn\w*|džim\w*|džordž\w*|majkl\w*|mejl\w*|njujork\w*)\b",
+        @"\b(?:takođe|hleb\w*|opšt\w*|uopšte|pantalon\w*|istorij\w*|meri|merin\w*|džon\w*|džek\w*|džejn\w*|džim\w*|džordž\w*|majkl\w*|mejl\w*|njujork\w*|orman\w*|sačeka\w*|vaspita\w*|autoput\w*)\b",
         RegexOptions.CultureInvariant)]
     private static partial Regex SerbianWords();
 
     // Words Serbian and Bosnian share against Croatian (šta, hiljada, voz, januar…).
     [GeneratedRegex(
-        @"\b(?:šta|ko|neko|nekog|nekoga|niko|nikog|nikoga|hiljad\w*|voz|voza|vozom|vozu|vozovi\w*|veoma|ponovo|sedmic\w*|porodic\w*|muzik\w*|nauk\w*|kafa|kafu|kafe|kafom|januar\w*|februar\w*|mart|marta|martu|april\w*|maj|maja|maju|jun|juna|junu|jul|jula|julu|avgust\w*|septemb\w*|oktob\w*|novemb\w*|decemb\w*|fabrik\w*|uslov\w*|saradnj\w*|fudbal\w*|pozorišt\w*|tačno|tačan|tačna|hemij\w*|univerzitet\w*)\b",
+        @"\b(?:šta|ko|neko|nekog|nekoga|niko|nikog|nikoga|hiljad\w*|voz|voza|vozom|vozu|vozovi\w*|veoma|ponovo|sedmic\w*|porodic\w*|muzik\w*|nauk\w*|kafa|kafu|kafe|kafom|januar\w*|februar\w*|mart|marta|martu|april\w*|maj|maja|maju|jun|juna|junu|jul|jula|julu|avgust\w*|septemb\w*|oktob\w*|novemb\w*|decemb\w*|fabrik\w*|uslov\w*|saradnj\w*|fudbal\w*|pozorišt\w*|tačno|tačan|tačna|hemij\w*|univerzitet\w*|dešava\w*|žurk\w*|bašt\w*|frižider\w*|paradajz\w*|juče|uradi\w*)\b",
         RegexOptions.CultureInvariant)]
     private static partial Regex SerbianBosnianWords();
 
     // Frequent Slovene words Serbian never writes (Serbian sam, koji, šta, takođe, veoma, ja, bio, gde, ko, lako, ako, sada, danas).
     [GeneratedRegex(@"\b(?:sem|ki|kaj|tudi|zelo|jaz|nisem|bil|kje|kdo|lahko|če|zdaj|danes|vendar|torej|sploh)\b", RegexOptions.CultureInvariant)]
     private static partial Regex SloveneWords();
+
+    // Frequent words of all three standards Slovene never writes (Slovene bil, nisem, to, ta, tukaj, vse, kot, že, s).
+    [GeneratedRegex(@"\b(?:bio|nisam|nisi|ovo|ovaj|ova|ovde|ovdje|sve|kao|već|sa)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex NeverSlovene();
 
     // Words only the Croatian standard uses.
     [GeneratedRegex(
