@@ -13,6 +13,8 @@ public class SerbianLatinTests
     [InlineData("želio sam", -1.0)]
     [InlineData("počeo je i uzeo knjigu", 0.0)] // -čeo/-zeo are the same in every standard
     [InlineData("Ona radi sama.", 0.0)]
+    [InlineData("izveo ga je i uveo u sobu, debeo", 0.0)] // -veo (voditi) and debeo are the same in every standard
+    [InlineData("doživeo je sto godina", 1.0)]
     [InlineData("Tom je verovatno rešio problem, cena je niža", 3.0)]
     [InlineData("Tom je vjerojatno riješio problem, cijena je niža", -3.0)]
     [InlineData("Svetla na severu su se promenila", 3.0)]
@@ -81,6 +83,7 @@ public class SerbianLatinTests
     [Theory]
     [InlineData("Da li me voli?", true)] // da li: Serbian syntax
     [InlineData("Tim je bio primetno napet.", true)] // bio: Slovene writes bil
+    [InlineData("Želeli su da me kazne.", true)] // su: Slovene writes so
     [InlineData("Ti me razumeš.", false)] // an ekavian form alone: Slovene is e-reflex too
     [InlineData("Jaz sem bil tam, da li?", false)] // Slovene-only words
     public void Slovene_answers_are_rechecked_only_with_evidence_slovene_does_not_share(string text, bool recheck) =>
