@@ -24,6 +24,8 @@ public static class CzechSlovak
         "se", "jsem", "jsi", "jsme", "jsou", "pro", "ve", "byl", "byla", "bylo", "byli", "byly", "jako", "jak", "bych", "bys",
         "nebo", "které", "který", "která", "kterou", "jen", "když", "není", "velmi", "více", "své", "proto", "co", "tady",
         "kdo", "tedy", "podle", "mezi", "jí", "jejich", "také", "pokud", "ještě", "něco", "proč", "nic",
+        "jaký", "jaká", "jaké", "jakou", "jakým", "jakého", "mých", "tvých", "svých", "mohl", "víc", "velice", "jež", "jenž",
+        "zdali", "ses", "abych", "abys", "jste",
     ], StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> SlovakWords = FrozenSet.ToFrozenSet(
@@ -31,6 +33,7 @@ public static class CzechSlovak
         "sa", "som", "sme", "ste", "sú", "ako", "aj", "čo", "pre", "nie", "keď", "bol", "bola", "boli", "bolo", "len",
         "vo", "alebo", "ktoré", "ktorý", "ktorá", "byť", "viac", "ak", "ešte", "ich", "ma", "iba", "prečo", "niečo", "tieto",
         "deň", "majú", "so", "tejto", "kedy", "mali", "moja", "nič", "zo", "ťa", "všetky", "napríklad", "tiež", "veľmi",
+        "aký", "aká", "aké", "akú", "akým", "akého", "mojich", "tvojich", "svojich", "mohol",
     ], StringComparer.Ordinal);
 
     /// <summary>
@@ -51,6 +54,17 @@ public static class CzechSlovak
 
         return hints?.Suggests(other) is { } decidedBy ? (other, decidedBy) : (modelLang, "model");
     }
+
+    /// <summary>
+    /// Endings only one language writes: the first person singular of -ovat verbs (Czech <i>děkuji,
+    /// pracuji</i>, Slovak <i>ďakujem, pracujem</i>), the genitive of soft adjectives and verbal
+    /// nouns (Czech <i>posledního</i>) and the verbal noun (Slovak <i>riešenie</i>, Czech
+    /// <i>řešení</i>). On the tune half each ending is in 8 to 62 sentences of its language and in
+    /// none of the other's.
+    /// </summary>
+    private static int Ending(ReadOnlySpan<char> word) =>
+        word.Length > 4 && (word.EndsWith("uji", StringComparison.Ordinal) || word.EndsWith("ního", StringComparison.Ordinal)) ? 1
+        : word.Length > 4 && (word.EndsWith("ujem", StringComparison.Ordinal) || word.EndsWith("nie", StringComparison.Ordinal)) ? -1 : 0;
 
     /// <summary>Czech evidence minus Slovak evidence: positive means Czech.</summary>
     public static int Score(string text)
@@ -83,7 +97,7 @@ public static class CzechSlovak
 
                 int n = word.ToLowerInvariant(lower);
                 var w = lower[..n];
-                score += (lookup.Contains(w) ? 1 : 0) - (slovak.Contains(w) ? 1 : 0);
+                score += (lookup.Contains(w) ? 1 : 0) - (slovak.Contains(w) ? 1 : 0) + Ending(w);
             }
         }
 

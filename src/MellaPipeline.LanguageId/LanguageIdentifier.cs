@@ -112,9 +112,9 @@ public sealed class LanguageIdentifier
     {
         var latin = _latin.Value;
         var guess = ByModel(latin, text, Scripts.Latin, hints);
-        // Serbian markers (an ekavian form, a Serbian-only word) settle Latin text the models call
-        // hr/bs/sr as surely as letters would; the guard's trigrams take short Serbian for Tswana or Finnish.
-        bool serbianMarkers = guess.Lang is "hr" or "bs" or "sr" && SerbianLatin.IsDecisive(text);
+        // Serbian evidence sends Latin text the models call hr/bs/sr/sl to the Serbian decision, not
+        // to the guard, whose trigrams take short Serbian for Tswana or Finnish.
+        bool serbianMarkers = guess.Lang is "hr" or "bs" or "sr" or "sl" && SerbianLatin.HasEvidence(text, guess.Lang);
         if ((guess.Lang != "en" && (WrittenOnlyInModelledLanguages(text) || serbianMarkers)) || SerbianPageMayDecide(text, guess, hints))
         {
             return SerbianRecheck(text, guess, hints);
@@ -175,10 +175,11 @@ public sealed class LanguageIdentifier
             var (czechOrSlovak, by) = CzechSlovak.Decide(text, guess.Lang, hints);
             guess = czechOrSlovak == guess.Lang && by == "model" ? guess : guess with { Lang = czechOrSlovak, DecidedBy = by };
         }
-        else if (guess.Lang is "hr" or "bs" or "sr")
+        else if (guess.Lang is "hr" or "bs" or "sr" || (guess.Lang == "sl" && SerbianLatin.MayBeSerbianNotSlovene(text)))
         {
             var (lang, decidedBy) = SerbianLatin.Decide(text, SouthSlavicNormalized(text), hints);
-            guess = lang == guess.Lang ? guess : guess with { Lang = lang, DecidedBy = decidedBy };
+            // Slovene the models chose stays Slovene unless the evidence says Serbian.
+            guess = lang == guess.Lang || (guess.Lang == "sl" && lang != "sr") ? guess : guess with { Lang = lang, DecidedBy = decidedBy };
         }
 
         return SerbianByHint(text, guess, hints);

@@ -11,6 +11,12 @@ public class CzechSlovakTests
     [InlineData("to nie je pravda", "sk")]
     [InlineData("Tiež ide na poštu", "sk")]
     [InlineData("Jako vždy pozdě", "cs")]
+    [InlineData("Jaká je tvoje dohoda?", "cs")]
+    [InlineData("Aká je tvoja dohoda?", "sk")]
+    [InlineData("Pracuji doma", "cs")] // -uji
+    [InlineData("Pracujem doma", "sk")] // -ujem
+    [InlineData("konec posledního dne", "cs")] // -ního
+    [InlineData("hlavne riešenie", "sk")] // -nie
     public void Letters_and_words_only_one_language_writes_decide(string text, string lang)
     {
         Assert.Equal(lang, CzechSlovak.Decide(text, "cs", null).Lang);

@@ -63,6 +63,13 @@ public class LanguageIdentifierTests(LanguageIdentifierFixture fixture) : IClass
     }
 
     [Theory]
+    [InlineData("Šta si naučio danas?")] // the guard alone takes it for Lithuanian
+    [InlineData("Uvek sam se pitao ovo.")] // for Tsonga
+    [InlineData("Da li me voli?")] // the models for Slovene
+    public void Short_serbian_with_evidence_is_not_left_to_the_guard_or_slovene(string text) =>
+        Assert.Equal(("sr", "Latn", "serbian_markers"), (Identify(text).Lang, Identify(text).Script, Identify(text).DecidedBy));
+
+    [Theory]
     [InlineData("Uvijek sam volio šetati pored rijeke kada je lijepo vrijeme", "hr", "bs")]
     [InlineData("Djeca su se igrala na snijegu ispred škole cijeli dan", "hr", "bs")]
     [InlineData("Tko želi kruh i kavu za doručak ovaj tjedan", "hr", "hr")]

@@ -13,6 +13,12 @@ public class SerbianLatinTests
     [InlineData("želio sam", -1.0)]
     [InlineData("počeo je i uzeo knjigu", 0.0)] // -čeo/-zeo are the same in every standard
     [InlineData("Ona radi sama.", 0.0)]
+    [InlineData("izveo ga je i uveo u sobu, debeo", 0.0)] // -veo (voditi) and debeo are the same in every standard
+    [InlineData("doživeo je sto godina", 1.0)]
+    [InlineData("Tom je verovatno rešio problem, cena je niža", 3.0)]
+    [InlineData("Tom je vjerojatno riješio problem, cijena je niža", -3.0)]
+    [InlineData("Svetla na severu su se promenila", 3.0)]
+    [InlineData("Svjetla na sjeveru su se promijenila", -3.0)]
     public void Counts_jat_reflexes(string text, double ekavianMinusIjekavian)
     {
         var evidence = SerbianLatin.Evidence.Of(text);
@@ -59,4 +65,27 @@ public class SerbianLatinTests
     {
         Assert.Equal("hr", SerbianLatin.Decide("Gdje je rijeka?", ModelSaysCroatian, new LanguageHints("sr", "vesti.rs", "sr")).Lang);
     }
+
+    [Fact]
+    public void A_word_repeated_is_one_piece_of_evidence()
+    {
+        Assert.Equal(1, SerbianLatin.Evidence.Of("76 hiljada, 42 hiljada i 30 hiljada").SharedWithBosnian);
+        Assert.Equal(2, SerbianLatin.Evidence.Of("76 hiljada, 42 hiljade i 30 hiljada").SharedWithBosnian);
+    }
+
+    [Theory]
+    [InlineData("Džon i Meri su došli.")] // English names as they sound
+    [InlineData("Hajde da probamo.")]
+    [InlineData("Moraćete da pitate Toma.")]
+    public void Serbian_names_and_constructions_decide_for_serbian(string text) =>
+        Assert.Equal(("sr", "serbian_markers"), SerbianLatin.Decide(text, ModelSaysBosnian, null));
+
+    [Theory]
+    [InlineData("Da li me voli?", true)] // da li: Serbian syntax
+    [InlineData("Tim je bio primetno napet.", true)] // bio: Slovene writes bil
+    [InlineData("Želeli su da me kazne.", true)] // su: Slovene writes so
+    [InlineData("Ti me razumeš.", false)] // an ekavian form alone: Slovene is e-reflex too
+    [InlineData("Jaz sem bil tam, da li?", false)] // Slovene-only words
+    public void Slovene_answers_are_rechecked_only_with_evidence_slovene_does_not_share(string text, bool recheck) =>
+        Assert.Equal(recheck, SerbianLatin.MayBeSerbianNotSlovene(text));
 }
