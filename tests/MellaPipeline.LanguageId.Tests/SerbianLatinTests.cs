@@ -48,6 +48,12 @@ public class SerbianLatinTests
     public void Croatian_words_and_months_keep_croatian(string text) =>
         Assert.Equal(("hr", "model"), SerbianLatin.Decide(text, ModelSaysCroatian, new LanguageHints("sr", "vesti.rs")));
 
+    [Theory]
+    [InlineData("Misa u crkvi Sveta Marija počinje u osam.")] // sveta: "holy" in Croatian, not the ekavian "world"
+    [InlineData("Na svetu misu došli su svi iz sela.")]
+    public void Words_croatian_also_writes_with_another_meaning_are_no_serbian_evidence(string text) =>
+        Assert.Equal("hr", SerbianLatin.Decide(text, ModelSaysCroatian, null).Lang);
+
     [Fact]
     public void Text_the_same_in_all_three_standards_follows_the_page_or_stays_with_the_model()
     {
