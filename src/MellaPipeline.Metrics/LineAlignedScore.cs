@@ -14,7 +14,7 @@ public sealed record LineAlignedScore(double Score, string Signature)
         var lines = new string[files.Count][];
         for (int f = 0; f < files.Count; f++)
         {
-            if (ReadLines(files[f].FullName, out string? unreadable) is not { } read)
+            if (UserFile.ReadAllLines(files[f].FullName, WholeFileBytes, out string? unreadable) is not { } read)
             {
                 problem = $"{files[f]}: {unreadable}";
                 return null;
@@ -35,61 +35,9 @@ public sealed record LineAlignedScore(double Score, string Signature)
         return new LineAlignedScore(scorer.Aggregate(metric, samples), scorer.Signature(metric, files.Count - 1));
     }
 
-    /// <summary>Files up to this size are read whole (a line-aligned file of captions is far smaller); larger ones line by line.</summary>
-    private const long WholeFileBytes = 1L << 30;
-
     /// <summary>
-    /// Lines without their line ends (a final newline does not make an empty last line), or null with
-    /// the problem: not a regular file, a line over 1 MiB or not UTF-8. The file is read and decoded
-    /// whole — what makes <c>mella score</c> fast — and line by line only to name a problem exactly.
+    /// Files up to this size are read and decoded whole, what makes <c>mella score</c> fast (100k
+    /// caption pairs are ~10 MB); larger ones line by line, so memory stays bounded by the lines.
     /// </summary>
-    internal static string[]? ReadLines(string path, out string? problem)
-    {
-        var read = UserFile.ReadAllBytes(path, WholeFileBytes);
-        if (read.Ok && System.Text.Unicode.Utf8.IsValid(read.Bytes) && SplitLines(read.Bytes) is { } whole)
-        {
-            problem = null;
-            return whole;
-        }
-
-        var lines = new List<string>();
-        foreach (var (number, text, lineProblem) in UserFile.ReadLines(path))
-        {
-            if (text is null)
-            {
-                problem = number == 0 ? lineProblem : $"line {number}: {lineProblem}";
-                return null;
-            }
-
-            lines.Add(text);
-        }
-
-        problem = null;
-        return [.. lines];
-    }
-
-    /// <summary>The lines of valid UTF-8 as <see cref="UserFile.ReadLines"/> cuts them (\n, a \r before it dropped, a BOM at the start dropped); null when one is too long.</summary>
-    private static string[]? SplitLines(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.StartsWith("\uFEFF"u8))
-        {
-            bytes = bytes[3..];
-        }
-
-        var lines = new List<string>();
-        while (bytes.Length > 0)
-        {
-            int end = bytes.IndexOf((byte)'\n');
-            var line = end < 0 ? bytes : bytes[..end];
-            if (line.Length > UserFile.MaxLineBytes)
-            {
-                return null;
-            }
-
-            lines.Add(System.Text.Encoding.UTF8.GetString(line.EndsWith("\r"u8) ? line[..^1] : line));
-            bytes = end < 0 ? default : bytes[(end + 1)..];
-        }
-
-        return [.. lines];
-    }
+    private const long WholeFileBytes = 256L << 20;
 }

@@ -226,6 +226,57 @@ public static class UserFile
     }
 
     /// <summary>
+    /// Every line of a regular file as <see cref="ReadLines"/> cuts them, or null with the problem
+    /// (naming the line). A valid UTF-8 file of at most <paramref name="wholeFileBytes"/> is read
+    /// and cut in one pass; any other, or one with a problem, is read line by line, which names
+    /// the problem exactly.
+    /// </summary>
+    public static string[]? ReadAllLines(string path, long wholeFileBytes, out string? problem)
+    {
+        var read = ReadAllBytes(path, wholeFileBytes);
+        if (read.Ok && System.Text.Unicode.Utf8.IsValid(read.Bytes) && CutLines(read.Bytes) is { } whole)
+        {
+            problem = null;
+            return whole;
+        }
+
+        var lines = new List<string>();
+        foreach (var (number, text, lineProblem) in ReadLines(path))
+        {
+            if (text is null)
+            {
+                problem = number == 0 ? lineProblem : $"line {number}: {lineProblem}";
+                return null;
+            }
+
+            lines.Add(text);
+        }
+
+        problem = null;
+        return [.. lines];
+    }
+
+    /// <summary>Valid UTF-8 cut as the line reader cuts it (\n, a \r before it dropped, the first line's BOM dropped); null when a line is too long.</summary>
+    private static string[]? CutLines(ReadOnlyMemory<byte> bytes)
+    {
+        var lines = new List<string>();
+        while (bytes.Length > 0)
+        {
+            int end = bytes.Span.IndexOf((byte)'\n');
+            var line = end < 0 ? bytes : bytes[..end];
+            if (line.Length > MaxLineBytes)
+            {
+                return null;
+            }
+
+            lines.Add(Decode(line.Span.EndsWith("\r"u8) ? line[..^1] : line, first: lines.Count == 0));
+            bytes = end < 0 ? default : bytes[(end + 1)..];
+        }
+
+        return [.. lines];
+    }
+
+    /// <summary>
     /// User-given text as it may appear in a message (a path can be megabytes long): at most
     /// <paramref name="maxChars"/> characters and an ellipsis, control characters and unpaired
     /// surrogates escaped as <c>\uXXXX</c> so the message stays one printable line.
