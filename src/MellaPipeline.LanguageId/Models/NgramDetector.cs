@@ -79,6 +79,8 @@ internal sealed class NgramDetector
     /// <param name="lettersAs">Languages that count as writing the narrowing letters of another (the transliterated Serbian those of Croatian), which Lingua's table does not know.</param>
     public NgramDetector(NgramFile file, IReadOnlyList<string> codes, bool lowAccuracy, IReadOnlyDictionary<string, string>? lettersAs = null)
     {
+        // Candidate languages are bits of one 64-bit mask in the scoring loop.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(codes.Count, 64, nameof(codes));
         _file = file;
         _lowAccuracy = lowAccuracy;
         _indexOfColumn = Enumerable.Repeat(-1, file.Languages.Count).ToArray();
