@@ -66,6 +66,34 @@ public class NearDuplicateIndexTests
         Assert.True(roots.Distinct().Count() < hashes.Length, "the planted copies must form clusters");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(8)]
+    public void Crowded_buckets_are_clustered_exactly_as_brute_force(int threshold)
+    {
+        // A third share one of 16 values in the first substring, a third one of 8 in the second
+        // (buckets of ~60 to ~125 members, far more than the few of spread-out hashes), and a third
+        // are copies of the hash before with 0..T+2 bits flipped.
+        var random = new Random(threshold);
+        var hashes = new ulong[3000];
+        for (int i = 0; i < hashes.Length; i++)
+        {
+            ulong spread = (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63);
+            hashes[i] = (i % 3) switch
+            {
+                0 => (spread & ~0x1FFFFFUL) | (uint)random.Next(16),
+                1 => (spread & ~(0x1FFFFFUL << 21)) | ((ulong)(uint)random.Next(8) << 21),
+                _ => Enumerable.Range(0, 64).OrderBy(_ => random.Next()).Take(random.Next(threshold + 3)).Aggregate(hashes[i - 1], (hash, bit) => hash ^ (1UL << bit)),
+            };
+        }
+
+        var roots = NearDuplicateIndex.Cluster(hashes, threshold);
+
+        Assert.Equal(BruteForce(hashes, threshold), roots);
+        int clusters = roots.Distinct().Count();
+        Assert.True(clusters > 1 && clusters < hashes.Length, "the copies must form clusters, and not all of one");
+    }
+
     [Fact]
     public void A_cluster_is_named_by_its_smallest_index_and_chains_join()
     {
