@@ -29,7 +29,10 @@ internal static class ReduceScale
             Directory.Delete(runDir, recursive: true);
         }
 
-        var images = imagesDir is null ? [] : Directory.GetFiles(imagesDir, "*.jpg").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+        // Each distinct photo once, in name order (real_photos.py writes a source's passes side by side, some identical at a small
+        // MAX_SIDE): a photo comes back only after all the others, far beyond any compressor's window, as distinct photos would.
+        var images = imagesDir is null ? [] : Directory.GetFiles(imagesDir, "*.jpg").Order(StringComparer.Ordinal).Select(File.ReadAllBytes)
+            .DistinctBy(Convert.ToHexString).ToArray();
         if (imagesDir is not null && images.Length == 0)
         {
             await Console.Error.WriteLineAsync($"reduce-stage: no .jpg files in {imagesDir}");
@@ -69,7 +72,7 @@ internal static class ReduceScale
                     row = row with { Phash = PerceptualHash.ToHex(variant) };
                 }
 
-                await writer.WriteAsync(images.Length == 0 ? row : row with { ImageBytes = images[i % images.Length] }, default);
+                await writer.WriteAsync(images.Length == 0 ? row : row with { ImageBytes = Distinct(images[i % images.Length], i) }, default);
             }
 
             await writer.CompleteAsync(default);
@@ -85,6 +88,20 @@ internal static class ReduceScale
         long staged = Directory.EnumerateFiles(run.StagingDir).Sum(f => new FileInfo(f).Length);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"staged rows={rows} tasks={tasks} images={images.Length} staged_bytes={staged} seconds={clock.Elapsed.TotalSeconds:F1}"));
         return 0;
+    }
+
+    /// <summary>The JPEG with a comment segment naming the row after its SOI marker: still a valid JPEG, bytes of its own.</summary>
+    private static byte[] Distinct(byte[] jpeg, long row)
+    {
+        byte[] note = System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"row {row}"));
+        var bytes = new byte[jpeg.Length + 4 + note.Length];
+        jpeg.AsSpan(0, 2).CopyTo(bytes);
+        bytes[2] = 0xFF;
+        bytes[3] = 0xFE;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(4), (ushort)(2 + note.Length));
+        note.CopyTo(bytes.AsSpan(6));
+        jpeg.AsSpan(2).CopyTo(bytes.AsSpan(6 + note.Length));
+        return bytes;
     }
 
     /// <summary>
