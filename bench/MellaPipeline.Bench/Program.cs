@@ -29,7 +29,8 @@ if (arguments.Command == "decoder-speed")
 
 if (arguments.Command == "reduce-stage")
 {
-    return await ReduceScale.StageAsync(arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-reduce"), arguments.Get("rows", 6_800_000), (int)arguments.Get("tasks", 2));
+    return await ReduceScale.StageAsync(arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-reduce"), arguments.Get("rows", 6_800_000), (int)arguments.Get("tasks", 2),
+        arguments.Value("images"), arguments.Value("config"));
 }
 
 if (arguments.Command == "reduce")
@@ -129,7 +130,7 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench langid-eval [--data ../shared/data/langid]");
     Console.Error.WriteLine("       MellaPipeline.Bench metric-speed --dir DIR [--rounds 3] [--matching exact|stem] [--threads 1]");
     Console.Error.WriteLine("       MellaPipeline.Bench neardup-eval [--data ../shared/data/images-neardup]");
-    Console.Error.WriteLine("       MellaPipeline.Bench reduce-stage [--rows 6800000] [--tasks 2] [--out DIR]; then reduce [--tasks 2] [--threshold 6] [--captions true] [--out DIR]");
+    Console.Error.WriteLine("       MellaPipeline.Bench reduce-stage [--rows 6800000] [--tasks 2] [--images DIR] [--config config.json] [--out DIR]; then reduce [--tasks 2] [--threshold 6] [--captions true] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-outcomes [--data ../shared/data/images-malformed]");
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-speed --decoder skiasharp|imagesharp [--data ../shared/data/images-neardup] [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-hashes [--count 6800000] [--threshold 8] [--out hashes.tsv] [--truth truth.tsv]");

@@ -13,22 +13,39 @@ namespace MellaPipeline.Bench;
 /// <summary>
 /// The pipeline's near-duplicate reduce at reference-dataset scale: <c>stage</c> writes N synthetic
 /// metadata rows as the staged shards and stats of T finished tasks (every tenth row gets a 1–3
-/// bit variant of the hash of the row eight before it, same language); <c>reduce</c>, run as its own process so that its peak RSS is
+/// bit variant of the hash of the row eight before it, same language) — with <c>--images DIR</c> each row carries the bytes of one
+/// of the JPEGs there in turn (the hashes stay the synthetic ones, so the rows stay distinct), and with <c>--config FILE</c> the
+/// run gets that <c>config.json</c>, so that <c>mella run PIPELINE --reduce</c> reduces it; <c>reduce</c>, run as its own process so that its peak RSS is
 /// its own, clusters them and filters every task into its final shards, as <c>mella run</c> does.
 /// </summary>
 internal static class ReduceScale
 {
     private static readonly ShardedDataset Dataset = new("bench", new OutputOptions(), PerceptualHash.Definition);
 
-    public static async Task<int> StageAsync(string runDir, long rows, int tasks)
+    public static async Task<int> StageAsync(string runDir, long rows, int tasks, string? imagesDir = null, string? configPath = null)
     {
         if (Directory.Exists(runDir))
         {
             Directory.Delete(runDir, recursive: true);
         }
 
+        // Each distinct photo once, in name order (real_photos.py writes a source's passes side by side, some identical at a small
+        // MAX_SIDE): a photo comes back only after all the others, far beyond any compressor's window, as distinct photos would.
+        var images = imagesDir is null ? [] : Directory.GetFiles(imagesDir, "*.jpg").Order(StringComparer.Ordinal).Select(File.ReadAllBytes)
+            .DistinctBy(Convert.ToHexString).ToArray();
+        if (imagesDir is not null && images.Length == 0)
+        {
+            await Console.Error.WriteLineAsync($"reduce-stage: no .jpg files in {imagesDir}");
+            return 2;
+        }
+
         var run = new RunDirectory(runDir);
         run.Create();
+        if (configPath is not null)
+        {
+            File.Copy(configPath, run.ConfigPath);
+        }
+
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, tasks).Select(rank => Task.Run(async () =>
         {
@@ -55,7 +72,7 @@ internal static class ReduceScale
                     row = row with { Phash = PerceptualHash.ToHex(variant) };
                 }
 
-                await writer.WriteAsync(row, default);
+                await writer.WriteAsync(images.Length == 0 ? row : row with { ImageBytes = Distinct(images[i % images.Length], i) }, default);
             }
 
             await writer.CompleteAsync(default);
@@ -68,8 +85,23 @@ internal static class ReduceScale
             AtomicFile.WriteJson(run.StatsPath(rank), stats, MellaJson.Indented);
             run.MarkComplete(rank);
         })));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"staged rows={rows} tasks={tasks} seconds={clock.Elapsed.TotalSeconds:F1}"));
+        long staged = Directory.EnumerateFiles(run.StagingDir).Sum(f => new FileInfo(f).Length);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"staged rows={rows} tasks={tasks} images={images.Length} staged_bytes={staged} seconds={clock.Elapsed.TotalSeconds:F1}"));
         return 0;
+    }
+
+    /// <summary>The JPEG with a comment segment naming the row after its SOI marker: still a valid JPEG, bytes of its own.</summary>
+    private static byte[] Distinct(byte[] jpeg, long row)
+    {
+        byte[] note = System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"row {row}"));
+        var bytes = new byte[jpeg.Length + 4 + note.Length];
+        jpeg.AsSpan(0, 2).CopyTo(bytes);
+        bytes[2] = 0xFF;
+        bytes[3] = 0xFE;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(4), (ushort)(2 + note.Length));
+        note.CopyTo(bytes.AsSpan(6));
+        jpeg.AsSpan(2).CopyTo(bytes.AsSpan(6 + note.Length));
+        return bytes;
     }
 
     /// <summary>

@@ -59,6 +59,9 @@ public sealed class NearDuplicateReduce(DedupNearOptions settings, ShardedDatase
         return (await _runner.RunAsync(new NearDuplicateClusterStep(settings, run, worldSize, logger, decontaminate) { Captions = Captions }, cancellationToken)).Figures;
     }
 
+    /// <summary>Whether the clustering is done (its summary is its marker): each task's filter may run then, in any order, side by side.</summary>
+    public bool IsClustered => File.Exists(run.ClustersSummaryPath);
+
     /// <summary>Filters the staged rows of task <paramref name="rank"/> into its final shards, unless done before; returns its stats.</summary>
     public async Task<TaskStats> FilterTaskAsync(int rank, CancellationToken cancellationToken) =>
         (await _runner.RunAsync(new NearDuplicateFilterStep(dataset, run, rank), cancellationToken)).Figures;

@@ -15,8 +15,10 @@ namespace MellaPipeline.Orchestration;
 /// Runs the tasks of a run on this machine, <c>workers</c> at a time — every task, or with
 /// <see cref="RunRequest.Rank"/> just one (each process of a multi-process or Slurm run runs its
 /// own rank, then stops) — then, once every task is complete, the reduce steps:
-/// near-duplicate clustering over all tasks' rows (when on), the caption layers, the dataset manifest and the run summary. Tasks already marked complete are skipped, so running
-/// the same command again continues an interrupted run and changes nothing in a finished one.
+/// near-duplicate clustering over all tasks' rows (when on), the filter of each task's rows into its final shards, the caption layers,
+/// the dataset manifest and the run summary. Tasks and steps already marked complete are skipped, so running
+/// the same command again continues an interrupted run and changes nothing in a finished one. With <see cref="RunRequest.Phase"/>
+/// only one phase of the reduce runs (the filter of one rank, with <see cref="RunRequest.Rank"/>): the phases as separate jobs.
 /// </summary>
 public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgressDisplay display, ILogger<LocalRunCoordinator> logger)
 {
@@ -33,7 +35,10 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         }
 
         // Before anything is written: a second process on the same run, rank or reduce is refused here (exit 2).
-        using var held = request.Rank is { } onlyRank ? RunLock.Rank(run, onlyRank) : request.ReduceOnly ? RunLock.Reduce(run) : RunLock.WholeRun(run);
+        int? filterRank = request.ReduceOnly && request.Phase == ReducePhase.Filter ? request.Rank : null;
+        using var held = filterRank is { } filtering ? RunLock.Filter(run, filtering)
+            : request.Rank is { } onlyRank ? RunLock.Rank(run, onlyRank)
+            : request.ReduceOnly ? RunLock.Reduce(run) : RunLock.WholeRun(run);
         bool continuing = RunConfigGuard.Prepare(run, request.Pipeline.ResolvedJson(), request.RequireExistingRun, held.FoundEarlierLocks);
         int world = options.Tasks;
         var ranks = Enumerable.Range(0, world).ToArray();
@@ -89,7 +94,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
                 });
         }
 
-        if (request.Rank is { } only)
+        if (!request.ReduceOnly && request.Rank is { } only)
         {
             int done = ranks.Count(run.IsComplete);
             LogRankDone(logger, only, world, run.IsComplete(only) ? "complete" : "not complete", done);
@@ -105,12 +110,39 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
 
         // The near-duplicate reduce runs also with dedup_near off: it keeps keys unique across tasks.
         var reduce = new NearDuplicateReduce(options.Stages.DedupNear, dataset, run, logger, options.Stages.Decontaminate) { Captions = options.Stages.DedupCaptions };
+        if (request.Phase is ReducePhase.Filter or ReducePhase.Finish && !reduce.IsClustered)
+        {
+            // A filter that clustered by itself would race the other ranks' filters: clustering is its own job.
+            LogPhaseRefused(logger, run.Root, request.Phase.ToString().ToLowerInvariant(), "the rows are not clustered yet", "--reduce --phase cluster");
+            return ExitCodes.CheckFailed;
+        }
+
         await reduce.ClusterAsync(world, cancellationToken);
+        if (request.Phase == ReducePhase.Cluster)
+        {
+            LogPhaseDone(logger, "cluster", run.Root, "--reduce --phase filter [--rank R]");
+            return ExitCodes.Success;
+        }
+
+        var unfiltered = ranks.Where(r => !run.IsReduced(r)).ToArray();
+        if (request.Phase == ReducePhase.Finish && unfiltered.Length > 0)
+        {
+            LogPhaseRefused(logger, run.Root, "finish", $"the rows of {unfiltered.Length} of {world} tasks are not filtered yet (ranks {RankRanges.Format(unfiltered)})",
+                "--reduce --phase filter --rank R");
+            return ExitCodes.CheckFailed;
+        }
+
         var stats = new TaskStats[world];
         await Parallel.ForEachAsync(
-            ranks,
+            filterRank is { } one ? [one] : ranks,
             new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
             async (rank, token) => stats[rank] = await reduce.FilterTaskAsync(rank, token));
+        if (request.Phase == ReducePhase.Filter)
+        {
+            LogPhaseDone(logger, filterRank is { } r ? $"filter of task {r}" : "filter", run.Root, "--reduce --phase finish, once every task is filtered");
+            return ExitCodes.Success;
+        }
+
         reduce.RemoveStaging();
 
         foreach (string stale in staleLayers)
@@ -214,6 +246,12 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
 
     [LoggerMessage(Level = LogLevel.Information, Message = "task {Rank} of {Tasks} {State}; {Done} of {Tasks} tasks complete (the reduce runs with --reduce once all are)")]
     private static partial void LogRankDone(ILogger logger, int rank, int tasks, string state, int done);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "not running the reduce's {Phase} phase in {RunDir}: {Why}; run mella run PIPELINE --out {RunDir} {Next} first")]
+    private static partial void LogPhaseRefused(ILogger logger, string runDir, string phase, string why, string next);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "reduce {Phase} done in {RunDir}; next: mella run PIPELINE --out {RunDir} {Next}")]
+    private static partial void LogPhaseDone(ILogger logger, string phase, string runDir, string next);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{RunDir} is already complete; nothing to do")]
     private static partial void LogAlreadyComplete(ILogger logger, string runDir);

@@ -6,10 +6,26 @@ namespace MellaPipeline.Orchestration;
 /// <param name="Pipeline">The validated pipeline file.</param>
 /// <param name="OutDir">The run directory.</param>
 /// <param name="RequireExistingRun">True for <c>--resume</c>: continuing is required, starting afresh is an error.</param>
-/// <param name="Rank">Run only this task (one process of a multi-process or Slurm run), no reduce; null = every task, then the reduce.</param>
+/// <param name="Rank">Run only this task (one process of a multi-process or Slurm run), no reduce; null = every task, then the reduce.
+/// With <paramref name="Phase"/> <see cref="ReducePhase.Filter"/>: filter only this task's rows.</param>
 /// <param name="ReduceOnly">Run only the reduce steps, and only when every task is complete.</param>
+/// <param name="Phase">With <paramref name="ReduceOnly"/>: which phase of the reduce runs (<see cref="ReducePhase.All"/>: every one not done yet).</param>
 /// <param name="RetryTransient">On a complete run: download again the samples with transient rejects, merge them in, reduce again (<see cref="Retry.TransientRetry"/>).</param>
-public sealed record RunRequest(LoadedPipeline Pipeline, string OutDir, bool RequireExistingRun, int? Rank = null, bool ReduceOnly = false, bool RetryTransient = false);
+public sealed record RunRequest(LoadedPipeline Pipeline, string OutDir, bool RequireExistingRun, int? Rank = null, bool ReduceOnly = false, bool RetryTransient = false,
+    ReducePhase Phase = ReducePhase.All);
+
+/// <summary>
+/// The phases of the reduce, in order, each one skipped when its markers say it is done: <see cref="Cluster"/> (one
+/// step over every task's rows), <see cref="Filter"/> (one step per task, which may run side by side in separate
+/// processes: a Slurm array), <see cref="Finish"/> (caption layers, manifest, summary). <see cref="All"/> runs them in turn.
+/// </summary>
+public enum ReducePhase
+{
+    All,
+    Cluster,
+    Filter,
+    Finish,
+}
 
 /// <summary>The exit code the hosted run decided on, read after the host stops.</summary>
 public sealed class RunOutcome

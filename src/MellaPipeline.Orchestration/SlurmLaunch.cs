@@ -11,7 +11,8 @@ public sealed record SlurmLaunch(SlurmSubmission? Submission, string? RunProblem
 {
     /// <summary>
     /// Records the pipeline in the run folder (or checks it against the earlier run's, see <see cref="RunConfigGuard"/>)
-    /// and submits the ranks that are not complete yet, with the reduce; nothing when every rank and the reduce are done.
+    /// and submits what is not done yet (<see cref="SlurmPlan.Missing"/>): the ranks not complete, the clustering, the filters, the finish;
+    /// nothing when every rank and the reduce are done.
     /// </summary>
     public static SlurmLaunch Submit(LoadedPipeline loaded, string pipelineFile, RunDirectory run, int world, bool resume, int reduceWorkers, SlurmResources resources)
     {
@@ -24,15 +25,15 @@ public sealed record SlurmLaunch(SlurmSubmission? Submission, string? RunProblem
             return new SlurmLaunch(null, ex.Message, null);
         }
 
-        var ranks = Enumerable.Range(0, world).Where(r => !run.IsComplete(r)).ToList();
-        if (ranks.Count == 0 && File.Exists(run.SummaryPath))
+        var plan = SlurmPlan.Missing(run, world);
+        if (plan.Tasks.Count == 0 && File.Exists(run.SummaryPath))
         {
             return new SlurmLaunch(null, null, null);
         }
 
         try
         {
-            return new SlurmLaunch(new SlurmSubmitter(loaded.Options.Name, pipelineFile, run, world, reduceWorkers, resources).Submit(ranks), null, null);
+            return new SlurmLaunch(new SlurmSubmitter(loaded.Options.Name, pipelineFile, run, world, reduceWorkers, resources).Submit(plan), null, null);
         }
         catch (InvalidOperationException ex)
         {

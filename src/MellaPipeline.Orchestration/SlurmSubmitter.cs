@@ -16,50 +16,105 @@ public sealed record SlurmJob(string Kind, string Array, int Offset, string JobI
 public sealed record SlurmSubmission(int Tasks, IReadOnlyList<SlurmJob> Jobs);
 
 /// <summary>
-/// Submits a run to Slurm: one <c>sbatch --array</c> job per block of ranks (a block is at most
-/// MaxArraySize indices; a rank is its block's offset plus the array index), each array task
-/// running <c>mella run --rank</c> for its rank, then one reduce job depending on all of them
-/// (<c>afterok</c>) that runs <c>mella run --reduce</c>. The launch scripts are written into the
-/// run directory first (<c>RUN/slurm/</c>), logs go to <c>RUN/logs/rank-RRRRR.log</c>. A task
-/// killed or requeued (SIGTERM) leaves no completion marker, so <c>mella status</c> lists it and
-/// <c>--resume</c> submits only what is missing.
+/// What a submission runs: the tasks not complete yet, the clustering unless done (always after tasks that run now),
+/// the filters of the tasks not filtered yet; the finish (caption layers, manifest, summary) always.
 /// </summary>
-public sealed class SlurmSubmitter(string pipelineName, string pipelineFile, RunDirectory run, int tasks, int reduceWorkers, SlurmResources resources)
+public sealed record SlurmPlan(IReadOnlyList<int> Tasks, bool Cluster, IReadOnlyList<int> Filters)
 {
+    /// <summary>What is missing in <paramref name="run"/>, by its markers: a resubmission runs only that.</summary>
+    public static SlurmPlan Missing(RunDirectory run, int world)
+    {
+        var ranks = Enumerable.Range(0, world);
+        var tasks = ranks.Where(r => !run.IsComplete(r)).ToList();
+        return new SlurmPlan(tasks, tasks.Count > 0 || !File.Exists(run.ClustersSummaryPath), ranks.Where(r => tasks.Contains(r) || !run.IsReduced(r)).ToList());
+    }
+}
+
+/// <summary>The Slurm commands a submission needs; <see cref="SlurmCommands"/> runs the real ones.</summary>
+public interface ISlurmClient
+{
+    /// <summary>Runs <c>sbatch ARGUMENTS</c> and returns the job id.</summary>
+    /// <exception cref="InvalidOperationException">sbatch failed; the message holds its output.</exception>
+    string Sbatch(IReadOnlyList<string> arguments);
+
+    /// <summary>The cluster's MaxArraySize (array indices run from 0 to one less).</summary>
+    int MaxArraySize();
+}
+
+/// <summary>
+/// Submits a run to Slurm as a graph of jobs, each waiting for the one before (<c>afterok</c>; a failed one cancels
+/// the rest, <c>--kill-on-invalid-dep</c>): the tasks, one <c>sbatch --array</c> job per block of ranks (a block is at
+/// most MaxArraySize indices; a rank is its block's offset plus the array index), each array task running
+/// <c>mella run --rank</c>; the clustering, one job (<c>mella run --reduce --phase cluster</c>); the filters, an array of
+/// one task per rank again, each copying its task's staged rows into its final shards on whatever node it runs
+/// (<c>--reduce --phase filter --rank</c>), so that the dataset's bytes are copied by as many processes as there are
+/// tasks; the finish, one small job (<c>--reduce --phase finish</c>). The launch scripts are written into the run
+/// directory first (<c>RUN/slurm/</c>), logs go to <c>RUN/logs/</c>. A task killed or requeued (SIGTERM) leaves no
+/// completion marker, so <c>mella status</c> lists it and <c>--resume</c> submits only what is missing (<see cref="SlurmPlan.Missing"/>).
+/// </summary>
+public sealed class SlurmSubmitter(string pipelineName, string pipelineFile, RunDirectory run, int tasks, int reduceWorkers, SlurmResources resources, ISlurmClient? slurm = null)
+{
+    private readonly ISlurmClient _slurm = slurm ?? new SlurmCommands();
+
     public string SlurmDir => Path.Combine(run.Root, "slurm");
 
     public string LogsDir => Path.Combine(run.Root, "logs");
 
-    /// <summary>Writes the scripts and submits the ranks given (all, or the missing ones) and the reduce.</summary>
+    /// <summary>Writes the scripts and submits what <paramref name="plan"/> names, each phase after the last one submitted before it.</summary>
     /// <exception cref="InvalidOperationException">sbatch failed; the message holds its output.</exception>
-    public SlurmSubmission Submit(IReadOnlyList<int> ranks)
+    public SlurmSubmission Submit(SlurmPlan plan)
     {
         Directory.CreateDirectory(SlurmDir);
         Directory.CreateDirectory(LogsDir);
-        string taskScript = Path.Combine(SlurmDir, "task.sh"), reduceScript = Path.Combine(SlurmDir, "reduce.sh");
-        WriteScript(taskScript, TaskScript());
-        WriteScript(reduceScript, ReduceScript());
+        string taskScript = Script("task.sh", TaskScript()), clusterScript = Script("cluster.sh", ReduceScript("cluster", "--phase cluster"));
+        string filterScript = Script("filter.sh", FilterScript()), finishScript = Script("finish.sh", ReduceScript("finish", "--phase finish"));
 
-        int blockSize = Math.Max(1, MaxArraySize() - 1);
+        int blockSize = Math.Max(1, _slurm.MaxArraySize() - 1);
         var jobs = new List<SlurmJob>();
-        foreach (var block in ranks.GroupBy(r => r / blockSize).OrderBy(g => g.Key))
+        string[] after = [];
+        after = Arrays(jobs, "tasks", $"mella-{pipelineName}", plan.Tasks, blockSize, taskScript, after);
+        if (plan.Cluster)
         {
-            int offset = block.Key * blockSize;
-            string array = RankRanges.Format(block.Select(r => r - offset));
-            var arguments = Resources(["--parsable", $"--array={array}", "--requeue", "--output=/dev/null", $"--job-name=mella-{pipelineName}",
-                $"--export=ALL,MELLA_RANK_OFFSET={offset}", taskScript]);
-            jobs.Add(new SlurmJob("tasks", array, offset, Sbatch(arguments), "sbatch " + string.Join(' ', arguments)));
+            after = [Single(jobs, "cluster", clusterScript, after)];
         }
 
-        var dependency = jobs.Count > 0 ? [$"--dependency=afterok:{string.Join(':', jobs.Select(j => j.JobId))}"] : Array.Empty<string>();
-        var reduceArguments = Resources(["--parsable", $"--job-name=mella-{pipelineName}-reduce", "--kill-on-invalid-dep=yes", "--output=" + Path.Combine(LogsDir, "reduce.log"), .. dependency, reduceScript]);
-        jobs.Add(new SlurmJob("reduce", "", 0, Sbatch(reduceArguments), "sbatch " + string.Join(' ', reduceArguments)));
+        after = Arrays(jobs, "filter", $"mella-{pipelineName}-filter", plan.Filters, blockSize, filterScript, after);
+        Single(jobs, "finish", finishScript, after);
 
         var earlier = File.Exists(JobsPath) ? System.Text.Json.JsonSerializer.Deserialize<SlurmSubmission>(File.ReadAllBytes(JobsPath), MellaJson.Indented)?.Jobs ?? [] : [];
         var submission = new SlurmSubmission(tasks, [.. earlier, .. jobs]);
         AtomicFile.WriteJson(JobsPath, submission, MellaJson.Indented);
         return submission with { Jobs = jobs };
     }
+
+    /// <summary>Submits one array job per block of <paramref name="ranks"/>; returns their ids, or <paramref name="after"/> when there are none.</summary>
+    private string[] Arrays(List<SlurmJob> jobs, string kind, string name, IReadOnlyList<int> ranks, int blockSize, string script, string[] after)
+    {
+        var submitted = new List<string>();
+        foreach (var block in ranks.GroupBy(r => r / blockSize).OrderBy(g => g.Key))
+        {
+            int offset = block.Key * blockSize;
+            string array = RankRanges.Format(block.Select(r => r - offset));
+            var arguments = Resources(["--parsable", $"--array={array}", "--requeue", "--output=/dev/null", $"--job-name={name}", .. Dependency(after),
+                $"--export=ALL,MELLA_RANK_OFFSET={offset}", script]);
+            string id = _slurm.Sbatch(arguments);
+            jobs.Add(new SlurmJob(kind, array, offset, id, "sbatch " + string.Join(' ', arguments)));
+            submitted.Add(id);
+        }
+
+        return submitted.Count > 0 ? [.. submitted] : after;
+    }
+
+    private string Single(List<SlurmJob> jobs, string kind, string script, string[] after)
+    {
+        var arguments = Resources(["--parsable", $"--job-name=mella-{pipelineName}-{kind}", "--output=" + Path.Combine(LogsDir, kind + ".log"), .. Dependency(after), script]);
+        string id = _slurm.Sbatch(arguments);
+        jobs.Add(new SlurmJob(kind, "", 0, id, "sbatch " + string.Join(' ', arguments)));
+        return id;
+    }
+
+    private static string[] Dependency(string[] after) =>
+        after.Length > 0 ? [$"--dependency=afterok:{string.Join(':', after)}", "--kill-on-invalid-dep=yes"] : [];
 
     public string JobsPath => Path.Combine(SlurmDir, "jobs.json");
 
@@ -84,13 +139,24 @@ public sealed class SlurmSubmitter(string pipelineName, string pipelineFile, Run
         {{MellaCommand()}} run {{Quote(pipelineFile)}} --out {{Quote(run.Root)}} --tasks {{tasks}} --rank "$rank" --workers 1
         """;
 
-    private string ReduceScript() => $$"""
+    private string FilterScript() => $$"""
         #!/usr/bin/env bash
-        # The reduce of a mella run, after every array task. Written by mella slurm submit.
+        # The reduce's filter of one task of a mella run, after the clustering: rank = MELLA_RANK_OFFSET + SLURM_ARRAY_TASK_ID. Written by mella slurm submit.
         set -uo pipefail
-        echo "== $(date -u +%FT%TZ) reduce on $(hostname), job ${SLURM_JOB_ID:-?}"
+        rank=$(( ${MELLA_RANK_OFFSET:-0} + SLURM_ARRAY_TASK_ID ))
+        exec >>"{{LogsDir}}/filter-$(printf %05d "$rank").log" 2>&1
+        echo "== $(date -u +%FT%TZ) filter of rank $rank of {{tasks}} on $(hostname), job ${SLURM_JOB_ID:-?}"
         unset MELLA_CRASH_AT
-        {{MellaCommand()}} run {{Quote(pipelineFile)}} --out {{Quote(run.Root)}} --tasks {{tasks}} --reduce --workers {{reduceWorkers}}
+        {{MellaCommand()}} run {{Quote(pipelineFile)}} --out {{Quote(run.Root)}} --tasks {{tasks}} --reduce --phase filter --rank "$rank" --workers 1
+        """;
+
+    private string ReduceScript(string phase, string arguments) => $$"""
+        #!/usr/bin/env bash
+        # The reduce's {{phase}} phase of a mella run. Written by mella slurm submit.
+        set -uo pipefail
+        echo "== $(date -u +%FT%TZ) reduce {{phase}} on $(hostname), job ${SLURM_JOB_ID:-?}"
+        unset MELLA_CRASH_AT
+        {{MellaCommand()}} run {{Quote(pipelineFile)}} --out {{Quote(run.Root)}} --tasks {{tasks}} --reduce {{arguments}} --workers {{reduceWorkers}}
         """;
 
     private string[] Resources(string[] arguments)
@@ -119,6 +185,13 @@ public sealed class SlurmSubmitter(string pipelineName, string pipelineFile, Run
         return [.. list, .. arguments];
     }
 
+    private string Script(string name, string text)
+    {
+        string path = Path.Combine(SlurmDir, name);
+        WriteScript(path, text);
+        return path;
+    }
+
     private static void WriteScript(string path, string text)
     {
         AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\n") + "\n"));
@@ -130,8 +203,15 @@ public sealed class SlurmSubmitter(string pipelineName, string pipelineFile, Run
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
     }
 
-    /// <summary>The cluster's MaxArraySize (array indices run from 0 to one less); 1001, Slurm's default, when it cannot be read.</summary>
-    private static int MaxArraySize()
+    private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
+
+/// <summary>The real <c>sbatch</c> and <c>scontrol</c>, found on PATH (<c>SLURM_CONF</c> names the cluster).</summary>
+public sealed class SlurmCommands : ISlurmClient
+{
+    /// <inheritdoc/>
+    /// <remarks>1001, Slurm's default, when it cannot be read.</remarks>
+    public int MaxArraySize()
     {
         var (code, output) = Run("scontrol", ["show", "config"]);
         if (code == 0)
@@ -149,7 +229,8 @@ public sealed class SlurmSubmitter(string pipelineName, string pipelineFile, Run
         return 1001;
     }
 
-    private static string Sbatch(string[] arguments)
+    /// <inheritdoc/>
+    public string Sbatch(IReadOnlyList<string> arguments)
     {
         var (code, output) = Run("sbatch", arguments);
         string id = output.Trim().Split(';')[0];
@@ -161,7 +242,7 @@ public sealed class SlurmSubmitter(string pipelineName, string pipelineFile, Run
         return id;
     }
 
-    private static (int Code, string Output) Run(string program, string[] arguments)
+    private static (int Code, string Output) Run(string program, IReadOnlyList<string> arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string argument in arguments)
@@ -182,6 +263,4 @@ public sealed class SlurmSubmitter(string pipelineName, string pipelineFile, Run
             return (127, $"{program}: {e.Message} (is Slurm installed, and SLURM_CONF set?)");
         }
     }
-
-    private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -13,13 +13,16 @@ namespace MellaPipeline.Parquet;
 /// column by column up to <see cref="OutputOptions.RowGroupMaxBytes"/> (or rows), which bounds memory;
 /// a shard is closed before a row would take it past <see cref="OutputOptions.ShardMaxBytes"/> (by
 /// uncompressed size, so the file itself stays below) or <see cref="OutputOptions.ShardMaxRows"/>.
-/// Each shard is written under a temporary name and renamed only when its footer is on disk.
+/// Each shard is written under a temporary name and renamed only when its footer is on disk. Every column
+/// is compressed with <see cref="OutputOptions.Compression"/> but the encoded images (<c>image.bytes</c>),
+/// which are compressed already and stored as they are (codec UNCOMPRESSED in their column chunks).
 /// </summary>
 public sealed class ParquetShardWriter : IRecordSink<PairRecord>
 {
     private readonly ShardWriterOptions _options;
     private readonly OutputOptions _bounds;
     private readonly ParquetOptions _parquetOptions;
+    private readonly CompressionMethod _codec;
     private readonly Dictionary<string, string> _metadata;
     private readonly ColumnBuffer _buffer = new();
     private readonly List<ShardInfo> _shards = [];
@@ -44,11 +47,8 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
     {
         _options = options;
         _bounds = options.Output;
-        _parquetOptions = new ParquetOptions
-        {
-            CompressionMethod = options.Output.Compression == ShardCompression.Snappy ? CompressionMethod.Snappy : CompressionMethod.Zstd,
-            CompressionLevel = CompressionLevel.Fastest,
-        };
+        _codec = options.Output.Compression == ShardCompression.Snappy ? CompressionMethod.Snappy : CompressionMethod.Zstd;
+        _parquetOptions = new ParquetOptions { CompressionMethod = _codec, CompressionLevel = CompressionLevel.Fastest };
         _metadata = ShardSchema.Metadata(options.Pipeline, options.PhashAlgorithm);
         Directory.CreateDirectory(options.ShardsDir);
     }
@@ -140,7 +140,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             _writer.CustomMetadata = _metadata;
         }
 
-        await _buffer.WriteRowGroupAsync(_writer, cancellationToken);
+        await _buffer.WriteRowGroupAsync(_writer, _parquetOptions, _codec, cancellationToken);
         _rowGroupsInShard++;
         _closedGroupsFooterBytes += _buffer.StatisticsBound;
         _shardRows += _buffer.Count;
@@ -241,11 +241,16 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             Counts.Add(r.Lang, r.Source);
         }
 
-        public async Task WriteRowGroupAsync(ParquetWriter writer, CancellationToken cancellationToken)
+        /// <summary>
+        /// Writes the buffered rows as one row group. The writer reads <paramref name="options"/>' codec as each
+        /// column chunk is written (Parquet records a codec per column chunk), so it is set column by column.
+        /// </summary>
+        public async Task WriteRowGroupAsync(ParquetWriter writer, ParquetOptions options, CompressionMethod codec, CancellationToken cancellationToken)
         {
             using var group = writer.CreateRowGroup();
             foreach (var column in _columns)
             {
+                options.CompressionMethod = column.Precompressed ? CompressionMethod.None : codec;
                 await column.WriteAsync(group, cancellationToken);
             }
         }

@@ -73,6 +73,64 @@ public class RankProtocolTests
         Assert.Equal(60, summary.GetProperty("input_records").GetInt64());
     }
 
+    [Fact]
+    public async Task The_reduce_phases_run_by_hand_each_after_the_one_before_write_the_same_dataset_as_one_process()
+    {
+        using var dir = new TempDir();
+        string pairs = PairsInput.Write(dir.Path, 90, distinctImages: 30);
+        string pipeline = PairsInput.WritePipeline(dir.Path, pairs, tasks: 3, shardMaxRows: 20);
+        string single = dir.File("single"), phased = dir.File("phased");
+        string[] Run(params string[] more) => ["run", pipeline, "--out", phased, .. more];
+        foreach (int rank in new[] { 0, 1, 2 })
+        {
+            Assert.Equal(0, (await MellaProcess.RunAsync(Run("--rank", rank.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ExitCode);
+        }
+
+        var filterFirst = await MellaProcess.RunAsync(Run("--reduce", "--phase", "filter", "--rank", "1"));
+        Assert.Equal(1, filterFirst.ExitCode);
+        Assert.Contains("the rows are not clustered yet; run mella run PIPELINE --out " + phased + " --reduce --phase cluster first", filterFirst.Stdout + filterFirst.Stderr, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await MellaProcess.RunAsync(Run("--reduce", "--phase", "cluster"))).ExitCode);
+        Assert.True(File.Exists(Path.Combine(phased, "reduce", "clusters.json")));
+        Assert.False(File.Exists(Path.Combine(phased, "completions", "reduce-00000")));
+        var filters = await Task.WhenAll(new[] { "2", "0" }.Select(r => MellaProcess.RunAsync(Run("--reduce", "--phase", "filter", "--rank", r))));
+        Assert.All(filters, f => Assert.True(f.ExitCode == 0, f.ToString()));
+        Assert.Equal(["reduce-00000", "reduce-00002"], Directory.GetFiles(Path.Combine(phased, "completions"), "reduce-*").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        var finishEarly = await MellaProcess.RunAsync(Run("--reduce", "--phase", "finish"));
+        Assert.Equal(1, finishEarly.ExitCode);
+        Assert.Contains("not filtered yet (ranks 1)", finishEarly.Stdout + finishEarly.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(phased, "summary.json")));
+
+        Assert.Equal(0, (await MellaProcess.RunAsync(Run("--reduce", "--phase", "filter", "--rank", "1"))).ExitCode);
+        var finish = await MellaProcess.RunAsync(Run("--reduce", "--phase", "finish"));
+        var whole = await MellaProcess.RunAsync(["run", pipeline, "--out", single]);
+
+        Assert.True(finish.ExitCode == 0, finish.ToString());
+        Assert.Equal(0, whole.ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(phased, "staging")));
+        Assert.Equal(RunSnapshot.Dataset(single), RunSnapshot.Dataset(phased));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--phase", "filter" }, "mella run: --phase names a phase of the reduce; give it with --reduce")]
+    [InlineData(new[] { "--reduce", "--rank", "1" }, "mella run: --rank runs one task and --reduce the reduce (with --phase filter, --rank R filters task R only); give one of them")]
+    [InlineData(new[] { "--reduce", "--phase", "cluster", "--rank", "1" }, "mella run: --rank runs one task and --reduce the reduce (with --phase filter, --rank R filters task R only); give one of them")]
+    [InlineData(new[] { "--reduce", "--phase", "all" }, "'all' is not one of cluster, filter, finish")]
+    public async Task A_bad_combination_of_reduce_options_is_refused_with_exit_2_and_one_line(string[] options, string message)
+    {
+        using var dir = new TempDir();
+        string pairs = PairsInput.Write(dir.Path, 10);
+        string pipeline = PairsInput.WritePipeline(dir.Path, pairs, tasks: 3, shardMaxRows: 20);
+
+        var result = await MellaProcess.RunAsync(["run", pipeline, "--out", dir.File("run"), .. options]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir.File("run")));
+    }
+
     [Theory]
     [InlineData("--rank", "5", "--rank 5: the run has 5 tasks")]
     [InlineData("--tasks", "0", "--tasks: '0' is out of range (1 to 100000)")]

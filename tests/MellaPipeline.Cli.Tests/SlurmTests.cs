@@ -121,6 +121,19 @@ public class SlurmTests(SlurmCluster cluster) : IClassFixture<SlurmCluster>
         Assert.Equal(0, local.ExitCode);
         Assert.Equal(RunSnapshot.Dataset(single), RunSnapshot.Dataset(slurmRun));
         Assert.Equal(4, Directory.GetFiles(Path.Combine(slurmRun, "logs"), "rank-*.log").Length);
+
+        // The filter phase ran as its own array, one job per rank, between the clustering and the finish.
+        var jobs = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(slurmRun, "slurm", "jobs.json"))).RootElement.GetProperty("jobs").EnumerateArray().ToList();
+        Assert.Equal(["tasks", "cluster", "filter", "finish"], jobs.Select(j => j.GetProperty("kind").GetString()));
+        Assert.Equal("0-3", jobs[2].GetProperty("array").GetString());
+        Assert.Contains("filter: ", submitted.Stdout, StringComparison.Ordinal);
+        var filterLogs = Directory.GetFiles(Path.Combine(slurmRun, "logs"), "filter-*.log").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["filter-00000.log", "filter-00001.log", "filter-00002.log", "filter-00003.log"], filterLogs.Select(Path.GetFileName));
+        Assert.All(filterLogs.Select((log, rank) => (File.ReadAllText(log), rank)), l =>
+            Assert.Contains($"filter of rank {l.rank} of 4 on ", l.Item1, StringComparison.Ordinal));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(slurmRun, "completions"), "reduce-*").Length);
+        Assert.True(File.Exists(Path.Combine(slurmRun, "logs", "cluster.log")));
+        Assert.True(File.Exists(Path.Combine(slurmRun, "logs", "finish.log")));
     }
 
     [Fact]

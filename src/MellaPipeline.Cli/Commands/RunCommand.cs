@@ -4,11 +4,14 @@ using MellaPipeline.Orchestration;
 
 namespace MellaPipeline.Cli.Commands;
 
-/// <summary><c>mella run PIPELINE.yaml [--out DIR] [--resume] [--workers N] [--tasks N] [--rank R | --reduce] [--retry-transient]</c>.</summary>
+/// <summary><c>mella run PIPELINE.yaml [--out DIR] [--resume] [--workers N] [--tasks N] [--rank R | --reduce [--phase cluster|filter|finish [--rank R]]] [--retry-transient]</c>.</summary>
 public static class RunCommand
 {
     /// <summary>What <c>--out</c> of <c>mella run</c> and <c>mella slurm submit</c> names, in messages.</summary>
     internal const string RunDirectoryWord = "run directory";
+
+    /// <summary>The values of <c>--phase</c>: <see cref="ReducePhase"/> but <see cref="ReducePhase.All"/>, which is <c>--reduce</c> without it.</summary>
+    private static readonly string[] PhaseNames = ["cluster", "filter", "finish"];
 
     public static Command Build()
     {
@@ -40,8 +43,16 @@ public static class RunCommand
         }.WholeNumber(0, RunLimits.MaxTasks - 1);
         var reduceOnly = new Option<bool>("--reduce")
         {
-            Description = "Run only the reduce steps (near-duplicate clustering over all tasks, caption layers, manifest, summary); refused until every task is complete.",
+            Description = "Run only the reduce steps (near-duplicate clustering over all tasks, each task's filter into its final shards, caption layers, manifest, summary); " +
+                "refused until every task is complete.",
         };
+        var phase = new Option<string?>("--phase")
+        {
+            Description = "With --reduce: run only one phase of it. cluster: the clustering over all tasks; filter: each task's rows into its final shards " +
+                "(with --rank R only task R's: one job of an array, side by side with other ranks' filters); finish: caption layers, manifest, summary. " +
+                "Each is refused until the phase before it is done. Without --phase, --reduce runs every phase not done yet.",
+            HelpName = "cluster|filter|finish",
+        }.OneOf(PhaseNames);
         var retryTransient = new Option<bool>("--retry-transient")
         {
             Description = "On a complete run: download again only the samples whose reject is transient (timeouts, 429, 5xx, resets, DNS), " +
@@ -50,7 +61,7 @@ public static class RunCommand
         };
         var command = new Command("run", "Run the pipeline a YAML file describes: read inputs, run every stage, write Parquet shards, " +
             "stats, rejects and a summary. Completed tasks are skipped when the same command runs again.")
-        { pipeline, output, resume, workers, tasks, rank, reduceOnly, retryTransient };
+        { pipeline, output, resume, workers, tasks, rank, reduceOnly, phase, retryTransient };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -73,9 +84,16 @@ public static class RunCommand
                 return ExitCodes.BadInput;
             }
 
-            if (only is not null && parse.GetValue(reduceOnly))
+            var onlyPhase = parse.GetValue(phase) is { } phaseName ? Enum.Parse<ReducePhase>(phaseName, ignoreCase: true) : (ReducePhase?)null;
+            if (onlyPhase is not null && !parse.GetValue(reduceOnly))
             {
-                await Console.Error.WriteLineAsync("mella run: --rank runs one task and --reduce the reduce; give one of them");
+                await Console.Error.WriteLineAsync("mella run: --phase names a phase of the reduce; give it with --reduce");
+                return ExitCodes.BadInput;
+            }
+
+            if (only is not null && parse.GetValue(reduceOnly) && onlyPhase != ReducePhase.Filter)
+            {
+                await Console.Error.WriteLineAsync("mella run: --rank runs one task and --reduce the reduce (with --phase filter, --rank R filters task R only); give one of them");
                 return ExitCodes.BadInput;
             }
 
@@ -86,7 +104,8 @@ public static class RunCommand
                 return ExitCodes.BadInput;
             }
 
-            var request = new RunRequest(loaded, outDir, RequireExistingRun: parse.GetValue(resume), only, parse.GetValue(reduceOnly), parse.GetValue(retryTransient));
+            var request = new RunRequest(loaded, outDir, RequireExistingRun: parse.GetValue(resume), only, parse.GetValue(reduceOnly), parse.GetValue(retryTransient),
+                onlyPhase ?? ReducePhase.All);
             return await PipelineHost.RunAsync(request, cancellationToken);
         });
         return command;

@@ -4,7 +4,7 @@ using MellaPipeline.Runs;
 
 namespace MellaPipeline.Cli.Commands;
 
-/// <summary><c>mella slurm submit PIPELINE.yaml --tasks N [--out DIR] [--resume] ...</c>: the pipeline as a Slurm job array plus its reduce job.</summary>
+/// <summary><c>mella slurm submit PIPELINE.yaml --tasks N [--out DIR] [--resume] ...</c>: the pipeline as a Slurm job array plus its reduce jobs.</summary>
 public static class SlurmCommand
 {
     /// <summary>Longest value passed on to sbatch (a partition name, a time limit, a memory size are a few characters).</summary>
@@ -16,8 +16,8 @@ public static class SlurmCommand
         var tasks = new Option<int>("--tasks") { Description = "World size: array tasks, one rank each.", Required = true }.WholeNumber(1, RunLimits.MaxTasks);
         var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Run directory, on a file system every node sees. Default: runs/NAME." }
             .OutputFolder(RunCommand.RunDirectoryWord);
-        var resume = new Option<bool>("--resume") { Description = "Submit only the tasks mella status lists as missing (and the reduce) for the run in --out." };
-        var workers = new Option<int>("--workers") { Description = "Threads of the reduce job (near-duplicate filter per task).", DefaultValueFactory = _ => 2 }
+        var resume = new Option<bool>("--resume") { Description = "Submit only what is missing for the run in --out: the tasks mella status lists, and the reduce phases not done yet." };
+        var workers = new Option<int>("--workers") { Description = "Threads of the reduce's cluster and finish jobs (each filter array task runs one).", DefaultValueFactory = _ => 2 }
             .WholeNumber(1, RunLimits.MaxWorkers);
         var partition = new Option<string?>("--partition") { Description = "Slurm partition (sbatch --partition)." }.Text(SbatchValueLength);
         var time = new Option<string?>("--time") { Description = "Time limit per task (sbatch --time, e.g. 2:00:00)." }.Text(SbatchValueLength);
@@ -25,7 +25,9 @@ public static class SlurmCommand
         var memory = new Option<string?>("--mem") { Description = "Memory per task (sbatch --mem, e.g. 8G)." }.Text(SbatchValueLength);
         var submit = new Command("submit",
             "Writes the launch scripts into RUN/slurm/ and submits an sbatch --array job (several past MaxArraySize), each task running one rank " +
-            "(mella run --rank), then a reduce job that depends on all of them (mella run --reduce). Logs: RUN/logs/. Watch with mella status RUN.")
+            "(mella run --rank); after all of them the reduce's clustering job (mella run --reduce --phase cluster); after it a second array, " +
+            "one filter task per rank (--reduce --phase filter --rank R); after those the finish job (--reduce --phase finish). " +
+            "Each job waits for the ones before (afterok). Logs: RUN/logs/. Watch with mella status RUN.")
         {
             pipeline, tasks, output, resume, workers, partition, time, cpus, memory,
         };
@@ -65,9 +67,14 @@ public static class SlurmCommand
 
             foreach (var job in submission.Jobs)
             {
-                await Console.Out.WriteLineAsync(job.Kind == "reduce"
-                    ? $"reduce: job {job.JobId} (after the tasks)"
-                    : $"tasks:  job {job.JobId}, --array={job.Array}{(job.Offset > 0 ? $" (ranks offset by {job.Offset})" : "")}");
+                string offset = job.Offset > 0 ? $" (ranks offset by {job.Offset})" : "";
+                await Console.Out.WriteLineAsync(job.Kind switch
+                {
+                    "tasks" => $"tasks:   job {job.JobId}, --array={job.Array}{offset}",
+                    "cluster" => $"cluster: job {job.JobId} (after the tasks)",
+                    "filter" => $"filter:  job {job.JobId}, --array={job.Array}{offset} (after the clustering)",
+                    _ => $"finish:  job {job.JobId} (after the filters)",
+                });
             }
 
             await Console.Out.WriteLineAsync($"run:    {run.Root}   (mella status {run.Root})");

@@ -39,7 +39,9 @@ public sealed record RunLockHolder(
 /// <list type="bullet">
 /// <item>a whole run (<c>mella run</c>) holds <c>run</c> exclusively: nothing else runs in the directory;</item>
 /// <item><c>--rank R</c> holds <c>run</c> shared and <c>rank-RRRRR</c> exclusively: ranks run side by side, one process per rank, never beside a whole run;</item>
-/// <item><c>--reduce</c> holds <c>run</c> shared and <c>reduce</c> exclusively.</item>
+/// <item><c>--reduce</c> holds <c>run</c> shared and <c>reduce</c> exclusively;</item>
+/// <item><c>--reduce --phase filter --rank R</c> holds <c>run</c> and <c>reduce</c> shared and <c>filter-RRRRR</c> exclusively: the filters of
+/// different ranks (a Slurm array) run side by side, never two of one rank, nor beside a reduce that clusters, filters every rank or finishes.</item>
 /// </list>
 /// <c>mella status</c> and <c>mella slurm submit</c> take no lock: they only read, or hand work to ranks that lock for themselves.
 /// Where the file system has no flock (some network file systems), .NET opens the files unlocked and nothing is refused.
@@ -53,11 +55,11 @@ public sealed class RunLock : IDisposable
     private static readonly TimeSpan HolderNoteWait = TimeSpan.FromMilliseconds(25);
 
     private readonly RunDirectory _run;
-    private readonly FileStream? _shared;
+    private readonly IReadOnlyList<FileStream> _shared;
     private readonly FileStream _exclusive;
     private readonly string _holderPath;
 
-    private RunLock(RunDirectory run, FileStream? shared, FileStream exclusive, string holderPath, bool foundEarlierLocks)
+    private RunLock(RunDirectory run, IReadOnlyList<FileStream> shared, FileStream exclusive, string holderPath, bool foundEarlierLocks)
     {
         FoundEarlierLocks = foundEarlierLocks;
         _run = run;
@@ -68,16 +70,21 @@ public sealed class RunLock : IDisposable
 
     /// <summary>Locks the whole directory for <c>mella run</c> without <c>--rank</c> or <c>--reduce</c>.</summary>
     /// <exception cref="RunDirectoryException">Another process works in the directory; the message names it.</exception>
-    public static RunLock WholeRun(RunDirectory run) => Acquire(run, sharedName: null, RunName, "mella run");
+    public static RunLock WholeRun(RunDirectory run) => Acquire(run, [], RunName, "mella run");
 
     /// <summary>Locks task <paramref name="rank"/> for <c>mella run --rank</c>.</summary>
     /// <exception cref="RunDirectoryException">A whole run, or another process of this rank, holds the directory; the message names it.</exception>
     public static RunLock Rank(RunDirectory run, int rank) =>
-        Acquire(run, RunName, "rank-" + RunDirectory.RankName(rank), $"mella run --rank {rank}");
+        Acquire(run, [RunName], "rank-" + RunDirectory.RankName(rank), $"mella run --rank {rank}");
 
     /// <summary>Locks the reduce phase for <c>mella run --reduce</c>.</summary>
     /// <exception cref="RunDirectoryException">A whole run or another reduce holds the directory; the message names it.</exception>
-    public static RunLock Reduce(RunDirectory run) => Acquire(run, RunName, ReduceName, "mella run --reduce");
+    public static RunLock Reduce(RunDirectory run) => Acquire(run, [RunName], ReduceName, "mella run --reduce");
+
+    /// <summary>Locks the filter of task <paramref name="rank"/> for <c>mella run --reduce --phase filter --rank R</c>.</summary>
+    /// <exception cref="RunDirectoryException">A whole run, a reduce, or another filter of this rank holds the directory; the message names it.</exception>
+    public static RunLock Filter(RunDirectory run, int rank) =>
+        Acquire(run, [RunName, ReduceName], "filter-" + RunDirectory.RankName(rank), $"mella run --reduce --phase filter --rank {rank}");
 
     /// <summary>The processes holding a lock of <paramref name="run"/> now, by lock name (<c>run</c>, <c>rank-RRRRR</c>, <c>reduce</c>).</summary>
     public static IReadOnlyDictionary<string, RunLockHolder> LiveHolders(RunDirectory run)
@@ -100,23 +107,29 @@ public sealed class RunLock : IDisposable
     /// <summary>The locks folder was there before this process: a mella process worked here before (perhaps killed before it saved anything).</summary>
     public bool FoundEarlierLocks { get; }
 
-    private static RunLock Acquire(RunDirectory run, string? sharedName, string exclusiveName, string role)
+    private static RunLock Acquire(RunDirectory run, string[] sharedNames, string exclusiveName, string role)
     {
         bool foundEarlierLocks = Directory.Exists(run.LocksDir);
         Directory.CreateDirectory(run.LocksDir);
-        FileStream? shared = null;
-        if (sharedName is not null)
+        var shared = new List<FileStream>();
+        foreach (string sharedName in sharedNames)
         {
-            shared = TryOpen(run, sharedName, FileShare.ReadWrite) ?? throw InUse(run, [sharedName]);
+            if (TryOpen(run, sharedName, FileShare.ReadWrite) is not { } stream)
+            {
+                shared.ForEach(s => s.Dispose());
+                throw InUse(run, [sharedName]);
+            }
+
+            shared.Add(stream);
         }
 
         var exclusive = TryOpen(run, exclusiveName, FileShare.None);
         if (exclusive is null)
         {
-            shared?.Dispose();
+            shared.ForEach(s => s.Dispose());
 
             // The whole run's lock is also refused while ranks or a reduce hold it shared: name them.
-            throw InUse(run, sharedName is null ? null : [exclusiveName]);
+            throw InUse(run, sharedNames.Length == 0 ? null : [exclusiveName]);
         }
 
         using var self = Process.GetCurrentProcess();
@@ -194,14 +207,17 @@ public sealed class RunLock : IDisposable
     public void Dispose()
     {
         File.Delete(_holderPath);
-        bool abandoned = _shared is null && !_run.HasRun;
+        bool abandoned = _shared.Count == 0 && !_run.HasRun;
         if (abandoned)
         {
             File.Delete(_exclusive.Name);
         }
 
         _exclusive.Dispose();
-        _shared?.Dispose();
+        foreach (var shared in _shared)
+        {
+            shared.Dispose();
+        }
         if (abandoned)
         {
             DeleteIfEmpty(_run.LocksDir);

@@ -49,6 +49,31 @@ public class RunLockTests
     }
 
     [Fact]
+    public void Filters_of_different_ranks_hold_side_by_side_but_never_one_rank_twice_nor_beside_a_reduce()
+    {
+        using var dir = new TempDir();
+        var run = new RunDirectory(dir.File("run"));
+        Directory.CreateDirectory(run.Root);
+        File.WriteAllText(run.ConfigPath, "{}");
+
+        using (var filter0 = RunLock.Filter(run, 0))
+        using (var filter1 = RunLock.Filter(run, 1))
+        {
+            Assert.Contains("(mella run --reduce --phase filter --rank 1,", Assert.Throws<RunDirectoryException>(() => RunLock.Filter(run, 1)).Message, StringComparison.Ordinal);
+            Assert.Contains("in use by", Assert.Throws<RunDirectoryException>(() => RunLock.Reduce(run)).Message, StringComparison.Ordinal);
+            Assert.Contains("in use by", Assert.Throws<RunDirectoryException>(() => RunLock.WholeRun(run)).Message, StringComparison.Ordinal);
+            Assert.Equal(["filter-00000", "filter-00001"], RunLock.LiveHolders(run).Keys);
+        }
+
+        using (RunLock.Reduce(run))
+        {
+            Assert.Contains("(mella run --reduce,", Assert.Throws<RunDirectoryException>(() => RunLock.Filter(run, 0)).Message, StringComparison.Ordinal);
+        }
+
+        using var afterwards = RunLock.Filter(run, 0);
+    }
+
+    [Fact]
     public void A_whole_run_that_never_started_leaves_no_folder_and_a_holder_note_of_a_dead_process_names_nobody()
     {
         using var dir = new TempDir();
