@@ -12,7 +12,7 @@ installs), then `make` writes JPEGs of at most MAX_SIDE px:
     /usr/bin/python3 bench/photos/real_photos.py sources [--half tune|held-out|all]
 
 `make` cycles over the sources: each pass writes every source once more at another size
-(1024, 896, 768, 640 px on the long side, capped at MAX_SIDE) and JPEG quality (90, 85, 95, 80),
+(MAX_SIDE, 7/8, 3/4 and 5/8 of it on the long side: 1024, 896, 768, 640 px at the default) and JPEG quality (90, 85, 95, 80),
 until COUNT files exist, named SOURCE-ID__PASS.jpg. `--half` keeps the sources whose FNV-1a hash
 of their name is even (tune) or odd (held-out), so one can tune on one half and report the other."""
 import json, os, subprocess, sys
@@ -89,7 +89,8 @@ def make(out, count, max_side, half):
     os.makedirs(out, exist_ok=True)
     written, round_ = 0, 0
     while written < count:
-        side, quality = min(SIZES[round_ % len(SIZES)], max_side), QUALITIES[(round_ // len(SIZES)) % len(QUALITIES)]
+        # The sizes are fractions of MAX_SIDE (1024, 896, 768, 640 at the default), so every pass differs.
+        side, quality = round(max_side * SIZES[round_ % len(SIZES)] / 1024), QUALITIES[(round_ // len(SIZES)) % len(QUALITIES)]
         for key, path in chosen.items():
             if written >= count:
                 break
