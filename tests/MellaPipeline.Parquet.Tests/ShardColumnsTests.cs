@@ -28,6 +28,7 @@ public class ShardColumnsTests
         Height = 200 + i,
         Sha256 = $"sha-{i}",
         Phash = $"phash-{i}",
+        PhashWindows = i == 1 ? null : $"windows-{i}",
         DupCluster = $"cluster-{i}",
         CaptionModel = $"model-{i}",
         CaptionSourceLang = "en",
@@ -159,7 +160,7 @@ public class ShardColumnsTests
         var split = await ShardReader.ReadSplitRowsAsync(file).ToListAsync();
         var reference = await ShardReader.ReadReferenceRowsAsync(file).ToListAsync();
 
-        Assert.Equal(rows.Select(r => new ShardImageRow(r.Key, r.Lang, r.Source, r.Text, r.OrigWidth, r.OrigHeight, r.Sha256!, r.Phash, r.DupCluster)), image);
+        Assert.Equal(rows.Select(r => new ShardImageRow(r.Key, r.Lang, r.Source, r.Text, r.OrigWidth, r.OrigHeight, r.Sha256!, r.Phash, r.DupCluster) { PhashWindows = r.PhashWindows }), image);
         Assert.Equal(rows.Select(r => new CoverageRow(r.Lang, r.Source, r.Script, r.Text, r.Sha256!, r.DupCluster, r.PageUrl, r.Url, r.Width, r.Height, r.AlignScore, r.NsfwScore)), coverage);
         Assert.Equal(rows.Select(r => new SplitRow(r.Key, r.Lang, r.Source, r.DupCluster, r.Sha256!, r.PageUrl, r.Url)), split);
         Assert.Equal(rows.Select(r => new ReferenceRow(r.Key, r.Lang, r.Source, r.Text)), reference);
