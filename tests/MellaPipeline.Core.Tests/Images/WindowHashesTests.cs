@@ -6,12 +6,7 @@ namespace MellaPipeline.Core.Tests.Images;
 
 public class WindowHashesTests
 {
-    private static (byte[] Rgba, int Width, int Height) Pixels(SKBitmap bitmap)
-    {
-        using var rgba = new SKBitmap(new SKImageInfo(bitmap.Width, bitmap.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        Assert.True(bitmap.CopyTo(rgba, SKColorType.Rgba8888));
-        return (rgba.GetPixelSpan().ToArray(), rgba.Width, rgba.Height);
-    }
+    private static (byte[] Rgba, int Width, int Height) Pixels(SKBitmap bitmap) => PerceptualHashTests.Pixels(bitmap);
 
     private static ulong CroppedHash(SKBitmap bitmap, SKRectI box)
     {
