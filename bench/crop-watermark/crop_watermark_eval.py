@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""Light crops and watermarks: how often a perceptual hash still finds the copy, at a given
-false-merge rate. Real photos from ../shared/data/images-neardup (distinct photos only) get
-copies cropped by 2, 4, 6 and 8 % (all sides, and one side) and copies with a watermark (a
-translucent corner logo with text, a text band across the bottom); the copies are written as
-JPEG (quality 90) like the web would serve them.
+"""Light crops and watermarks: how often near-duplicate clustering still finds the copy, and how
+many pairs of different photos it merges. Real photos (a folder of bench/photos/real_photos.py
+output, one file per source: tune on `--half tune`, report `--half held-out`) get copies cropped by
+2, 4, 6 and 8 % (all sides, and one side), copies with a watermark (a translucent corner logo with
+text, a text band across the bottom), written as JPEG (quality 90) like the web would serve them,
+and the easy copies (half size, JPEG q30, brightness +20 %, grayscale, PNG).
 
-    /usr/bin/python3 bench/crop-watermark/crop_watermark_eval.py make SHARED_NEARDUP OUT_DIR
+    /usr/bin/python3 bench/crop-watermark/crop_watermark_eval.py make PHOTOS_DIR OUT_DIR
+    /usr/bin/python3 bench/crop-watermark/crop_watermark_eval.py score-clusters OUT_DIR CLUSTERS_A.jsonl [CLUSTERS_B.jsonl ...]
     /usr/bin/python3 bench/crop-watermark/crop_watermark_eval.py score OUT_DIR HASHES_A.tsv [HASHES_B.tsv ...]
 
-`score` reads "HEX16<TAB>path" files (`mella phash` output, or imagehash's through
-bench/peers/imagehash_phash.py) and prints, per file and threshold, the recall on
-original↔copy pairs and the false merges among pairs of different photos (originals and
-copies of different photos)."""
+`score-clusters` reads `mella dedup` listings (`--images OUT_DIR`, or `--hashes` over any hash
+file) and prints the share of copies in their original's cluster, per kind, and the pairs of files
+of different photos that share a cluster. `score` reads "HEX16<TAB>path" files (`mella phash`
+output, or imagehash's through bench/peers/imagehash_phash.py) and prints, per threshold, the
+recall on original-copy pairs and the false merges among pairs of different photos, pair by pair
+(no clustering)."""
 import json, os, sys
 import numpy, scipy.fftpack
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont
