@@ -17,7 +17,7 @@ public static class WindowHashes
 {
     public const string Definition =
         "windows-v1:phash-v1-of-windows(l,t,r,b)=centre(0.04,0.04,0.96,0.96),no-left(0.08,0,1,1),no-right(0,0,0.92,1)," +
-        "no-top(0,0.08,1,1),no-bottom(0,0,1,0.85),edges=floor,order=as-listed,hex=16-per-window";
+        "no-top(0,0.08,1,1),no-bottom(0,0,1,0.85),edges=floor,first=box-mean-by-floor(short/256)-when>=2,order=as-listed,hex=16-per-window";
 
     /// <summary>How many windows a value holds.</summary>
     public const int Count = 5;
@@ -32,14 +32,76 @@ public static class WindowHashes
     /// <summary>The window hashes of straight RGBA pixels (as <see cref="PerceptualHash.Compute"/> takes them).</summary>
     public static ulong[] Compute(ReadOnlySpan<byte> rgba, int width, int height)
     {
+        int factor = Math.Min(width, height) / MaxShortSide;
+        if (factor >= 2)
+        {
+            var (small, smallWidth, smallHeight) = BoxReduce(rgba, width, height, factor);
+            return Compute(small, smallWidth, smallHeight);
+        }
+
         var hashes = new ulong[Count];
+        byte[]? buffer = null; // one crop buffer for every window: a decoder that cannot decode small hands over full-size pixels
         for (int w = 0; w < Count; w++)
         {
             var (x0, y0, x1, y1) = Box(w, width, height);
-            hashes[w] = PerceptualHash.Compute(Crop(rgba, width, x0, y0, x1, y1), x1 - x0, y1 - y0);
+            int rowBytes = (x1 - x0) * 4;
+            ReadOnlySpan<byte> window;
+            if (x0 == 0 && x1 == width)
+            {
+                window = rgba.Slice(y0 * rowBytes, (y1 - y0) * rowBytes); // whole rows: the pixels as they lie
+            }
+            else
+            {
+                buffer ??= new byte[width * height * 4];
+                for (int y = y0; y < y1; y++)
+                {
+                    rgba.Slice(((y * width) + x0) * 4, rowBytes).CopyTo(buffer.AsSpan((y - y0) * rowBytes));
+                }
+
+                window = buffer.AsSpan(0, rowBytes * (y1 - y0));
+            }
+
+            hashes[w] = PerceptualHash.Compute(window, x1 - x0, y1 - y0);
         }
 
         return hashes;
+    }
+
+    /// <summary>
+    /// Pixels with a short side beyond this are first reduced by the largest whole factor that keeps
+    /// it at least this (the mean of each factor×factor block): a decoder that cannot decode a JPEG
+    /// small (ImageSharp), or a large PNG, would otherwise cost five full-size crops. The pHash's
+    /// 32×32 antialiased resize does not notice.
+    /// </summary>
+    public const int MaxShortSide = 256;
+
+    private static (byte[] Rgba, int Width, int Height) BoxReduce(ReadOnlySpan<byte> rgba, int width, int height, int factor)
+    {
+        int outWidth = width / factor, outHeight = height / factor, area = factor * factor;
+        var output = new byte[outWidth * outHeight * 4];
+        Span<int> sums = stackalloc int[4];
+        for (int oy = 0; oy < outHeight; oy++)
+        {
+            for (int ox = 0; ox < outWidth; ox++)
+            {
+                sums.Clear();
+                for (int y = oy * factor; y < (oy + 1) * factor; y++)
+                {
+                    var row = rgba.Slice(((y * width) + (ox * factor)) * 4, factor * 4);
+                    for (int i = 0; i < row.Length; i++)
+                    {
+                        sums[i & 3] += row[i];
+                    }
+                }
+
+                for (int c = 0; c < 4; c++)
+                {
+                    output[(((oy * outWidth) + ox) * 4) + c] = (byte)((sums[c] + (area / 2)) / area);
+                }
+            }
+        }
+
+        return (output, outWidth, outHeight);
     }
 
     /// <summary>Window <paramref name="window"/> of a <paramref name="width"/>×<paramref name="height"/> image in pixels: left, top, right and bottom (exclusive) edges, at least 1 px a side.</summary>
@@ -48,18 +110,6 @@ public static class WindowHashes
         var (l, t, r, b) = Windows[window];
         int x0 = width * l / 1000, y0 = height * t / 1000;
         return (x0, y0, Math.Max(x0 + 1, width * r / 1000), Math.Max(y0 + 1, height * b / 1000));
-    }
-
-    private static byte[] Crop(ReadOnlySpan<byte> rgba, int width, int x0, int y0, int x1, int y1)
-    {
-        int rowBytes = (x1 - x0) * 4;
-        var window = new byte[rowBytes * (y1 - y0)];
-        for (int y = y0; y < y1; y++)
-        {
-            rgba.Slice(((y * width) + x0) * 4, rowBytes).CopyTo(window.AsSpan((y - y0) * rowBytes));
-        }
-
-        return window;
     }
 
     /// <summary>

@@ -33,6 +33,18 @@ public class WindowHashesTests
     }
 
     [Fact]
+    public void Large_pixels_are_reduced_by_a_whole_factor_first()
+    {
+        // 600×520 made of 2×2 blocks of one colour: reduced by 2 (short side 520 ≥ 2 × 256), it is exactly the 300×260 image.
+        using var small = SKBitmap.Decode(SyntheticPng.Create(300, 260, seed: 11));
+        using var large = small.Resize(new SKImageInfo(600, 520), new SKSamplingOptions(SKFilterMode.Nearest));
+        var (smallRgba, smallWidth, smallHeight) = Pixels(small);
+        var (largeRgba, largeWidth, largeHeight) = Pixels(large);
+
+        Assert.Equal(WindowHashes.Compute(smallRgba, smallWidth, smallHeight), WindowHashes.Compute(largeRgba, largeWidth, largeHeight));
+    }
+
+    [Fact]
     public void A_crop_that_is_a_window_is_at_distance_zero_and_another_image_is_not()
     {
         using var image = SKBitmap.Decode(SyntheticPng.Create(400, 300, seed: 3));
