@@ -61,6 +61,11 @@ if (arguments.Command == "dedup-hashes")
         arguments.Value("out") ?? "hashes.tsv", arguments.Value("truth") ?? "truth.tsv");
 }
 
+if (arguments.Command == "cluster-windows")
+{
+    return WindowClustering.Run((int)arguments.Get("rows", 6_800_000), (int)arguments.Get("threshold", 6), (int)arguments.Get("rounds", 1));
+}
+
 if (arguments.Command == "dedup-verify")
 {
     return DedupHashes.Verify(arguments.Value("truth") ?? "truth.tsv", arguments.Value("result") ?? "dedup.jsonl");
@@ -135,6 +140,7 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-speed --decoder skiasharp|imagesharp [--data ../shared/data/images-neardup] [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-hashes [--count 6800000] [--threshold 8] [--out hashes.tsv] [--truth truth.tsv]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-verify --truth truth.tsv --result dedup.jsonl");
+    Console.Error.WriteLine("       MellaPipeline.Bench cluster-windows [--rows 6800000] [--threshold 6] [--rounds 1]");
     Console.Error.WriteLine("       MellaPipeline.Bench serve-urls --photos DIR [--pages DIR] [--port 8080] [--hosts 8] [--latency-ms 0]   (until stdin closes)");
     Console.Error.WriteLine("       MellaPipeline.Bench image-process --photos DIR [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench url-flow --urls urls.tsv [--mode self-limited|fixed] [--concurrency 128] [--per-host 16] [--hosts 8] [--hot 0.5] [--process false]");

@@ -1,38 +1,50 @@
 #!/usr/bin/env python3
-"""Light crops and watermarks: how often a perceptual hash still finds the copy, at a given
-false-merge rate. Real photos from ../shared/data/images-neardup (distinct photos only) get
-copies cropped by 2, 4, 6 and 8 % (all sides, and one side) and copies with a watermark (a
-translucent corner logo with text, a text band across the bottom); the copies are written as
-JPEG (quality 90) like the web would serve them.
+"""Light crops and watermarks: how often near-duplicate clustering still finds the copy, and how
+many pairs of different photos it merges. Real photos (a folder of bench/photos/real_photos.py
+output, one file per source: tune on `--half tune`, report `--half held-out`) get copies cropped by
+2, 4, 6 and 8 % (all sides, and one side), copies with a watermark (a translucent corner logo with
+text, a text band across the bottom), written as JPEG (quality 90) like the web would serve them,
+and the easy copies (half size, JPEG q30, brightness +20 %, grayscale, PNG).
 
-    /usr/bin/python3 bench/crop-watermark/crop_watermark_eval.py make SHARED_NEARDUP OUT_DIR
+    /usr/bin/python3 bench/crop-watermark/crop_watermark_eval.py make PHOTOS_DIR OUT_DIR
+    /usr/bin/python3 bench/crop-watermark/crop_watermark_eval.py score-clusters OUT_DIR CLUSTERS_A.jsonl [CLUSTERS_B.jsonl ...]
     /usr/bin/python3 bench/crop-watermark/crop_watermark_eval.py score OUT_DIR HASHES_A.tsv [HASHES_B.tsv ...]
 
-`score` reads "HEX16<TAB>path" files (`mella phash` output, or imagehash's through
-bench/peers/imagehash_phash.py) and prints, per file and threshold, the recall on
-original↔copy pairs and the false merges among pairs of different photos (originals and
-copies of different photos)."""
+`score-clusters` reads `mella dedup` listings (`--images OUT_DIR`, or `--hashes` over any hash
+file) and prints the share of copies in their original's cluster, per kind, and the pairs of files
+of different photos that share a cluster. `score` reads "HEX16<TAB>path" files (`mella phash`
+output, or imagehash's through bench/peers/imagehash_phash.py) and prints, per threshold, the
+recall on original-copy pairs and the false merges among pairs of different photos, pair by pair
+(no clustering)."""
 import json, os, sys
-from PIL import Image, ImageDraw, ImageFont
+import numpy, scipy.fftpack
+from PIL import Image, ImageDraw, ImageEnhance, ImageFont
 
 
-def source_photos(neardup):
-    truth = json.load(open(os.path.join(neardup, "ground_truth.json")))
-    names = []
-    for group in truth["distinct"]:
-        names += [f for f in group["files"] if f.lower().endswith(".jpg") and "uniform" not in f]
-    for group in truth["groups"]:
-        # A group's photo comes in once: not again when a distinct list already holds one of its members.
-        if not any(m in names for m in group["members"]):
-            names += [m for m in group["members"][:1] if m.lower().endswith(".jpg")]
-    seen, photos = set(), []
-    for name in names:
-        if name in seen:
+def rough_phash(image):
+    """imagehash's pHash (grayscale, 32x32, DCT, 8x8 against the median), only to tell sources apart."""
+    pixels = numpy.asarray(image.convert("L").resize((32, 32), Image.LANCZOS), dtype=float)
+    low = scipy.fftpack.dct(scipy.fftpack.dct(pixels, axis=0), axis=1)[:8, :8]
+    return int("".join("1" if v else "0" for v in (low > numpy.median(low)).flatten()), 2)
+
+
+def source_photos(folder):
+    """Every JPEG of FOLDER (bench/photos/real_photos.py output, one file per source) at least 200 px
+    a side, in name order, except a single-colour one and a source within 16 bits of an earlier one: the wallpaper packages
+    ship some pictures twice (a screenshot of a wallpaper, light and dark variants of one pattern),
+    and two copies of one picture are no pair of different photos."""
+    photos, hashes = [], []
+    for name in sorted(os.listdir(folder)):
+        if not name.lower().endswith((".jpg", ".jpeg")):
             continue
-        seen.add(name)
-        with Image.open(os.path.join(neardup, name)) as image:
-            if min(image.size) >= 200:
-                photos.append(name)
+        with Image.open(os.path.join(folder, name)) as image:
+            if min(image.size) < 200:
+                continue
+            hash = rough_phash(image)
+        # A single-colour picture is no photo (load_images drops it: image_uniform); a mark on it is all its "copy" shows.
+        if hash != 1 << 63 and all(bin(hash ^ other).count("1") > 16 for other in hashes):
+            photos.append(name)
+            hashes.append(hash)
     return photos
 
 
@@ -61,26 +73,48 @@ def watermark(image, kind):
     return Image.alpha_composite(base, layer).convert("RGB")
 
 
-def make(neardup, out):
+def easy_copies(image):
+    """The copies a perceptual hash must always find: they keep every pixel's place."""
+    w, h = image.size
+    return {
+        "easy-resize": (image.resize((max(1, w // 2), max(1, h // 2)), Image.LANCZOS), "jpg"),
+        "easy-jpeg30": (image, "q30"),
+        "easy-brightness": (ImageEnhance.Brightness(image).enhance(1.2), "jpg"),
+        "easy-grayscale": (image.convert("L").convert("RGB"), "jpg"),
+        "easy-png": (image, "png"),
+    }
+
+
+def make(photos_dir, out):
     os.makedirs(out, exist_ok=True)
     truth = []
-    for index, name in enumerate(source_photos(neardup)):
-        with Image.open(os.path.join(neardup, name)) as opened:
+    for index, name in enumerate(source_photos(photos_dir)):
+        with Image.open(os.path.join(photos_dir, name)) as opened:
             image = opened.convert("RGB")
-        stem = f"p{index:02d}"
+        stem = f"p{index:03d}"
         image.save(os.path.join(out, f"{stem}-original.jpg"), quality=95)
-        variants = {}
-        for percent in (2, 4, 6, 8):
-            variants[f"crop{percent}"] = crop(image, percent / 100, one_side=False)
-            variants[f"crop{percent}-side"] = crop(image, percent / 100, one_side=True)
-        variants["watermark-corner"] = watermark(image, "corner")
-        variants["watermark-band"] = watermark(image, "band")
-        for kind, copy in variants.items():
-            copy.save(os.path.join(out, f"{stem}-{kind}.jpg"), quality=90)
-            truth.append(f"{stem}-original.jpg\t{stem}-{kind}.jpg\t{kind}\t{name}")
+        variants = {kind: (copy, "jpg") for kind, copy in hard_copies(image).items()}
+        variants.update(easy_copies(image))
+        for kind, (copy, how) in variants.items():
+            file = f"{stem}-{kind}.{'png' if how == 'png' else 'jpg'}"
+            if how == "png":
+                copy.save(os.path.join(out, file))
+            else:
+                copy.save(os.path.join(out, file), quality=30 if how == "q30" else 90)
+            truth.append(f"{stem}-original.jpg\t{file}\t{kind}\t{name}")
     with open(os.path.join(out, "truth.tsv"), "w") as file:
         file.write("\n".join(truth) + "\n")
     print(f"{len(truth)} copies of {index + 1} photos in {out}")
+
+
+def hard_copies(image):
+    variants = {}
+    for percent in (2, 4, 6, 8):
+        variants[f"crop{percent}"] = crop(image, percent / 100, one_side=False)
+        variants[f"crop{percent}-side"] = crop(image, percent / 100, one_side=True)
+    variants["watermark-corner"] = watermark(image, "corner")
+    variants["watermark-band"] = watermark(image, "band")
+    return variants
 
 
 def read_hashes(path, folder):
@@ -111,8 +145,37 @@ def score(folder, hash_files):
                   f"  {wrong:12}  {wrong / len(negatives):16.3%}")
 
 
+def score_clusters(folder, listings):
+    """Scores `mella dedup --images FOLDER` listings: a copy is found when it shares its original's
+    cluster; a false merge is a pair of files of different photos in one cluster."""
+    truth = [line.split("\t") for line in open(os.path.join(folder, "truth.tsv")).read().splitlines()]
+    photo = lambda f: f.split("-")[0]
+    for listing in listings:
+        cluster = {}
+        for line in open(listing):
+            row = json.loads(line)
+            cluster[os.path.basename(row.get("path") or row["id"])] = row["cluster"]
+        members = {}
+        for name, c in cluster.items():
+            members.setdefault(c, []).append(name)
+        wrong = sum(1 for names in members.values() for i, a in enumerate(names) for b in names[i + 1:] if photo(a) != photo(b))
+        kinds = {}
+        for original, copy, kind, _ in truth:
+            kinds.setdefault(kind, []).append(cluster.get(original) is not None and cluster.get(original) == cluster.get(copy))
+        group = lambda test: [found for kind, founds in kinds.items() if test(kind) for found in founds]
+        print(f"{listing}: {len(cluster)} files in {len(members)} clusters")
+        print("kind                found")
+        for kind in sorted(kinds):
+            print(f"{kind:18}  {sum(kinds[kind]):3}/{len(kinds[kind])}  {sum(kinds[kind]) / len(kinds[kind]):6.1%}")
+        hard, easy = group(lambda k: not k.startswith("easy")), group(lambda k: k.startswith("easy"))
+        print(f"crops and watermarks: {sum(hard)}/{len(hard)} ({sum(hard) / len(hard):.1%}); easy copies: {sum(easy)}/{len(easy)} ({sum(easy) / len(easy):.1%}); "
+              f"pairs of different photos in one cluster: {wrong}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "score-clusters":
+        score_clusters(sys.argv[2], sys.argv[3:])
     else:
         score(sys.argv[2], sys.argv[3:])

@@ -1,4 +1,5 @@
 using MellaPipeline.Config;
+using MellaPipeline.Images;
 
 namespace MellaPipeline.Dedup;
 
@@ -21,17 +22,21 @@ internal sealed record ClusterDecisions(int[] Root, ulong[] ClusterId, int[] Kep
         var root = new int[n];
         var hashedRows = new int[rows.HashedCount];
         var hashes = new ulong[rows.HashedCount];
+        var windows = new ulong[(long)rows.HashedCount * WindowHashes.Count];
+        var hasWindows = new bool[rows.HashedCount];
         for (int i = 0, h = 0; i < n; i++)
         {
             root[i] = i;
             if (rows.HasHash[i])
             {
                 hashedRows[h] = i;
+                hasWindows[h] = rows.HasWindows[i];
+                rows.Windows.AsSpan(i * WindowHashes.Count, WindowHashes.Count).CopyTo(windows.AsSpan(h * WindowHashes.Count));
                 hashes[h++] = rows.Phash[i];
             }
         }
 
-        var hashRoots = settings.Enabled ? NearDuplicateIndex.Cluster(hashes, settings.Threshold) : [];
+        var hashRoots = settings.Enabled ? new NearDuplicateRule(settings.Threshold).Cluster(hashes, windows, hasWindows) : [];
         for (int h = 0; h < hashRoots.Length; h++)
         {
             root[hashedRows[h]] = hashedRows[hashRoots[h]];

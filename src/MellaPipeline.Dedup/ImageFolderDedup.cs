@@ -33,8 +33,8 @@ public static class ImageFolderDedup
     }
 
     /// <summary>
-    /// Hashes every image under <paramref name="folder"/> (recursively, in path order), clusters the hashes within
-    /// <paramref name="threshold"/> and writes the listing, paths relative to the folder, to the stream <paramref name="openOutput"/> opens.
+    /// Hashes every image under <paramref name="folder"/> (recursively, in path order), clusters them by
+    /// <see cref="NearDuplicateRule"/> at <paramref name="threshold"/> and writes the listing, paths relative to the folder, to the stream <paramref name="openOutput"/> opens.
     /// </summary>
     public static async Task<ImageFolderDedupResult> RunAsync(string folder, int threshold, Func<Stream> openOutput, CancellationToken cancellationToken)
     {
@@ -42,7 +42,8 @@ public static class ImageFolderDedup
 
         var hashed = Enumerable.Range(0, paths.Length).Where(i => results[i].Hash is not null).ToArray();
         var failures = Enumerable.Range(0, paths.Length).Where(i => results[i].Hash is null).Select(i => (paths[i], results[i].Reason)).ToArray();
-        var roots = NearDuplicateIndex.Cluster(hashed.Select(i => results[i].Hash!.Value).ToArray(), threshold);
+        var windows = hashed.SelectMany(i => results[i].Windows!).ToArray();
+        var roots = new NearDuplicateRule(threshold).Cluster(hashed.Select(i => results[i].Hash!.Value).ToArray(), windows);
         var kept = ListingKeep.LargestThenFirst(roots, k => (long)results[hashed[k]].Width * results[hashed[k]].Height);
         await using (var stream = openOutput())
         {

@@ -123,7 +123,7 @@ internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings
         return new ClusteringSummary(
             settings.Threshold, settings.Keep == NearDuplicateKeep.All ? "all" : "per_language", staged, rows.Count - rows.HashedCount,
             decisions.Clusters, decisions.SharedClusters, decisions.RowsInSharedClusters, dropped,
-            Math.Round(context.Elapsed.TotalSeconds, 3), repeats.Count, decontamination);
+            Math.Round(context.Elapsed.TotalSeconds, 3), repeats.Count, decontamination, settings.Enabled ? new NearDuplicateRule(settings.Threshold).Id : null);
     }
 
     /// <summary>The rank of the task that staged row <paramref name="row"/>: the first whose end lies beyond it.</summary>

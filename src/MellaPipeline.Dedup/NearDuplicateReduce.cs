@@ -13,7 +13,8 @@ namespace MellaPipeline.Dedup;
 public sealed record ClusteringSummary(
     int Threshold, string Keep, long Rows, long RowsWithoutHash, long Clusters, long SharedClusters, long RowsInSharedClusters, long RowsDropped, double Seconds,
     long RepeatedKeys = 0,
-    DecontaminationFigures? Decontamination = null);
+    DecontaminationFigures? Decontamination = null,
+    string? Rule = null);
 
 /// <summary>
 /// The reduce that runs once every task is complete, as two phases on the <see cref="StepRunner"/>:

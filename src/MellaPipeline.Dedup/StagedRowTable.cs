@@ -12,6 +12,10 @@ internal sealed class StagedRowTable(int capacity)
     public UInt128[] Keys { get; } = new UInt128[capacity];
     public ulong[] Phash { get; } = new ulong[capacity];
     public bool[] HasHash { get; } = new bool[capacity];
+
+    /// <summary><see cref="WindowHashes.Count"/> window hashes a row (<c>phash_windows</c>), where <see cref="HasWindows"/> says so.</summary>
+    public ulong[] Windows { get; } = new ulong[(long)capacity * WindowHashes.Count];
+    public bool[] HasWindows { get; } = new bool[capacity];
     public ulong[] Sha { get; } = new ulong[capacity];
     public long[] Pixels { get; } = new long[capacity];
     public int[] TextElements { get; } = new int[capacity];
@@ -71,6 +75,8 @@ internal sealed class StagedRowTable(int capacity)
 
             (Keys[kept], Phash[kept], HasHash[kept], Sha[kept], Pixels[kept], TextElements[kept], Group[kept]) =
                 (Keys[i], Phash[i], HasHash[i], Sha[i], Pixels[i], TextElements[i], Group[i]);
+            HasWindows[kept] = HasWindows[i];
+            Windows.AsSpan(i * WindowHashes.Count, WindowHashes.Count).CopyTo(Windows.AsSpan(kept * WindowHashes.Count));
             HashedCount += HasHash[kept] ? 1 : 0;
             kept++;
         }
@@ -98,6 +104,7 @@ internal sealed class StagedRowTable(int capacity)
         Keys[i] = key;
         Phash[i] = phash;
         HasHash[i] = hashed;
+        HasWindows[i] = hashed && WindowHashes.TryParseHex(row.PhashWindows, Windows.AsSpan(i * WindowHashes.Count, WindowHashes.Count));
         HashedCount += hashed ? 1 : 0;
         // A row staged again from a finished dataset keeps the id its cluster had (its smallest sha256 may be a dropped row's), so untouched rows keep their dup_cluster.
         Sha[i] = !string.IsNullOrEmpty(row.DupCluster) && Records.HexIds.TryPrefix64(row.DupCluster, out ulong earlier) ? Math.Min(sha, earlier) : sha;

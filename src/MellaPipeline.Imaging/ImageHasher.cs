@@ -3,7 +3,11 @@ using MellaPipeline.Images;
 namespace MellaPipeline.Imaging;
 
 /// <summary>The hash of one image, or why there is none.</summary>
-public readonly record struct ImageHashResult(ulong? Hash, int Width, int Height, string? Reason, string? Detail);
+public readonly record struct ImageHashResult(ulong? Hash, int Width, int Height, string? Reason, string? Detail)
+{
+    /// <summary>The window hashes beside <see cref="Hash"/> (<see cref="WindowHashes"/>), null when there is no hash.</summary>
+    public ulong[]? Windows { get; init; }
+}
 
 /// <summary>Perceptual hashes of image bytes as <c>mella phash</c> and <c>mella dedup --images</c> compute them (<see cref="ImageProcessor"/>, original bytes kept).</summary>
 public static class ImageHasher
@@ -15,7 +19,7 @@ public static class ImageHasher
     {
         var outcome = (processor ?? Skia).Process(bytes);
         return outcome.Image is { } image
-            ? new ImageHashResult(image.Hash, image.Width, image.Height, null, null)
+            ? new ImageHashResult(image.Hash, image.Width, image.Height, null, null) { Windows = image.Windows }
             : new ImageHashResult(null, 0, 0, outcome.Reason, outcome.Detail);
     }
 

@@ -63,6 +63,7 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
         }
 
         ulong hash = PerceptualHash.Compute(hashInput.Rgba, hashInput.Width, hashInput.Height);
+        var windows = WindowHashes.Compute(hashInput.Rgba, hashInput.Width, hashInput.Height);
         var (width, height) = hashInput.Turned ? (header.Height, header.Width) : (header.Width, header.Height);
         int shortSide = Math.Min(width, height);
         bool resize = _stored.Mode switch
@@ -73,7 +74,7 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
         };
         if (!resize && _stored.Format == StoredImageFormat.Original)
         {
-            return new ProcessOutcome(new ProcessedImage(hash, width, height, bytes, header.Format, header.Width, header.Height, Join(ops)), null, null);
+            return new ProcessOutcome(new ProcessedImage(hash, width, height, bytes, header.Format, header.Width, header.Height, Join(ops)) { Windows = windows }, null, null);
         }
 
         var full = decoder.Decode(bytes, header, resize ? _stored.Size : 0);
@@ -99,7 +100,7 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
 
         ops.Add(format == ImageFormat.Png ? "encode=png" : $"encode={(format == ImageFormat.Jpeg ? "jpeg" : "webp")}:q{_stored.Quality}");
         var encoded = Encode(result, format, _stored.Quality);
-        return new ProcessOutcome(new ProcessedImage(hash, width, height, encoded, format, result.Width, result.Height, Join(ops)), null, null);
+        return new ProcessOutcome(new ProcessedImage(hash, width, height, encoded, format, result.Width, result.Height, Join(ops)) { Windows = windows }, null, null);
     }
 
     /// <summary>

@@ -56,8 +56,8 @@ public static class ShardReader
     /// column, so a shard's images are never loaded.
     /// </summary>
     public static IAsyncEnumerable<ShardImageRow> ReadImageRowsAsync(string path, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync(path, [C.Key, C.Lang, C.Source, C.Text, C.OrigWidth, C.OrigHeight, C.Sha256, C.Phash, C.DupCluster],
-            r => new ShardImageRow(r.Get(C.Key)!, r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Text)!, r.Get(C.OrigWidth), r.Get(C.OrigHeight), r.Get(C.Sha256) ?? r.Get(C.Key)!, r.Get(C.Phash), r.Get(C.DupCluster)),
+        ReadRowsAsync(path, [C.Key, C.Lang, C.Source, C.Text, C.OrigWidth, C.OrigHeight, C.Sha256, C.Phash, C.DupCluster, C.PhashWindows],
+            r => new ShardImageRow(r.Get(C.Key)!, r.Get(C.Lang)!, r.Get(C.Source)!, r.Get(C.Text)!, r.Get(C.OrigWidth), r.Get(C.OrigHeight), r.Get(C.Sha256) ?? r.Get(C.Key)!, r.Get(C.Phash), r.Get(C.DupCluster)) { PhashWindows = r.Get(C.PhashWindows) },
             cancellationToken);
 
     /// <summary>What <c>mella coverage</c> counts of each row, without the image bytes.</summary>
@@ -120,6 +120,7 @@ public static class ShardReader
         string path, IReadOnlyList<ShardValueColumn> columns, Func<ShardRow, T> row, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
+        var present = reader.Schema.GetDataFields().Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
@@ -127,7 +128,10 @@ public static class ShardReader
             var values = new Array?[ShardColumns.Leaves.Count];
             foreach (var column in columns)
             {
-                values[column.Ordinal] = await column.ReadAsync(group, count, cancellationToken);
+                // A shard written before a nullable string column existed (phash_windows) reads as if every value were null.
+                values[column.Ordinal] = column is StringColumn { Nullable: true } && !present.Contains(column.Name)
+                    ? new string?[count]
+                    : await column.ReadAsync(group, count, cancellationToken);
             }
 
             for (int i = 0; i < count; i++)
@@ -160,7 +164,11 @@ public readonly struct ShardRow
 /// <summary>The columns of a shard row that near-duplicate clustering decides on; the size is the image's original size.</summary>
 /// <param name="Sha256">The image's SHA-256, or the row's key for a row read without its image (its own cluster).</param>
 /// <param name="DupCluster">Empty for a freshly staged row; a row staged again from a finished dataset (a transient retry) brings its cluster id.</param>
-public sealed record ShardImageRow(string Key, string Lang, string Source, string Text, int OrigWidth, int OrigHeight, string Sha256, string? Phash, string? DupCluster = null);
+public sealed record ShardImageRow(string Key, string Lang, string Source, string Text, int OrigWidth, int OrigHeight, string Sha256, string? Phash, string? DupCluster = null)
+{
+    /// <summary>The row's <c>phash_windows</c>; null in shards written before the column existed.</summary>
+    public string? PhashWindows { get; init; }
+}
 
 /// <summary>The columns of a shard row that coverage statistics count; <c>Sha256</c> is the image's identity (see <c>ImageIdentity</c>).</summary>
 public sealed record CoverageRow(

@@ -10,12 +10,13 @@ namespace MellaPipeline.Parquet;
 public static class ShardSchema
 {
     /// <summary>Bumped whenever a column is added, removed or changes meaning.</summary>
-    public const string Version = "4";
+    public const string Version = "5";
 
     public const string HuggingFaceMetadataKey = "huggingface";
     public const string SchemaVersionMetadataKey = "mella.schema_version";
     public const string PhashAlgorithmMetadataKey = "mella.phash_algorithm";
     public const string PipelineMetadataKey = "mella.pipeline";
+    public const string WindowsAlgorithmMetadataKey = "mella.phash_windows_algorithm";
 
     /// <summary>Perceptual-hash algorithm id written while no hashing stage has filled <c>phash</c>.</summary>
     public const string NoPhashAlgorithm = "none";
@@ -47,5 +48,14 @@ public static class ShardSchema
         [SchemaVersionMetadataKey] = Version,
         [PhashAlgorithmMetadataKey] = phashAlgorithm,
         [PipelineMetadataKey] = pipeline,
+        [WindowsAlgorithmMetadataKey] = WindowsAlgorithmFor(phashAlgorithm),
     };
+
+    /// <summary>The id of <c>phash_windows</c>' algorithm: computed with the pHash, from the same decoded pixels, so by the decoder the pHash id names.</summary>
+    public static string WindowsAlgorithmFor(string phashAlgorithm)
+    {
+        const string decoder = ",decoder=";
+        int at = phashAlgorithm.LastIndexOf(decoder, StringComparison.Ordinal);
+        return phashAlgorithm == NoPhashAlgorithm ? NoPhashAlgorithm : Images.WindowHashes.Definition + (at < 0 ? "" : phashAlgorithm[at..]);
+    }
 }

@@ -28,6 +28,7 @@ public class ShardColumnsTests
         Height = 200 + i,
         Sha256 = $"sha-{i}",
         Phash = $"phash-{i}",
+        PhashWindows = i == 1 ? null : $"windows-{i}",
         DupCluster = $"cluster-{i}",
         CaptionModel = $"model-{i}",
         CaptionSourceLang = "en",
@@ -159,10 +160,36 @@ public class ShardColumnsTests
         var split = await ShardReader.ReadSplitRowsAsync(file).ToListAsync();
         var reference = await ShardReader.ReadReferenceRowsAsync(file).ToListAsync();
 
-        Assert.Equal(rows.Select(r => new ShardImageRow(r.Key, r.Lang, r.Source, r.Text, r.OrigWidth, r.OrigHeight, r.Sha256!, r.Phash, r.DupCluster)), image);
+        Assert.Equal(rows.Select(r => new ShardImageRow(r.Key, r.Lang, r.Source, r.Text, r.OrigWidth, r.OrigHeight, r.Sha256!, r.Phash, r.DupCluster) { PhashWindows = r.PhashWindows }), image);
         Assert.Equal(rows.Select(r => new CoverageRow(r.Lang, r.Source, r.Script, r.Text, r.Sha256!, r.DupCluster, r.PageUrl, r.Url, r.Width, r.Height, r.AlignScore, r.NsfwScore)), coverage);
         Assert.Equal(rows.Select(r => new SplitRow(r.Key, r.Lang, r.Source, r.DupCluster, r.Sha256!, r.PageUrl, r.Url)), split);
         Assert.Equal(rows.Select(r => new ReferenceRow(r.Key, r.Lang, r.Source, r.Text)), reference);
+    }
+
+    [Fact]
+    public async Task A_shard_written_before_phash_windows_existed_reads_with_null_windows()
+    {
+        using var dir = new TempDir();
+        var rows = Enumerable.Range(0, 5).Select(Distinct).ToList();
+        string older = Path.Combine(dir.Path, "older.parquet");
+        // The columns clustering reads, as a shard of schema version 4 had them: no phash_windows.
+        ShardValueColumn[] columns = [ShardColumns.Key, ShardColumns.Lang, ShardColumns.Source, ShardColumns.Text, ShardColumns.OrigWidth, ShardColumns.OrigHeight, ShardColumns.Sha256, ShardColumns.Phash, ShardColumns.DupCluster];
+        await using (var stream = File.Create(older))
+        await using (var writer = await global::Parquet.ParquetWriter.CreateAsync(new global::Parquet.Schema.ParquetSchema(columns.Select(c => c.DataField).ToArray()), stream))
+        using (var group = writer.CreateRowGroup())
+        {
+            foreach (var column in columns)
+            {
+                await (column is IntColumn n
+                    ? group.WriteAsync((global::Parquet.Schema.DataField<int>)n.DataField, (ReadOnlyMemory<int>)rows.Select(n.Get).ToArray(), null, null, CancellationToken.None)
+                    : group.WriteAsync((global::Parquet.Schema.DataField<string>)column.DataField, rows.Select(((StringColumn)column).Get).ToArray()));
+            }
+        }
+
+        var image = await ShardReader.ReadImageRowsAsync(older).ToListAsync();
+
+        Assert.Equal(rows.Select(r => new ShardImageRow(r.Key, r.Lang, r.Source, r.Text, r.OrigWidth, r.OrigHeight, r.Sha256!, r.Phash, r.DupCluster)), image);
+        Assert.All(image, r => Assert.Null(r.PhashWindows));
     }
 
     [Fact]

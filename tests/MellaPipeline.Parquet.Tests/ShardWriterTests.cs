@@ -120,6 +120,7 @@ public class ShardWriterTests
         Assert.Equal(ShardSchema.ColumnNames, f.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(ShardSchema.Version, metadata["mella.schema_version"]);
         Assert.Equal("none", metadata["mella.phash_algorithm"]);
+        Assert.Equal("none", metadata["mella.phash_windows_algorithm"]);
         Assert.Equal("unit", metadata["mella.pipeline"]);
     }
 

@@ -36,7 +36,11 @@ public interface IImageDecoder
 /// <param name="StoredFormat">Format of <paramref name="Stored"/>.</param>
 /// <param name="Ops">Semicolon-separated operations applied before hashing and storing, or null when none were.</param>
 public sealed record ProcessedImage(
-    ulong Hash, int Width, int Height, byte[] Stored, ImageFormat StoredFormat, int StoredWidth, int StoredHeight, string? Ops);
+    ulong Hash, int Width, int Height, byte[] Stored, ImageFormat StoredFormat, int StoredWidth, int StoredHeight, string? Ops)
+{
+    /// <summary>The second near-duplicate signal (<see cref="WindowHashes"/>) of the pixels <see cref="Hash"/> was computed from.</summary>
+    public ulong[]? Windows { get; init; }
+}
 
 /// <summary>A processed image, or the reason code of the failure.</summary>
 public readonly record struct ProcessOutcome(ProcessedImage? Image, string? Reason, string? Detail);

@@ -31,6 +31,9 @@ public sealed record PairRecord : IKeyedRecord
     /// <summary>16 hex digits of a 64-bit perceptual hash, or null before the hashing stage exists.</summary>
     public string? Phash { get; init; }
 
+    /// <summary>80 hex digits: the pHashes of the image's five windows (<see cref="Images.WindowHashes"/>), or null with <see cref="Phash"/> and in rows read from older shards.</summary>
+    public string? PhashWindows { get; init; }
+
     /// <summary>Near-duplicate cluster id, identical for every pair of near-identical images.</summary>
     public required string DupCluster { get; init; }
 

@@ -131,6 +131,7 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
         }
 
         string? phash = null;
+        string? windows = null;
         string? ops = null;
         var stored = (Bytes: bytes, header.Width, header.Height);
         var (origWidth, origHeight) = (header.Width, header.Height);
@@ -153,6 +154,7 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             }
 
             phash = PerceptualHash.ToHex(image.Hash);
+            windows = image.Windows is { } w ? WindowHashes.ToHex(w) : null;
             ops = image.Ops;
             (origWidth, origHeight) = (image.Width, image.Height);
             stored = (image.Stored, image.StoredWidth, image.StoredHeight);
@@ -172,6 +174,7 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
             Height = stored.Height,
             Sha256 = sha256,
             Phash = phash,
+            PhashWindows = windows,
             OrigWidth = origWidth,
             OrigHeight = origHeight,
             ImageOps = ops,

@@ -6,7 +6,7 @@ namespace MellaPipeline.Core.Tests.Images;
 
 public class PerceptualHashTests
 {
-    private static (byte[] Rgba, int Width, int Height) Pixels(SKBitmap bitmap)
+    internal static (byte[] Rgba, int Width, int Height) Pixels(SKBitmap bitmap)
     {
         using var rgba = new SKBitmap(new SKImageInfo(bitmap.Width, bitmap.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         Assert.True(bitmap.CopyTo(rgba, SKColorType.Rgba8888));
