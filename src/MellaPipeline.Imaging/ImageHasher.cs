@@ -20,6 +20,10 @@ public static class ImageHasher
     }
 
     /// <summary>The decoder a pipeline's <c>load_images.decoder</c> names.</summary>
-    public static IImageDecoder DecoderFor(Config.ImageDecoderKind kind) =>
-        kind == Config.ImageDecoderKind.Imagesharp ? ImageSharpImageDecoder.Instance : SkiaImageDecoder.Instance;
+    public static IImageDecoder DecoderFor(Config.ImageDecoderKind kind) => kind switch
+    {
+        Config.ImageDecoderKind.Imagesharp => ImageSharpImageDecoder.Instance,
+        Config.ImageDecoderKind.Vips => VipsImageDecoder.Instance,
+        _ => SkiaImageDecoder.Instance,
+    };
 }

@@ -11,9 +11,9 @@ namespace MellaPipeline.Core.Tests.Images;
 
 public class ImageProcessorTests
 {
-    public static readonly TheoryData<string> Decoders = ["skiasharp", "imagesharp"];
+    public static readonly TheoryData<string> Decoders = ["skiasharp", "imagesharp", "vips"];
 
-    private static IImageDecoder Decoder(string name) => name == "imagesharp" ? ImageSharpImageDecoder.Instance : SkiaImageDecoder.Instance;
+    private static IImageDecoder Decoder(string name) => ImageHasher.DecoderFor(Enum.Parse<ImageDecoderKind>(name, ignoreCase: true));
 
     private static SKBitmap Decode(byte[] bytes) => SKBitmap.Decode(bytes) ?? throw new InvalidOperationException("not decodable");
 
@@ -144,7 +144,7 @@ public class ImageProcessorTests
             byte[] turned = [.. jpeg[..2], .. app1, .. jpeg[2..]];
             Assert.Equal(6, Pixels.JpegExifOrientation(turned));
 
-            foreach (string decoder in new[] { "skiasharp", "imagesharp" })
+            foreach (string decoder in new[] { "skiasharp", "imagesharp", "vips" })
             {
                 var image = new ImageProcessor(Decoder(decoder)).Process(turned).Image!;
                 Assert.Equal((48, 64, "orient=6"), (image.Width, image.Height, image.Ops));

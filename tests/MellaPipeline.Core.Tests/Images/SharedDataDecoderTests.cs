@@ -16,10 +16,10 @@ public class SharedDataDecoderTests
 {
     private static readonly string Malformed = Path.Combine(RepoPaths.SharedData, "images-malformed");
 
-    public static readonly TheoryData<string> Decoders = ["skiasharp", "imagesharp"];
+    public static readonly TheoryData<string> Decoders = ["skiasharp", "imagesharp", "vips"];
 
     private static ImageProcessor Processor(string decoder) =>
-        new(decoder == "imagesharp" ? ImageSharpImageDecoder.Instance : SkiaImageDecoder.Instance);
+        new(ImageHasher.DecoderFor(Enum.Parse<Config.ImageDecoderKind>(decoder, ignoreCase: true)));
 
     private static ProcessOutcome Process(string decoder, string relative) =>
         Processor(decoder).Process(File.ReadAllBytes(Path.Combine(Malformed, relative)));
