@@ -24,6 +24,9 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
 
     private static readonly double[] White = [255, 255, 255];
 
+    /// <summary>A PNG's last 12 bytes: the empty IEND chunk and its CRC.</summary>
+    private static ReadOnlySpan<byte> PngEnd => [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82];
+
     private VipsImageDecoder()
     {
         VipsRuntime.EnsureReady();
@@ -42,7 +45,7 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
         }
         catch (VipsException e)
         {
-            return DecodeOutcome.Failed(ReasonFor(e), Detail(e));
+            return DecodeOutcome.Failed(ReasonFor(e, bytes, header), Detail(e));
         }
     }
 
@@ -73,7 +76,7 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
         }
         catch (VipsException e)
         {
-            return StoredImageOutcome.Failed(ReasonFor(e), Detail(e));
+            return StoredImageOutcome.Failed(ReasonFor(e, bytes, header), Detail(e));
         }
     }
 
@@ -207,9 +210,14 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
         return scaled;
     }
 
-    /// <summary>libjpeg's and libspng's words for data that ends early; anything else libvips refuses is a decode failure.</summary>
-    private static string ReasonFor(VipsException e) =>
-        e.Message.Contains("premature end", StringComparison.OrdinalIgnoreCase)
+    /// <summary>
+    /// libjpeg's words for data that ends early; libvips reports every libpng failure as one "read
+    /// error", so a PNG that fails without its closing IEND chunk counts as truncated (as Skia says);
+    /// anything else libvips refuses is a decode failure.
+    /// </summary>
+    private static string ReasonFor(VipsException e, byte[] bytes, ImageHeader header) =>
+        (header.Format == ImageFormat.Png && !bytes.AsSpan().EndsWith(PngEnd))
+        || e.Message.Contains("premature end", StringComparison.OrdinalIgnoreCase)
         || e.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase)
         || e.Message.Contains("end of file", StringComparison.OrdinalIgnoreCase)
         || e.Message.Contains("not enough data", StringComparison.OrdinalIgnoreCase)
