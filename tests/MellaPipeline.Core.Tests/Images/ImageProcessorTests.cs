@@ -152,13 +152,14 @@ public class ImageProcessorTests
         }
     }
 
-    [Fact]
-    public async Task Load_images_stores_the_re_encoded_image_with_its_hash_and_both_sizes()
+    [Theory]
+    [MemberData(nameof(Decoders))]
+    public async Task Load_images_stores_the_re_encoded_image_with_its_hash_and_both_sizes(string decoder)
     {
         using var dir = new TempDir();
         File.WriteAllBytes(dir.File("photo.png"), SyntheticPng.Create(400, 300, 11));
         var options = new LoadImagesOptions { ResizeMode = ResizeMode.KeepRatio, ImageSize = 150, EncodeFormat = StoredImageFormat.Webp, EncodeQuality = 85 };
-        var stage = new LoadImageStage(options, processor: new ImageProcessor(SkiaImageDecoder.Instance, StoredImageSettings.From(options)));
+        var stage = new LoadImageStage(options, processor: new ImageProcessor(Decoder(decoder), StoredImageSettings.From(options)));
         var candidate = new PairCandidate("k", "test:1", PairSources.Native, "Hrad", "cs", "Latn", null, null, dir.File("photo.png"), null, null);
 
         var row = (await stage.ProcessAsync(candidate, default)).Value!;
