@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MellaPipeline.Images;
 
@@ -25,7 +26,12 @@ public static class PerceptualHash
     private const int Size = 32;
     private const int HashSide = 8;
 
+    /// <remarks>
+    /// The hash loops are compiled optimised at once: a command hashing a few thousand images ends
+    /// before tiered compilation would have replaced their first, unoptimised code.
+    /// </remarks>
     /// <param name="rgba">Straight (not premultiplied) RGBA, 4 bytes a pixel, row-major, no padding.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Compute(ReadOnlySpan<byte> rgba, int width, int height)
     {
         if (width <= 0 || height <= 0 || rgba.Length < (long)width * height * 4)
@@ -45,6 +51,7 @@ public static class PerceptualHash
     }
 
     /// <summary>The hash of an 8-bit grayscale image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong FromGray(ReadOnlySpan<byte> gray, int width, int height)
     {
         var horizontal = Resample(gray, width, height, Size, horizontalPass: true);
@@ -120,6 +127,7 @@ public static class PerceptualHash
     }
 
     /// <summary>One pass of PIL's antialiased Lanczos-3 resampling along rows or columns, rounded to 8 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte[] Resample(ReadOnlySpan<byte> source, int width, int height, int target, bool horizontalPass)
     {
         int inSize = horizontalPass ? width : height;
