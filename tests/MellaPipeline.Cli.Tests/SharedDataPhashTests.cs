@@ -64,6 +64,7 @@ public class SharedDataPhashTests
     {
         // Photos listed out of path order (and one twice), so input order is not the order a folder walk would give.
         var photos = Directory.EnumerateFiles(Path.Combine(RepoPaths.SharedData, "images-neardup"), "*.jpg", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("corrupt", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).Take(40).Reverse().ToList();
         photos.Add(photos[0]);
         var byDecoder = new Dictionary<string, string[][]>();
@@ -80,7 +81,8 @@ public class SharedDataPhashTests
         {
             for (int i = 0; i < photos.Count; i++)
             {
-                Assert.True(PerceptualHash.TryParseHex(byDecoder["skiasharp"][i][0], out ulong expected) && PerceptualHash.TryParseHex(byDecoder[decoder][i][0], out ulong actual), photos[i]);
+                Assert.True(PerceptualHash.TryParseHex(byDecoder["skiasharp"][i][0], out ulong expected), photos[i]);
+                Assert.True(PerceptualHash.TryParseHex(byDecoder[decoder][i][0], out ulong actual), photos[i]);
                 Assert.True(PerceptualHash.Distance(expected, actual) <= 6, $"{decoder} {photos[i]}: {PerceptualHash.Distance(expected, actual)} bits from skiasharp");
             }
         }
