@@ -133,29 +133,13 @@ public static class PerceptualHash
         int inSize = horizontalPass ? width : height;
         int outWidth = horizontalPass ? target : width;
         int outHeight = horizontalPass ? height : target;
-        double scale = (double)inSize / target;
-        double filterScale = Math.Max(scale, 1.0);
-        double support = 3.0 * filterScale;
+        var kernel = Kernel.For(inSize, target);
         var output = new byte[outWidth * outHeight];
-        Span<double> weights = stackalloc double[(int)Math.Ceiling(support * 2) + 2];
+        int lines = horizontalPass ? height : width;
         for (int o = 0; o < target; o++)
         {
-            double center = (o + 0.5) * scale;
-            int min = Math.Max((int)(center - support + 0.5), 0);
-            int count = Math.Min((int)(center + support + 0.5), inSize) - min;
-            double total = 0;
-            for (int k = 0; k < count; k++)
-            {
-                weights[k] = Lanczos3((k + min - center + 0.5) / filterScale);
-                total += weights[k];
-            }
-
-            for (int k = 0; k < count; k++)
-            {
-                weights[k] = total == 0 ? 0 : weights[k] / total;
-            }
-
-            int lines = horizontalPass ? height : width;
+            int min = kernel.Min[o], count = kernel.Count[o];
+            var weights = kernel.Weights.AsSpan(o * kernel.Taps, count);
             for (int line = 0; line < lines; line++)
             {
                 double sum = 0;
@@ -171,6 +155,87 @@ public static class PerceptualHash
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// The normalised Lanczos-3 weights of every output position of one resampling from
+    /// <c>inSize</c> to <c>target</c> samples. Images of a batch share a few sizes, so each thread
+    /// keeps the last ones it computed (a handful: the sines are the costly part) instead of
+    /// recomputing ~1,500 sines a pass.
+    /// </summary>
+    private sealed class Kernel
+    {
+        private const int Kept = 16;
+
+        [ThreadStatic]
+        private static Kernel?[]? _recent;
+
+        [ThreadStatic]
+        private static int _next;
+
+        private Kernel(int inSize, int target)
+        {
+            InSize = inSize;
+            Target = target;
+            double scale = (double)inSize / target;
+            double filterScale = Math.Max(scale, 1.0);
+            double support = 3.0 * filterScale;
+            Taps = (int)Math.Ceiling(support * 2) + 2;
+            Min = new int[target];
+            Count = new int[target];
+            Weights = new double[target * Taps];
+            for (int o = 0; o < target; o++)
+            {
+                double center = (o + 0.5) * scale;
+                int min = Math.Max((int)(center - support + 0.5), 0);
+                int count = Math.Min((int)(center + support + 0.5), inSize) - min;
+                var weights = Weights.AsSpan(o * Taps, Taps);
+                double total = 0;
+                for (int k = 0; k < count; k++)
+                {
+                    weights[k] = Lanczos3((k + min - center + 0.5) / filterScale);
+                    total += weights[k];
+                }
+
+                for (int k = 0; k < count; k++)
+                {
+                    weights[k] = total == 0 ? 0 : weights[k] / total;
+                }
+
+                Min[o] = min;
+                Count[o] = count;
+            }
+        }
+
+        public int InSize { get; }
+
+        public int Target { get; }
+
+        /// <summary>Room for weights per output position in <see cref="Weights"/>.</summary>
+        public int Taps { get; }
+
+        public int[] Min { get; }
+
+        public int[] Count { get; }
+
+        public double[] Weights { get; }
+
+        public static Kernel For(int inSize, int target)
+        {
+            var recent = _recent ??= new Kernel?[Kept];
+            foreach (var kernel in recent)
+            {
+                if (kernel is not null && kernel.InSize == inSize && kernel.Target == target)
+                {
+                    return kernel;
+                }
+            }
+
+            var made = new Kernel(inSize, target);
+            recent[_next] = made;
+            _next = (_next + 1) % Kept;
+            return made;
+        }
     }
 
     private static double Lanczos3(double x)
