@@ -133,7 +133,7 @@ internal static class DecoderComparison
         return (Median(cpu), Median(wall), (double)stored / (rounds * images.Length));
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         values.Sort();
         return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;

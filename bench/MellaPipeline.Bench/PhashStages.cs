@@ -15,7 +15,7 @@ internal static class PhashStages
 {
     public static int Run(string folder, string decoderName, int rounds)
     {
-        var decoder = ImageHasher.DecoderFor(Enum.Parse<Config.ImageDecoderKind>(decoderName, ignoreCase: true));
+        var decoder = ImageHasher.DecoderNamed(decoderName);
         var paths = Directory.EnumerateFiles(folder, "*.jpg").Order(StringComparer.Ordinal).ToArray();
         var stages = new Dictionary<string, List<double>>();
         void Add(string stage, long ticks, int count) =>
@@ -58,14 +58,8 @@ internal static class PhashStages
         }
 
         var inv = CultureInfo.InvariantCulture;
-        string figures = string.Join(' ', stages.Select(s => string.Create(inv, $"{s.Key}_us={Median(s.Value):F0}")));
+        string figures = string.Join(' ', stages.Select(s => string.Create(inv, $"{s.Key}_us={DecoderComparison.Median(s.Value):F0}")));
         Console.WriteLine(string.Create(inv, $"decoder={decoder.Name} photos={paths.Length} rounds={rounds} {figures} peak_rss_mb={ProcessMemory.PeakRssMegabytes():F0}"));
         return 0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
     }
 }
