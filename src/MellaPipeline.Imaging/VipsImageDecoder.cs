@@ -10,7 +10,8 @@ namespace MellaPipeline.Imaging;
 /// libvips 8.18 (NetVips) as decoder and as maker of the stored copy: its libjpeg-turbo runs with
 /// SIMD and its resize kernels are vectorised, which is where SkiaSharp's NoDependencies build
 /// loses time (docs/IMAGE_DECODERS.md). JPEGs load at 1/2, 1/4 or 1/8 size when the caller allows
-/// (only Huffman-coded baseline and progressive ones, as for Skia); the stored copy is resized
+/// (only Huffman-coded baseline and progressive ones, as for Skia), large WebPs at twice the short
+/// side the caller needs; the stored copy is resized
 /// (Lanczos-3) and encoded (JPEG 4:2:0, WebP, PNG; no metadata kept) inside libvips. Each image
 /// goes to the loader of its sniffed format by name, and every other libvips loader is blocked for
 /// the process (<see cref="VipsRuntime"/>). EXIF orientation is applied, CMYK and ICC-profiled
@@ -105,7 +106,7 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
             ImageFormat.Jpeg => VipsImage.JpegloadBuffer(bytes, shrink: JpegShrink(header, minShortSide), failOn: Enums.FailOn.Error),
             ImageFormat.Png => VipsImage.PngloadBuffer(bytes, failOn: Enums.FailOn.Error),
             ImageFormat.Gif => VipsImage.GifloadBuffer(bytes, failOn: Enums.FailOn.Error),
-            _ => VipsImage.WebploadBuffer(bytes, failOn: Enums.FailOn.Error),
+            _ => VipsImage.WebploadBuffer(bytes, scale: WebpScale(header, minShortSide), failOn: Enums.FailOn.Error),
         };
         orientation = current.Contains("orientation") ? (int)current.Get("orientation") : 1;
         if (orientation is < 2 or > 8)
@@ -173,6 +174,17 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
         }
 
         return shrink;
+    }
+
+    /// <summary>
+    /// libwebp's scale-on-decode factor for a WebP whose short side is at least 4× <paramref name="minShortSide"/>:
+    /// down to twice that side (libwebp's rescaler averages areas; the hash's or the stored copy's
+    /// Lanczos-3 does the rest, so the result stays close to a full decode's); 1 otherwise.
+    /// </summary>
+    private static double WebpScale(ImageHeader header, int minShortSide)
+    {
+        int shortSide = Math.Min(header.Width, header.Height);
+        return minShortSide <= 0 || shortSide < 4 * minShortSide ? 1 : 2.0 * minShortSide / shortSide;
     }
 
     /// <summary>An embedded RGB profile that skcms does not read as sRGB (Skia ignores the others, so the vips path does too).</summary>
