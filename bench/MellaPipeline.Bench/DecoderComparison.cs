@@ -12,7 +12,7 @@ namespace MellaPipeline.Bench;
 /// </summary>
 internal static class DecoderComparison
 {
-    private static readonly IImageDecoder[] Decoders = [SkiaImageDecoder.Instance, ImageSharpImageDecoder.Instance];
+    private static readonly IImageDecoder[] Decoders = [SkiaImageDecoder.Instance, ImageSharpImageDecoder.Instance, VipsImageDecoder.Instance];
 
     public static int Outcomes(string folder)
     {
@@ -43,16 +43,20 @@ internal static class DecoderComparison
         return 0;
     }
 
+    /// <summary>The decodable JPEGs of <paramref name="folder"/>, each processed once (the warm-up).</summary>
+    private static byte[][] Photos(string folder, ImageProcessor processor) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg")
+            .Order(StringComparer.Ordinal)
+            .Select(File.ReadAllBytes)
+            .Where(b => processor.Process(b).Image is not null)
+            .ToArray();
+
     public static int Speed(string folder, string decoderName, int rounds)
     {
         var decoder = Decoders.Single(d => d.Name == decoderName);
         var processor = new ImageProcessor(decoder);
-        var images = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg")
-            .Order(StringComparer.Ordinal)
-            .Select(File.ReadAllBytes)
-            .Where(b => processor.Process(b).Image is not null) // also the warm-up
-            .ToArray();
+        var images = Photos(folder, processor);
         var inv = CultureInfo.InvariantCulture;
 
         var clock = Stopwatch.StartNew();
@@ -80,5 +84,58 @@ internal static class DecoderComparison
         Console.WriteLine(string.Create(inv,
             $"decoder={decoder.Name} images={count} hash_images_per_second={count / hashSeconds:F1} full_decode_images_per_second={count / fullSeconds:F1} peak_rss_mb={ProcessMemory.PeakRssMegabytes():F0}"));
         return 0;
+    }
+
+    /// <summary>
+    /// A load_images job per photo on one thread: decode, pHash, resize to <paramref name="size"/> on
+    /// the short side and JPEG at <paramref name="quality"/> (what the loopback-web benchmark asks of
+    /// every image), and the hash alone. CPU time is the process's (libvips' worker threads included),
+    /// read per round of all photos; the medians over rounds are printed, with the median wall time
+    /// of one image.
+    /// </summary>
+    public static int Process(string folder, string decoderName, int rounds, int size, int quality)
+    {
+        var decoder = Decoders.Single(d => d.Name == decoderName);
+        var whole = new ImageProcessor(decoder, new StoredImageSettings(Config.ResizeMode.KeepRatio, size, Config.StoredImageFormat.Jpeg, quality));
+        var hashOnly = new ImageProcessor(decoder);
+        var images = Photos(folder, whole);
+        _ = Photos(folder, hashOnly);
+        var inv = CultureInfo.InvariantCulture;
+        var (wholeCpu, wholeWall, storedBytes) = Time(whole, images, rounds);
+        var (hashCpu, hashWall, _) = Time(hashOnly, images, rounds);
+        Console.WriteLine(string.Create(inv,
+            $"decoder={decoder.Name} images={images.Length} rounds={rounds} job=resize{size}+jpeg_q{quality} cpu_ms_per_image={wholeCpu:F2} wall_ms_per_image={wholeWall:F2} " +
+            $"hash_only_cpu_ms_per_image={hashCpu:F2} hash_only_wall_ms_per_image={hashWall:F2} stored_kb_per_image={storedBytes / 1024.0:F1} peak_rss_mb={ProcessMemory.PeakRssMegabytes():F0}"));
+        return 0;
+    }
+
+    private static (double CpuMs, double WallMs, double StoredBytes) Time(ImageProcessor processor, byte[][] images, int rounds)
+    {
+        var self = System.Diagnostics.Process.GetCurrentProcess();
+        var cpu = new List<double>(rounds);
+        var wall = new List<double>(rounds * images.Length);
+        long stored = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            self.Refresh();
+            var before = self.TotalProcessorTime;
+            foreach (var image in images)
+            {
+                long start = Stopwatch.GetTimestamp();
+                stored += processor.Process(image).Image!.Stored.Length;
+                wall.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            self.Refresh();
+            cpu.Add((self.TotalProcessorTime - before).TotalMilliseconds / images.Length);
+        }
+
+        return (Median(cpu), Median(wall), (double)stored / (rounds * images.Length));
+    }
+
+    internal static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
     }
 }

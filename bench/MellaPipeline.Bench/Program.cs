@@ -27,6 +27,17 @@ if (arguments.Command == "decoder-speed")
     return DecoderComparison.Speed(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"), arguments.Value("decoder") ?? "skiasharp", (int)arguments.Get("rounds", 5));
 }
 
+if (arguments.Command == "decoder-process")
+{
+    return DecoderComparison.Process(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"), arguments.Value("decoder") ?? "skiasharp",
+        (int)arguments.Get("rounds", 5), (int)arguments.Get("size", 384), (int)arguments.Get("quality", 95));
+}
+
+if (arguments.Command == "phash-stages")
+{
+    return PhashStages.Run(arguments.Value("data") ?? Path.Combine("..", "shared", "data", "images-neardup"), arguments.Value("decoder") ?? "skiasharp", (int)arguments.Get("rounds", 3));
+}
+
 if (arguments.Command == "reduce-stage")
 {
     return await ReduceScale.StageAsync(arguments.Value("out") ?? Path.Combine(Path.GetTempPath(), "mella-bench-reduce"), arguments.Get("rows", 6_800_000), (int)arguments.Get("tasks", 2),
@@ -137,7 +148,9 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench neardup-eval [--data ../shared/data/images-neardup]");
     Console.Error.WriteLine("       MellaPipeline.Bench reduce-stage [--rows 6800000] [--tasks 2] [--images DIR] [--config config.json] [--out DIR]; then reduce [--tasks 2] [--threshold 6] [--captions true] [--out DIR]");
     Console.Error.WriteLine("       MellaPipeline.Bench decoder-outcomes [--data ../shared/data/images-malformed]");
-    Console.Error.WriteLine("       MellaPipeline.Bench decoder-speed --decoder skiasharp|imagesharp [--data ../shared/data/images-neardup] [--rounds 5]");
+    Console.Error.WriteLine("       MellaPipeline.Bench decoder-speed --decoder skiasharp|imagesharp|vips [--data ../shared/data/images-neardup] [--rounds 5]");
+    Console.Error.WriteLine("       MellaPipeline.Bench phash-stages --decoder skiasharp|imagesharp|vips [--data DIR] [--rounds 3]");
+    Console.Error.WriteLine("       MellaPipeline.Bench decoder-process --decoder skiasharp|imagesharp|vips [--data ../shared/data/images-neardup] [--rounds 5] [--size 384] [--quality 95]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-hashes [--count 6800000] [--threshold 8] [--out hashes.tsv] [--truth truth.tsv]");
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-verify --truth truth.tsv --result dedup.jsonl");
     Console.Error.WriteLine("       MellaPipeline.Bench cluster-windows [--rows 6800000] [--threshold 6] [--rounds 1]");

@@ -12,6 +12,9 @@ public readonly record struct ImageHashResult(ulong? Hash, int Width, int Height
 /// <summary>Perceptual hashes of image bytes as <c>mella phash</c> and <c>mella dedup --images</c> compute them (<see cref="ImageProcessor"/>, original bytes kept).</summary>
 public static class ImageHasher
 {
+    /// <summary>The decoders by the names <c>load_images.decoder</c> and <c>mella phash --decoder</c> take, the default first.</summary>
+    public static readonly IReadOnlyList<string> DecoderNames = ["skiasharp", "imagesharp", "vips"];
+
     private static readonly ImageProcessor Skia = new(SkiaImageDecoder.Instance);
 
     /// <summary>Hashes with the default decoder (SkiaSharp), or with <paramref name="processor"/>.</summary>
@@ -24,6 +27,13 @@ public static class ImageHasher
     }
 
     /// <summary>The decoder a pipeline's <c>load_images.decoder</c> names.</summary>
-    public static IImageDecoder DecoderFor(Config.ImageDecoderKind kind) =>
-        kind == Config.ImageDecoderKind.Imagesharp ? ImageSharpImageDecoder.Instance : SkiaImageDecoder.Instance;
+    public static IImageDecoder DecoderFor(Config.ImageDecoderKind kind) => kind switch
+    {
+        Config.ImageDecoderKind.Imagesharp => ImageSharpImageDecoder.Instance,
+        Config.ImageDecoderKind.Vips => VipsImageDecoder.Instance,
+        _ => SkiaImageDecoder.Instance,
+    };
+
+    /// <summary>The decoder of one of <see cref="DecoderNames"/>.</summary>
+    public static IImageDecoder DecoderNamed(string name) => DecoderFor(Enum.Parse<Config.ImageDecoderKind>(name, ignoreCase: true));
 }

@@ -13,6 +13,20 @@ public sealed record StoredImageSettings(ResizeMode Mode, int Size, StoredImageF
 
     public static StoredImageSettings From(LoadImagesOptions options) =>
         new(options.ResizeMode, options.ImageSize, options.EncodeFormat, options.EncodeQuality);
+
+    /// <summary>The size of a <paramref name="width"/>×<paramref name="height"/> image once its short side is <see cref="Size"/> (never enlarged), before any crop.</summary>
+    public (int Width, int Height) Scaled(int width, int height)
+    {
+        double scale = Math.Min(1.0, (double)Size / Math.Min(width, height));
+        return (Math.Max(1, (int)Math.Round(width * scale)), Math.Max(1, (int)Math.Round(height * scale)));
+    }
+
+    /// <summary>The centred square a <c>center_crop</c> keeps of a <paramref name="width"/>×<paramref name="height"/> image.</summary>
+    public static (int Left, int Top, int Side) CentredSquare(int width, int height)
+    {
+        int side = Math.Min(width, height);
+        return ((width - side) / 2, (height - side) / 2, side);
+    }
 }
 
 /// <summary>
@@ -23,7 +37,8 @@ public sealed record StoredImageSettings(ResizeMode Mode, int Size, StoredImageF
 /// perceptual hash (JPEGs at reduced size: pHash's 32×32 resize does not notice), upright, in
 /// sRGB, first frame, alpha composited onto white. When the stored image must change (a resize
 /// or another format), it is decoded again at the size it needs, normalised the same way,
-/// resized with Skia (linear filtering with mipmaps) and encoded with Skia.
+/// resized with Skia (linear filtering with mipmaps) and encoded with Skia — unless the decoder
+/// makes the stored copy itself (<see cref="IStoredImageMaker"/>: libvips).
 /// </summary>
 public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? stored = null, long maxPixels = ImageProcessor.DefaultMaxPixels, int maxSide = ImageProcessor.DefaultMaxSide)
     : IImageProcessor
@@ -37,6 +52,13 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
     private readonly StoredImageSettings _stored = stored ?? StoredImageSettings.Original;
 
     public IImageDecoder Decoder => decoder;
+
+    /// <summary>
+    /// Whether the window hashes (<see cref="WindowHashes"/>) are taken beside the pHash: on for rows and
+    /// <c>mella dedup --images</c>, off for <c>mella phash</c>, which prints the pHash alone and would
+    /// spend a third more per photo on five hashes nobody reads.
+    /// </summary>
+    public bool ComputeWindows { get; init; } = true;
 
     public string HashAlgorithm => PerceptualHash.Definition + ",decoder=" + decoder.Name;
 
@@ -63,7 +85,7 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
         }
 
         ulong hash = PerceptualHash.Compute(hashInput.Rgba, hashInput.Width, hashInput.Height);
-        var windows = WindowHashes.Compute(hashInput.Rgba, hashInput.Width, hashInput.Height);
+        var windows = ComputeWindows ? WindowHashes.Compute(hashInput.Rgba, hashInput.Width, hashInput.Height) : null;
         var (width, height) = hashInput.Turned ? (header.Height, header.Width) : (header.Width, header.Height);
         int shortSide = Math.Min(width, height);
         bool resize = _stored.Mode switch
@@ -77,13 +99,6 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
             return new ProcessOutcome(new ProcessedImage(hash, width, height, bytes, header.Format, header.Width, header.Height, Join(ops)) { Windows = windows }, null, null);
         }
 
-        var full = decoder.Decode(bytes, header, resize ? _stored.Size : 0);
-        if (full.Image is not { } image)
-        {
-            return new ProcessOutcome(null, full.Reason, full.Detail);
-        }
-
-        Pixels.CompositeOverWhite(image.Rgba);
         var format = _stored.Format switch
         {
             StoredImageFormat.Jpeg => ImageFormat.Jpeg,
@@ -91,16 +106,34 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
             StoredImageFormat.Webp => ImageFormat.WebP,
             _ => header.Format == ImageFormat.Gif ? ImageFormat.Png : header.Format,
         };
-        using var bitmap = ToBitmap(image);
-        using var result = resize ? Resize(bitmap, _stored.Mode, _stored.Size) : bitmap.Copy();
+        var made = decoder is IStoredImageMaker maker ? maker.Make(bytes, header, _stored, resize, format) : MakeWithSkia(bytes, header, resize, format);
+        if (made.Bytes is not { } encoded)
+        {
+            return new ProcessOutcome(null, made.Reason, made.Detail);
+        }
+
         if (resize)
         {
-            ops.Add($"resize={(_stored.Mode == ResizeMode.KeepRatio ? "keep_ratio" : "center_crop")}:{result.Width}x{result.Height}");
+            ops.Add($"resize={(_stored.Mode == ResizeMode.KeepRatio ? "keep_ratio" : "center_crop")}:{made.Width}x{made.Height}");
         }
 
         ops.Add(format == ImageFormat.Png ? "encode=png" : $"encode={(format == ImageFormat.Jpeg ? "jpeg" : "webp")}:q{_stored.Quality}");
-        var encoded = Encode(result, format, _stored.Quality);
-        return new ProcessOutcome(new ProcessedImage(hash, width, height, encoded, format, result.Width, result.Height, Join(ops)) { Windows = windows }, null, null);
+        return new ProcessOutcome(new ProcessedImage(hash, width, height, encoded, format, made.Width, made.Height, Join(ops)) { Windows = windows }, null, null);
+    }
+
+    /// <summary>The stored copy through the decoder's RGBA and Skia's resize and encoders.</summary>
+    private StoredImageOutcome MakeWithSkia(byte[] bytes, ImageHeader header, bool resize, ImageFormat format)
+    {
+        var full = decoder.Decode(bytes, header, resize ? _stored.Size : 0);
+        if (full.Image is not { } image)
+        {
+            return StoredImageOutcome.Failed(full.Reason, full.Detail);
+        }
+
+        Pixels.CompositeOverWhite(image.Rgba);
+        using var bitmap = ToBitmap(image);
+        using var result = resize ? Resize(bitmap, _stored) : bitmap.Copy();
+        return new StoredImageOutcome(Encode(result, format, _stored.Quality), result.Width, result.Height, null, null);
     }
 
     /// <summary>
@@ -152,24 +185,24 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
         return bitmap;
     }
 
-    /// <summary><c>keep_ratio</c>: the short side becomes <paramref name="size"/>; <c>center_crop</c>: that, then the centred square.</summary>
-    private static SKBitmap Resize(SKBitmap source, ResizeMode mode, int size)
+    /// <summary><c>keep_ratio</c>: the short side becomes the settings' size; <c>center_crop</c>: that, then the centred square.</summary>
+    private static SKBitmap Resize(SKBitmap source, StoredImageSettings settings)
     {
-        int shortSide = Math.Min(source.Width, source.Height);
-        double scale = Math.Min(1.0, (double)size / shortSide);
-        int width = Math.Max(1, (int)Math.Round(source.Width * scale)), height = Math.Max(1, (int)Math.Round(source.Height * scale));
+        var (width, height) = settings.Scaled(source.Width, source.Height);
         var sampling = new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
-        var scaled = scale < 1.0 ? source.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque), sampling) : source.Copy();
-        if (mode != ResizeMode.CenterCrop)
+        var scaled = (width, height) != (source.Width, source.Height)
+            ? source.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque), sampling)
+            : source.Copy();
+        if (settings.Mode != ResizeMode.CenterCrop)
         {
             return scaled;
         }
 
         using (scaled)
         {
-            int side = Math.Min(scaled.Width, scaled.Height);
+            var (left, top, side) = StoredImageSettings.CentredSquare(scaled.Width, scaled.Height);
             using var square = new SKBitmap();
-            scaled.ExtractSubset(square, SKRectI.Create((scaled.Width - side) / 2, (scaled.Height - side) / 2, side, side));
+            scaled.ExtractSubset(square, SKRectI.Create(left, top, side, side));
             return square.Copy();
         }
     }

@@ -23,13 +23,22 @@ public sealed class SkiaImageDecoder : IImageDecoder
 
     public DecodeOutcome Decode(byte[] bytes, ImageHeader header, int minShortSide)
     {
-        using var data = SKData.CreateCopy(bytes);
-        using var codec = SKCodec.Create(data);
-        if (codec is null)
+        // The codec reads the caller's array in place (pinned while it lives) instead of a native copy of it.
+        var input = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+        try
         {
-            return DecodeOutcome.Failed(ReasonCodes.ImageDecodeFailed, "not decodable");
+            using var data = SKData.Create(input.AddrOfPinnedObject(), bytes.Length);
+            using var codec = SKCodec.Create(data);
+            return codec is null ? DecodeOutcome.Failed(ReasonCodes.ImageDecodeFailed, "not decodable") : Decode(codec, header, minShortSide);
         }
+        finally
+        {
+            input.Free();
+        }
+    }
 
+    private static DecodeOutcome Decode(SKCodec codec, ImageHeader header, int minShortSide)
+    {
         var ops = new List<string>(4);
         int orientation = (int)codec.EncodedOrigin;
         if (orientation is >= 2 and <= 8)

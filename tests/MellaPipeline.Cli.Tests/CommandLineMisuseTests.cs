@@ -26,6 +26,7 @@ public class CommandLineMisuseTests
     [InlineData("--tokenize: 'moses' is not one of 13a, intl, char, none, th, ko", "score", "--hyp", "hyp.txt", "--ref", "hyp.txt", "--lang", "ru", "--tokenize", "moses")]
     [InlineData("--group-by: 'host' is not one of cluster, domain", "split", "data", "--out", "split", "--group-by", "host")]
     [InlineData("--threshold: '40' is out of range (0 to 32)", "dedup", "--hashes", "hashes.tsv", "--threshold", "40")]
+    [InlineData("--decoder: 'libjpeg' is not one of skiasharp, imagesharp, vips", "phash", "--decoder", "libjpeg", "pred.jsonl")]
     [InlineData("--predictions is required", "eval", "--references", "refs.jsonl")]
     [InlineData("PIPELINE is missing", "run")]
     [InlineData("'--bogus' is not an option of 'mella run'", "run", "pipeline.yaml", "--bogus")]

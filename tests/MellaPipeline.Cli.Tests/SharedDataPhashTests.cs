@@ -58,4 +58,33 @@ public class SharedDataPhashTests
             Assert.True(PerceptualHash.Distance(upright, turned) <= 6, $"orientation {orientation}: distance {PerceptualHash.Distance(upright, turned)}");
         }
     }
+
+    [Fact]
+    public async Task Each_decoder_hashes_real_photos_in_input_order_within_a_few_bits_of_the_default()
+    {
+        // Photos listed out of path order (and one twice), so input order is not the order a folder walk would give.
+        var photos = Directory.EnumerateFiles(Path.Combine(RepoPaths.SharedData, "images-neardup"), "*.jpg", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("corrupt", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).Take(40).Reverse().ToList();
+        photos.Add(photos[0]);
+        var byDecoder = new Dictionary<string, string[][]>();
+        foreach (string decoder in new[] { "skiasharp", "vips", "imagesharp" })
+        {
+            var result = await MellaProcess.RunAsync(["phash", "--decoder", decoder, .. photos]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            byDecoder[decoder] = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToArray();
+            Assert.Equal(photos, byDecoder[decoder].Select(l => l[1]));
+        }
+
+        Assert.Equal(byDecoder["skiasharp"].Select(l => l[0]), (await MellaProcess.RunAsync(["phash", .. photos])).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[0]));
+        foreach (string decoder in new[] { "vips", "imagesharp" })
+        {
+            for (int i = 0; i < photos.Count; i++)
+            {
+                Assert.True(PerceptualHash.TryParseHex(byDecoder["skiasharp"][i][0], out ulong expected), photos[i]);
+                Assert.True(PerceptualHash.TryParseHex(byDecoder[decoder][i][0], out ulong actual), photos[i]);
+                Assert.True(PerceptualHash.Distance(expected, actual) <= 6, $"{decoder} {photos[i]}: {PerceptualHash.Distance(expected, actual)} bits from skiasharp");
+            }
+        }
+    }
 }

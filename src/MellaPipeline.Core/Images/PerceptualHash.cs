@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MellaPipeline.Images;
 
@@ -25,7 +26,12 @@ public static class PerceptualHash
     private const int Size = 32;
     private const int HashSide = 8;
 
+    /// <remarks>
+    /// The hash loops are compiled optimised at once: a command hashing a few thousand images ends
+    /// before tiered compilation would have replaced their first, unoptimised code.
+    /// </remarks>
     /// <param name="rgba">Straight (not premultiplied) RGBA, 4 bytes a pixel, row-major, no padding.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Compute(ReadOnlySpan<byte> rgba, int width, int height)
     {
         if (width <= 0 || height <= 0 || rgba.Length < (long)width * height * 4)
@@ -45,6 +51,7 @@ public static class PerceptualHash
     }
 
     /// <summary>The hash of an 8-bit grayscale image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong FromGray(ReadOnlySpan<byte> gray, int width, int height)
     {
         var horizontal = Resample(gray, width, height, Size, horizontalPass: true);
@@ -120,34 +127,19 @@ public static class PerceptualHash
     }
 
     /// <summary>One pass of PIL's antialiased Lanczos-3 resampling along rows or columns, rounded to 8 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte[] Resample(ReadOnlySpan<byte> source, int width, int height, int target, bool horizontalPass)
     {
         int inSize = horizontalPass ? width : height;
         int outWidth = horizontalPass ? target : width;
         int outHeight = horizontalPass ? height : target;
-        double scale = (double)inSize / target;
-        double filterScale = Math.Max(scale, 1.0);
-        double support = 3.0 * filterScale;
+        var kernel = Kernel.For(inSize, target);
         var output = new byte[outWidth * outHeight];
-        Span<double> weights = stackalloc double[(int)Math.Ceiling(support * 2) + 2];
+        int lines = horizontalPass ? height : width;
         for (int o = 0; o < target; o++)
         {
-            double center = (o + 0.5) * scale;
-            int min = Math.Max((int)(center - support + 0.5), 0);
-            int count = Math.Min((int)(center + support + 0.5), inSize) - min;
-            double total = 0;
-            for (int k = 0; k < count; k++)
-            {
-                weights[k] = Lanczos3((k + min - center + 0.5) / filterScale);
-                total += weights[k];
-            }
-
-            for (int k = 0; k < count; k++)
-            {
-                weights[k] = total == 0 ? 0 : weights[k] / total;
-            }
-
-            int lines = horizontalPass ? height : width;
+            int min = kernel.Min[o], count = kernel.Count[o];
+            var weights = kernel.Weights.AsSpan(o * kernel.Taps, count);
             for (int line = 0; line < lines; line++)
             {
                 double sum = 0;
@@ -163,6 +155,87 @@ public static class PerceptualHash
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// The normalised Lanczos-3 weights of every output position of one resampling from
+    /// <c>inSize</c> to <c>target</c> samples. Images of a batch share a few sizes, so each thread
+    /// keeps the last ones it computed (a handful: the sines are the costly part) instead of
+    /// recomputing ~1,500 sines a pass.
+    /// </summary>
+    private sealed class Kernel
+    {
+        private const int Kept = 16;
+
+        [ThreadStatic]
+        private static Kernel?[]? _recent;
+
+        [ThreadStatic]
+        private static int _next;
+
+        private Kernel(int inSize, int target)
+        {
+            InSize = inSize;
+            Target = target;
+            double scale = (double)inSize / target;
+            double filterScale = Math.Max(scale, 1.0);
+            double support = 3.0 * filterScale;
+            Taps = (int)Math.Ceiling(support * 2) + 2;
+            Min = new int[target];
+            Count = new int[target];
+            Weights = new double[target * Taps];
+            for (int o = 0; o < target; o++)
+            {
+                double center = (o + 0.5) * scale;
+                int min = Math.Max((int)(center - support + 0.5), 0);
+                int count = Math.Min((int)(center + support + 0.5), inSize) - min;
+                var weights = Weights.AsSpan(o * Taps, Taps);
+                double total = 0;
+                for (int k = 0; k < count; k++)
+                {
+                    weights[k] = Lanczos3((k + min - center + 0.5) / filterScale);
+                    total += weights[k];
+                }
+
+                for (int k = 0; k < count; k++)
+                {
+                    weights[k] = total == 0 ? 0 : weights[k] / total;
+                }
+
+                Min[o] = min;
+                Count[o] = count;
+            }
+        }
+
+        public int InSize { get; }
+
+        public int Target { get; }
+
+        /// <summary>Room for weights per output position in <see cref="Weights"/>.</summary>
+        public int Taps { get; }
+
+        public int[] Min { get; }
+
+        public int[] Count { get; }
+
+        public double[] Weights { get; }
+
+        public static Kernel For(int inSize, int target)
+        {
+            var recent = _recent ??= new Kernel?[Kept];
+            foreach (var kernel in recent)
+            {
+                if (kernel is not null && kernel.InSize == inSize && kernel.Target == target)
+                {
+                    return kernel;
+                }
+            }
+
+            var made = new Kernel(inSize, target);
+            recent[_next] = made;
+            _next = (_next + 1) % Kept;
+            return made;
+        }
     }
 
     private static double Lanczos3(double x)

@@ -98,4 +98,5 @@ public enum ImageDecoderKind
 {
     Skiasharp,
     Imagesharp,
+    Vips,
 }

@@ -11,9 +11,9 @@ namespace MellaPipeline.Core.Tests.Images;
 
 public class ImageProcessorTests
 {
-    public static readonly TheoryData<string> Decoders = ["skiasharp", "imagesharp"];
+    public static readonly TheoryData<string> Decoders = ["skiasharp", "imagesharp", "vips"];
 
-    private static IImageDecoder Decoder(string name) => name == "imagesharp" ? ImageSharpImageDecoder.Instance : SkiaImageDecoder.Instance;
+    private static IImageDecoder Decoder(string name) => ImageHasher.DecoderFor(Enum.Parse<ImageDecoderKind>(name, ignoreCase: true));
 
     private static SKBitmap Decode(byte[] bytes) => SKBitmap.Decode(bytes) ?? throw new InvalidOperationException("not decodable");
 
@@ -144,7 +144,7 @@ public class ImageProcessorTests
             byte[] turned = [.. jpeg[..2], .. app1, .. jpeg[2..]];
             Assert.Equal(6, Pixels.JpegExifOrientation(turned));
 
-            foreach (string decoder in new[] { "skiasharp", "imagesharp" })
+            foreach (string decoder in new[] { "skiasharp", "imagesharp", "vips" })
             {
                 var image = new ImageProcessor(Decoder(decoder)).Process(turned).Image!;
                 Assert.Equal((48, 64, "orient=6"), (image.Width, image.Height, image.Ops));
@@ -152,13 +152,14 @@ public class ImageProcessorTests
         }
     }
 
-    [Fact]
-    public async Task Load_images_stores_the_re_encoded_image_with_its_hash_and_both_sizes()
+    [Theory]
+    [MemberData(nameof(Decoders))]
+    public async Task Load_images_stores_the_re_encoded_image_with_its_hash_and_both_sizes(string decoder)
     {
         using var dir = new TempDir();
         File.WriteAllBytes(dir.File("photo.png"), SyntheticPng.Create(400, 300, 11));
         var options = new LoadImagesOptions { ResizeMode = ResizeMode.KeepRatio, ImageSize = 150, EncodeFormat = StoredImageFormat.Webp, EncodeQuality = 85 };
-        var stage = new LoadImageStage(options, processor: new ImageProcessor(SkiaImageDecoder.Instance, StoredImageSettings.From(options)));
+        var stage = new LoadImageStage(options, processor: new ImageProcessor(Decoder(decoder), StoredImageSettings.From(options)));
         var candidate = new PairCandidate("k", "test:1", PairSources.Native, "Hrad", "cs", "Latn", null, null, dir.File("photo.png"), null, null);
 
         var row = (await stage.ProcessAsync(candidate, default)).Value!;
