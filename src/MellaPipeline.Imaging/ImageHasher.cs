@@ -7,6 +7,9 @@ public readonly record struct ImageHashResult(ulong? Hash, int Width, int Height
 {
     /// <summary>The window hashes beside <see cref="Hash"/> (<see cref="WindowHashes"/>), null when there is no hash.</summary>
     public ulong[]? Windows { get; init; }
+
+    /// <summary>The line <c>mella phash</c> prints for <paramref name="path"/>: "HEX16&lt;TAB&gt;PATH", or "error&lt;TAB&gt;PATH&lt;TAB&gt;reason_code".</summary>
+    public string Line(string path) => Hash is { } hash ? $"{PerceptualHash.ToHex(hash)}\t{path}" : $"error\t{path}\t{Reason}";
 }
 
 /// <summary>Perceptual hashes of image bytes as <c>mella phash</c> and <c>mella dedup --images</c> compute them (<see cref="ImageProcessor"/>, original bytes kept).</summary>

@@ -12,7 +12,19 @@ namespace MellaPipeline.Orchestration;
 /// <param name="Phase">With <paramref name="ReduceOnly"/>: which phase of the reduce runs (<see cref="ReducePhase.All"/>: every one not done yet).</param>
 /// <param name="RetryTransient">On a complete run: download again the samples with transient rejects, merge them in, reduce again (<see cref="Retry.TransientRetry"/>).</param>
 public sealed record RunRequest(LoadedPipeline Pipeline, string OutDir, bool RequireExistingRun, int? Rank = null, bool ReduceOnly = false, bool RetryTransient = false,
-    ReducePhase Phase = ReducePhase.All);
+    ReducePhase Phase = ReducePhase.All)
+{
+    /// <summary>
+    /// Why <c>--rank</c>, <c>--reduce</c> and <c>--phase</c> do not go together for a run of <paramref name="tasks"/> tasks
+    /// (one line, naming the options), or null; checked before anything is written.
+    /// </summary>
+    public static string? OptionsProblem(int? rank, int tasks, bool reduceOnly, ReducePhase? phase) =>
+        rank is { } r && (r < 0 || r >= tasks) ? $"--rank {r}: the run has {tasks} tasks (ranks 0 to {tasks - 1})"
+        : phase is not null && !reduceOnly ? "--phase names a phase of the reduce; give it with --reduce"
+        : rank is not null && reduceOnly && phase != ReducePhase.Filter
+            ? "--rank runs one task and --reduce the reduce (with --phase filter, --rank R filters task R only); give one of them"
+        : null;
+}
 
 /// <summary>
 /// The phases of the reduce, in order, each one skipped when its markers say it is done: <see cref="Cluster"/> (one

@@ -10,7 +10,21 @@ namespace MellaPipeline.Orchestration;
 public sealed record SlurmResources(string? Partition, string? Time, int? CpusPerTask, string? Memory);
 
 /// <summary>One <c>sbatch</c> submission: what it runs and the job id Slurm gave it.</summary>
-public sealed record SlurmJob(string Kind, string Array, int Offset, string JobId, string Command);
+public sealed record SlurmJob(string Kind, string Array, int Offset, string JobId, string Command)
+{
+    /// <summary>The line <c>mella slurm submit</c> prints for this job.</summary>
+    public string Describe()
+    {
+        string offset = Offset > 0 ? $" (ranks offset by {Offset})" : "";
+        return Kind switch
+        {
+            "tasks" => $"tasks:   job {JobId}, --array={Array}{offset}",
+            "cluster" => $"cluster: job {JobId} (after the tasks)",
+            "filter" => $"filter:  job {JobId}, --array={Array}{offset} (after the clustering)",
+            _ => $"finish:  job {JobId} (after the filters)",
+        };
+    }
+}
 
 /// <summary><c>RUN/slurm/jobs.json</c>: every submission of the run, in order.</summary>
 public sealed record SlurmSubmission(int Tasks, IReadOnlyList<SlurmJob> Jobs);

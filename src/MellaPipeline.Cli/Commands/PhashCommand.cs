@@ -30,16 +30,8 @@ public static class PhashCommand
             int index = 0;
             foreach (var result in ImageFileHasher.HashInOrder(paths, processor, Environment.ProcessorCount, cancellationToken))
             {
-                string path = paths[index++];
-                if (result.Hash is { } hash)
-                {
-                    await output.WriteLineAsync($"{PerceptualHash.ToHex(hash)}\t{path}");
-                }
-                else
-                {
-                    failed = true;
-                    await output.WriteLineAsync($"error\t{path}\t{result.Reason}");
-                }
+                failed |= result.Hash is null;
+                await output.WriteLineAsync(result.Line(paths[index++]));
             }
 
             return failed ? ExitCodes.CheckFailed : ExitCodes.Success;

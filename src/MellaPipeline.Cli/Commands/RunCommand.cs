@@ -78,22 +78,10 @@ public static class RunCommand
             }
 
             int? only = parse.GetValue(rank);
-            if (only is { } r && (r < 0 || r >= loaded.Options.Tasks))
-            {
-                await Console.Error.WriteLineAsync($"mella run: --rank {r}: the run has {loaded.Options.Tasks} tasks (ranks 0 to {loaded.Options.Tasks - 1})");
-                return ExitCodes.BadInput;
-            }
-
             var onlyPhase = parse.GetValue(phase) is { } phaseName ? Enum.Parse<ReducePhase>(phaseName, ignoreCase: true) : (ReducePhase?)null;
-            if (onlyPhase is not null && !parse.GetValue(reduceOnly))
+            if (RunRequest.OptionsProblem(only, loaded.Options.Tasks, parse.GetValue(reduceOnly), onlyPhase) is { } misuse)
             {
-                await Console.Error.WriteLineAsync("mella run: --phase names a phase of the reduce; give it with --reduce");
-                return ExitCodes.BadInput;
-            }
-
-            if (only is not null && parse.GetValue(reduceOnly) && onlyPhase != ReducePhase.Filter)
-            {
-                await Console.Error.WriteLineAsync("mella run: --rank runs one task and --reduce the reduce (with --phase filter, --rank R filters task R only); give one of them");
+                await Console.Error.WriteLineAsync($"mella run: {misuse}");
                 return ExitCodes.BadInput;
             }
 

@@ -67,14 +67,7 @@ public static class SlurmCommand
 
             foreach (var job in submission.Jobs)
             {
-                string offset = job.Offset > 0 ? $" (ranks offset by {job.Offset})" : "";
-                await Console.Out.WriteLineAsync(job.Kind switch
-                {
-                    "tasks" => $"tasks:   job {job.JobId}, --array={job.Array}{offset}",
-                    "cluster" => $"cluster: job {job.JobId} (after the tasks)",
-                    "filter" => $"filter:  job {job.JobId}, --array={job.Array}{offset} (after the clustering)",
-                    _ => $"finish:  job {job.JobId} (after the filters)",
-                });
+                await Console.Out.WriteLineAsync(job.Describe());
             }
 
             await Console.Out.WriteLineAsync($"run:    {run.Root}   (mella status {run.Root})");
