@@ -189,7 +189,8 @@ public class ShardColumnsTests
         string broken = await WriteColumns(dir, "broken.parquet", rows, [ShardColumns.Key, ShardColumns.Lang, ShardColumns.Source, ShardColumns.Text, ShardColumns.OrigWidth, ShardColumns.OrigHeight, ShardColumns.Sha256, ShardColumns.PhashWindows, ShardColumns.DupCluster]);
 
         Assert.True(ShardColumns.Phash.Nullable);
-        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await ShardReader.ReadImageRowsAsync(broken).ToListAsync());
+        var error = await Assert.ThrowsAsync<global::Parquet.ParquetException>(async () => await ShardReader.ReadImageRowsAsync(broken).ToListAsync());
+        Assert.Contains("'phash'", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A shard of only <paramref name="columns"/>, as an older or a damaged writer would leave it.</summary>
