@@ -14,15 +14,15 @@ internal sealed record ClusterDecisions(int[] Root, ulong[] ClusterId, int[] Kep
 
     /// <summary>
     /// Clusters <paramref name="rows"/> as <paramref name="settings"/> say. Off, every row is its
-    /// own cluster, named by its image's SHA-256 prefix, and every row is kept.
+    /// own cluster, named by its image's SHA-256 prefix, and every row is kept. The rule reads the
+    /// rows' window hashes in place (by row) and runs on at most <paramref name="maxDegreeOfParallelism"/> threads.
     /// </summary>
-    public static ClusterDecisions Decide(StagedRowTable rows, DedupNearOptions settings)
+    public static ClusterDecisions Decide(StagedRowTable rows, DedupNearOptions settings, int maxDegreeOfParallelism = -1)
     {
         int n = rows.Count;
         var root = new int[n];
         var hashedRows = new int[rows.HashedCount];
         var hashes = new ulong[rows.HashedCount];
-        var windows = new ulong[(long)rows.HashedCount * WindowHashes.Count];
         var hasWindows = new bool[rows.HashedCount];
         for (int i = 0, h = 0; i < n; i++)
         {
@@ -31,12 +31,11 @@ internal sealed record ClusterDecisions(int[] Root, ulong[] ClusterId, int[] Kep
             {
                 hashedRows[h] = i;
                 hasWindows[h] = rows.HasWindows[i];
-                rows.Windows.AsSpan(i * WindowHashes.Count, WindowHashes.Count).CopyTo(windows.AsSpan(h * WindowHashes.Count));
                 hashes[h++] = rows.Phash[i];
             }
         }
 
-        var hashRoots = settings.Enabled ? new NearDuplicateRule(settings.Threshold).Cluster(hashes, windows, hasWindows) : [];
+        var hashRoots = settings.Enabled ? new NearDuplicateRule(settings.Threshold).Cluster(hashes, rows.Windows, hasWindows, hashedRows, maxDegreeOfParallelism) : [];
         for (int h = 0; h < hashRoots.Length; h++)
         {
             root[hashedRows[h]] = hashedRows[hashRoots[h]];

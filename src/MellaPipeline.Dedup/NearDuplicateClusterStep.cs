@@ -19,6 +19,9 @@ internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings
     /// <summary>Caption near-duplicates, decided once the image decisions are written.</summary>
     public DedupCaptionsOptions Captions { get; init; } = new();
 
+    /// <summary>Threads the clustering may use at most (-1: no limit).</summary>
+    public int Threads { get; init; } = -1;
+
     public override string Name => NearDuplicateReduce.StageName;
 
     public override string MarkerPath => run.ClustersSummaryPath;
@@ -83,7 +86,7 @@ internal sealed partial class NearDuplicateClusterStep(DedupNearOptions settings
             LogClustering(logger, rows.Count, settings.Threshold);
         }
 
-        var decisions = ClusterDecisions.Decide(rows, settings);
+        var decisions = ClusterDecisions.Decide(rows, settings, Threads);
         long dropped = 0;
 
         // i counts staged rows, u the rows clustered (those without a repeated key).

@@ -46,6 +46,9 @@ public sealed class NearDuplicateReduce(DedupNearOptions settings, ShardedDatase
     /// <summary><c>stages.dedup_captions</c>: caption near-duplicates, clustered after the images (<see cref="CaptionNearDuplicatePhase"/>); off by default.</summary>
     public DedupCaptionsOptions Captions { get; init; } = new();
 
+    /// <summary>Threads the clustering may use at most (the run's <c>--workers</c>; -1: no limit).</summary>
+    public int ClusterThreads { get; init; } = -1;
+
     /// <summary>Clusters the rows of all <paramref name="worldSize"/> tasks, unless an earlier attempt already did.</summary>
     public async Task<ClusteringSummary> ClusterAsync(int worldSize, CancellationToken cancellationToken)
     {
@@ -57,7 +60,7 @@ public sealed class NearDuplicateReduce(DedupNearOptions settings, ShardedDatase
             await _runner.RunAsync(benchmark, cancellationToken);
         }
 
-        return (await _runner.RunAsync(new NearDuplicateClusterStep(settings, run, worldSize, logger, decontaminate) { Captions = Captions }, cancellationToken)).Figures;
+        return (await _runner.RunAsync(new NearDuplicateClusterStep(settings, run, worldSize, logger, decontaminate) { Captions = Captions, Threads = ClusterThreads }, cancellationToken)).Figures;
     }
 
     /// <summary>Whether the clustering is done (its summary is its marker): each task's filter may run then, in any order, side by side.</summary>

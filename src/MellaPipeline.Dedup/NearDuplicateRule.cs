@@ -26,9 +26,6 @@ public sealed class NearDuplicateRule(int threshold)
     /// <summary>The rule's versioned id, recorded in <c>reduce/clusters.json</c> and by <c>mella dedup --images</c>.</summary>
     public string Id => $"near-v1:phash<={Threshold}|phash<={Bound}&{WindowHashes.Definition.Split(':')[0]}<={WindowThreshold}";
 
-    /// <summary>The id of the pHash-only rule <c>mella dedup --hashes</c> applies (a hash file has no windows).</summary>
-    public static string PhashOnlyId(int threshold) => $"near-v1:phash<={threshold}";
-
     /// <summary>Whether two images are near duplicates by this rule (<paramref name="windowsA"/> or <paramref name="windowsB"/> empty: by the pHash alone).</summary>
     public bool Near(ulong phashA, ReadOnlySpan<ulong> windowsA, ulong phashB, ReadOnlySpan<ulong> windowsB)
     {
@@ -39,13 +36,18 @@ public sealed class NearDuplicateRule(int threshold)
 
     /// <summary>
     /// For each image, the index of its cluster's root (the smallest index in its cluster).
-    /// <paramref name="windows"/> holds <see cref="WindowHashes.Count"/> hashes an image, in image
-    /// order; <paramref name="hasWindows"/> says whose are there (null: everyone's).
+    /// <paramref name="windows"/> holds <see cref="WindowHashes.Count"/> hashes a row; image i's are
+    /// row <paramref name="windowRows"/>[i]'s (null: row i), so a caller clustering some of its rows
+    /// passes its own table rather than a copy. <paramref name="hasWindows"/> says whose are there, by
+    /// image (null: everyone's). Runs on at most <paramref name="maxDegreeOfParallelism"/> threads (-1: no limit).
     /// </summary>
-    public int[] Cluster(ulong[] phashes, ulong[] windows, bool[]? hasWindows = null)
+    public int[] Cluster(ulong[] phashes, ulong[] windows, bool[]? hasWindows = null, int[]? windowRows = null, int maxDegreeOfParallelism = -1)
     {
-        var roots = NearDuplicateIndex.Cluster(phashes, Threshold);
-        if (windows.Length == 0)
+        var roots = NearDuplicateIndex.Cluster(phashes, Threshold, maxDegreeOfParallelism);
+        var windowed = windows.Length == 0 ? [] : Enumerable.Range(0, phashes.Length).Where(i => hasWindows is null || hasWindows[i]).ToArray();
+
+        // A window pair needs two images with windows; with fewer, the pHash clustering is the answer and no window table is built.
+        if (windowed.Length < 2)
         {
             return roots;
         }
@@ -56,7 +58,8 @@ public sealed class NearDuplicateRule(int threshold)
             sets.Union(i, roots[i]);
         }
 
-        WindowPairSearch.JoinAgreeing(this, phashes, windows, hasWindows, sets);
+        var starts = windowed.Select(i => checked((windowRows is null ? i : windowRows[i]) * WindowHashes.Count)).ToArray();
+        WindowPairSearch.JoinAgreeing(this, phashes, windows, windowed, starts, sets, maxDegreeOfParallelism);
         return sets.Roots();
     }
 }

@@ -18,12 +18,14 @@ internal static class WindowPairSearch
 {
     private static readonly (int Shift, int Bits)[] Blocks = [(0, 21), (21, 21), (42, 22)];
 
-    /// <param name="windows"><see cref="WindowHashes.Count"/> hashes an image, in image order.</param>
-    /// <param name="hasWindows">Whose windows are there (null: everyone's).</param>
-    public static void JoinAgreeing(NearDuplicateRule rule, ulong[] phashes, ulong[] windows, bool[]? hasWindows, UnionFind sets)
+    /// <param name="windows"><see cref="WindowHashes.Count"/> hashes a row.</param>
+    /// <param name="images">The images with windows, ascending.</param>
+    /// <param name="starts">Where each of <paramref name="images"/>' windows start in <paramref name="windows"/>.</param>
+    /// <param name="maxDegreeOfParallelism">Threads at most (-1: no limit), as <see cref="NearDuplicateIndex.Cluster"/>.</param>
+    public static void JoinAgreeing(NearDuplicateRule rule, ulong[] phashes, ulong[] windows, int[] images, int[] starts, UnionFind sets, int maxDegreeOfParallelism)
     {
-        var images = Enumerable.Range(0, phashes.Length).Where(i => hasWindows is null || hasWindows[i]).ToArray();
         int m = images.Length;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         int radius = NearDuplicateRule.WindowThreshold / Blocks.Length;
         var pool = new ulong[2 * m];
         for (int w = 0; w < WindowHashes.Count; w++)
@@ -32,7 +34,7 @@ internal static class WindowPairSearch
             for (int s = 0; s < m; s++)
             {
                 pool[s] = phashes[images[s]];
-                pool[m + s] = windows[(images[s] * WindowHashes.Count) + w];
+                pool[m + s] = windows[starts[s] + w];
             }
 
             foreach (var (shift, bits) in Blocks)
@@ -40,13 +42,13 @@ internal static class WindowPairSearch
                 var table = BlockTable.Build(pool, shift, bits);
                 var flips = HashBlocks.FlipMasks(bits, radius);
                 int parts = Environment.ProcessorCount * 8;
-                Parallel.For(0, parts, part =>
+                Parallel.For(0, parts, parallel, part =>
                 {
                     int bucketCount = 1 << bits;
                     int from = (int)((long)bucketCount * part / parts), to = (int)((long)bucketCount * (part + 1) / parts);
                     for (int bucket = from; bucket < to; bucket++)
                     {
-                        JoinBucket(table, bucket, flips, WindowHashes.ComparesSameWindow(w), m, images, rule, phashes, windows, sets);
+                        JoinBucket(table, bucket, flips, WindowHashes.ComparesSameWindow(w), m, images, starts, rule, phashes, windows, sets);
                     }
                 });
             }
@@ -57,7 +59,7 @@ internal static class WindowPairSearch
     /// Every pool pair of <paramref name="bucket"/> with itself and its neighbours above it that is
     /// within W bits: a whole-image hash and a window, or two windows when <paramref name="windowPairs"/>.
     /// </summary>
-    private static void JoinBucket(BlockTable table, int bucket, int[] flips, bool windowPairs, int m, int[] images, NearDuplicateRule rule, ulong[] phashes, ulong[] windows, UnionFind sets)
+    private static void JoinBucket(BlockTable table, int bucket, int[] flips, bool windowPairs, int m, int[] images, int[] starts, NearDuplicateRule rule, ulong[] phashes, ulong[] windows, UnionFind sets)
     {
         int start = table.Offsets[bucket], end = table.Offsets[bucket + 1];
         if (start == end)
@@ -86,9 +88,10 @@ internal static class WindowPairSearch
                         continue;
                     }
 
-                    int a = images[members[i] % m], b = images[members[j] % m];
+                    int sa = members[i] % m, sb = members[j] % m;
+                    int a = images[sa], b = images[sb];
                     if (a != b && sets.Find(a) != sets.Find(b)
-                        && rule.Near(phashes[a], windows.AsSpan(a * WindowHashes.Count, WindowHashes.Count), phashes[b], windows.AsSpan(b * WindowHashes.Count, WindowHashes.Count)))
+                        && rule.Near(phashes[a], windows.AsSpan(starts[sa], WindowHashes.Count), phashes[b], windows.AsSpan(starts[sb], WindowHashes.Count)))
                     {
                         sets.Union(a, b);
                     }

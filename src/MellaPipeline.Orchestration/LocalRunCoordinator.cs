@@ -109,7 +109,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         }
 
         // The near-duplicate reduce runs also with dedup_near off: it keeps keys unique across tasks.
-        var reduce = new NearDuplicateReduce(options.Stages.DedupNear, dataset, run, logger, options.Stages.Decontaminate) { Captions = options.Stages.DedupCaptions };
+        var reduce = new NearDuplicateReduce(options.Stages.DedupNear, dataset, run, logger, options.Stages.Decontaminate) { Captions = options.Stages.DedupCaptions, ClusterThreads = options.Workers == 0 ? -1 : options.Workers };
         if (request.Phase is ReducePhase.Filter or ReducePhase.Finish && !reduce.IsClustered)
         {
             // A filter that clustered by itself would race the other ranks' filters: clustering is its own job.

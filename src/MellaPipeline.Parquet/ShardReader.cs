@@ -120,7 +120,8 @@ public static class ShardReader
         string path, IReadOnlyList<ShardValueColumn> columns, Func<ShardRow, T> row, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
-        var present = reader.Schema.GetDataFields().Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        // Only phash_windows, by its full path, may be missing: any other absent column stays the read error it is.
+        bool windowsMissing = !reader.Schema.GetDataFields().Any(f => f.Path.ToList() is [var only] && only == ShardColumns.PhashWindows.Name);
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
@@ -128,8 +129,8 @@ public static class ShardReader
             var values = new Array?[ShardColumns.Leaves.Count];
             foreach (var column in columns)
             {
-                // A shard written before a nullable string column existed (phash_windows) reads as if every value were null.
-                values[column.Ordinal] = column is StringColumn { Nullable: true } && !present.Contains(column.Name)
+                // A shard written before phash_windows existed reads as if every value were null.
+                values[column.Ordinal] = windowsMissing && ReferenceEquals(column, ShardColumns.PhashWindows)
                     ? new string?[count]
                     : await column.ReadAsync(group, count, cancellationToken);
             }

@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Text.Json;
+using MellaPipeline.Dedup;
 using MellaPipeline.TestSupport;
 using SkiaSharp;
 
@@ -100,6 +102,15 @@ public class CropWatermarkRunTests
         string shards = DuckDb.Shards(run);
         var rows = DuckDb.Query($"SELECT url, dup_cluster, phash_windows FROM {shards} ORDER BY url")
             .ToDictionary(r => Path.GetFileName((string)r[0]!), r => ((string)r[1]!, (string?)r[2]));
+        var phashes = DuckDb.Query($"SELECT url, phash FROM {shards}")
+            .ToDictionary(r => Path.GetFileName((string)r[0]!), r => Convert.ToUInt64((string)r[1]!, 16));
+
+        // The crops and the watermark lie beyond T (6) bits of the original, and the pHash alone keeps them
+        // apart even transitively: only the window path joins them below.
+        string[] farCopies = [.. Copies.Where(c => c != "a-resize.jpg")];
+        Assert.All(farCopies, copy => Assert.True(BitOperations.PopCount(phashes["a-original.jpg"] ^ phashes[copy]) > 6, $"{copy}: {BitOperations.PopCount(phashes["a-original.jpg"] ^ phashes[copy])} bits"));
+        var phashRoots = NearDuplicateIndex.Cluster(names.Select(n => phashes[n]).ToArray(), 6);
+        Assert.All(farCopies, copy => Assert.NotEqual(phashRoots[0], phashRoots[Array.IndexOf(names, copy)]));
         Assert.Equal(names.Length, rows.Count);
         Assert.All(rows.Values, r => Assert.Matches("^[0-9a-f]{80}$", r.Item2));
         Assert.All(Copies, copy => Assert.Equal(rows["a-original.jpg"].Item1, rows[copy].Item1));

@@ -171,25 +171,43 @@ public class ShardColumnsTests
     {
         using var dir = new TempDir();
         var rows = Enumerable.Range(0, 5).Select(Distinct).ToList();
-        string older = Path.Combine(dir.Path, "older.parquet");
         // The columns clustering reads, as a shard of schema version 4 had them: no phash_windows.
-        ShardValueColumn[] columns = [ShardColumns.Key, ShardColumns.Lang, ShardColumns.Source, ShardColumns.Text, ShardColumns.OrigWidth, ShardColumns.OrigHeight, ShardColumns.Sha256, ShardColumns.Phash, ShardColumns.DupCluster];
-        await using (var stream = File.Create(older))
-        await using (var writer = await global::Parquet.ParquetWriter.CreateAsync(new global::Parquet.Schema.ParquetSchema(columns.Select(c => c.DataField).ToArray()), stream))
-        using (var group = writer.CreateRowGroup())
-        {
-            foreach (var column in columns)
-            {
-                await (column is IntColumn n
-                    ? group.WriteAsync((global::Parquet.Schema.DataField<int>)n.DataField, (ReadOnlyMemory<int>)rows.Select(n.Get).ToArray(), null, null, CancellationToken.None)
-                    : group.WriteAsync((global::Parquet.Schema.DataField<string>)column.DataField, rows.Select(((StringColumn)column).Get).ToArray()));
-            }
-        }
+        string older = await WriteColumns(dir, "older.parquet", rows, [ShardColumns.Key, ShardColumns.Lang, ShardColumns.Source, ShardColumns.Text, ShardColumns.OrigWidth, ShardColumns.OrigHeight, ShardColumns.Sha256, ShardColumns.Phash, ShardColumns.DupCluster]);
 
         var image = await ShardReader.ReadImageRowsAsync(older).ToListAsync();
 
         Assert.Equal(rows.Select(r => new ShardImageRow(r.Key, r.Lang, r.Source, r.Text, r.OrigWidth, r.OrigHeight, r.Sha256!, r.Phash, r.DupCluster)), image);
         Assert.All(image, r => Assert.Null(r.PhashWindows));
+    }
+
+    [Fact]
+    public async Task Only_phash_windows_may_be_missing_another_nullable_column_missing_is_an_error()
+    {
+        using var dir = new TempDir();
+        var rows = Enumerable.Range(0, 5).Select(Distinct).ToList();
+        // phash is a nullable string column too, but one every shard has had: its absence is a broken file, not an old one.
+        string broken = await WriteColumns(dir, "broken.parquet", rows, [ShardColumns.Key, ShardColumns.Lang, ShardColumns.Source, ShardColumns.Text, ShardColumns.OrigWidth, ShardColumns.OrigHeight, ShardColumns.Sha256, ShardColumns.PhashWindows, ShardColumns.DupCluster]);
+
+        Assert.True(ShardColumns.Phash.Nullable);
+        var error = await Assert.ThrowsAsync<global::Parquet.ParquetException>(async () => await ShardReader.ReadImageRowsAsync(broken).ToListAsync());
+        Assert.Contains("'phash'", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A shard of only <paramref name="columns"/>, as an older or a damaged writer would leave it.</summary>
+    private static async Task<string> WriteColumns(TempDir dir, string name, List<PairRecord> rows, ShardValueColumn[] columns)
+    {
+        string path = Path.Combine(dir.Path, name);
+        await using var stream = File.Create(path);
+        await using var writer = await global::Parquet.ParquetWriter.CreateAsync(new global::Parquet.Schema.ParquetSchema(columns.Select(c => c.DataField).ToArray()), stream);
+        using var group = writer.CreateRowGroup();
+        foreach (var column in columns)
+        {
+            await (column is IntColumn n
+                ? group.WriteAsync((global::Parquet.Schema.DataField<int>)n.DataField, (ReadOnlyMemory<int>)rows.Select(n.Get).ToArray(), null, null, CancellationToken.None)
+                : group.WriteAsync((global::Parquet.Schema.DataField<string>)column.DataField, rows.Select(((StringColumn)column).Get).ToArray()));
+        }
+
+        return path;
     }
 
     [Fact]

@@ -160,12 +160,15 @@ public static class PerceptualHash
     /// <summary>
     /// The normalised Lanczos-3 weights of every output position of one resampling from
     /// <c>inSize</c> to <c>target</c> samples. Images of a batch share a few sizes, so each thread
-    /// keeps the last ones it computed (a handful: the sines are the costly part) instead of
+    /// keeps the last ones it computed for sources up to <see cref="LargestKept"/> samples (a handful: the sines are the costly part) instead of
     /// recomputing ~1,500 sines a pass.
     /// </summary>
     private sealed class Kernel
     {
         private const int Kept = 16;
+
+        /// <summary>Longest source side whose kernel a thread keeps.</summary>
+        private const int LargestKept = 4096;
 
         [ThreadStatic]
         private static Kernel?[]? _recent;
@@ -232,6 +235,12 @@ public static class PerceptualHash
             }
 
             var made = new Kernel(inSize, target);
+            if (inSize > LargestKept)
+            {
+                // A huge image's kernel (tens of kilobytes a side, each thread's own) is rare enough to remake, and would pin its memory per thread.
+                return made;
+            }
+
             recent[_next] = made;
             _next = (_next + 1) % Kept;
             return made;
