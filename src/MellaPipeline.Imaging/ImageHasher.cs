@@ -37,6 +37,12 @@ public static class ImageHasher
         _ => SkiaImageDecoder.Instance,
     };
 
+    /// <summary>Why the decoder <paramref name="kind"/> names cannot run on this machine (libvips missing), in one line, or null: checked before a run or <c>mella phash</c> starts.</summary>
+    public static string? DecoderProblem(Config.ImageDecoderKind kind) => kind == Config.ImageDecoderKind.Vips ? VipsRuntime.Problem : null;
+
     /// <summary>The decoder of one of <see cref="DecoderNames"/>.</summary>
-    public static IImageDecoder DecoderNamed(string name) => DecoderFor(Enum.Parse<Config.ImageDecoderKind>(name, ignoreCase: true));
+    public static IImageDecoder DecoderNamed(string name) => DecoderFor(KindNamed(name));
+
+    /// <summary>The kind of one of <see cref="DecoderNames"/>.</summary>
+    public static Config.ImageDecoderKind KindNamed(string name) => Enum.Parse<Config.ImageDecoderKind>(name, ignoreCase: true);
 }

@@ -166,7 +166,7 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
     /// <summary>Why an image is not decoded at all (too many pixels, a JPEG process no decoder supports), or null.</summary>
     private DecodeOutcome? Refusal(ImageHeader header)
     {
-        if (header.Width > maxSide || header.Height > maxSide || (long)header.Width * header.Height > maxPixels)
+        if (Exceeds(header.Width, header.Height, maxPixels, maxSide))
         {
             return DecodeOutcome.Failed(ReasonCodes.ImageTooManyPixels, $"{header.Width}x{header.Height}");
         }
@@ -175,6 +175,10 @@ public sealed class ImageProcessor(IImageDecoder decoder, StoredImageSettings? s
             ? DecodeOutcome.Failed(ReasonCodes.ImageFormatUnsupported, $"lossless or hierarchical JPEG (SOF{header.JpegFrame - 0xC0})")
             : null;
     }
+
+    /// <summary>Whether a <paramref name="width"/>×<paramref name="height"/> image is over the limits (the header's size here, a decoder's own reading of it in <see cref="VipsImageDecoder"/>).</summary>
+    public static bool Exceeds(long width, long height, long maxPixels = DefaultMaxPixels, int maxSide = DefaultMaxSide) =>
+        width > maxSide || height > maxSide || width * height > maxPixels;
 
     private static string? Join(List<string> ops) => ops.Count == 0 ? null : string.Join(';', ops);
 

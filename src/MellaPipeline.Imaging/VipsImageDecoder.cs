@@ -21,9 +21,12 @@ namespace MellaPipeline.Imaging;
 /// </summary>
 public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
 {
-    public static readonly VipsImageDecoder Instance = new();
+    // Lazy, so that a missing libvips is an InvalidOperationException naming it where the decoder is asked for, not a TypeInitializationException.
+    private static readonly Lazy<VipsImageDecoder> Shared = new(() => new VipsImageDecoder(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static readonly double[] White = [255, 255, 255];
+
+    private static readonly double[] OpaqueAlpha = [255];
 
     /// <summary>A PNG's last 12 bytes: the empty IEND chunk and its CRC.</summary>
     private static ReadOnlySpan<byte> PngEnd => [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82];
@@ -33,6 +36,9 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
         VipsRuntime.EnsureReady();
     }
 
+    /// <summary>The decoder; throws <see cref="InvalidOperationException"/> naming libvips when it cannot be loaded (<see cref="VipsRuntime.Problem"/>).</summary>
+    public static VipsImageDecoder Instance => Shared.Value;
+
     public string Name => "vips";
 
     public DecodeOutcome Decode(byte[] bytes, ImageHeader header, int minShortSide)
@@ -40,9 +46,21 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
         var ops = new List<string>(4);
         try
         {
-            using var image = Load(bytes, header, minShortSide, ops, out int orientation);
-            byte[] pixels = image.WriteToMemory<byte>();
-            return new DecodeOutcome(new DecodedImage(image.HasAlpha() ? pixels : Opaque(pixels), image.Width, image.Height, ops, Pixels.SwapsSides(orientation)), null, null);
+            using var image = Load(bytes, header, minShortSide, ops, out int orientation, out var refused);
+            if (image is null)
+            {
+                return DecodeOutcome.Failed(refused!.Value.Reason, refused.Value.Detail);
+            }
+
+            // One copy: libvips adds the opaque alpha band and writes straight into the managed RGBA array.
+            var rgba = new byte[checked(image.Width * image.Height * 4)];
+            using (var withAlpha = image.Bands == 4 ? null : image.BandjoinConst(OpaqueAlpha))
+            using (var target = VipsImage.NewFromMemory(rgba, image.Width, image.Height, 4, Enums.BandFormat.Uchar))
+            {
+                (withAlpha ?? image).Write(target);
+            }
+
+            return new DecodeOutcome(new DecodedImage(rgba, image.Width, image.Height, ops, Pixels.SwapsSides(orientation)), null, null);
         }
         catch (VipsException e)
         {
@@ -52,9 +70,15 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
 
     public StoredImageOutcome Make(byte[] bytes, ImageHeader header, StoredImageSettings settings, bool resize, ImageFormat format)
     {
+        VipsImage? stored = null;
         try
         {
-            var stored = Load(bytes, header, resize ? settings.Size : 0, [], out _);
+            stored = Load(bytes, header, resize ? settings.Size : 0, [], out _, out var refused);
+            if (stored is null)
+            {
+                return StoredImageOutcome.Failed(refused!.Value.Reason, refused.Value.Detail);
+            }
+
             if (stored.HasAlpha())
             {
                 Replace(ref stored, stored.Flatten(White));
@@ -65,7 +89,6 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
                 Replace(ref stored, Resize(stored, settings));
             }
 
-            using var result = stored;
             byte[] encoded = format switch
             {
                 // Skia's encoder subsamples chroma at every quality; libvips would stop at q ≥ 90, making files a third larger.
@@ -79,78 +102,118 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
         {
             return StoredImageOutcome.Failed(ReasonFor(e, bytes, header), Detail(e));
         }
+        finally
+        {
+            stored?.Dispose();
+        }
     }
 
-    /// <summary>RGB pixels with an opaque alpha byte added to each (in managed code: cheaper than one more libvips operation on a small image).</summary>
-    private static byte[] Opaque(byte[] rgb)
+    /// <summary>
+    /// Why an image libvips has opened is not decoded, from libvips' own reading of it (its first
+    /// frame's size scaled back by the shrink-on-load factor, its band count after conversion to
+    /// sRGB), or null: the header parser's size passed the limits already, but only what libvips
+    /// will actually compute counts, and anything but grey, RGB and their alpha forms is refused
+    /// here rather than failing later inside a caller's loop.
+    /// </summary>
+    public static (string Reason, string Detail)? Refusal(int width, int height, double shrink, int bands)
     {
-        var rgba = new byte[rgb.Length / 3 * 4];
-        for (int i = 0, o = 0; i + 2 < rgb.Length; i += 3, o += 4)
+        long fullWidth = (long)Math.Ceiling(width * shrink), fullHeight = (long)Math.Ceiling(height * shrink);
+        if (ImageProcessor.Exceeds(fullWidth, fullHeight))
         {
-            rgba[o] = rgb[i];
-            rgba[o + 1] = rgb[i + 1];
-            rgba[o + 2] = rgb[i + 2];
-            rgba[o + 3] = 255;
+            return (ReasonCodes.ImageTooManyPixels, $"{fullWidth}x{fullHeight} (libvips)");
         }
 
-        return rgba;
+        return bands is < 1 or > 4 ? (ReasonCodes.ImageDecodeFailed, $"{bands} bands") : null;
     }
 
-    /// <summary>Loads with the sniffed format's own loader and normalises: upright, 8-bit sRGB (alpha kept), first frame; <paramref name="ops"/> gets what was done.</summary>
-    private static VipsImage Load(byte[] bytes, ImageHeader header, int minShortSide, List<string> ops, out int orientation)
+    /// <summary>
+    /// Loads with the sniffed format's own loader and normalises: upright, 8-bit sRGB with 3 or 4
+    /// bands, first frame; <paramref name="ops"/> gets what was done. Null with <paramref name="refused"/>
+    /// set when libvips' own reading of the image is refused (<see cref="Refusal"/>).
+    /// </summary>
+    private static VipsImage? Load(byte[] bytes, ImageHeader header, int minShortSide, List<string> ops, out int orientation, out (string Reason, string Detail)? refused)
     {
         // Lazy: pixels are decoded (and truncation found) only when the caller writes the result.
         // Every libvips call costs a fixed ~0.1-0.3 ms, so no operation is added that the image does not need.
+        int shrink = header.Format == ImageFormat.Jpeg ? JpegShrink(header, minShortSide) : 1;
+        double scale = header.Format == ImageFormat.WebP ? WebpScale(header, minShortSide) : 1;
         var current = header.Format switch
         {
-            ImageFormat.Jpeg => VipsImage.JpegloadBuffer(bytes, shrink: JpegShrink(header, minShortSide), failOn: Enums.FailOn.Error),
+            ImageFormat.Jpeg => VipsImage.JpegloadBuffer(bytes, shrink: shrink, failOn: Enums.FailOn.Error),
             ImageFormat.Png => VipsImage.PngloadBuffer(bytes, failOn: Enums.FailOn.Error),
             ImageFormat.Gif => VipsImage.GifloadBuffer(bytes, failOn: Enums.FailOn.Error),
-            _ => VipsImage.WebploadBuffer(bytes, scale: WebpScale(header, minShortSide), failOn: Enums.FailOn.Error),
+            _ => VipsImage.WebploadBuffer(bytes, scale: scale, failOn: Enums.FailOn.Error),
         };
-        orientation = current.Contains("orientation") ? (int)current.Get("orientation") : 1;
-        if (orientation is < 2 or > 8)
+        try
         {
             orientation = 1;
-        }
-        else
-        {
-            ops.Add($"orient={orientation}");
-        }
+            // Only the first frame is loaded, so Height is one frame's (GIF, WebP): the limits apply to what is computed.
+            refused = Refusal(current.Width, current.Height, shrink / scale, current.Bands);
+            if (refused is not null)
+            {
+                current.Dispose();
+                return null;
+            }
 
-        if (orientation != 1)
-        {
-            Replace(ref current, current.Autorot());
-        }
+            orientation = current.Contains("orientation") ? (int)current.Get("orientation") : 1;
+            if (orientation is < 2 or > 8)
+            {
+                orientation = 1;
+            }
+            else
+            {
+                ops.Add($"orient={orientation}");
+            }
 
-        if (current.Interpretation == Enums.Interpretation.Cmyk)
-        {
-            ops.Add("cmyk=rgb");
-            Replace(ref current, current.IccTransform("srgb", embedded: true, inputProfile: "cmyk"));
-        }
-        else if (NeedsProfileConversion(current))
-        {
-            ops.Add("icc=srgb");
-            Replace(ref current, current.IccTransform("srgb", embedded: true));
-        }
+            if (orientation != 1)
+            {
+                Replace(ref current, current.Autorot());
+            }
 
-        int pages = current.Contains("n-pages") ? (int)current.Get("n-pages") : 1;
-        if (pages > 1)
-        {
-            ops.Add($"frame=0/{pages}");
-        }
+            if (current.Interpretation == Enums.Interpretation.Cmyk)
+            {
+                ops.Add("cmyk=rgb");
+                Replace(ref current, current.IccTransform("srgb", embedded: true, inputProfile: "cmyk"));
+            }
+            else if (NeedsProfileConversion(current))
+            {
+                ops.Add("icc=srgb");
+                Replace(ref current, current.IccTransform("srgb", embedded: true));
+            }
 
-        if (current.Interpretation != Enums.Interpretation.Srgb || current.Format != Enums.BandFormat.Uchar)
-        {
-            Replace(ref current, current.Colourspace(Enums.Interpretation.Srgb));
-        }
+            int pages = current.Contains("n-pages") ? (int)current.Get("n-pages") : 1;
+            if (pages > 1)
+            {
+                ops.Add($"frame=0/{pages}");
+            }
 
-        if (current.Format != Enums.BandFormat.Uchar)
-        {
-            Replace(ref current, current.Cast(Enums.BandFormat.Uchar));
-        }
+            if (current.Interpretation != Enums.Interpretation.Srgb || current.Format != Enums.BandFormat.Uchar || current.Bands < 3)
+            {
+                // Grey (with or without alpha) labelled sRGB would stay 1 or 2 bands: it is converted as grey.
+                var source = current.Interpretation == Enums.Interpretation.Srgb && current.Bands < 3 ? Enums.Interpretation.Bw : (Enums.Interpretation?)null;
+                Replace(ref current, current.Colourspace(Enums.Interpretation.Srgb, sourceSpace: source));
+            }
 
-        return current;
+            if (current.Format != Enums.BandFormat.Uchar)
+            {
+                Replace(ref current, current.Cast(Enums.BandFormat.Uchar));
+            }
+
+            if (current.Bands is not (3 or 4))
+            {
+                refused = (ReasonCodes.ImageDecodeFailed, $"{current.Bands} bands after conversion to sRGB");
+                current.Dispose();
+                return null;
+            }
+
+            return current;
+        }
+        catch
+        {
+            // Rethrown: only the native image is released here, the caller turns the error into a reject.
+            current.Dispose();
+            throw;
+        }
     }
 
     private static void Replace(ref VipsImage current, VipsImage next)
@@ -213,13 +276,16 @@ public sealed class VipsImageDecoder : IImageDecoder, IStoredImageMaker
         var scaled = (width, height) == (image.Width, image.Height)
             ? image.Copy()
             : image.Resize((double)width / image.Width, vscale: (double)height / image.Height);
-        if (settings.Mode == Config.ResizeMode.CenterCrop)
+        if (settings.Mode != Config.ResizeMode.CenterCrop)
         {
-            var (left, top, side) = StoredImageSettings.CentredSquare(scaled.Width, scaled.Height);
-            Replace(ref scaled, scaled.Crop(left, top, side, side));
+            return scaled;
         }
 
-        return scaled;
+        using (scaled)
+        {
+            var (left, top, side) = StoredImageSettings.CentredSquare(scaled.Width, scaled.Height);
+            return scaled.Crop(left, top, side, side);
+        }
     }
 
     /// <summary>

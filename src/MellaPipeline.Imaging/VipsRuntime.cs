@@ -19,14 +19,43 @@ public static class VipsRuntime
 
     private static readonly Lazy<bool> Ready = new(Configure, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Applies the settings once; throws when libvips cannot be loaded (a broken install, not a bad image).</summary>
+    /// <summary>Applies the settings once; throws <see cref="InvalidOperationException"/> with <see cref="Describe"/>'s line when libvips cannot be loaded (a broken install, not a bad image).</summary>
     public static void EnsureReady() => _ = Ready.Value;
+
+    /// <summary>Why libvips cannot be used, in one line naming it, or null when it is ready: for the commands to refuse <c>vips</c> up front (exit 2).</summary>
+    public static string? Problem
+    {
+        get
+        {
+            try
+            {
+                EnsureReady();
+                return null;
+            }
+            catch (InvalidOperationException e)
+            {
+                return e.Message;
+            }
+        }
+    }
+
+    /// <summary>The one line a missing or unloadable libvips is reported with (<paramref name="cause"/> flattened onto it), or null when it loaded.</summary>
+    public static string? Describe(bool initialized, Exception? cause)
+    {
+        if (initialized)
+        {
+            return null;
+        }
+
+        string why = cause is null ? "" : ": " + string.Join(' ', cause.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return "libvips could not be loaded (NetVips.Native.linux-x64 8.18)" + why;
+    }
 
     private static bool Configure()
     {
-        if (!ModuleInitializer.VipsInitialized)
+        if (Describe(ModuleInitializer.VipsInitialized, ModuleInitializer.Exception) is { } problem)
         {
-            throw new InvalidOperationException("libvips could not be loaded (NetVips.Native.linux-x64): " + ModuleInitializer.Exception?.Message);
+            throw new InvalidOperationException(problem);
         }
 
         Operation.Block("VipsForeignLoad", true);

@@ -25,7 +25,14 @@ public static class PhashCommand
         {
             bool failed = false;
             var paths = parse.GetValue(files)!;
-            var processor = new ImageProcessor(ImageHasher.DecoderNamed(parse.GetValue(decoder)!)) { ComputeWindows = false };
+            string decoderName = parse.GetValue(decoder)!;
+            if (ImageHasher.DecoderProblem(ImageHasher.KindNamed(decoderName)) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"mella phash: --decoder {decoderName}: {problem}");
+                return ExitCodes.BadInput;
+            }
+
+            var processor = new ImageProcessor(ImageHasher.DecoderNamed(decoderName)) { ComputeWindows = false };
             await using var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
             int index = 0;
             foreach (var result in ImageFileHasher.HashInOrder(paths, processor, Environment.ProcessorCount, cancellationToken))

@@ -72,6 +72,13 @@ public static class RunCommand
                 return ExitCodes.BadInput;
             }
 
+            var loadImages = loaded.Options.Stages.LoadImages;
+            if (loadImages.Enabled && Imaging.ImageHasher.DecoderProblem(loadImages.Decoder) is { } decoderProblem)
+            {
+                await Console.Error.WriteLineAsync($"mella run: load_images.decoder: {loadImages.Decoder.ToString().ToLowerInvariant()}: {decoderProblem}");
+                return ExitCodes.BadInput;
+            }
+
             if (parse.GetValue(workers) is { } overrideWorkers)
             {
                 loaded.Options.Workers = overrideWorkers;

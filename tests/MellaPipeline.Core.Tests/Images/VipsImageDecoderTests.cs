@@ -150,9 +150,86 @@ public class VipsImageDecoderTests
             Assert.Contains("not in a known format", refused.Message);
         }
 
+        // SVG, matrix and CSV text and libvips' own .vips format, by every route libvips sniffs or names a loader.
+        byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\"><rect width=\"64\" height=\"64\"/></svg>"u8.ToArray();
+        byte[] matrix = "2 2\n1 2\n3 4\n"u8.ToArray();
+        byte[] csv = "1,2,3\n4,5,6\n"u8.ToArray();
+        string folder = Directory.CreateTempSubdirectory("mella-vips-").FullName;
+        try
+        {
+            string vipsFile = Path.Combine(folder, "grey.vips");
+            using (var grey = NetVips.Image.Black(8, 8))
+            {
+                grey.WriteToFile(vipsFile);
+            }
+
+            Assert.Contains("not in a known format", Assert.Throws<NetVips.VipsException>(() => NetVips.Image.NewFromBuffer(svg).Dispose()).Message);
+            Assert.Throws<NetVips.VipsException>(() => NetVips.Image.NewFromFile(vipsFile).Dispose());
+            Assert.Throws<NetVips.VipsException>(() => NetVips.Image.NewFromBuffer(File.ReadAllBytes(vipsFile)).Dispose());
+            foreach (var (loader, bytes) in new[] { ("matrixload_source", matrix), ("csvload_source", csv), ("vipsload_source", File.ReadAllBytes(vipsFile)) })
+            {
+                using var source = NetVips.Source.NewFromMemory(bytes);
+                Assert.Throws<NetVips.VipsException>(() => ((NetVips.Image)NetVips.Operation.Call(loader, source)).Dispose());
+            }
+
+            using var text = NetVips.Source.NewFromMemory(matrix);
+            Assert.Throws<NetVips.VipsException>(() => NetVips.Image.NewFromSource(text).Dispose());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
         // An UltraHDR JPEG goes to the plain JPEG loader, not libvips' UltraHDR one.
         using var ultraHdr = NetVips.Image.NewFromBuffer(File.ReadAllBytes(Path.Combine(malformed, "pillow", "ultrahdr.jpg")));
         Assert.Equal("jpegload_buffer", ultraHdr.Get("vips-loader"));
+    }
+
+    [Theory]
+    [InlineData(30_001, 10, 1.0, 3, ReasonCodes.ImageTooManyPixels)]
+    [InlineData(4_000, 4_000, 8.0, 3, ReasonCodes.ImageTooManyPixels)]
+    [InlineData(10_000, 10_001, 1.0, 4, ReasonCodes.ImageTooManyPixels)]
+    [InlineData(300, 200, 0.5, 3, null)]
+    [InlineData(1_250, 1_250, 8.0, 3, null)]
+    [InlineData(100, 100, 1.0, 1, null)]
+    [InlineData(100, 100, 1.0, 4, null)]
+    [InlineData(100, 100, 1.0, 5, ReasonCodes.ImageDecodeFailed)]
+    [InlineData(100, 100, 1.0, 0, ReasonCodes.ImageDecodeFailed)]
+    public void Libvips_own_size_and_band_count_are_held_to_the_header_limits(int width, int height, double shrink, int bands, string? reason)
+    {
+        // libvips' size once loaded (shrunk on load by `shrink`) is checked, not only the header parser's.
+        Assert.Equal(reason, VipsImageDecoder.Refusal(width, height, shrink, bands)?.Reason);
+    }
+
+    [Fact]
+    public void A_missing_libvips_is_one_line_naming_it_and_a_present_one_no_problem()
+    {
+        string line = VipsRuntime.Describe(false, new DllNotFoundException("Unable to load shared library 'libvips.so.42'\n  or one of its dependencies"))!;
+        Assert.StartsWith("libvips could not be loaded", line);
+        Assert.DoesNotContain('\n', line);
+        Assert.EndsWith("'libvips.so.42' or one of its dependencies", line);
+        Assert.StartsWith("libvips could not be loaded", VipsRuntime.Describe(false, null));
+        Assert.Null(VipsRuntime.Describe(true, null));
+
+        Assert.Null(VipsRuntime.Problem);
+        Assert.Null(ImageHasher.DecoderProblem(ImageDecoderKind.Vips));
+        Assert.Null(ImageHasher.DecoderProblem(ImageDecoderKind.Skiasharp));
+    }
+
+    [Fact]
+    public void Grey_and_grey_with_alpha_pngs_decode_to_rgba_like_skia()
+    {
+        foreach (bool alpha in new[] { false, true })
+        {
+            using var grey = NetVips.Image.Black(40, 30).Linear([1.0], [128.0]).Cast(NetVips.Enums.BandFormat.Uchar);
+            using var image = alpha ? grey.BandjoinConst([200]) : grey.Copy();
+            byte[] png = image.PngsaveBuffer();
+            Assert.True(ImageHeader.TryRead(png, out var header, out _));
+            var decoded = VipsImageDecoder.Instance.Decode(png, header, 0).Image!;
+            var expected = SkiaImageDecoder.Instance.Decode(png, header, 0).Image!;
+            Assert.Equal((40, 30), (decoded.Width, decoded.Height));
+            Assert.Equal(expected.Rgba, decoded.Rgba);
+        }
     }
 
     [Fact]
