@@ -15,10 +15,7 @@ namespace MellaPipeline.Parquet;
 /// uncompressed size, so the file itself stays below) or <see cref="OutputOptions.ShardMaxRows"/>.
 /// Each shard is written under a temporary name and renamed only when its footer is on disk. Every column
 /// is compressed with <see cref="OutputOptions.Compression"/> but the encoded images (<c>image.bytes</c>),
-/// which are compressed already: they get snappy whatever the shard codec (Parquet records a codec per
-/// column chunk). zstd over JPEG bytes saves under 2 % for a sixth of the reduce filter's CPU, while
-/// snappy gives up on incompressible input at memory speed and still keeps every chunk compressed
-/// with one of the two codecs shards promise.
+/// which are compressed already and stored as they are (codec UNCOMPRESSED in their column chunks).
 /// </summary>
 public sealed class ParquetShardWriter : IRecordSink<PairRecord>
 {
@@ -253,7 +250,7 @@ public sealed class ParquetShardWriter : IRecordSink<PairRecord>
             using var group = writer.CreateRowGroup();
             foreach (var column in _columns)
             {
-                options.CompressionMethod = column.Precompressed ? CompressionMethod.Snappy : codec;
+                options.CompressionMethod = column.Precompressed ? CompressionMethod.None : codec;
                 await column.WriteAsync(group, cancellationToken);
             }
         }
