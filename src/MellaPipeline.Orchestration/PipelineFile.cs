@@ -83,6 +83,7 @@ public static class PipelineFile
         Refuse(stages.Safety.Model.Length == 0 ? null : Quality.Packs.ModelPack.Problem(stages.Safety.Model, Quality.Packs.PackKind.ImageClassifier), "stages.safety.model", "safety:");
         Refuse(MapStages.BlocklistStep.BlocklistProblem(stages.Safety), "stages.safety.blocklist", "blocklist");
         Refuse(Dedup.Decontamination.DecontaminationProblem(stages.Decontaminate), "stages.decontaminate", "decontaminate:");
+        Refuse(stages.LoadImages.Enabled ? Imaging.ImageHasher.DecoderProblem(stages.LoadImages.Decoder) : null, "stages.load_images.decoder", "decoder:");
 
         var inputs = options.InputList();
         for (int n = 0; n < inputs.Count; n++)

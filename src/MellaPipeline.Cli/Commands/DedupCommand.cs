@@ -32,9 +32,8 @@ public static class DedupCommand
             "Near-duplicate clusters: one JSON object per input, in input order. With --hashes: {\"id\", \"cluster\", \"keep\"}; the cluster is named by the ID " +
             "of its first member in input order, which is the one kept. With --images: {\"path\", \"cluster\", \"keep\"}; the kept image is the largest " +
             "(width × height), then the first in path order, and names the cluster. Hashes within the threshold (directly or through a chain) share a cluster; " +
-            "with --images, so do images whose hashes are within 2 × threshold + 2 while their window hashes (crops, watermarks) agree — the rule dedup_near " +
-            "applies — whereas --hashes has the pHash alone. " +
-            "Lines that are not \"HEX16<TAB>ID\" and images that cannot be decoded are reported on stderr and skipped, and the exit code is then 1.")
+            "with --images, so do images whose hashes are within 2 × threshold + 2 while their window hashes (crops, watermarks) agree — the rule dedup_near applies — " +
+            "whereas --hashes has the pHash alone. Lines that are not \"HEX16<TAB>ID\" and images that cannot be decoded are reported on stderr and skipped, and the exit code is then 1.")
         {
             images,
             hashes,

@@ -43,14 +43,12 @@ public static class RunCommand
         }.WholeNumber(0, RunLimits.MaxTasks - 1);
         var reduceOnly = new Option<bool>("--reduce")
         {
-            Description = "Run only the reduce steps (near-duplicate clustering over all tasks, each task's filter into its final shards, caption layers, manifest, summary); " +
-                "refused until every task is complete.",
+            Description = "Run only the reduce steps (near-duplicate clustering over all tasks, each task's filter into its final shards, caption layers, manifest, summary); refused until every task is complete.",
         };
         var phase = new Option<string?>("--phase")
         {
-            Description = "With --reduce: run only one phase of it. cluster: the clustering over all tasks; filter: each task's rows into its final shards " +
-                "(with --rank R only task R's: one job of an array, side by side with other ranks' filters); finish: caption layers, manifest, summary. " +
-                "Each is refused until the phase before it is done. Without --phase, --reduce runs every phase not done yet.",
+            Description = "With --reduce: run only one phase of it. cluster: the clustering over all tasks; filter: each task's rows into its final shards (with --rank R only task R's: " +
+                "one job of an array, side by side with other ranks' filters); finish: caption layers, manifest, summary. Each is refused until the phase before it is done. Without --phase, --reduce runs every phase not done yet.",
             HelpName = "cluster|filter|finish",
         }.OneOf(PhaseNames);
         var retryTransient = new Option<bool>("--retry-transient")
@@ -69,13 +67,6 @@ public static class RunCommand
             if (loaded is null)
             {
                 await Console.Error.WriteLineAsync($"mella run: {problem}");
-                return ExitCodes.BadInput;
-            }
-
-            var loadImages = loaded.Options.Stages.LoadImages;
-            if (loadImages.Enabled && Imaging.ImageHasher.DecoderProblem(loadImages.Decoder) is { } decoderProblem)
-            {
-                await Console.Error.WriteLineAsync($"mella run: load_images.decoder: {loadImages.Decoder.ToString().ToLowerInvariant()}: {decoderProblem}");
                 return ExitCodes.BadInput;
             }
 

@@ -24,10 +24,9 @@ public static class SlurmCommand
         var cpus = new Option<int?>("--cpus-per-task") { Description = "CPUs per task (sbatch --cpus-per-task)." }.WholeNumber(1, RunLimits.MaxWorkers);
         var memory = new Option<string?>("--mem") { Description = "Memory per task (sbatch --mem, e.g. 8G)." }.Text(SbatchValueLength);
         var submit = new Command("submit",
-            "Writes the launch scripts into RUN/slurm/ and submits an sbatch --array job (several past MaxArraySize), each task running one rank " +
-            "(mella run --rank); after all of them the reduce's clustering job (mella run --reduce --phase cluster); after it a second array, " +
-            "one filter task per rank (--reduce --phase filter --rank R); after those the finish job (--reduce --phase finish). " +
-            "Each job waits for the ones before (afterok). Logs: RUN/logs/. Watch with mella status RUN.")
+            "Writes the launch scripts into RUN/slurm/ and submits an sbatch --array job (several past MaxArraySize), each task running one rank (mella run --rank); " +
+            "after all of them the reduce's clustering job (mella run --reduce --phase cluster); after it a second array, one filter task per rank (--reduce --phase filter --rank R); " +
+            "after those the finish job (--reduce --phase finish). Each job waits for the ones before (afterok). Logs: RUN/logs/. Watch with mella status RUN.")
         {
             pipeline, tasks, output, resume, workers, partition, time, cpus, memory,
         };
