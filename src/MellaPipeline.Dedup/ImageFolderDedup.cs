@@ -20,16 +20,11 @@ public static class ImageFolderDedup
         .ToArray();
 
     /// <summary>Every image of <see cref="ImagesUnder"/> hashed as <c>mella phash</c> hashes a file, on all cores; failures are results with a reason.</summary>
-    public static async Task<(string[] Paths, ImageHashResult[] Results)> HashAllAsync(string folder, CancellationToken cancellationToken)
+    public static Task<(string[] Paths, ImageHashResult[] Results)> HashAllAsync(string folder, CancellationToken cancellationToken)
     {
         var paths = ImagesUnder(folder);
-        var results = new ImageHashResult[paths.Length];
-        await Parallel.ForAsync(0, paths.Length, cancellationToken, (i, _) =>
-        {
-            results[i] = ImageFileHasher.HashFile(paths[i]);
-            return ValueTask.CompletedTask;
-        });
-        return (paths, results);
+        var results = ImageFileHasher.HashInOrder(paths, processor: null, Environment.ProcessorCount, cancellationToken).ToArray();
+        return Task.FromResult((paths, results));
     }
 
     /// <summary>

@@ -21,7 +21,8 @@ public static class ImageFileHasher
     /// The files' results in input order, hashed on <paramref name="workers"/> threads a window at a
     /// time, so the caller writes each window's lines while nothing is held beyond it.
     /// </summary>
-    public static IEnumerable<ImageHashResult> HashInOrder(IReadOnlyList<string> paths, ImageProcessor processor, int workers, CancellationToken cancellationToken)
+    /// <param name="processor">Null: the default decoder's, window hashes included (as <see cref="HashFile"/>).</param>
+    public static IEnumerable<ImageHashResult> HashInOrder(IReadOnlyList<string> paths, ImageProcessor? processor, int workers, CancellationToken cancellationToken)
     {
         var results = new ImageHashResult[Math.Min(Window, paths.Count)];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
