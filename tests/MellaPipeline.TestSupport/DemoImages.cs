@@ -1,26 +1,27 @@
 namespace MellaPipeline.TestSupport;
 
-/// <summary>The images of <c>pipelines/demo/</c>: file name, size and the seed that draws each.</summary>
+/// <summary>
+/// The photographs of <c>pipelines/demo/images/</c>: real photos from Debian's lomiri-wallpapers packages,
+/// downscaled (licences and authors in <c>pipelines/demo/LICENSES/README.md</c>). A resized copy is the same
+/// photo at a smaller size, served again so the demo has true near duplicates.
+/// </summary>
 public static class DemoImages
 {
-    /// <param name="DesignWidth">Width of the picture this one is a resized copy of (its own width when it is an original).</param>
-    public sealed record DemoImage(string FileName, int Width, int Height, int Seed, int DesignWidth, int DesignHeight)
+    public static string Folder => Path.Combine(RepoPaths.Root, "pipelines", "demo", "images");
+
+    public static string LicenceTable => Path.Combine(RepoPaths.Root, "pipelines", "demo", "LICENSES", "README.md");
+
+    /// <summary>Each resized copy and the photo it was made from.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ResizedCopies = new Dictionary<string, string>
     {
-        public byte[] Draw() => SyntheticPng.CreateResized(DesignWidth, DesignHeight, Seed, Width, Height);
-    }
+        ["aitzgorri-480.jpg"] = "aitzgorri.jpg",
+        ["bridge-cables-480.jpg"] = "bridge-cables.jpg",
+        ["dandelions-320.jpg"] = "dandelions.jpg", // the Korean page's copy of the Thai page's photo
+        ["dandelions-400.jpg"] = "dandelions.jpg", // the Thai page's second, smaller figure
+        ["dogs-480.jpg"] = "dogs.jpg",
+        ["sunset-240.jpg"] = "sunset.jpg",         // the site's footer on every page
+        ["wine-djembe-320.jpg"] = "wine-djembe.jpg",
+    };
 
-    private static DemoImage Original(int i)
-    {
-        int width = 96 + (i % 4) * 32, height = 72 + (i % 3) * 24;
-        return new DemoImage($"img-{i:D2}.png", width, height, 1000 + i, width, height);
-    }
-
-    /// <summary>Near duplicates the demo site serves: smaller copies of img-14 (160 × 120).</summary>
-    private static readonly DemoImage[] ResizedCopies =
-    [
-        Original(14) with { FileName = "img-27.png", Width = 112, Height = 84 },
-        Original(14) with { FileName = "img-28.png", Width = 128, Height = 96 },
-    ];
-
-    public static readonly IReadOnlyList<DemoImage> All = [.. Enumerable.Range(1, 26).Select(Original), .. ResizedCopies];
+    public static string PathOf(string fileName) => Path.Combine(Folder, fileName);
 }

@@ -1,6 +1,5 @@
 using MellaPipeline.TestSupport;
 
-// Writes the demo's images:             dotnet run --project tests/MellaPipeline.TestSupport -- pipelines/demo/images
 // DuckDB's counts beside mella's ones:  dotnet run --project tests/MellaPipeline.TestSupport -- cross-check coverage|split ...
 // A benchmark input:                    dotnet run --project tests/MellaPipeline.TestSupport -- pairs FOLDER COUNT IMAGES
 // Good and poison pairs lines:          dotnet run --project tests/MellaPipeline.TestSupport -- poison-pairs DIR
@@ -66,17 +65,5 @@ if (args is ["serve-hostile-site", var hostileDir])
     return 0;
 }
 
-if (args.Length != 1)
-{
-    Console.Error.WriteLine("usage: MellaPipeline.TestSupport OUTPUT_FOLDER | cross-check ...");
-    return 2;
-}
-
-Directory.CreateDirectory(args[0]);
-foreach (var image in DemoImages.All)
-{
-    File.WriteAllBytes(Path.Combine(args[0], image.FileName), image.Draw());
-}
-
-Console.WriteLine($"wrote {DemoImages.All.Count} images to {args[0]}");
-return 0;
+Console.Error.WriteLine("usage: MellaPipeline.TestSupport cross-check|sql|check-outcomes|pairs|poison-pairs|serve-hostile-site ...");
+return 2;

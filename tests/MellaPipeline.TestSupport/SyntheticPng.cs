@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace MellaPipeline.TestSupport;
 
 /// <summary>
-/// Deterministic, real PNG images for tests and the demo: a colour gradient with a few filled
+/// Deterministic, real PNG images for tests: a colour gradient with a few filled
 /// discs whose colours and places come from a seed, so different seeds give visibly different
 /// pictures and the same seed always gives the same bytes.
 /// </summary>
