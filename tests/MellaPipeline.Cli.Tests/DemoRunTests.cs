@@ -220,6 +220,27 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
     }
 
     [Fact]
+    public async Task Scripts_demo_runs_the_whole_demo_and_says_where_its_coverage_report_is()
+    {
+        using var dir = new TempDir();
+        string outDir = dir.File("demo");
+        var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(RepoPaths.Root, "scripts", "demo"))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
+        info.ArgumentList.Add(outDir);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var result = await MellaProcess.WaitAsync(process);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string report = Path.Combine(outDir, "report.html");
+        Assert.Contains($"\nreport:   {report}\n", result.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("<!DOCTYPE html", File.ReadAllText(report), StringComparison.OrdinalIgnoreCase);
+        Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(outDir + "-split", "eval"), "*.parquet"));
+        Assert.EndsWith("predictions: no errors\n", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_demo_ends_with_an_eval_of_the_shipped_predictions_on_its_held_out_split()
     {
         using var dir = new TempDir();
