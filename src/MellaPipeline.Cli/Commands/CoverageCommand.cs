@@ -40,9 +40,8 @@ public static class CoverageCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string path = parse.GetValue(dataset)!;
             var html = parse.GetValue(reportFile);
-            var (report, page, problem) = await CoverageRun.RunAsync(path, parse.GetValue(targets), parse.GetValue(sample), html is not null, cancellationToken);
+            var (report, page, problem) = await CoverageRun.RunAsync(parse.GetValue(dataset)!, parse.GetValue(targets), parse.GetValue(sample), html is not null, cancellationToken);
             if (report is null)
             {
                 await Console.Error.WriteLineAsync($"mella coverage: {problem}");
