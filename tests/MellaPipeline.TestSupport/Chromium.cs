@@ -5,14 +5,12 @@ namespace MellaPipeline.TestSupport;
 /// <summary>
 /// Debian's headless Chromium (<c>/usr/bin/chromium</c>, which <c>scripts/test</c> installs), run once
 /// with everything that could reach the network off and a fresh profile, killed after
-/// <see cref="Timeout"/>. A machine without it fails the test with how to install it: a render test
+/// <see cref="MellaProcess.HangLimit"/>. A machine without it fails the test with how to install it: a render test
 /// that skips would pass without rendering anything.
 /// </summary>
 public static class Chromium
 {
     public const string Path = "/usr/bin/chromium";
-
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     /// <summary>The options every run gets: headless, no sandbox (tests run as root in containers), no GPU, nothing fetched in the background.</summary>
     public static readonly IReadOnlyList<string> Quiet =
@@ -22,7 +20,8 @@ public static class Chromium
     ];
 
     /// <summary>Runs Chromium with <see cref="Quiet"/>, <c>--user-data-dir=<paramref name="profile"/></c> and <paramref name="args"/>.</summary>
-    /// <exception cref="InvalidOperationException">Chromium is not installed, or did not finish within <see cref="Timeout"/>.</exception>
+    /// <exception cref="InvalidOperationException">Chromium is not installed.</exception>
+    /// <exception cref="TimeoutException">Chromium did not finish within <see cref="MellaProcess.HangLimit"/>.</exception>
     public static async Task<MellaResult> RunAsync(string profile, IEnumerable<string> args)
     {
         if (!File.Exists(Path))
@@ -36,20 +35,8 @@ public static class Chromium
             start.ArgumentList.Add(arg);
         }
 
+        // The same bounded wait as a mella process: killed with its children after MellaProcess.HangLimit.
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"chromium did not finish within {Timeout.TotalSeconds} s: {string.Join(' ', start.ArgumentList)}");
-        }
-
-        return new MellaResult(process.ExitCode, await stdout, await stderr);
+        return await MellaProcess.WaitAsync(process);
     }
 }

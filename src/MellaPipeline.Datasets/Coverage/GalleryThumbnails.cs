@@ -69,13 +69,21 @@ public static class GalleryThumbnails
     /// One leaf of the <c>image</c> struct, a value or null per row. Parquet.Net 6.1's typed read of
     /// a nested leaf with nulls gives the values packed (nulls left out, the tail undefined), so the
     /// definition levels are read too — a row has a value exactly when its level is the field's
-    /// maximum — and the values spread back by them. The column is read twice, for sampled row
-    /// groups only.
+    /// maximum — and the values spread back by them. A chunk without nulls (its statistics say so)
+    /// is read once; one with nulls twice (levels, then values), for sampled row groups only.
     /// </summary>
     private static async Task<T?[]> ReadNullableAsync<T>(ParquetReader reader, ParquetRowGroupReader group, string leaf, int count, CancellationToken cancellationToken)
         where T : class
     {
         var field = reader.Schema.GetDataFields().Single(f => f.Path.ToList() is [var parent, var name] && parent == ShardColumns.Image.Name && name == leaf);
+        // The chunk's statistics say whether any row is null; only then are the levels needed (read first, and let go, so one copy of the column is held at a time).
+        int[]? levels = null;
+        if (group.GetStatistics(field)?.NullCount is not 0)
+        {
+            using var raw = await group.ReadRawColumnDataBaseAsync(field, cancellationToken);
+            levels = raw.DefinitionLevels.ToArray();
+        }
+
         var packed = new T?[count];
         if (typeof(T) == typeof(string))
         {
@@ -86,8 +94,11 @@ public static class GalleryThumbnails
             await group.ReadAsync(field, (Memory<byte[]?>)(object)packed.AsMemory(), null, cancellationToken);
         }
 
-        using var raw = await group.ReadRawColumnDataBaseAsync(field, cancellationToken);
-        var levels = raw.DefinitionLevels.ToArray();
+        if (levels is null)
+        {
+            return packed;
+        }
+
         var values = new T?[count];
         for (int i = 0, j = 0; i < count; i++)
         {
