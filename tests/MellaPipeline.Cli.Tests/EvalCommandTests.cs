@@ -153,6 +153,25 @@ public class EvalCommandTests
             var bar = page.Descendants(svg + "svg").Single(s => s.Attribute("id")!.Value == r.GetProperty("metric").GetString())
                 .Elements(svg + "rect").Single(b => b.Attribute("data-lang")?.Value == r.GetProperty("lang").GetString() && b.Attribute("data-source")?.Value == r.GetProperty("source").GetString());
             Assert.Equal(r.GetProperty("score").GetDouble(), double.Parse(bar.Attribute("data-value")!.Value, System.Globalization.CultureInfo.InvariantCulture));
+
+            // Each bar carries its n and 95 % interval, drawn as a whisker and written in its label.
+            Assert.Equal(r.GetProperty("n").GetInt32(), int.Parse(bar.Attribute("data-n")!.Value, System.Globalization.CultureInfo.InvariantCulture));
+            if (r.GetProperty("ci95").ValueKind == JsonValueKind.Array)
+            {
+                var ci = r.GetProperty("ci95").EnumerateArray().Select(v => v.GetDouble()).ToList();
+                Assert.Equal(ci, new[] { "data-low", "data-high" }.Select(a => double.Parse(bar.Attribute(a)!.Value, System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            else
+            {
+                Assert.Null(bar.Attribute("data-low"));
+            }
+            Assert.Contains($"n={r.GetProperty("n").GetInt32()}", bar.ElementsAfterSelf(svg + "text").First().Value, StringComparison.Ordinal);
         }
+
+        // A language × source without a score (no mllm predictions here) is marked, not left blank.
+        var strata = results.Select(r => (r.GetProperty("lang").GetString(), r.GetProperty("source").GetString())).ToHashSet();
+        var marked = page.Descendants(svg + "text").Where(t => t.Attribute("data-nodata") is not null).Select(t => t.Attribute("data-nodata")!.Value).ToList();
+        Assert.NotEmpty(marked);
+        Assert.All(marked, m => Assert.DoesNotContain((m.Split('/')[0], m.Split('/')[1]), strata));
     }
 }

@@ -60,8 +60,8 @@ public class SplitAndCoverageEntryPointTests
         using var dir = new TempDir();
         var targets = new FileInfo(dir.File("targets.yaml"));
 
-        var (noTargets, targetsProblem) = await CoverageRun.RunAsync(dir.Path, targets, 0, CancellationToken.None);
-        var (noDataset, datasetProblem) = await CoverageRun.RunAsync(dir.File("none"), null, 0, CancellationToken.None);
+        var (noTargets, _, targetsProblem) = await CoverageRun.RunAsync(dir.Path, targets, 0, page: false, CancellationToken.None);
+        var (noDataset, _, datasetProblem) = await CoverageRun.RunAsync(dir.File("none"), null, 0, page: true, CancellationToken.None);
 
         Assert.Null(noTargets);
         Assert.Equal($"--targets {targets}: no such file", targetsProblem);

@@ -19,7 +19,7 @@ public static class CoverageCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of the table." };
         var reportFile = new Option<FileInfo?>("--report")
         {
-            Description = "Also write the report as one self-contained HTML page with charts (FILE.html), readable offline.",
+            Description = "Also write the report as one self-contained HTML page (FILE.html), readable offline: the run's yield funnel, reject reasons, a gallery of sampled pairs, distributions.",
         }.OutputFile();
         var sample = new Option<int>("--langid-sample")
         {
@@ -29,7 +29,7 @@ public static class CoverageCommand
         var command = new Command("coverage",
             "Per language and source: pairs, distinct images, near-duplicate clusters and web domains, the share of the ten largest domains, " +
             "the script mix, caption length in grapheme clusters and image size (median, 95th percentile). Reads only the columns it needs, " +
-            "shard by shard; never the images.")
+            "shard by shard; never the images, except a few sampled ones for the --report page's gallery.")
         {
             dataset,
             targets,
@@ -40,17 +40,17 @@ public static class CoverageCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string path = parse.GetValue(dataset)!;
-            var (report, problem) = await CoverageRun.RunAsync(path, parse.GetValue(targets), parse.GetValue(sample), cancellationToken);
+            var html = parse.GetValue(reportFile);
+            var (report, page, problem) = await CoverageRun.RunAsync(parse.GetValue(dataset)!, parse.GetValue(targets), parse.GetValue(sample), html is not null, cancellationToken);
             if (report is null)
             {
                 await Console.Error.WriteLineAsync($"mella coverage: {problem}");
                 return ExitCodes.BadInput;
             }
 
-            if (parse.GetValue(reportFile) is { } html)
+            if (html is not null)
             {
-                Runs.AtomicFile.WriteAllBytes(html.FullName, System.Text.Encoding.UTF8.GetBytes(CoverageHtml.Render(report)));
+                Runs.AtomicFile.WriteAllBytes(html.FullName, System.Text.Encoding.UTF8.GetBytes(CoverageHtml.Render(page!)));
             }
 
             await ResultOutput.PrintAsync(parse.GetValue(json), report, output => report.WriteTable(output));

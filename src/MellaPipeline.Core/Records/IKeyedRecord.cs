@@ -17,6 +17,9 @@ public interface IKeyedRecord
 
     /// <summary>The page the image appeared on; null where the input names none.</summary>
     string? PageUrl => null;
+
+    /// <summary>The caption's language (ISO 639-1) as far as it is known when the record is rejected; null before any is (a malformed line, an empty alt text).</summary>
+    string? Lang => null;
 }
 
 /// <summary>
@@ -24,4 +27,4 @@ public interface IKeyedRecord
 /// a page that could not be fetched (its <paramref name="PageUrl"/> only), an image whose alt text
 /// was dropped (both URLs).
 /// </summary>
-public sealed record UnparsedInput(string Key, string Origin, string? Url = null, string? PageUrl = null) : IKeyedRecord;
+public sealed record UnparsedInput(string Key, string Origin, string? Url = null, string? PageUrl = null, string? Lang = null) : IKeyedRecord;

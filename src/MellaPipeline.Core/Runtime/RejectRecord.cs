@@ -8,7 +8,8 @@ namespace MellaPipeline.Runtime;
 /// <see cref="Url"/> and <see cref="PageUrl"/> name the pair's image and page as the input gave them
 /// (before any redirect, as in a row's <c>url</c>), so a user can find which image went and why;
 /// they are null only where no pair candidate exists (a malformed line; a page that could not be
-/// fetched has its page URL only).
+/// fetched has its page URL only). <see cref="Lang"/> is the record's language when it is known,
+/// so <c>mella coverage --report</c> can draw each language's funnel from the rejects.
 /// </summary>
 public sealed record RejectRecord(
     [property: JsonPropertyName("key")] string Key,
@@ -19,7 +20,8 @@ public sealed record RejectRecord(
     [property: JsonPropertyName("detail")] string? Detail,
     [property: JsonPropertyName("transient")] bool Transient = false,
     [property: JsonPropertyName("url")] string? Url = null,
-    [property: JsonPropertyName("page_url")] string? PageUrl = null)
+    [property: JsonPropertyName("page_url")] string? PageUrl = null,
+    [property: JsonPropertyName("lang")] string? Lang = null)
 {
     /// <summary>A reject of <paramref name="subject"/>: its key, origin and URLs.</summary>
     public static RejectRecord Of(Records.IKeyedRecord subject, string stage, Stages.OutcomeKind kind, string reason, string? detail) => new(
@@ -31,7 +33,8 @@ public sealed record RejectRecord(
         detail,
         kind == Stages.OutcomeKind.Failed && Stages.ReasonCodes.IsTransient(reason),
         subject.Url,
-        subject.PageUrl);
+        subject.PageUrl,
+        subject.Lang);
 }
 
 /// <summary>Receives rejects from every stage of a task. Implementations must be thread-safe.</summary>

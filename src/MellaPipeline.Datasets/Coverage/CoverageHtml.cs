@@ -6,19 +6,33 @@ namespace MellaPipeline.Datasets.Coverage;
 
 /// <summary>
 /// <c>mella coverage --report FILE.html</c>: the report as one self-contained page — inline CSS and
-/// SVG bar charts, no script, no font, no link to anything — that any browser opens offline. It is
-/// well-formed XHTML, so tests can read it back as XML.
+/// SVG charts, thumbnails as <c>data:</c> URIs, no script, no font, no link to anything — that any
+/// browser opens offline: the run's yield funnel, the gallery, reject reasons, caption layers,
+/// cross-lingual clusters, then the distributions and counts. It is well-formed XHTML, so tests
+/// can read it back as XML.
 /// </summary>
 public static class CoverageHtml
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Render(CoverageReport report)
+    /// <summary>The counts alone, without funnel, gallery or clusters (each of those sections then says it has no data).</summary>
+    public static string Render(CoverageReport report) =>
+        Render(new CoveragePage(report, null, [], new Dictionary<SampledPair, Thumbnail>(), [], [], [], []));
+
+    public static string Render(CoveragePage page)
     {
+        var report = page.Report;
         var html = HtmlPage.Start("Coverage of " + report.Dataset);
         html.Append("<h1>Coverage</h1><p>").Append(Escape(report.Dataset)).Append(": ")
             .Append(report.Rows.ToString("N0", Inv)).Append(" pairs in ").Append(report.Shards.ToString(Inv)).Append(" shards.</p>");
+        CoverageHtmlSections.Funnel(html, page.Funnel);
+        CoverageHtmlSections.Gallery(html, page);
+        CoverageHtmlSections.Rejects(html, page.Funnel);
+        CoverageHtmlSections.CaptionLayers(html, page.Funnel);
+        CoverageHtmlSections.Clusters(html, page);
 
+        html.Append("<section id=\"distributions\"><h2>Distributions</h2>");
+        CoverageHtmlSections.Distributions(html, page);
         html.Append("<h2>Pairs per language and source</h2>");
         Bars(html, "pairs", report, g => g.Pairs, v => v.ToString("N0", Inv));
         html.Append("<h2>Distinct images per language and source</h2>");
@@ -43,7 +57,13 @@ public static class CoverageHtml
         }
 
         html.Append("</table>");
+        if (!report.Languages.Values.Any(l => l.Values.Any(g => g.Scores.Count > 0)))
+        {
+            HtmlPage.NoData(html, "no score column (align_score, nsfw_score) has a value in this dataset");
+        }
+
         Scores(html, report);
+        html.Append("</section>");
         if (report.Targets.Count > 0)
         {
             html.Append("<h2>Targets</h2><ul>");
@@ -102,19 +122,8 @@ public static class CoverageHtml
         }
     }
 
-    private static void Histogram(StringBuilder html, ScoreDistribution d)
-    {
-        const int barWidth = 6, height = 24;
-        long max = Math.Max(1, d.Histogram.Max());
-        html.Append(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{d.Histogram.Count * barWidth}\" height=\"{height}\" role=\"img\"><title>{d.Min:0.###} to {d.Max:0.###}</title>");
-        for (int i = 0; i < d.Histogram.Count; i++)
-        {
-            int h = (int)Math.Round((double)d.Histogram[i] / max * height);
-            html.Append(Inv, $"<rect x=\"{i * barWidth}\" y=\"{height - h}\" width=\"{barWidth - 1}\" height=\"{h}\" fill=\"#2f6db5\" data-count=\"{d.Histogram[i]}\"/>");
-        }
-
-        html.Append("</svg>");
-    }
+    private static void Histogram(StringBuilder html, ScoreDistribution d) =>
+        HtmlPage.Histogram(html, d.Histogram, barWidth: 6, string.Create(Inv, $"{d.Min:0.###} to {d.Max:0.###}"));
 
     private static void Bars(StringBuilder html, string id, CoverageReport report, Func<GroupCoverage, long> value, Func<long, string> label) =>
         HtmlPage.Bars(html, id, report.Languages.Keys.ToList(),

@@ -60,8 +60,10 @@ public sealed record CoverageReport(
     /// <summary>Reads every shard of <paramref name="dataset"/> column by column (never the images) and counts.</summary>
     /// <param name="sampleSize">About how many captions language ID checks again, spread over the dataset (rows whose scrambled number is a multiple of k); 0 = none.</param>
     /// <param name="identifier">Makes the language identifier, only when <paramref name="sampleSize"/> is above 0.</param>
+    /// <param name="observer">Also sees every row with its shard's number and its number in the shard (the report page's sampler), or null.</param>
     public static async Task<CoverageReport> BuildAsync(
-        string dataset, CoverageTargets? targets, int sampleSize, Func<LanguageId.LanguageIdentifier> identifier, CancellationToken cancellationToken)
+        string dataset, CoverageTargets? targets, int sampleSize, Func<LanguageId.LanguageIdentifier> identifier, CancellationToken cancellationToken,
+        CoverageSampler? observer = null)
     {
         var shards = ShardReader.FindShards(dataset);
         long total = 0;
@@ -74,10 +76,13 @@ public sealed record CoverageReport(
         var languageId = every > 0 ? identifier() : null;
         var groups = new Dictionary<(string Lang, string Source), Accumulator>();
         long rows = 0;
-        foreach (string shard in shards)
+        observer?.Start(shards, total);
+        for (int s = 0; s < shards.Count; s++)
         {
-            await foreach (var row in ShardReader.ReadCoverageRowsAsync(shard, cancellationToken))
+            long inShard = 0;
+            await foreach (var row in ShardReader.ReadCoverageRowsAsync(shards[s], cancellationToken))
             {
+                observer?.Add(s, inShard++, rows, row);
                 if (!groups.TryGetValue((row.Lang, row.Source), out var group))
                 {
                     group = new Accumulator(every > 0);
@@ -194,7 +199,7 @@ public sealed record CoverageReport(
     /// Scrambles a row number so that "every k-th" picks rows without following a pattern in the
     /// data (rows cycling through the languages would otherwise put the whole sample in one).
     /// </summary>
-    private static ulong Mix(long row)
+    internal static ulong Mix(long row)
     {
         ulong x = (ulong)row + 0x9E3779B97F4A7C15UL;
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;

@@ -6,7 +6,8 @@ namespace MellaPipeline.Metrics.Evaluation;
 
 /// <summary>
 /// <c>mella eval --report FILE.html</c>: one self-contained page — a bar chart per metric (score per
-/// language and source, 0–100), the table of scores with their intervals (and, with a baseline,
+/// language and source, 0–100, each bar with its n and a whisker over its 95 % interval; "no data"
+/// where a stratum has no score), the table of scores with their intervals (and, with a baseline,
 /// its scores and the differences), the input errors and each metric's signature.
 /// </summary>
 public static class EvalHtml
@@ -28,7 +29,14 @@ public static class EvalHtml
         {
             var byGroup = report.Results.Where(r => r.Metric == metric).ToDictionary(r => (r.Lang, r.Source));
             html.Append("<h2>").Append(HtmlPage.Escape(metric)).Append("</h2>");
-            HtmlPage.Bars(html, metric, langs, (lang, source) => byGroup.TryGetValue((lang, source), out var r) ? r.Score : null, v => v.ToString("0.00", Inv), scaleMax: 100);
+            if (byGroup.Count == 0)
+            {
+                HtmlPage.NoData(html, $"no scores for {metric}");
+                continue;
+            }
+
+            HtmlPage.Bars(html, metric, langs, (lang, source) => byGroup.TryGetValue((lang, source), out var r) ? r.Score : null, v => v.ToString("0.00", Inv), scaleMax: 100,
+                interval: (lang, source) => byGroup.TryGetValue((lang, source), out var r) ? (r.N, r.Ci95) : (0, null));
         }
 
         bool compare = baseline is not null;

@@ -1,0 +1,142 @@
+using MellaPipeline.Config;
+using MellaPipeline.Images;
+using MellaPipeline.Imaging;
+using MellaPipeline.Parquet;
+using MellaPipeline.Stages;
+using Parquet;
+
+namespace MellaPipeline.Datasets.Coverage;
+
+/// <summary>
+/// What the gallery shows for a sampled row: a JPEG thumbnail as a <c>data:</c> URI with its size;
+/// or, for a row stored by reference, the URL it names; or why its image could not be decoded.
+/// </summary>
+public sealed record Thumbnail(string? DataUri, int Width, int Height, string? ByReference, string? Problem);
+
+/// <summary>
+/// The gallery's thumbnails, read from the shards with the image column of only those row groups
+/// that hold a sampled row (one row group's images in memory at a time, never a shard's), decoded
+/// through <see cref="ImageProcessor"/> — format sniffed, JPEG/PNG/GIF/WebP only, pixel count
+/// checked before decoding — and re-encoded small as JPEG.
+/// </summary>
+public static class GalleryThumbnails
+{
+    /// <summary>Longest side of a thumbnail in pixels.</summary>
+    public const int MaxSide = 160;
+
+    /// <summary>Largest stored image decoded for a thumbnail; a bigger one gets a marker instead.</summary>
+    private const int MaxImageBytes = 32 << 20;
+
+    /// <summary>Pixels a stored image may have to be decoded for a thumbnail (a 8k × 5k photo).</summary>
+    private const long MaxPixels = 40_000_000;
+
+    private const int Quality = 78;
+
+    public static async Task<Dictionary<SampledPair, Thumbnail>> MakeAsync(IReadOnlyList<string> shards, IEnumerable<SampledPair> samples, CancellationToken cancellationToken)
+    {
+        var thumbnails = new Dictionary<SampledPair, Thumbnail>();
+        foreach (var inShard in samples.GroupBy(s => s.Shard).OrderBy(g => g.Key))
+        {
+            var wanted = inShard.OrderBy(s => s.RowInShard).ToList();
+            await using var reader = await ParquetReader.CreateAsync(shards[inShard.Key], cancellationToken: cancellationToken);
+            long start = 0;
+            for (int g = 0; g < reader.RowGroupCount && wanted.Count > 0; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                int count = checked((int)group.RowCount);
+                var here = wanted.Where(s => s.RowInShard >= start && s.RowInShard < start + count).ToList();
+                if (here.Count > 0)
+                {
+                    var bytes = await ReadNullableAsync<byte[]>(reader, group, ShardColumns.ImageBytes.Name, count, cancellationToken);
+                    var paths = await ReadNullableAsync<string>(reader, group, ShardColumns.ImagePath.Name, count, cancellationToken);
+                    foreach (var sample in here)
+                    {
+                        int i = (int)(sample.RowInShard - start);
+                        thumbnails[sample] = Make(bytes[i], sample.Url ?? paths[i]);
+                    }
+
+                    wanted.RemoveAll(here.Contains);
+                }
+
+                start += count;
+            }
+        }
+
+        return thumbnails;
+    }
+
+    /// <summary>
+    /// One leaf of the <c>image</c> struct, a value or null per row. Parquet.Net 6.1's typed read of
+    /// a nested leaf with nulls gives the values packed (nulls left out, the tail undefined), so the
+    /// definition levels are read too — a row has a value exactly when its level is the field's
+    /// maximum — and the values spread back by them. A chunk without nulls (its statistics say so)
+    /// is read once; one with nulls twice (levels, then values), for sampled row groups only.
+    /// </summary>
+    private static async Task<T?[]> ReadNullableAsync<T>(ParquetReader reader, ParquetRowGroupReader group, string leaf, int count, CancellationToken cancellationToken)
+        where T : class
+    {
+        var field = reader.Schema.GetDataFields().Single(f => f.Path.ToList() is [var parent, var name] && parent == ShardColumns.Image.Name && name == leaf);
+        // The chunk's statistics say whether any row is null; only then are the levels needed (read first, and let go, so one copy of the column is held at a time).
+        int[]? levels = null;
+        if (group.GetStatistics(field)?.NullCount is not 0)
+        {
+            using var raw = await group.ReadRawColumnDataBaseAsync(field, cancellationToken);
+            levels = raw.DefinitionLevels.ToArray();
+        }
+
+        var packed = new T?[count];
+        if (typeof(T) == typeof(string))
+        {
+            await group.ReadAsync(field, (Memory<string?>)(object)packed.AsMemory(), null, cancellationToken);
+        }
+        else
+        {
+            await group.ReadAsync(field, (Memory<byte[]?>)(object)packed.AsMemory(), null, cancellationToken);
+        }
+
+        if (levels is null)
+        {
+            return packed;
+        }
+
+        var values = new T?[count];
+        for (int i = 0, j = 0; i < count; i++)
+        {
+            values[i] = levels[i] == field.MaxDefinitionLevel ? packed[j++] : null;
+        }
+
+        return values;
+    }
+
+    /// <summary>The thumbnail of one stored image; <paramref name="reference"/> is what a row without image bytes names.</summary>
+    public static Thumbnail Make(byte[]? bytes, string? reference)
+    {
+        // Parquet.Net may read a null in the image's struct as an empty array: both mean "stored by reference".
+        if (bytes is null || bytes.Length == 0)
+        {
+            return new Thumbnail(null, 0, 0, reference ?? "", null);
+        }
+
+        if (bytes.Length > MaxImageBytes)
+        {
+            return new Thumbnail(null, 0, 0, null, $"{ReasonCodes.ImageTooManyPixels}: {bytes.Length} bytes");
+        }
+
+        if (!ImageHeader.TryRead(bytes, out var header, out string reason))
+        {
+            return new Thumbnail(null, 0, 0, null, reason);
+        }
+
+        // Resizing sets the short side: the one that makes the long side MaxSide (never enlarged).
+        int shortSide = Math.Max(1, Math.Min(header.Width, header.Height)), longSide = Math.Max(header.Width, header.Height);
+        int size = Math.Max(1, Math.Min(shortSide, (int)Math.Floor((double)MaxSide * shortSide / Math.Max(1, longSide))));
+        var processor = new ImageProcessor(SkiaImageDecoder.Instance, new StoredImageSettings(ResizeMode.KeepRatio, size, StoredImageFormat.Jpeg, Quality), MaxPixels)
+        {
+            ComputeWindows = false,
+        };
+        var outcome = processor.Process(bytes, header);
+        return outcome.Image is { } image
+            ? new Thumbnail("data:image/jpeg;base64," + Convert.ToBase64String(image.Stored), image.StoredWidth, image.StoredHeight, null, null)
+            : new Thumbnail(null, 0, 0, null, outcome.Reason ?? "image_undecodable");
+    }
+}
