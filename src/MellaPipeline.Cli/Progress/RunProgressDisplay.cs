@@ -60,38 +60,18 @@ public static partial class RunProgressDisplay
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
-                var bars = new Dictionary<ProgressPhase, ProgressTask>();
-                ProgressTask? tasks = null, final = null;
+                var bars = new Dictionary<object, ProgressTask>();
                 while (true)
                 {
                     bool over = stop.IsCancellationRequested;
-                    var snapshot = progress.Snapshot();
-                    if (progress.Phases.Count == 0)
+                    foreach (var row in ProgressText.Rows(progress))
                     {
-                        // A command without phases (extract, split): one bar over its tasks.
-                        tasks ??= context.AddTask("starting", maxValue: Math.Max(1, progress.TasksTotal));
-                        tasks.Value = snapshot.TasksDone;
-                        tasks.Description = Markup.Escape(ProgressText.Now(progress));
-                    }
-
-                    foreach (var phase in progress.Phases)
-                    {
-                        var bar = bars.TryGetValue(phase, out var known) ? known : bars[phase] = context.AddTask(phase.Name);
-                        bar.IsIndeterminate = phase.Total is null;
-                        bar.MaxValue = Math.Max(1, phase.Total ?? 1);
-                        bar.Value = phase.Done;
-                        bar.Description = Markup.Escape(ProgressText.Phase(phase, snapshot));
-                        if (phase.HasEnded)
+                        var bar = bars.TryGetValue(row.Key, out var known) ? known : bars[row.Key] = context.AddTask(Markup.Escape(row.Text));
+                        (bar.IsIndeterminate, bar.MaxValue, bar.Value, bar.Description) = (row.Max is null, row.BarMax, row.BarValue, Markup.Escape(row.Text));
+                        if (row.Ended)
                         {
                             bar.StopTask();
                         }
-                    }
-
-                    if (progress.Final is { } summary && final is null)
-                    {
-                        final = context.AddTask(Markup.Escape(ProgressText.Final(summary)), maxValue: 1);
-                        final.Value = 1;
-                        final.StopTask();
                     }
 
                     context.Refresh();

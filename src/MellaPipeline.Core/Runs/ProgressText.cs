@@ -18,7 +18,7 @@ public static class ProgressText
         string count = phase.Total is { } total
             ? string.Create(Inv, $"{done:N0}/{total:N0} {phase.Unit} ({Percent(done, total)}%)")
             : string.Create(Inv, $"{done:N0} {phase.Unit}");
-        string text = string.Create(Inv, $"{phase.Name}: {count} · {rate:N0} {phase.Unit}/s");
+        string text = phase.Name + ": " + count + RateText(rate, phase);
         if (!phase.HasEnded && phase.Total is { } known && Eta(done, known, rate) is { } eta)
         {
             text += " · ETA " + Clock(eta);
@@ -41,7 +41,8 @@ public static class ProgressText
     public static string Ended(ProgressPhase phase)
     {
         long done = phase.Done;
-        return string.Create(Inv, $"{phase.Name} done: {done:N0} {phase.Unit} in {Clock(phase.Elapsed)} ({Rate(done, phase.Elapsed):N0} {phase.Unit}/s)");
+        string rate = phase.Elapsed >= MeasurableTime ? string.Create(Inv, $" ({Rate(done, phase.Elapsed):N0} {phase.Unit}/s)") : "";
+        return string.Create(Inv, $"{phase.Name} done: {done:N0} {phase.Unit} in {Clock(phase.Elapsed)}{rate}");
     }
 
     /// <summary>The last line, in the summary's figures: <c>done: 88 records read · 51 rows · 30 dropped · 7 failed</c>.</summary>
@@ -58,6 +59,25 @@ public static class ProgressText
         : progress.Current is { } phase ? Phase(phase, progress.Snapshot())
         : Tasks(progress.Snapshot(), progress.Time.GetElapsedTime(progress.StartedTimestamp));
 
+    /// <summary>
+    /// What a bar display draws now, one row a bar: each phase begun (or, for a command without phases, its tasks),
+    /// then a last row with the summary's figures. <see cref="ProgressRow.Key"/> stays the same for a row from call to call;
+    /// the first row is the command's own, showing its tasks until its first phase begins (a display may draw before that).
+    /// </summary>
+    public static IReadOnlyList<ProgressRow> Rows(RunProgress progress)
+    {
+        var snapshot = progress.Snapshot();
+        var rows = progress.Phases.Count == 0
+            ? [new ProgressRow(progress, Now(progress), snapshot.TasksDone, Math.Max(1, progress.TasksTotal), false)]
+            : progress.Phases.Select((p, i) => new ProgressRow(i == 0 ? progress : p, Phase(p, snapshot), p.Done, p.Total, p.HasEnded)).ToList();
+        if (progress.Final is { } final)
+        {
+            rows.Add(new ProgressRow(final, Final(final), 1, 1, true));
+        }
+
+        return rows;
+    }
+
     /// <summary>The name of the map phase, whose line also shows rows, rejects and tasks.</summary>
     public const string MapPhase = "map";
 
@@ -72,5 +92,21 @@ public static class ProgressText
         ? string.Create(Inv, $"{(long)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}")
         : string.Create(Inv, $"{t.Minutes}:{t.Seconds:00}");
 
+    /// <summary>Below a second a rate says nothing (a phase of a few files would claim thousands a second).</summary>
+    private static readonly TimeSpan MeasurableTime = TimeSpan.FromSeconds(1);
+
+    private static string RateText(double rate, ProgressPhase phase) =>
+        phase.Elapsed >= MeasurableTime ? string.Create(Inv, $" · {rate:N0} {phase.Unit}/s") : "";
+
     private static long Percent(long done, long total) => total <= 0 ? 100 : Math.Min(100, done * 100 / total);
+}
+
+/// <summary>One bar of a progress display: its text, how far it is against <see cref="Max"/> (null: not known, an indeterminate bar), and whether it is over.</summary>
+public sealed record ProgressRow(object Key, string Text, long Value, long? Max, bool Ended)
+{
+    /// <summary>Where the bar stands between 0 and <see cref="BarMax"/>: 0 for an indeterminate bar.</summary>
+    public double BarValue => Ended ? BarMax : Max is { } max ? Math.Min(Value, max) : 0;
+
+    /// <summary>The bar's full length, at least 1 (a total of 0 is a full bar).</summary>
+    public double BarMax => Math.Max(1, Max ?? 1);
 }
