@@ -124,10 +124,14 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             return ExitCodes.CheckFailed;
         }
 
-        var cluster = progress.BeginPhase("cluster", "rows", RunTotals.ClusterRows(run, world));
+        // Clustering is one step over every row: its bar fills when it is done. Done already (a phase run on its own), it is no phase here.
+        var cluster = reduce.IsClustered ? null : progress.BeginPhase("cluster", "rows", RunTotals.ClusterRows(run, world));
         await reduce.ClusterAsync(world, cancellationToken);
-        cluster.Add(cluster.Total ?? 0);
-        progress.EndPhase(cluster);
+        if (cluster is not null)
+        {
+            cluster.Add(cluster.Total ?? 0);
+            progress.EndPhase(cluster);
+        }
         if (request.Phase == ReducePhase.Cluster)
         {
             LogPhaseDone(logger, "cluster", run.Root, "--reduce --phase filter [--rank R]");
