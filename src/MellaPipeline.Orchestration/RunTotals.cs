@@ -95,7 +95,10 @@ public static class RunTotals
         long lines = 0;
         foreach (int rank in ranks)
         {
-            lines += await CountAsync(LineRangeReader.ReadAsync(files, rank, world, cancellationToken: cancellationToken));
+            foreach (var (file, lo, hi) in LineRangeReader.ByteRanges(files, rank, world))
+            {
+                lines += await Task.Run(() => CountLines(file, lo, hi, cancellationToken), cancellationToken);
+            }
         }
 
         return lines;
@@ -118,11 +121,67 @@ public static class RunTotals
                 // A text list's header line counts as one: the total is an estimate the phase's end makes exact.
                 rows += share.File.Format == UrlListFormat.Parquet
                     ? share.Hi - share.Lo
-                    : await CountAsync(LineRangeReader.ReadRangeAsync(share.File.Path, share.Lo, share.Hi, keepBlankLines: false, cancellationToken));
+                    : await Task.Run(() => CountLines(share.File.Path, share.Lo, share.Hi, cancellationToken), cancellationToken);
             }
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The lines that start in bytes [<paramref name="lo"/>, <paramref name="hi"/>) of a file and are not blank, as
+    /// <see cref="LineRangeReader"/> splits and skips them (one trailing <c>\r</c> dropped, spaces and tabs only is blank),
+    /// scanned in large blocks without making a line: tens of megabytes a second's fraction.
+    /// </summary>
+    public static long CountLines(string file, long lo, long hi, CancellationToken cancellationToken)
+    {
+        if (UserFile.KindOf(file) != UserFileKind.RegularFile)
+        {
+            return 0;
+        }
+
+        using var handle = File.OpenHandle(file);
+        var buffer = new byte[1 << 20];
+        long position = lo == 0 ? 0 : lo - 1, lines = 0;
+
+        // Before lo a line belongs to the range before: the first line here starts after a line break at lo - 1 or later.
+        bool inLine = lo == 0, content = false, pendingCr = false;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int read = RandomAccess.Read(handle, buffer, position);
+            if (read == 0)
+            {
+                return lines + (inLine && content ? 1 : 0);
+            }
+
+            for (int i = 0; i < read; i++)
+            {
+                byte b = buffer[i];
+                if (b == (byte)'\n')
+                {
+                    lines += inLine && content ? 1 : 0;
+                    if (position + i + 1 >= hi)
+                    {
+                        return lines;
+                    }
+
+                    (inLine, content, pendingCr) = (true, false, false);
+                    continue;
+                }
+
+                if (!inLine || content)
+                {
+                    continue;
+                }
+
+                // A \r counts only when more follows it on the line.
+                content = pendingCr || (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r');
+                pendingCr = b == (byte)'\r';
+            }
+
+            position += read;
+        }
     }
 
     private static long SizeOf(IEnumerable<string> files) =>

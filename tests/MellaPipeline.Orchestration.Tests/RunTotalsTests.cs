@@ -97,4 +97,31 @@ public class RunTotalsTests
         Assert.Equal(17, await RunTotals.CaptionLinesAsync(layer, CancellationToken.None));
         Assert.Equal(new FileInfo(captions).Length, RunTotals.CaptionTextBytes(layer));
     }
+
+    [Fact]
+    public async Task The_fast_line_count_agrees_with_the_tasks_reader_on_every_byte_range()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("mixed.jsonl");
+        string[] parts = ["{\"text\": \"Karlův most\"}\r\n", "   \t\n", "\r\n", "\r\r\n", "\n", "{\"text\": \"Зимний лес\"}\n", " \r\n", "ตลาดน้ำ\r", "\n\n", "x"];
+        File.WriteAllText(path, string.Concat(Enumerable.Repeat(string.Concat(parts), 7)));
+        long size = new FileInfo(path).Length;
+
+        foreach (int world in new[] { 1, 2, 3, 7, 50 })
+        {
+            for (int rank = 0; rank < world; rank++)
+            {
+                long lo = Input.LineRangeReader.Share(size, rank, world), hi = Input.LineRangeReader.Share(size, rank + 1, world);
+                long expected = 0;
+                await foreach (var _ in Input.LineRangeReader.ReadAsync([path], rank, world))
+                {
+                    expected++;
+                }
+
+                Assert.Equal(expected, lo < hi ? RunTotals.CountLines(path, lo, hi, CancellationToken.None) : 0);
+            }
+        }
+
+        Assert.Equal(29, RunTotals.CountLines(path, 0, size, CancellationToken.None)); // each "x" runs on into the next part's first line
+    }
 }
