@@ -97,7 +97,8 @@ public sealed partial class CaptionLayer(
     }
 
     /// <summary>Builds the layer over the rows of <paramref name="datasetShards"/>, unless it is complete and unchanged already.</summary>
-    public async Task<CaptionLayerSummary> RunAsync(IReadOnlyList<ShardInfo> datasetShards, int worldSize, CancellationToken cancellationToken)
+    /// <param name="counters">Where the layer counts its lines and rejects as it goes: a progress display reads them.</param>
+    public async Task<CaptionLayerSummary> RunAsync(IReadOnlyList<ShardInfo> datasetShards, int worldSize, CancellationToken cancellationToken, PipelineCounters? counters = null)
     {
         // A layer built from other settings or files is stale: without its marker the runner builds it again from scratch.
         if (File.Exists(run.CaptionCompletionPath(layer.Name)) && Current() is null)
@@ -105,7 +106,7 @@ public sealed partial class CaptionLayer(
             run.DiscardCaptionLayer(layer.Name);
         }
 
-        var result = await new StepRunner(run).RunAsync(new CaptionLayerStep(this, run, layer.Name, datasetShards, worldSize), cancellationToken);
+        var result = await new StepRunner(run).RunAsync(new CaptionLayerStep(this, run, layer.Name, datasetShards, worldSize), counters ?? new PipelineCounters(), cancellationToken);
         var summary = result.Figures;
         if (!result.AlreadyComplete)
         {

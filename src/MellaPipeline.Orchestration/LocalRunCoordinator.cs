@@ -79,10 +79,15 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
 
         var progress = new RunProgress(world, alreadyDone);
         var executor = new TaskExecutor(run);
-        await using (display.Start(progress, logger))
+        var toRun = ranks.Where(r => !request.ReduceOnly && (request.Rank is null || request.Rank == r) && !run.IsComplete(r)).ToArray();
+        await using var shown = new ProgressShown(display.Start(progress, logger));
+        if (toRun.Length > 0)
         {
+            using var counting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var map = await BeginCountedPhaseAsync(progress, ProgressText.MapPhase, "records", () => progress.Snapshot().RecordsRead,
+                RunTotals.MapTextBytes(options.InputList()), token => RunTotals.MapRecordsAsync(options.InputList(), toRun, world, token), counting.Token);
             await Parallel.ForEachAsync(
-                ranks.Where(r => !request.ReduceOnly && (request.Rank is null || request.Rank == r) && !run.IsComplete(r)),
+                toRun,
                 new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
                 async (rank, token) =>
                 {
@@ -92,6 +97,8 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
                         new TaskSlice(rank, world), counters, (task, t) => PairPipeline.RunTaskAsync(options, task, t), token);
                     progress.Finished(rank, result == TaskResult.Completed);
                 });
+            progress.EndPhase(map);
+            await counting.CancelAsync();
         }
 
         if (!request.ReduceOnly && request.Rank is { } only)
@@ -117,7 +124,14 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             return ExitCodes.CheckFailed;
         }
 
+        // Clustering is one step over every row: its bar fills when it is done. Done already (a phase run on its own), it is no phase here.
+        var cluster = reduce.IsClustered ? null : progress.BeginPhase("cluster", "rows", RunTotals.ClusterRows(run, world));
         await reduce.ClusterAsync(world, cancellationToken);
+        if (cluster is not null)
+        {
+            cluster.Add(cluster.Total ?? 0);
+            progress.EndPhase(cluster);
+        }
         if (request.Phase == ReducePhase.Cluster)
         {
             LogPhaseDone(logger, "cluster", run.Root, "--reduce --phase filter [--rank R]");
@@ -133,10 +147,17 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         }
 
         var stats = new TaskStats[world];
+        int[] filterRanks = filterRank is { } one ? [one] : ranks;
+        var filter = progress.BeginPhase("filter", "tasks", filterRanks.Length);
         await Parallel.ForEachAsync(
-            filterRank is { } one ? [one] : ranks,
+            filterRanks,
             new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
-            async (rank, token) => stats[rank] = await reduce.FilterTaskAsync(rank, token));
+            async (rank, token) =>
+            {
+                stats[rank] = await reduce.FilterTaskAsync(rank, token);
+                filter.Add(1);
+            });
+        progress.EndPhase(filter);
         if (request.Phase == ReducePhase.Filter)
         {
             LogPhaseDone(logger, filterRank is { } r ? $"filter of task {r}" : "filter", run.Root, "--reduce --phase finish, once every task is filtered");
@@ -152,16 +173,32 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
 
         var layers = new List<CaptionLayerSummary>();
         var datasetShards = stats.SelectMany(s => s.Shards).ToList();
-        foreach (var layer in captionLayers)
+        foreach (var (layer, settings) in captionLayers.Zip(options.Captions))
         {
-            layers.Add(await layer.RunAsync(datasetShards, world, cancellationToken));
+            // A layer built already and unchanged is read back, not run: it is no phase of this run.
+            var counters = new PipelineCounters();
+            var phase = layer.Current() is not null ? null : await BeginCountedPhaseAsync(progress, "captions " + settings.Name, "lines", () => RunProgress.RecordsRead(counters),
+                RunTotals.CaptionTextBytes(settings), token => RunTotals.CaptionLinesAsync(settings, token), cancellationToken);
+
+            layers.Add(await layer.RunAsync(datasetShards, world, cancellationToken, counters));
+            if (phase is not null)
+            {
+                progress.EndPhase(phase);
+            }
         }
 
+        var finish = progress.BeginPhase("finish", "files", 2);
         DatasetManifest.FromShards(options.Name, dataset.PhashAlgorithm, datasetShards.Concat(layers.SelectMany(l => l.Stats.Shards))).Write(run.ManifestPath);
         CrashPoints.Reach(CrashPoints.ManifestWritten);
+        finish.Add(1);
         var summary = RunSummary.Aggregate(options.Name, [.. stats, .. layers.Select(l => l.Stats)], options.FailureBudget) with { Tasks = world };
         AtomicFile.WriteJson(run.SummaryPath, summary, MellaJson.Indented);
+        finish.Add(1);
         retry?.Finish();
+        progress.Complete(summary);
+
+        // The display's last line is drawn before the report goes to stdout, so the two never interleave on a terminal.
+        await shown.DisposeAsync();
         PrintReport(run, summary);
         if (!summary.WithinFailureBudget)
         {
@@ -172,7 +209,50 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         return ExitCodes.Success;
     }
 
-    /// <summary>Caption layers built in this run directory that the pipeline no longer lists: they are removed.</summary>
+    /// <summary>
+    /// Begins a phase whose total is counted from its input files: small ones (<see cref="RunTotals.QuickCountBytes"/>)
+    /// before it starts, larger ones beside it (the tasks need not wait), none when <paramref name="textBytes"/> is null (a crawl).
+    /// </summary>
+    private static async Task<ProgressPhase> BeginCountedPhaseAsync(
+        RunProgress progress, string name, string unit, Func<long> count, long? textBytes, Func<CancellationToken, Task<long?>> total, CancellationToken cancellationToken)
+    {
+        bool quick = textBytes <= RunTotals.QuickCountBytes;
+        var phase = progress.BeginPhase(name, unit, quick ? await TryCountAsync(total, cancellationToken) : null, count);
+        if (textBytes is not null && !quick)
+        {
+            _ = Task.Run(async () =>
+            {
+                if (await TryCountAsync(total, cancellationToken) is { } counted)
+                {
+                    progress.LearnTotal(phase, counted);
+                }
+            }, CancellationToken.None);
+        }
+
+        return phase;
+    }
+
+    private static async Task<long?> TryCountAsync(Func<CancellationToken, Task<long?>> total, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await total(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Counting is only for the display: the tasks read the same files and report what is wrong with them.
+            return null;
+        }
+    }
+
+    /// <summary>A display that can be ended before the run's last words (the report) as well as on the way out.</summary>
+    private sealed class ProgressShown(IAsyncDisposable display) : IAsyncDisposable
+    {
+        private int _disposed;
+
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? display.DisposeAsync() : ValueTask.CompletedTask;
+    }
+
     /// <summary>Whether a SHA-256 (hex) is on <c>stages.safety.blocklist</c>: caption lines naming such an image are withheld too.</summary>
     private static Func<string, bool>? Blocklisted(Config.PipelineOptions options) =>
         MapStages.BlocklistStep.For(options.Stages.Safety) is { HasSha256: true } list
@@ -200,19 +280,9 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             string.Join('\n', align.Model, PackManifestHash(align.Model), align.Judge?.Endpoint, align.Judge?.Model, align.Judge?.PromptId, align.Judge?.Prompt, JsonSerializer.Serialize(align.MinScore, MellaJson.Compact)));
     }
 
-    private static List<string> StaleCaptionLayers(RunDirectory run, Config.PipelineOptions options)
-    {
-        if (!Directory.Exists(run.CompletionsDir))
-        {
-            return [];
-        }
-
-        return Directory.EnumerateFiles(run.CompletionsDir, "captions-*")
-            .Select(f => Path.GetFileName(f)["captions-".Length..])
-            .Where(name => !name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal) && options.Captions.All(c => c.Name != name))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-    }
+    /// <summary>Caption layers built in this run directory that the pipeline no longer lists: they are removed.</summary>
+    private static List<string> StaleCaptionLayers(RunDirectory run, Config.PipelineOptions options) =>
+        [.. RunStatus.BuiltCaptionLayers(run).Where(name => options.Captions.All(c => c.Name != name))];
 
     private static RunSummary ReadSummary(RunDirectory run) => JsonSerializer.Deserialize<RunSummary>(File.ReadAllBytes(run.SummaryPath), MellaJson.Indented)!;
 

@@ -11,8 +11,9 @@ namespace MellaPipeline.Orchestration;
 /// <param name="Failed">Failed input records of the complete tasks (rank → count), where any failed.</param>
 /// <param name="Logs">Log files of the missing ranks found under <c>logs/</c>.</param>
 /// <param name="Reduced">Whether the reduce wrote the summary.</param>
+/// <param name="Phases">How far the reduce's phases got, from their markers (null when not looked at).</param>
 public sealed record RunStatus(string Pipeline, int Tasks, IReadOnlyList<int> Complete, IReadOnlyList<int> Missing, string Resubmit,
-    IReadOnlyDictionary<string, long> Failed, IReadOnlyList<string> Logs, bool Reduced)
+    IReadOnlyDictionary<string, long> Failed, IReadOnlyList<string> Logs, bool Reduced, ReducePhases? Phases = null)
 {
     public bool Finished => Missing.Count == 0 && Reduced;
 
@@ -67,8 +68,17 @@ public sealed record RunStatus(string Pipeline, int Tasks, IReadOnlyList<int> Co
             ? Directory.EnumerateFiles(logs).Where(f => missing.Any(r => Path.GetFileName(f).Contains(RunDirectory.RankName(r), StringComparison.Ordinal)))
                 .Order(StringComparer.Ordinal).ToArray()
             : [];
-        return new RunStatus(pipeline, tasks, complete, missing, RankRanges.Format(missing), failed, logFiles, File.Exists(run.SummaryPath));
+        var phases = new ReducePhases(
+            File.Exists(run.ClustersSummaryPath), ranks.Count(run.IsReduced),
+BuiltCaptionLayers(run));
+        return new RunStatus(pipeline, tasks, complete, missing, RankRanges.Format(missing), failed, logFiles, File.Exists(run.SummaryPath), phases);
     }
+
+    /// <summary>The caption layers whose completion marker is in the run directory, by name.</summary>
+    public static IReadOnlyList<string> BuiltCaptionLayers(RunDirectory run) => Directory.Exists(run.CompletionsDir)
+        ? [.. Directory.EnumerateFiles(run.CompletionsDir, "captions-*").Select(f => Path.GetFileName(f)["captions-".Length..])
+            .Where(name => !name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)]
+        : [];
 
     /// <summary>The status as <c>mella status</c> prints it for the run in <paramref name="root"/>, with what to do next.</summary>
     public void WriteText(TextWriter output, string root)
@@ -86,7 +96,7 @@ public sealed record RunStatus(string Pipeline, int Tasks, IReadOnlyList<int> Co
             output.WriteLine($"log of a missing task: {log}");
         }
 
-        output.WriteLine($"reduce:   {(Reduced ? "done" : "not run")}");
+        output.WriteLine($"reduce:   {(Reduced ? "done" : "not run")}{(!Reduced && Phases is { } p && (p.Clustered || p.FilteredTasks > 0 || p.CaptionLayers.Count > 0) ? " " + p.Describe(Tasks) : "")}");
         if (Missing.Count > 0)
         {
             output.WriteLine($"resubmit: --array={Resubmit}   (or, without Slurm: mella run PIPELINE --out {root} --rank R for each)");
@@ -96,4 +106,16 @@ public sealed record RunStatus(string Pipeline, int Tasks, IReadOnlyList<int> Co
             output.WriteLine($"next:     mella run PIPELINE --out {root} --reduce");
         }
     }
+}
+
+/// <summary>The reduce's phases as their markers in <c>completions/</c> and <c>reduce/</c> show them.</summary>
+/// <param name="Clustered">The near-duplicate clustering is done (<c>reduce/clusters.json</c>).</param>
+/// <param name="FilteredTasks">Tasks whose rows are filtered into their final shards.</param>
+/// <param name="CaptionLayers">Caption layers built (part of the finish phase, with the manifest and the summary).</param>
+public sealed record ReducePhases(bool Clustered, int FilteredTasks, IReadOnlyList<string> CaptionLayers)
+{
+    /// <summary><c>(cluster done; filter 1 of 2 tasks; caption layers built: demo)</c>.</summary>
+    public string Describe(int tasks) =>
+        $"(cluster {(Clustered ? "done" : "not run")}; filter {FilteredTasks} of {tasks} tasks" +
+        $"{(CaptionLayers.Count > 0 ? "; caption layers built: " + string.Join(", ", CaptionLayers) : "")}; summary not written)";
 }

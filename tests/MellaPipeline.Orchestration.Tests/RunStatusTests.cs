@@ -54,6 +54,38 @@ public class RunStatusTests
         Assert.True(RunStatus.Read(run, out _)!.Finished);
     }
 
+    [Fact]
+    public void A_reduce_stopped_between_phases_says_which_phases_are_done()
+    {
+        using var dir = new TempDir();
+        var run = new RunDirectory(dir.Path);
+        Directory.CreateDirectory(run.CompletionsDir);
+        Directory.CreateDirectory(run.ReduceDir);
+        File.WriteAllText(run.ConfigPath, "{\"name\": \"demo\", \"tasks\": 3}");
+        var text = new StringWriter();
+        foreach (int rank in new[] { 0, 1, 2 })
+        {
+            run.MarkComplete(rank);
+        }
+
+        RunStatus.Read(run, out _)!.WriteText(text, run.Root);
+        Assert.Contains($"reduce:   not run{Environment.NewLine}", text.ToString());
+
+        File.WriteAllText(run.ClustersSummaryPath, "{}");
+        File.WriteAllBytes(run.ReduceCompletionPath(0), []);
+        File.WriteAllBytes(run.ReduceCompletionPath(2), []);
+        File.WriteAllBytes(run.CaptionCompletionPath("vlm"), []);
+        File.WriteAllBytes(run.CaptionCompletionPath("ocr") + ".tmp", []);
+        var status = RunStatus.Read(run, out _)!;
+        text = new StringWriter();
+        status.WriteText(text, run.Root);
+
+        Assert.Equal((true, 2), (status.Phases!.Clustered, status.Phases.FilteredTasks));
+        Assert.Equal(["vlm"], status.Phases!.CaptionLayers);
+        Assert.Contains("reduce:   not run (cluster done; filter 2 of 3 tasks; caption layers built: vlm; summary not written)", text.ToString());
+        Assert.False(status.Finished);
+    }
+
     [Theory]
     [InlineData("{\"name\": \"demo\", \"tasks\": 0}", "\"tasks\" is 0, not 1 to 100000")]
     [InlineData("{\"name\": \"demo\", \"tasks\": 100001}", "\"tasks\" is 100001, not 1 to 100000")]

@@ -1,34 +1,34 @@
 using MellaPipeline.Orchestration;
 using MellaPipeline.Runs;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace MellaPipeline.Cli.Progress;
 
 /// <summary>
-/// A live progress bar on an interactive terminal (Spectre.Console, drawn on stderr so stdout stays
-/// clean), and plain periodic log lines when stderr is redirected to a file or a pipe.
+/// A live progress bar per phase on an interactive terminal (Spectre.Console, drawn on stderr so stdout stays
+/// clean), and plain log lines when stderr is redirected to a file or a pipe. What the lines say is <see cref="ProgressText"/>'s.
 /// </summary>
 public static partial class RunProgressDisplay
 {
     public static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(5);
 
-    public static IRunProgressDisplay ForConsole() =>
-        Console.IsErrorRedirected ? new LogLines(TimeProvider.System, LogInterval) : new Bar();
+    public static IRunProgressDisplay ForConsole() => Console.IsErrorRedirected
+        ? new LogLines(TimeProvider.System, LogInterval)
+        : new Bar(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), TimeSpan.FromMilliseconds(250));
 
-    public static string Describe(ProgressSnapshot s, double recordsPerSecond) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{s.TasksDone}/{s.TasksTotal} tasks · {s.RecordsRead:N0} read · {s.RowsWritten:N0} rows · {s.Rejected:N0} rejects · {recordsPerSecond:N0}/s");
-
-    /// <summary>Periodic log lines; a final line when the run ends.</summary>
+    /// <summary>A line every <paramref name="interval"/>, one as each phase starts and ends, and the final line.</summary>
     public sealed partial class LogLines(TimeProvider time, TimeSpan interval) : IRunProgressDisplay
     {
         public IAsyncDisposable Start(RunProgress progress, ILogger logger)
         {
+            progress.PhaseStarted += phase => LogProgress(logger, ProgressText.Started(phase));
+            progress.TotalKnown += phase => LogProgress(logger, ProgressText.TotalKnown(phase));
+            progress.PhaseEnded += phase => LogProgress(logger, ProgressText.Ended(phase));
+            progress.Completed += summary => LogProgress(logger, ProgressText.Final(summary));
+
             // The timer starts now, not when the loop's task first runs, so ticks keep to the interval.
             var timer = new PeriodicTimer(interval, time);
-            long started = time.GetTimestamp();
             return new Loop(stop => Task.Run(async () =>
             {
                 using (timer)
@@ -37,9 +37,7 @@ public static partial class RunProgressDisplay
                     {
                         while (await timer.WaitForNextTickAsync(stop))
                         {
-                            var snapshot = progress.Snapshot();
-                            double seconds = time.GetElapsedTime(started).TotalSeconds;
-                            LogProgress(logger, Describe(snapshot, snapshot.RecordsRead / Math.Max(seconds, 1e-3)));
+                            LogProgress(logger, ProgressText.Now(progress));
                         }
                     }
                     catch (OperationCanceledException)
@@ -54,42 +52,38 @@ public static partial class RunProgressDisplay
         private static partial void LogProgress(ILogger logger, string progress);
     }
 
-    /// <summary>A Spectre.Console progress bar over tasks, with the record counts as its label.</summary>
-    public sealed class Bar : IRunProgressDisplay
+    /// <summary>One Spectre.Console bar per phase (indeterminate while its total is unknown), then a last row with the summary's figures.</summary>
+    public sealed class Bar(IAnsiConsole console, TimeSpan refresh) : IRunProgressDisplay
     {
-        public IAsyncDisposable Start(RunProgress progress, ILogger logger)
-        {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            return new Loop(stop => console.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new ElapsedTimeColumn())
-                .StartAsync(async context =>
+        public IAsyncDisposable Start(RunProgress progress, ILogger logger) => new Loop(stop => console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var bars = new Dictionary<object, ProgressTask>();
+                while (true)
                 {
-                    var bar = context.AddTask("starting", maxValue: progress.TasksTotal);
-                    long started = TimeProvider.System.GetTimestamp();
-                    while (true)
+                    bool over = stop.IsCancellationRequested;
+                    foreach (var row in ProgressText.Rows(progress))
                     {
-                        var snapshot = progress.Snapshot();
-                        double seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
-                        bar.Value = snapshot.TasksDone;
-                        bar.Description = Markup.Escape(Describe(snapshot, snapshot.RecordsRead / Math.Max(seconds, 1e-3)));
-                        context.Refresh();
-                        if (stop.IsCancellationRequested)
+                        var bar = bars.TryGetValue(row.Key, out var known) ? known : bars[row.Key] = context.AddTask(Markup.Escape(row.Text));
+                        (bar.IsIndeterminate, bar.MaxValue, bar.Value, bar.Description) = (row.Max is null, row.BarMax, row.BarValue, Markup.Escape(row.Text));
+                        if (row.Ended)
                         {
-                            break;
-                        }
-
-                        try
-                        {
-                            await Task.Delay(250, stop);
-                        }
-                        catch (OperationCanceledException)
-                        {
-                            // one last refresh above shows the final counts
+                            bar.StopTask();
                         }
                     }
-                }));
-        }
+
+                    context.Refresh();
+                    if (over)
+                    {
+                        break;
+                    }
+
+                    // Cancelled: one more round above draws the final state.
+                    await Task.Delay(refresh, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+            }));
     }
 
     /// <summary>A display's drawing loop, running until the display is disposed (the run is over).</summary>
