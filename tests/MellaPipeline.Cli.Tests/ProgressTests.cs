@@ -114,6 +114,30 @@ public class ProgressTests
     }
 
     [Fact]
+    public void The_map_phase_shows_the_bytes_downloaded_and_their_rate_only_when_images_were_downloaded()
+    {
+        var time = new FakeTimeProvider();
+        var progress = new RunProgress(tasksTotal: 1, tasksAlreadyDone: 0, time);
+        var counters = new PipelineCounters();
+        progress.Started(0, counters);
+        var map = progress.BeginPhase(ProgressText.MapPhase, "records", 200, () => progress.Snapshot().RecordsRead);
+        Count(counters.For("read"), ok: 50, rejected: 0);
+        Count(counters.For("write"), ok: 50, rejected: 0);
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal("map: 50/200 records (25%) · 10 records/s · ETA 0:15 · 50 rows · 0 rejects · 0/1 tasks", ProgressText.Phase(map, progress.Snapshot()));
+
+        counters.CountDownloaded(12_400_000);
+        Assert.Equal(12_400_000, progress.Snapshot().BytesDownloaded);
+        Assert.Equal("map: 50/200 records (25%) · 10 records/s · ETA 0:15 · 12.4 MB downloaded (2.5 MB/s) · 50 rows · 0 rejects · 0/1 tasks",
+            ProgressText.Phase(map, progress.Snapshot()));
+
+        // A finished task's bytes stay in the totals.
+        progress.Finished(0, ranNow: true);
+        Assert.Equal(12_400_000, progress.Snapshot().BytesDownloaded);
+        Assert.Equal(["999 B", "1.0 kB", "12.4 MB", "3.0 GB"], new long[] { 999, 1000, 12_400_000, 3_000_000_000 }.Select(ProgressText.Size).ToArray());
+    }
+
+    [Fact]
     public void Phases_follow_one_another_and_the_last_line_is_the_summary_s()
     {
         var time = new FakeTimeProvider();

@@ -138,6 +138,13 @@ public class UrlListRunTests
         var malformed = rejects.Where(r => r.GetProperty("origin").GetString()!.StartsWith("c.jsonl:line ", StringComparison.Ordinal)
             && r.GetProperty("reason").GetString() is "input_field_invalid" or "input_malformed").ToList();
         Assert.Equal([$"c.jsonl:line {jsonl.Count + 1}", $"c.jsonl:line {jsonl.Count + 2}"], malformed.Select(r => r.GetProperty("origin").GetString()).Order());
+
+        // The map's last progress line says how much it downloaded: at least the photos it stored, at most every photo the lists name.
+        var mapDone = System.Text.RegularExpressions.Regex.Match(result.Stderr, @"map done: [\d,]+ records in [\d:]+.* · ([\d.]+) (kB|MB) downloaded");
+        Assert.True(mapDone.Success, result.Stderr);
+        double downloaded = double.Parse(mapDone.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * (mapDone.Groups[2].Value == "MB" ? 1e6 : 1e3);
+        var photos = UrlListWriter.Photos();
+        Assert.InRange(downloaded, stored.Count * photos.Min(p => p.Length) * 0.99, (good.Count + 2) * photos.Max(p => p.Length) * 1.01);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public static partial class RunProgressDisplay
         {
             progress.PhaseStarted += phase => LogProgress(logger, ProgressText.Started(phase));
             progress.TotalKnown += phase => LogProgress(logger, ProgressText.TotalKnown(phase));
-            progress.PhaseEnded += phase => LogProgress(logger, ProgressText.Ended(phase));
+            progress.PhaseEnded += phase => LogProgress(logger, ProgressText.Ended(phase, progress.Snapshot()));
             progress.Completed += summary => LogProgress(logger, ProgressText.Final(summary));
 
             // The timer starts now, not when the loop's task first runs, so ticks keep to the interval.

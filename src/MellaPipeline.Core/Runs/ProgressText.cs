@@ -25,8 +25,40 @@ public static class ProgressText
         }
 
         return phase.Name == MapPhase
-            ? text + string.Create(Inv, $" · {tasks.RowsWritten:N0} rows · {tasks.Rejected:N0} rejects · {tasks.TasksDone}/{tasks.TasksTotal} tasks")
+            ? text + Downloaded(tasks.BytesDownloaded, phase) + string.Create(Inv, $" · {tasks.RowsWritten:N0} rows · {tasks.Rejected:N0} rejects · {tasks.TasksDone}/{tasks.TasksTotal} tasks")
             : text;
+    }
+
+    /// <summary>The images downloaded so far, <c> · 12.4 MB downloaded (2.1 MB/s)</c>; nothing when the run downloads none (local files).</summary>
+    private static string Downloaded(long bytes, ProgressPhase phase)
+    {
+        if (bytes <= 0)
+        {
+            return "";
+        }
+
+        string rate = phase.Elapsed >= MeasurableTime ? " (" + Size((long)Rate(bytes, phase.Elapsed)) + "/s)" : "";
+        return " · " + Size(bytes) + " downloaded" + rate;
+    }
+
+    /// <summary>Bytes in decimal units, one decimal from a kilobyte on: <c>950 B</c>, <c>12.4 MB</c>, <c>3.0 GB</c>.</summary>
+    public static string Size(long bytes)
+    {
+        string[] units = ["kB", "MB", "GB", "TB"];
+        if (bytes < 1000)
+        {
+            return string.Create(Inv, $"{bytes} B");
+        }
+
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1000 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+
+        return string.Create(Inv, $"{value:0.0} {units[unit]}");
     }
 
     /// <summary>The line of a phase that begins: <c>cluster started: 51 rows</c>.</summary>
@@ -38,11 +70,13 @@ public static class ProgressText
     public static string TotalKnown(ProgressPhase phase) => string.Create(Inv, $"{phase.Name}: {phase.Total:N0} {phase.Unit} in all");
 
     /// <summary>The line of a phase that ends: <c>map done: 88 records in 0:12 (7 records/s)</c>.</summary>
-    public static string Ended(ProgressPhase phase)
+    /// <remarks>The map's line also says what it downloaded, from <paramref name="tasks"/>: <c>… · 12.4 MB downloaded (2.1 MB/s)</c>.</remarks>
+    public static string Ended(ProgressPhase phase, ProgressSnapshot? tasks = null)
     {
         long done = phase.Done;
         string rate = phase.Elapsed >= MeasurableTime ? string.Create(Inv, $" ({Rate(done, phase.Elapsed):N0} {phase.Unit}/s)") : "";
-        return string.Create(Inv, $"{phase.Name} done: {done:N0} {phase.Unit} in {Clock(phase.Elapsed)}{rate}");
+        string downloaded = phase.Name == MapPhase && tasks is { } t ? Downloaded(t.BytesDownloaded, phase) : "";
+        return string.Create(Inv, $"{phase.Name} done: {done:N0} {phase.Unit} in {Clock(phase.Elapsed)}{rate}{downloaded}");
     }
 
     /// <summary>The last line, in the summary's figures: <c>done: 88 records read · 51 rows · 30 dropped · 7 failed</c>.</summary>

@@ -4,7 +4,7 @@ using MellaPipeline.Runtime;
 namespace MellaPipeline.Runs;
 
 /// <summary>Totals of a run in progress, read by a progress display while tasks update their counters.</summary>
-public readonly record struct ProgressSnapshot(int TasksDone, int TasksTotal, long RecordsRead, long RowsWritten, long Rejected);
+public readonly record struct ProgressSnapshot(int TasksDone, int TasksTotal, long RecordsRead, long RowsWritten, long Rejected, long BytesDownloaded = 0);
 
 /// <summary>
 /// Live view of a run: finished tasks' totals plus the counters of the tasks still running, and the
@@ -22,6 +22,7 @@ public sealed class RunProgress(int tasksTotal, int tasksAlreadyDone, TimeProvid
     private long _recordsRead;
     private long _rowsWritten;
     private long _rejected;
+    private long _bytesDownloaded;
 
     public int TasksTotal { get; } = tasksTotal;
 
@@ -58,6 +59,7 @@ public sealed class RunProgress(int tasksTotal, int tasksAlreadyDone, TimeProvid
             Interlocked.Add(ref _recordsRead, read);
             Interlocked.Add(ref _rowsWritten, rows);
             Interlocked.Add(ref _rejected, rejected);
+            Interlocked.Add(ref _bytesDownloaded, counters.BytesDownloaded);
         }
 
         Interlocked.Increment(ref _done);
@@ -68,15 +70,17 @@ public sealed class RunProgress(int tasksTotal, int tasksAlreadyDone, TimeProvid
         long read = Interlocked.Read(ref _recordsRead);
         long rows = Interlocked.Read(ref _rowsWritten);
         long rejected = Interlocked.Read(ref _rejected);
+        long downloaded = Interlocked.Read(ref _bytesDownloaded);
         foreach (var counters in _active.Values)
         {
             var (r, w, j) = Totals(counters);
             read += r;
             rows += w;
             rejected += j;
+            downloaded += counters.BytesDownloaded;
         }
 
-        return new ProgressSnapshot(Volatile.Read(ref _done), TasksTotal, read, rows, rejected);
+        return new ProgressSnapshot(Volatile.Read(ref _done), TasksTotal, read, rows, rejected, downloaded);
     }
 
     /// <summary>

@@ -42,6 +42,12 @@ public sealed class StageCounters(string name)
 public sealed class PipelineCounters
 {
     private readonly List<StageCounters> _stages = [];
+    private long _bytesDownloaded;
+
+    /// <summary>Bytes of images downloaded so far (what a progress line shows beside the records).</summary>
+    public long BytesDownloaded => Interlocked.Read(ref _bytesDownloaded);
+
+    public void CountDownloaded(long bytes) => Interlocked.Add(ref _bytesDownloaded, bytes);
 
     public IReadOnlyList<StageCounters> Stages
     {

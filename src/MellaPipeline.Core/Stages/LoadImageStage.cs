@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using MellaPipeline.Config;
 using MellaPipeline.Images;
 using MellaPipeline.Records;
+using MellaPipeline.Runtime;
 
 namespace MellaPipeline.Stages;
 
@@ -21,7 +22,8 @@ namespace MellaPipeline.Stages;
 /// that names the key only (<see cref="Withheld"/>): no URL, page URL, origin or detail.
 /// </para>
 /// </summary>
-public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fetcher = null, IImageProcessor? processor = null, IImageBlocklist? blocklist = null)
+/// <param name="counters">Where the bytes downloaded are counted for the progress display (the task's counters).</param>
+public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fetcher = null, IImageProcessor? processor = null, IImageBlocklist? blocklist = null, PipelineCounters? counters = null)
     : IRecordStage<PairCandidate, PairRecord>
 {
     public const string StageName = "load_images";
@@ -55,6 +57,8 @@ public sealed class LoadImageStage(LoadImagesOptions options, IImageFetcher? fet
                 (string code, string detail) = (ReasonCodes.ImageFetch(download.Reason!), $"{input.Url}: {download.Detail}");
                 return download.OptedOut ? StageOutcome<PairRecord>.Dropped(code, detail) : StageOutcome<PairRecord>.Failed(code, detail);
             }
+
+            counters?.CountDownloaded(download.Bytes.Length);
 
             if (Blocklisted(input, download.Bytes) is { } listed)
             {

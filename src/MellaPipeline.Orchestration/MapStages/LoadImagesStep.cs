@@ -12,7 +12,7 @@ public sealed class LoadImagesStep
     {
         var settings = resources.Options.Stages.LoadImages;
         var fetcher = resources.Client is null ? null : new HttpImageFetcher(resources.Client);
-        var stage = new LoadImageStage(settings, fetcher, resources.Processor, BlocklistStep.For(resources.Options.Stages.Safety));
+        var stage = new LoadImageStage(settings, fetcher, resources.Processor, BlocklistStep.For(resources.Options.Stages.Safety), resources.Task.Counters);
 
         // With a client, downloads in flight are bounded by the client (load_images.concurrency for
         // all hosts, concurrency_per_host each), so every record of the reorder window gets its
