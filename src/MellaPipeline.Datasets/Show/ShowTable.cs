@@ -21,6 +21,9 @@ public static class ShowTable
 
     private const string Gap = "  ";
 
+    /// <summary>A cluster id is 16 hex digits (SPEC §3); a longer one, from another writer, is cut to keep the caption its room.</summary>
+    private const int ClusterWidth = 17;
+
     private static readonly string[] Headers = ["key", "lang", "script", "source", "caption", "size", "cluster"];
     private const int CaptionColumn = 4;
 
@@ -100,7 +103,7 @@ public static class ShowTable
         var lines = new List<string[]> { Headers };
         lines.AddRange(rows.Select(r => new[]
         {
-            r.Key, r.Lang, r.Script, r.Source, r.Text, FormattableString.Invariant($"{r.Width}×{r.Height}"), r.DupCluster,
+            r.Key, r.Lang, r.Script, r.Source, r.Text, FormattableString.Invariant($"{r.Width}×{r.Height}"), Cut(r.DupCluster, ClusterWidth),
         }));
         int others = Enumerable.Range(0, Headers.Length).Where(c => c != CaptionColumn).Sum(c => lines.Max(l => CellWidth(l[c])) + perColumn);
         int captionWidth = Math.Max(MinCaptionWidth, width - others - perColumn);
