@@ -17,7 +17,7 @@ public sealed record ExportJob(string Out, ExportFormat Format, IReadOnlyList<Ex
 
     /// <summary>The summary line: rows, tars (or images), bytes, where.</summary>
     public string Describe() => Format == ExportFormat.WebDataset
-        ? FormattableString.Invariant($"exported {Rows:N0} rows into {Parts!.Sum(p => p.Tars.Count):N0} tars ({Parts!.Sum(p => p.Bytes):N0} bytes; {Parts!.Sum(p => p.ByReference):N0} by reference): {Out}")
+        ? FormattableString.Invariant($"exported {Rows:N0} rows into {Parts!.Sum(p => p.Tars.Count):N0} tar(s) ({Parts!.Sum(p => p.Bytes):N0} bytes; {Parts!.Sum(p => p.ByReference):N0} by reference): {Out}")
         : FormattableString.Invariant($"exported {Rows:N0} rows, {Parts!.Sum(p => p.Images):N0} images ({Parts!.Sum(p => p.Bytes):N0} bytes; {Parts!.Sum(p => p.ByReference):N0} by reference): {Out}");
 }
 
@@ -42,7 +42,14 @@ public static partial class DatasetExporter
         try
         {
             parts = DatasetParts.Find(dataset);
-            await ShardReader.ReadMetadataAsync(parts.First(p => p.Shards.Count > 0).Shards[0], cancellationToken);
+            foreach (string first in parts.Where(p => p.Shards.Count > 0).Select(p => p.Shards[0]))
+            {
+                var (_, _, version) = await ShardReader.ReadMetadataAsync(first, cancellationToken);
+                if (version != ShardSchema.Version)
+                {
+                    throw new InvalidDataException($"{first}: shard schema version '{version}', this mella reads version {ShardSchema.Version}");
+                }
+            }
         }
         catch (Exception e) when (Datasets.DatasetProblem.Is(e))
         {

@@ -40,6 +40,7 @@ public sealed class WebDatasetWriter(string folder, long maxSamples, long maxByt
 
     public async Task WriteAsync(PairRecord record, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         string key = ExportNames.SampleKey(record.Key);
         byte[]? image = ExportNames.StoredImage(record);
         var members = new List<(string Name, byte[] Data)>(3)
@@ -75,7 +76,9 @@ public sealed class WebDatasetWriter(string folder, long maxSamples, long maxByt
                 Gid = 0,
                 DataStream = new MemoryStream(data, writable: false),
             };
-            await _current.Tar.WriteEntryAsync(entry, cancellationToken);
+            // Synchronous: the members are in memory already, and the file's 64 KB buffer turns the writer's small
+            // header and padding writes into large ones; async adds a state machine per write and nothing to wait on.
+            _current.Tar.WriteEntry(entry);
         }
 
         _current.Samples++;
