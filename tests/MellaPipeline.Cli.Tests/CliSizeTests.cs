@@ -9,10 +9,10 @@ namespace MellaPipeline.Cli.Tests;
 public class CliSizeTests
 {
     /// <summary>
-    /// 1,500 for the commands up to <c>mella split</c>, eval and score; then 118 for <c>mella export</c> and <c>mella show</c>
+    /// 1,500 for the commands up to <c>mella split</c>, eval and score; then 108 for <c>mella export</c> and <c>mella show</c>
     /// (ExportCommand.cs, ShowCommand.cs, their two registrations) and 10 for wiring <c>mella coverage --report</c>'s new sections.
     /// </summary>
-    public const int MaxProjectLines = 1630;
+    public const int MaxProjectLines = 1620;
     public const int MaxFileLines = 300;
 
     [Fact]

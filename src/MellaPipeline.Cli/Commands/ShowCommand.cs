@@ -3,7 +3,6 @@ using MellaPipeline.Datasets.Export;
 using MellaPipeline.Datasets.Show;
 using MellaPipeline.Languages;
 using MellaPipeline.Records;
-using Spectre.Console;
 using C = MellaPipeline.Parquet.ShardColumns;
 
 namespace MellaPipeline.Cli.Commands;
@@ -37,17 +36,8 @@ public static class ShowCommand
                 return ExitCodes.BadInput;
             }
 
-            await ResultOutput.PrintAsync(parse.GetValue(json), rows, output =>
-            {
-                if (Console.IsOutputRedirected)
-                {
-                    ShowTable.WritePlain(output, rows);
-                }
-                else
-                {
-                    ShowTable.Render(AnsiConsole.Console, rows);
-                }
-            });
+            await ResultOutput.PrintAsync(parse.GetValue(json), rows,
+                output => ShowTable.WritePlain(output, rows, Console.IsOutputRedirected ? ShowTable.PlainWidth : Console.WindowWidth));
             return ExitCodes.Success;
         });
         return command;

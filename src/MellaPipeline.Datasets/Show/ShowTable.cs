@@ -8,8 +8,9 @@ namespace MellaPipeline.Datasets.Show;
 /// <c>mella show</c>'s table: key, lang, script, source, caption, size (W×H), cluster. Widths are terminal cells as
 /// Spectre.Console measures them (Hangul and CJK two cells, Thai and Arabic combining marks none), so columns line up
 /// whatever the script; the caption is cut to the room left, at a grapheme-cluster boundary (a Thai vowel mark or an
-/// Arabic harakat never loses its letter), with an ellipsis. Plain aligned text when stdout is not a terminal; a
-/// Spectre.Console table on a terminal.
+/// Arabic harakat never loses its letter), with an ellipsis. Plain aligned text, as wide as the terminal or
+/// <see cref="PlainWidth"/> cells when stdout is not one (a Spectre.Console table was tried: too narrow a terminal made
+/// it wrap the key and drop columns, where plain lines keep every column and only the caption gives way).
 /// </summary>
 public static class ShowTable
 {
@@ -30,7 +31,7 @@ public static class ShowTable
     /// <summary>Plain aligned text, each line at most <paramref name="width"/> cells (unless the caption's minimum needs more).</summary>
     public static void WritePlain(TextWriter output, IReadOnlyList<ShownRow> rows, int width = PlainWidth)
     {
-        var cells = Cells(rows, width, Gap.Length);
+        var cells = Cells(rows, width);
         var widths = Enumerable.Range(0, Headers.Length).Select(c => cells.Max(r => CellWidth(r[c]))).ToArray();
         foreach (var row in cells)
         {
@@ -46,25 +47,6 @@ public static class ShowTable
 
             output.WriteLine(line.ToString());
         }
-    }
-
-    /// <summary>A Spectre.Console table of the same cells, fitted to the console's width.</summary>
-    public static void Render(IAnsiConsole console, IReadOnlyList<ShownRow> rows)
-    {
-        // Borders and padding take three cells a column.
-        var cells = Cells(rows, console.Profile.Width, 3);
-        var table = new Table().Border(TableBorder.Simple);
-        foreach (string header in cells[0])
-        {
-            table.AddColumn(new TableColumn(new Spectre.Console.Text(header, new Style(decoration: Decoration.Bold))).NoWrap());
-        }
-
-        foreach (var row in cells.Skip(1))
-        {
-            table.AddRow(row.Select(c => new Spectre.Console.Text(c)).ToArray());
-        }
-
-        console.Write(table);
     }
 
     /// <summary>The caption cut to <paramref name="cells"/> terminal cells at a grapheme boundary, with an ellipsis when cut.</summary>
@@ -98,15 +80,15 @@ public static class ShowTable
     public static int CellWidth(string text) => text.GetCellWidth();
 
     /// <summary>The header and one line of cells per row, the caption cut to what <paramref name="width"/> leaves.</summary>
-    private static List<string[]> Cells(IReadOnlyList<ShownRow> rows, int width, int perColumn)
+    private static List<string[]> Cells(IReadOnlyList<ShownRow> rows, int width)
     {
         var lines = new List<string[]> { Headers };
         lines.AddRange(rows.Select(r => new[]
         {
             r.Key, r.Lang, r.Script, r.Source, r.Text, FormattableString.Invariant($"{r.Width}×{r.Height}"), Cut(r.DupCluster, ClusterWidth),
         }));
-        int others = Enumerable.Range(0, Headers.Length).Where(c => c != CaptionColumn).Sum(c => lines.Max(l => CellWidth(l[c])) + perColumn);
-        int captionWidth = Math.Max(MinCaptionWidth, width - others - perColumn);
+        int others = Enumerable.Range(0, Headers.Length).Where(c => c != CaptionColumn).Sum(c => lines.Max(l => CellWidth(l[c])) + Gap.Length);
+        int captionWidth = Math.Max(MinCaptionWidth, width - others);
         foreach (var line in lines.Skip(1))
         {
             line[CaptionColumn] = Cut(line[CaptionColumn], captionWidth);
