@@ -23,6 +23,8 @@ public static class MellaCommandLine
         root.Subcommands.Add(DedupCommand.Build());
         root.Subcommands.Add(CoverageCommand.Build());
         root.Subcommands.Add(SplitCommand.Build());
+        root.Subcommands.Add(ExportCommand.Build());
+        root.Subcommands.Add(ShowCommand.Build());
         root.Subcommands.Add(EvalCommand.Build());
         root.Subcommands.Add(ScoreCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());

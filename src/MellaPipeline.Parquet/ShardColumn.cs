@@ -122,7 +122,7 @@ public sealed class StringColumn : ShardValueColumn<string?>
     {
         var values = new string?[rows];
         await group.ReadAsync(_field, values.AsMemory(), null, cancellationToken);
-        return values;
+        return await NestedValues.PlaceAsync(group, _field, values, cancellationToken);
     }
 }
 
@@ -203,7 +203,7 @@ public sealed class BytesColumn : ShardValueColumn<byte[]?>
     {
         var values = new byte[]?[rows];
         await group.ReadAsync(_field, values.AsMemory(), null, cancellationToken);
-        return values;
+        return await NestedValues.PlaceAsync(group, _field, values, cancellationToken);
     }
 }
 
@@ -233,4 +233,36 @@ public sealed class ImageColumn : ShardColumn
     public override IReadOnlyList<ShardValueColumn> Leaves { get; }
 
     public override JsonObject HuggingFaceFeature() => new() { ["_type"] = "Image" };
+}
+
+/// <summary>
+/// Parquet.Net 6.1 reads a nullable field inside a struct (<c>image.bytes</c>, <c>image.path</c>) densely: the non-null
+/// values first, then stale buffer contents where the nulls were — an image stored by reference came back with another
+/// row's bytes, and one row's file name moved to the first row. Top-level columns are read in place.
+/// </summary>
+internal static class NestedValues
+{
+    /// <summary>The values back in their rows, by the definition levels, and nulls in theirs; unchanged for a top-level field or a row group without nulls.</summary>
+    public static async Task<T?[]> PlaceAsync<T>(ParquetRowGroupReader group, DataField field, T?[] values, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (field.MaxDefinitionLevel <= 1 || group.GetStatistics(field) is { NullCount: 0 })
+        {
+            return values;
+        }
+
+        var levels = new int[values.Length];
+        using (var raw = await group.ReadRawColumnDataBaseAsync(field, cancellationToken))
+        {
+            raw.DefinitionLevels.CopyTo(levels);
+        }
+
+        var placed = new T?[values.Length];
+        for (int row = 0, next = 0; row < values.Length; row++)
+        {
+            placed[row] = levels[row] == field.MaxDefinitionLevel ? values[next++] : null;
+        }
+
+        return placed;
+    }
 }

@@ -116,7 +116,7 @@ public static class ShardReader
     /// group (and no other, so a projection without the image never loads it) and makes each of
     /// its rows with <paramref name="row"/>.
     /// </summary>
-    private static async IAsyncEnumerable<T> ReadRowsAsync<T>(
+    public static async IAsyncEnumerable<T> ReadRowsAsync<T>(
         string path, IReadOnlyList<ShardValueColumn> columns, Func<ShardRow, T> row, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
@@ -159,6 +159,13 @@ public readonly struct ShardRow
     public T Get<T>(ShardValueColumn<T> column) =>
         _values[column.Ordinal] is T[] values
             ? values[_index]
+            : throw new InvalidOperationException($"column '{column.Name}' was not read for this projection");
+
+    /// <summary>A column's value whatever its type, for code that picks columns by name (<c>--where</c>).</summary>
+    /// <exception cref="InvalidOperationException">The column was not among those read.</exception>
+    public object? GetValue(ShardValueColumn column) =>
+        _values[column.Ordinal] is { } values
+            ? values.GetValue(_index)
             : throw new InvalidOperationException($"column '{column.Name}' was not read for this projection");
 }
 

@@ -8,7 +8,11 @@ namespace MellaPipeline.Cli.Tests;
 /// </summary>
 public class CliSizeTests
 {
-    public const int MaxProjectLines = 1500;
+    /// <summary>
+    /// 1,500 for the commands up to <c>mella split</c>, eval and score; then 108 for <c>mella export</c> and <c>mella show</c>
+    /// (ExportCommand.cs, ShowCommand.cs, their two registrations) and 10 for wiring <c>mella coverage --report</c>'s new sections.
+    /// </summary>
+    public const int MaxProjectLines = 1620;
     public const int MaxFileLines = 300;
 
     [Fact]
@@ -25,8 +29,9 @@ public class CliSizeTests
     [Fact]
     public void A_file_or_a_project_over_its_limit_is_named_with_the_limit()
     {
-        // 301 + 4 × 300 = 1501 lines: one file over its limit, the others at theirs, the project one over its own.
-        var problems = Problems([("Commands/Big.cs", MaxFileLines + 1), .. Enumerable.Range(0, 4).Select(i => ($"Commands/Fine{i}.cs", MaxFileLines))]);
+        // 301 + 4 × 300 + the rest = the limit + 1 lines: one file over its limit, the others within theirs, the project one over its own.
+        int rest = MaxProjectLines + 1 - (MaxFileLines + 1) - 4 * MaxFileLines;
+        var problems = Problems([("Commands/Big.cs", MaxFileLines + 1), .. Enumerable.Range(0, 4).Select(i => ($"Commands/Fine{i}.cs", MaxFileLines)), ("Commands/Rest.cs", rest)]);
 
         Assert.Equal(
             [

@@ -9,6 +9,8 @@ public class CommandLineTests
     {
         var root = await MellaProcess.RunAsync(["--help"]);
         var run = await MellaProcess.RunAsync(["run", "--help"]);
+        var export = await MellaProcess.RunAsync(["export", "--help"]);
+        var show = await MellaProcess.RunAsync(["show", "--help"]);
         var version = await MellaProcess.RunAsync(["--version"]);
 
         Assert.Equal(0, root.ExitCode);
@@ -17,6 +19,11 @@ public class CommandLineTests
         Assert.Contains("--out", run.Stdout);
         Assert.Contains("--resume", run.Stdout);
         Assert.Contains("--workers", run.Stdout);
+        Assert.Contains("export", root.Stdout);
+        Assert.Contains("show", root.Stdout);
+        Assert.Equal((0, 0), (export.ExitCode, show.ExitCode));
+        Assert.Contains("--max-samples", export.Stdout);
+        Assert.Contains("--where", show.Stdout);
         Assert.Equal(0, version.ExitCode);
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout);
     }
@@ -26,6 +33,11 @@ public class CommandLineTests
     [InlineData("run")]
     [InlineData("frobnicate")]
     [InlineData("run", "pipelines/demo.yaml", "--workers", "-3")]
+    [InlineData("export", "runs/demo", "--format", "webdataset")]
+    [InlineData("export", "runs/demo", "--out", "x", "--format", "tar")]
+    [InlineData("export", "runs/demo", "--out", "x", "--format", "jsonl", "--max-samples", "0")]
+    [InlineData("show", "runs/demo", "--limit", "0")]
+    [InlineData("show", "runs/demo", "--source", "web")]
     public async Task Bad_arguments_exit_2_with_one_line(params string[] args)
     {
         var result = await MellaProcess.RunAsync(args);
