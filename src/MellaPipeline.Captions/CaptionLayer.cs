@@ -124,11 +124,12 @@ public sealed partial class CaptionLayer(
         var files = CaptionFile.Expand(layer.Paths);
         var byImage = new Dictionary<string, List<CaptionLine>>(StringComparer.Ordinal);
 
-        // A caption's image URL is known once it is matched to a dataset row, or from the caption itself with match_by: url.
-        void Reject(string key, string origin, string reason, string? detail, OutcomeKind kind, string? url = null, string? pageUrl = null)
+        // A caption's image URL is known once it is matched to a dataset row, or from the caption itself with match_by: url;
+        // its language is the one its line declares (what splits the coverage report's funnel by language).
+        void Reject(string key, string origin, string reason, string? detail, OutcomeKind kind, string? url = null, string? pageUrl = null, string? lang = null)
         {
             counters.CountReject(kind, reason);
-            context.Rejects.Write(RejectRecord.Of(new UnparsedInput(key, origin, url, pageUrl), StageName, kind, reason, detail));
+            context.Rejects.Write(RejectRecord.Of(new UnparsedInput(key, origin, url, pageUrl, lang), StageName, kind, reason, detail));
         }
 
         string? UrlOf(string match) => layer.MatchBy == CaptionMatch.Url ? match : null;
@@ -139,7 +140,7 @@ public sealed partial class CaptionLayer(
             var (reason, detail) = Check(caption, text);
             if (reason is not null)
             {
-                Reject(KeyOf(caption.Match, caption.Text), caption.Origin, reason, detail, OutcomeKind.Dropped, UrlOf(caption.Match));
+                Reject(KeyOf(caption.Match, caption.Text), caption.Origin, reason, detail, OutcomeKind.Dropped, UrlOf(caption.Match), lang: caption.Lang);
                 return;
             }
 
@@ -204,7 +205,7 @@ public sealed partial class CaptionLayer(
                 var row = pending[i];
                 if (outcomes[i] is { IsOk: false, Reason: { } reason } rejected)
                 {
-                    Reject(row.Key, row.Origin, reason, rejected.Detail, rejected.Kind, row.Url, row.PageUrl);
+                    Reject(row.Key, row.Origin, reason, rejected.Detail, rejected.Kind, row.Url, row.PageUrl, row.Lang);
                     continue;
                 }
 
@@ -248,13 +249,13 @@ public sealed partial class CaptionLayer(
                         string key = KeyOf(row.Sha256, caption.Text);
                         if (layer.Unpaired == UnpairedCaptions.Drop && !languages!.HasNative(row.Sha256, caption.Lang))
                         {
-                            Reject(key, caption.Origin, ReasonCodes.CaptionUnpaired, $"image {row.Sha256[..16]} has no native {caption.Lang} pair", OutcomeKind.Dropped, row.Url, row.PageUrl);
+                            Reject(key, caption.Origin, ReasonCodes.CaptionUnpaired, $"image {row.Sha256[..16]} has no native {caption.Lang} pair", OutcomeKind.Dropped, row.Url, row.PageUrl, caption.Lang);
                             continue;
                         }
 
                         if (!written.Add((row.Sha256, caption.Lang, caption.Text)))
                         {
-                            Reject(key, caption.Origin, ReasonCodes.CaptionDuplicate, $"the same {caption.Lang} text for image {row.Sha256[..16]} comes earlier", OutcomeKind.Dropped, row.Url, row.PageUrl);
+                            Reject(key, caption.Origin, ReasonCodes.CaptionDuplicate, $"the same {caption.Lang} text for image {row.Sha256[..16]} comes earlier", OutcomeKind.Dropped, row.Url, row.PageUrl, caption.Lang);
                             continue;
                         }
 
@@ -296,7 +297,7 @@ public sealed partial class CaptionLayer(
                     }
 
                     Reject(KeyOf(match, caption.Text), caption.Origin, ReasonCodes.CaptionImageUnknown,
-                        $"no image in the dataset with {CaptionFile.MatchField(layer.MatchBy)} {match}", OutcomeKind.Dropped, UrlOf(match));
+                        $"no image in the dataset with {CaptionFile.MatchField(layer.MatchBy)} {match}", OutcomeKind.Dropped, UrlOf(match), lang: caption.Lang);
                 }
             }
 

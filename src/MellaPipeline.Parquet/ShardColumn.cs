@@ -120,9 +120,7 @@ public sealed class StringColumn : ShardValueColumn<string?>
 
     internal override async Task<Array> ReadAsync(ParquetRowGroupReader group, int rows, CancellationToken cancellationToken)
     {
-        var values = new string?[rows];
-        await group.ReadAsync(_field, values.AsMemory(), null, cancellationToken);
-        return await NestedValues.PlaceAsync(group, _field, values, cancellationToken);
+        return await NestedValues.ReadAsync<string>(group, _field, rows, cancellationToken);
     }
 }
 
@@ -201,9 +199,7 @@ public sealed class BytesColumn : ShardValueColumn<byte[]?>
 
     internal override async Task<Array> ReadAsync(ParquetRowGroupReader group, int rows, CancellationToken cancellationToken)
     {
-        var values = new byte[]?[rows];
-        await group.ReadAsync(_field, values.AsMemory(), null, cancellationToken);
-        return await NestedValues.PlaceAsync(group, _field, values, cancellationToken);
+        return await NestedValues.ReadAsync<byte[]>(group, _field, rows, cancellationToken);
     }
 }
 
@@ -240,25 +236,45 @@ public sealed class ImageColumn : ShardColumn
 /// values first, then stale buffer contents where the nulls were — an image stored by reference came back with another
 /// row's bytes, and one row's file name moved to the first row. Top-level columns are read in place.
 /// </summary>
-internal static class NestedValues
+public static class NestedValues
 {
-    /// <summary>The values back in their rows, by the definition levels, and nulls in theirs; unchanged for a top-level field or a row group without nulls.</summary>
-    public static async Task<T?[]> PlaceAsync<T>(ParquetRowGroupReader group, DataField field, T?[] values, CancellationToken cancellationToken)
+    /// <summary>
+    /// One leaf column of a row group, a value or null per row. Where the chunk's statistics say it has
+    /// nulls, the definition levels are read first (and let go, so one copy of the column is held at a
+    /// time), then the values, put back in their rows by the levels.
+    /// </summary>
+    public static async Task<T?[]> ReadAsync<T>(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
         where T : class
     {
-        if (field.MaxDefinitionLevel <= 1 || group.GetStatistics(field) is { NullCount: 0 })
+        int[]? levels = null;
+        if (field.MaxDefinitionLevel > 1 && group.GetStatistics(field) is not { NullCount: 0 })
+        {
+            levels = new int[rows];
+            using var raw = await group.ReadRawColumnDataBaseAsync(field, cancellationToken);
+            raw.DefinitionLevels.CopyTo(levels);
+        }
+
+        var values = new T?[rows];
+        if (typeof(T) == typeof(string))
+        {
+            await group.ReadAsync(field, (Memory<string?>)(object)values.AsMemory(), null, cancellationToken);
+        }
+        else if (typeof(T) == typeof(byte[]))
+        {
+            await group.ReadAsync(field, (Memory<byte[]?>)(object)values.AsMemory(), null, cancellationToken);
+        }
+        else
+        {
+            throw new NotSupportedException($"{typeof(T).Name} leaves are not read here"); // only the image struct's two leaves are nested
+        }
+
+        if (levels is null)
         {
             return values;
         }
 
-        var levels = new int[values.Length];
-        using (var raw = await group.ReadRawColumnDataBaseAsync(field, cancellationToken))
-        {
-            raw.DefinitionLevels.CopyTo(levels);
-        }
-
-        var placed = new T?[values.Length];
-        for (int row = 0, next = 0; row < values.Length; row++)
+        var placed = new T?[rows];
+        for (int row = 0, next = 0; row < rows; row++)
         {
             placed[row] = levels[row] == field.MaxDefinitionLevel ? values[next++] : null;
         }

@@ -10,9 +10,10 @@ public class CliSizeTests
 {
     /// <summary>
     /// 1,500 for the commands up to <c>mella split</c>, eval and score; then 108 for <c>mella export</c> and <c>mella show</c>
-    /// (ExportCommand.cs, ShowCommand.cs, their two registrations) and 10 for wiring <c>mella coverage --report</c>'s new sections.
+    /// (ExportCommand.cs, ShowCommand.cs, their two registrations), less the 6 the progress display gave back when its
+    /// wording moved to Core (1,602 today), and a few lines of slack.
     /// </summary>
-    public const int MaxProjectLines = 1620;
+    public const int MaxProjectLines = 1610;
     public const int MaxFileLines = 300;
 
     [Fact]

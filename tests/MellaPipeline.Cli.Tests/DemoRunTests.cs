@@ -197,7 +197,7 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
         }
 
         Assert.Equal((16, 8, 8), (layer.Lines, layer.Rows, layer.Rejected));
-        Assert.Contains(rejects, r => r.Reason == "caption_lang_mismatch" && r.Origin == "captions.jsonl:9" && r.Detail!.Contains("identified as uk", StringComparison.Ordinal));
+        Assert.Contains(rejects, r => r.Reason == "caption_lang_mismatch" && r.Origin == "captions.jsonl:9" && r.Lang == "ru" && r.Detail!.Contains("identified as uk", StringComparison.Ordinal));
         Assert.Contains(rejects, r => r.Reason == "caption_lang_mismatch" && r.Origin == "captions.jsonl:10"); // English left untranslated, labelled th
         Assert.Equal(summary.Counts["th"]["mllm"], manifest.Counts["th"]["mllm"]);
         Assert.Equal(2, manifest.Counts["th"]["mllm"]);

@@ -65,47 +65,12 @@ public static class GalleryThumbnails
         return thumbnails;
     }
 
-    /// <summary>
-    /// One leaf of the <c>image</c> struct, a value or null per row. Parquet.Net 6.1's typed read of
-    /// a nested leaf with nulls gives the values packed (nulls left out, the tail undefined), so the
-    /// definition levels are read too — a row has a value exactly when its level is the field's
-    /// maximum — and the values spread back by them. A chunk without nulls (its statistics say so)
-    /// is read once; one with nulls twice (levels, then values), for sampled row groups only.
-    /// </summary>
-    private static async Task<T?[]> ReadNullableAsync<T>(ParquetReader reader, ParquetRowGroupReader group, string leaf, int count, CancellationToken cancellationToken)
+    /// <summary>One leaf of the <c>image</c> struct of a row group, a value or null per row.</summary>
+    private static Task<T?[]> ReadNullableAsync<T>(ParquetReader reader, ParquetRowGroupReader group, string leaf, int count, CancellationToken cancellationToken)
         where T : class
     {
         var field = reader.Schema.GetDataFields().Single(f => f.Path.ToList() is [var parent, var name] && parent == ShardColumns.Image.Name && name == leaf);
-        // The chunk's statistics say whether any row is null; only then are the levels needed (read first, and let go, so one copy of the column is held at a time).
-        int[]? levels = null;
-        if (group.GetStatistics(field)?.NullCount is not 0)
-        {
-            using var raw = await group.ReadRawColumnDataBaseAsync(field, cancellationToken);
-            levels = raw.DefinitionLevels.ToArray();
-        }
-
-        var packed = new T?[count];
-        if (typeof(T) == typeof(string))
-        {
-            await group.ReadAsync(field, (Memory<string?>)(object)packed.AsMemory(), null, cancellationToken);
-        }
-        else
-        {
-            await group.ReadAsync(field, (Memory<byte[]?>)(object)packed.AsMemory(), null, cancellationToken);
-        }
-
-        if (levels is null)
-        {
-            return packed;
-        }
-
-        var values = new T?[count];
-        for (int i = 0, j = 0; i < count; i++)
-        {
-            values[i] = levels[i] == field.MaxDefinitionLevel ? packed[j++] : null;
-        }
-
-        return values;
+        return NestedValues.ReadAsync<T>(group, field, count, cancellationToken);
     }
 
     /// <summary>The thumbnail of one stored image; <paramref name="reference"/> is what a row without image bytes names.</summary>
