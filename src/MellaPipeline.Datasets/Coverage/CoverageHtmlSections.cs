@@ -77,7 +77,7 @@ internal static class CoverageHtmlSections
         }
 
         html.Append(Inv, $"<tr><th>all</th><th>{funnel.Languages.Sum(l => l.Read):N0}</th><th></th><th>{funnel.Languages.Sum(l => l.Rows):N0}</th></tr></table>");
-        html.Append(Inv, $"<p>“{RunFunnel.NoLanguage}” holds the records rejected before their language was known (a malformed line, an alt text dropped before language identification, a caption-layer line).</p></section>");
+        html.Append(Inv, $"<p>“{RunFunnel.NoLanguage}” holds the records rejected before their language was known (a malformed line, an alt text dropped before language identification, a caption line that cannot be read).</p></section>");
     }
 
     public static void Rejects(StringBuilder html, RunFunnel? funnel)
