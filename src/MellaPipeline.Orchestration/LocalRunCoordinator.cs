@@ -80,12 +80,11 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         var progress = new RunProgress(world, alreadyDone);
         var executor = new TaskExecutor(run);
         var toRun = ranks.Where(r => !request.ReduceOnly && (request.Rank is null || request.Rank == r) && !run.IsComplete(r)).ToArray();
-        await using var shown = new ProgressShown(display.Start(progress, logger));
+        await using var shown = new ProgressShown(progress, display.Start(progress, logger));
         if (toRun.Length > 0)
         {
-            using var counting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var map = await BeginCountedPhaseAsync(progress, ProgressText.MapPhase, "records", () => progress.Snapshot().RecordsRead,
-                RunTotals.MapTextBytes(options.InputList()), token => RunTotals.MapRecordsAsync(options.InputList(), toRun, world, token), counting.Token);
+                RunTotals.MapTextBytes(options.InputList()), token => RunTotals.MapRecordsAsync(options.InputList(), toRun, world, token), cancellationToken);
             await Parallel.ForEachAsync(
                 toRun,
                 new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
@@ -98,7 +97,6 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
                     progress.Finished(rank, result == TaskResult.Completed);
                 });
             progress.EndPhase(map);
-            await counting.CancelAsync();
         }
 
         if (!request.ReduceOnly && request.Rank is { } only)
@@ -178,7 +176,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
             // A layer built already and unchanged is read back, not run: it is no phase of this run.
             var counters = new PipelineCounters();
             var phase = layer.Current() is not null ? null : await BeginCountedPhaseAsync(progress, "captions " + settings.Name, "lines", () => RunProgress.RecordsRead(counters),
-                RunTotals.CaptionTextBytes(settings), token => RunTotals.CaptionLinesAsync(settings, token), cancellationToken);
+                RunTotals.CaptionTextBytes(settings), async token => await RunTotals.CaptionLinesAsync(settings, token) is { } lines ? new ProgressTotal(lines) : null, cancellationToken);
 
             layers.Add(await layer.RunAsync(datasetShards, world, cancellationToken, counters));
             if (phase is not null)
@@ -211,18 +209,20 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
 
     /// <summary>
     /// Begins a phase whose total is counted from its input files: small ones (<see cref="RunTotals.QuickCountBytes"/>)
-    /// before it starts, larger ones beside it (the tasks need not wait), none when <paramref name="textBytes"/> is null (a crawl).
+    /// before it starts, larger ones beside it (the tasks need not wait) until the phase ends, none when <paramref name="textBytes"/> is null (a crawl).
     /// </summary>
     private static async Task<ProgressPhase> BeginCountedPhaseAsync(
-        RunProgress progress, string name, string unit, Func<long> count, long? textBytes, Func<CancellationToken, Task<long?>> total, CancellationToken cancellationToken)
+        RunProgress progress, string name, string unit, Func<long> count, long? textBytes, Func<CancellationToken, Task<ProgressTotal?>> total, CancellationToken cancellationToken)
     {
         bool quick = textBytes <= RunTotals.QuickCountBytes;
-        var phase = progress.BeginPhase(name, unit, quick ? await TryCountAsync(total, cancellationToken) : null, count);
+        var phase = progress.BeginCountedPhase(name, unit, quick ? await TryCountAsync(total, cancellationToken) : null, count);
         if (textBytes is not null && !quick)
         {
             _ = Task.Run(async () =>
             {
-                if (await TryCountAsync(total, cancellationToken) is { } counted)
+                // A total learned after the phase ended says nothing: the count stops with the phase, or with the run.
+                using var counting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, phase.Ending);
+                if (await TryCountAsync(total, counting.Token) is { } counted)
                 {
                     progress.LearnTotal(phase, counted);
                 }
@@ -232,7 +232,7 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         return phase;
     }
 
-    private static async Task<long?> TryCountAsync(Func<CancellationToken, Task<long?>> total, CancellationToken cancellationToken)
+    private static async Task<ProgressTotal?> TryCountAsync(Func<CancellationToken, Task<ProgressTotal?>> total, CancellationToken cancellationToken)
     {
         try
         {
@@ -245,12 +245,28 @@ public sealed partial class LocalRunCoordinator(RunRequest request, IRunProgress
         }
     }
 
-    /// <summary>A display that can be ended before the run's last words (the report) as well as on the way out.</summary>
-    private sealed class ProgressShown(IAsyncDisposable display) : IAsyncDisposable
+    /// <summary>
+    /// A display that can be ended before the run's last words (the report) as well as on the way out; a phase still
+    /// open on the way out is one the run stopped in (cancelled or failed), and its last line says so.
+    /// </summary>
+    private sealed class ProgressShown(RunProgress progress, IAsyncDisposable display) : IAsyncDisposable
     {
         private int _disposed;
 
-        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? display.DisposeAsync() : ValueTask.CompletedTask;
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            if (progress.Current is { } stopped)
+            {
+                progress.EndPhase(stopped, completed: false);
+            }
+
+            return display.DisposeAsync();
+        }
     }
 
     /// <summary>Whether a SHA-256 (hex) is on <c>stages.safety.blocklist</c>: caption lines naming such an image are withheld too.</summary>

@@ -8,19 +8,20 @@ namespace MellaPipeline.Orchestration;
 
 /// <summary>
 /// What each phase of a run has in all, for the progress display, found the cheap way: Parquet
-/// row counts from the footers, line counts of text files through the same readers (and byte
-/// ranges) the tasks use, the map's row counts for the clustering. A crawl, a web archive, a
-/// gzipped list or generated captions have no total known in advance (null).
+/// row counts from the footers, line counts of text files (<see cref="CountLines"/>, a block scan that
+/// splits and skips lines as the tasks' reader does, over the same byte ranges), the map's row counts
+/// for the clustering. A crawl, a web archive, a gzipped list or generated captions have no total known
+/// in advance: a map with such inputs beside countable ones gets a lower bound (<see cref="ProgressTotal.CountedPart"/>).
 /// </summary>
 public static class RunTotals
 {
     /// <summary>Text inputs up to this size are counted before their phase starts (a fraction of a second); larger ones beside it.</summary>
     public const long QuickCountBytes = 64L << 20;
 
-    /// <summary>The bytes of text files counting the map's total reads (Parquet footers are free), or null when an input has no total to count.</summary>
+    /// <summary>The bytes of text files counting the map's total reads (Parquet footers are free), or null when no input has a total to count.</summary>
     public static long? MapTextBytes(IReadOnlyList<InputOptions> inputs)
     {
-        long bytes = 0;
+        long? bytes = null;
         foreach (var input in inputs)
         {
             IEnumerable<string>? text = input.Kind switch
@@ -30,12 +31,10 @@ public static class RunTotals
                     files.Where(f => f.Format != UrlListFormat.Parquet).Select(f => f.Path),
                 _ => null,
             };
-            if (text is null)
+            if (text is not null)
             {
-                return null;
+                bytes = (bytes ?? 0) + SizeOf(text);
             }
-
-            bytes += SizeOf(text);
         }
 
         return bytes;
@@ -45,10 +44,14 @@ public static class RunTotals
     public static long? CaptionTextBytes(CaptionLayerOptions layer) =>
         layer.Generate is null ? SizeOf(CaptionFile.Expand(layer.Paths).Where(f => !f.EndsWith(".parquet", StringComparison.Ordinal))) : null;
 
-    /// <summary>The input records the map reads in <paramref name="ranks"/> of <paramref name="world"/> tasks, or null when some input cannot tell.</summary>
-    public static async Task<long?> MapRecordsAsync(IReadOnlyList<InputOptions> inputs, IReadOnlyList<int> ranks, int world, CancellationToken cancellationToken)
+    /// <summary>
+    /// The input records the map reads in <paramref name="ranks"/> of <paramref name="world"/> tasks: exact when every
+    /// input can tell, a lower bound naming what was not counted when only some can, null when none can.
+    /// </summary>
+    public static async Task<ProgressTotal?> MapRecordsAsync(IReadOnlyList<InputOptions> inputs, IReadOnlyList<int> ranks, int world, CancellationToken cancellationToken)
     {
         long total = 0;
+        var notCounted = new List<string>();
         foreach (var input in inputs)
         {
             long? records = input.Kind switch
@@ -57,15 +60,29 @@ public static class RunTotals
                 InputKind.Urls => await UrlListAsync(input, ranks, world, cancellationToken),
                 _ => null,
             };
-            if (records is not { } known)
+            if (records is { } known)
             {
-                return null;
+                total += known;
+                continue;
             }
 
-            total += known;
+            notCounted.Add(input.Kind switch
+            {
+                InputKind.Crawl => "a crawl's",
+                InputKind.Warc => "a web archive's",
+                _ => "a gzipped list's",
+            });
         }
 
-        return total;
+        if (notCounted.Count == inputs.Count)
+        {
+            return null;
+        }
+
+        int counted = inputs.Count - notCounted.Count;
+        return notCounted.Count == 0
+            ? new ProgressTotal(total)
+            : new ProgressTotal(total, $"{counted} of {inputs.Count} inputs; {string.Join(" and ", notCounted.Distinct())} are not known");
     }
 
     /// <summary>The rows the clustering reads: every task's map output.</summary>
@@ -83,7 +100,11 @@ public static class RunTotals
         long lines = 0;
         foreach (string file in CaptionFile.Expand(layer.Paths))
         {
-            lines += await CountAsync(CaptionFile.ReadAsync(file, layer.MatchBy, cancellationToken));
+            // As the layer reads them: a file it cannot open or read is one line (its reject), a Parquet file its footer's rows.
+            lines += UserFile.KindOf(file) != UserFileKind.RegularFile ? 1
+                : file.EndsWith(".parquet", StringComparison.Ordinal)
+                    ? await ParquetUrlList.InspectAsync(file, cancellationToken) is { Problem: null } parquet ? parquet.Rows : 1
+                    : await Task.Run(() => CountLines(file, 0, long.MaxValue, cancellationToken), cancellationToken);
         }
 
         return lines;
@@ -186,15 +207,4 @@ public static class RunTotals
 
     private static long SizeOf(IEnumerable<string> files) =>
         files.Sum(f => UserFile.KindOf(f) == UserFileKind.RegularFile ? new FileInfo(f).Length : 0);
-
-    private static async Task<long> CountAsync<T>(IAsyncEnumerable<T> items)
-    {
-        long n = 0;
-        await foreach (var _ in items)
-        {
-            n++;
-        }
-
-        return n;
-    }
 }

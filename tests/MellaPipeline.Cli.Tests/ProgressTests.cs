@@ -221,4 +221,46 @@ public class ProgressTests
         Assert.True(at.All(i => i >= 0) && at.SequenceEqual(at.Order()), drawn);
         Assert.DoesNotContain("tasks · 0 read", last, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_map_with_only_some_inputs_counted_shows_the_lower_bound_and_claims_no_percentage_or_eta()
+    {
+        var time = new FakeTimeProvider();
+        var progress = new RunProgress(tasksTotal: 1, tasksAlreadyDone: 0, time);
+        var map = progress.BeginCountedPhase(ProgressText.MapPhase, "records", new ProgressTotal(52, "2 of 3 inputs; a crawl's are not known"));
+
+        Assert.Equal("map started: 52 records in 2 of 3 inputs; a crawl's are not known", ProgressText.Started(map));
+        map.Add(40);
+        time.Advance(TimeSpan.FromSeconds(4));
+        string line = ProgressText.Phase(map, progress.Snapshot());
+        Assert.StartsWith("map: 40 records of at least 52 · 10 records/s · ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("%", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("ETA", line, StringComparison.Ordinal);
+        Assert.Null(ProgressText.Rows(progress)[0].Max);
+
+        // The crawl brings more than the counted part: the bound no longer says anything.
+        map.Add(32);
+        Assert.StartsWith("map: 72 records · ", ProgressText.Phase(map, progress.Snapshot()), StringComparison.Ordinal);
+        progress.EndPhase(map);
+        Assert.Equal(72, map.Total);
+        Assert.Equal("map done: 72 records in 0:04 (18 records/s)", ProgressText.Ended(map));
+    }
+
+    [Fact]
+    public void A_phase_the_run_stopped_in_keeps_its_total_says_stopped_and_ends_what_counted_beside_it()
+    {
+        var progress = new RunProgress(tasksTotal: 1, tasksAlreadyDone: 0, new FakeTimeProvider());
+        var map = progress.BeginPhase(ProgressText.MapPhase, "records", 100);
+        map.Add(40);
+        Assert.False(map.Ending.IsCancellationRequested);
+
+        progress.EndPhase(map, completed: false);
+
+        Assert.True(map.Ending.IsCancellationRequested);
+        Assert.Equal((40L, 100L, false), (map.Done, map.Total!.Value, map.Completed));
+        Assert.Equal("map stopped: 40 records in 0:00", ProgressText.Ended(map));
+        var row = ProgressText.Rows(progress)[0];
+        Assert.Equal((40d, 100d, true), (row.BarValue, row.BarMax, row.Ended));
+        Assert.Contains("40/100 records (40%)", row.Text, StringComparison.Ordinal);
+    }
 }

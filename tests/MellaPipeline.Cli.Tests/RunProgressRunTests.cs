@@ -54,4 +54,38 @@ public partial class RunProgressRunTests
         Assert.Equal(48 + 7, Figure("input_records"));
         Assert.Contains($"{Figure("input_records")} records read, {Figure("dropped")} dropped, {Figure("failed")} failed", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_crawl_beside_a_pairs_file_leaves_the_map_a_lower_bound_that_its_end_makes_exact()
+    {
+        using var dir = new TempDir();
+        await using var server = new LocalHttpServer();
+        string host = server.Root.AbsoluteUri.TrimEnd('/');
+        server.Map("/robots.txt", "User-agent: *\nAllow: /\n", "text/plain");
+        server.Map("/img/most.png", SyntheticPng.Create(160, 120, seed: 41), "image/png");
+        server.Map("/site/page.html", """<html lang="cs"><body><img src="../img/most.png" alt="Karlův most v Praze za svítání, pohled z Malé Strany"></body></html>""");
+        File.WriteAllLines(dir.File("seeds.txt"), [$"{host}/site/page.html"]);
+        string pairs = PairsInput.Write(dir.Path, count: 12);
+        File.WriteAllText(dir.File("p.yaml"), $"""
+            name: mixed
+            inputs:
+              - kind: crawl
+                paths: [seeds.txt]
+                crawl: {"{"}allow_addresses: [127.0.0.1], requests_per_second_per_host: 100, max_retries: 0, max_depth: 0{"}"}
+              - kind: pairs
+                paths: ["{pairs}"]
+            tasks: 1
+            failure_budget: 1
+            """);
+
+        var result = await MellaProcess.RunAsync(["run", dir.File("p.yaml"), "--out", dir.File("run")]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var progress = result.Stderr.Split('\n').Where(l => l.Contains("progress: map ", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf("progress: ", StringComparison.Ordinal) + "progress: ".Length)..].TrimEnd()).ToList();
+        long mapRead = JsonDocument.Parse(File.ReadAllText(dir.File("run/stats/00000.json"))).RootElement.GetProperty("input_records").GetInt64();
+        Assert.True(mapRead > 12, result.ToString()); // the crawl's record comes on top of the counted part
+        Assert.Equal("map started: 12 records in 1 of 2 inputs; a crawl's are not known", progress[0]);
+        Assert.StartsWith($"map done: {mapRead} records in ", progress[^1], StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using MellaPipeline.Config;
+using MellaPipeline.Runs;
 using MellaPipeline.TestSupport;
 
 namespace MellaPipeline.Orchestration.Tests;
@@ -34,11 +35,11 @@ public class RunTotalsTests
         using var dir = new TempDir();
         InputOptions[] inputs = [new() { Kind = InputKind.Pairs, Paths = [WritePairs(dir.Path, 1_234)] }];
 
-        Assert.Equal(1_234, await RunTotals.MapRecordsAsync(inputs, AllOfThree, 3, CancellationToken.None));
+        Assert.Equal(new ProgressTotal(1_234), await RunTotals.MapRecordsAsync(inputs, AllOfThree, 3, CancellationToken.None));
         long shares = 0;
         foreach (int rank in AllOfThree)
         {
-            long share = (await RunTotals.MapRecordsAsync(inputs, [rank], 3, CancellationToken.None))!.Value;
+            long share = (await RunTotals.MapRecordsAsync(inputs, [rank], 3, CancellationToken.None))!.Value.Count;
             Assert.InRange(share, 300, 500);
             shares += share;
         }
@@ -60,13 +61,13 @@ public class RunTotalsTests
         InputOptions[] inputs = [new() { Kind = InputKind.Urls, Paths = [parquet, tsv] }];
 
         // The TSV's header line counts as a record: an estimate the map phase's end makes exact.
-        Assert.Equal(2_500 + 41, await RunTotals.MapRecordsAsync(inputs, AllOfThree, 3, CancellationToken.None));
-        Assert.Equal(1_250, await RunTotals.MapRecordsAsync([new() { Kind = InputKind.Urls, Paths = [parquet] }], [1], 2, CancellationToken.None));
+        Assert.Equal(new ProgressTotal(2_500 + 41), await RunTotals.MapRecordsAsync(inputs, AllOfThree, 3, CancellationToken.None));
+        Assert.Equal(new ProgressTotal(1_250), await RunTotals.MapRecordsAsync([new() { Kind = InputKind.Urls, Paths = [parquet] }], [1], 2, CancellationToken.None));
         Assert.Equal(new FileInfo(tsv).Length, RunTotals.MapTextBytes(inputs));
     }
 
     [Fact]
-    public async Task A_crawl_or_a_gzipped_list_has_no_total()
+    public async Task A_crawl_or_a_gzipped_list_has_no_total_and_beside_countable_inputs_leaves_a_lower_bound()
     {
         using var dir = new TempDir();
         string gz = dir.File("urls.tsv.gz");
@@ -78,12 +79,20 @@ public class RunTotalsTests
         }
 
         InputOptions[] gzipped = [new() { Kind = InputKind.Urls, Paths = [gz] }];
-        InputOptions[] crawl = [new() { Kind = InputKind.Crawl, Paths = [] }, new() { Kind = InputKind.Pairs, Paths = [WritePairs(dir.Path, 5)] }];
+        string pairs = WritePairs(dir.Path, 5);
+        string parquet = dir.File("laion.parquet");
+        await UrlListWriter.WriteParquetAsync(parquet, ["URL", "TEXT"], [.. Enumerable.Range(0, 47).Select(i => new object?[] { $"https://img.example/{i}.jpg", "Đồi chè buổi sáng" })]);
+        InputOptions crawl = new() { Kind = InputKind.Crawl, Paths = [] };
 
         Assert.Null(await RunTotals.MapRecordsAsync(gzipped, AllOfThree, 3, CancellationToken.None));
-        Assert.Null(await RunTotals.MapRecordsAsync(crawl, AllOfThree, 3, CancellationToken.None));
+        Assert.Null(await RunTotals.MapRecordsAsync([crawl], AllOfThree, 3, CancellationToken.None));
         Assert.Null(RunTotals.MapTextBytes(gzipped));
-        Assert.Null(RunTotals.MapTextBytes(crawl));
+        Assert.Null(RunTotals.MapTextBytes([crawl]));
+
+        // The demo's mix: the pairs and the Parquet list are counted, the crawl is named as what is not.
+        InputOptions[] mixed = [crawl, new() { Kind = InputKind.Pairs, Paths = [pairs] }, new() { Kind = InputKind.Urls, Paths = [parquet] }, gzipped[0]];
+        Assert.Equal(new ProgressTotal(5 + 47, "2 of 4 inputs; a crawl's and a gzipped list's are not known"), await RunTotals.MapRecordsAsync(mixed, AllOfThree, 3, CancellationToken.None));
+        Assert.Equal(new FileInfo(pairs).Length, RunTotals.MapTextBytes(mixed));
     }
 
     [Fact]
@@ -96,6 +105,32 @@ public class RunTotalsTests
 
         Assert.Equal(17, await RunTotals.CaptionLinesAsync(layer, CancellationToken.None));
         Assert.Equal(new FileInfo(captions).Length, RunTotals.CaptionTextBytes(layer));
+    }
+
+    [Fact]
+    public async Task A_caption_layer_s_count_agrees_with_the_lines_its_reader_hands_the_layer()
+    {
+        using var dir = new TempDir();
+        string jsonl = dir.File("captions.jsonl");
+        var lines = TestSupport.Captions.All.Select((c, i) => JsonSerializer.Serialize(new { key = $"k{i}", lang = c.Lang, text = c.Text, model = "m" })).ToList();
+        File.WriteAllText(jsonl, string.Join("\r\n", lines.Take(5)) + "\n\n   \t\n{not json\n\r\n" + string.Join("\n", lines.Skip(5)) + "\n");
+        string parquet = dir.File("more.parquet");
+        await UrlListWriter.WriteParquetAsync(parquet, ["key", "lang", "text", "model"], [.. Enumerable.Range(0, 9).Select(i => new object?[] { $"p{i}", "ko", "한강 위의 다리", "m" })]);
+        File.WriteAllText(dir.File("broken.parquet"), "not parquet");
+        var layer = new CaptionLayerOptions { Name = "v1", Paths = [dir.Path], MatchBy = CaptionMatch.Key };
+
+        // What the layer counts in: one for each item the caption reader yields (a caption, a malformed line, an unreadable file).
+        long read = 0;
+        foreach (string file in MellaPipeline.Captions.CaptionFile.Expand(layer.Paths))
+        {
+            await foreach (var _ in MellaPipeline.Captions.CaptionFile.ReadAsync(file, layer.MatchBy, CancellationToken.None))
+            {
+                read++;
+            }
+        }
+
+        Assert.Equal(lines.Count + 1 + 9 + 1, read);
+        Assert.Equal(read, await RunTotals.CaptionLinesAsync(layer, CancellationToken.None));
     }
 
     [Fact]

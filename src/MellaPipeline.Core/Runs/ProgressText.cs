@@ -17,7 +17,9 @@ public static class ProgressText
         double rate = Rate(done, phase.Elapsed);
         string count = phase.Total is { } total
             ? string.Create(Inv, $"{done:N0}/{total:N0} {phase.Unit} ({Percent(done, total)}%)")
-            : string.Create(Inv, $"{done:N0} {phase.Unit}");
+            : phase.AtLeast is { } atLeast && done < atLeast
+                ? string.Create(Inv, $"{done:N0} {phase.Unit} of at least {atLeast:N0}")
+                : string.Create(Inv, $"{done:N0} {phase.Unit}");
         string text = phase.Name + ": " + count + RateText(rate, phase);
         if (!phase.HasEnded && phase.Total is { } known && Eta(done, known, rate) is { } eta)
         {
@@ -62,21 +64,26 @@ public static class ProgressText
     }
 
     /// <summary>The line of a phase that begins: <c>cluster started: 51 rows</c>.</summary>
+    /// <remarks>Where only part of the input could be counted: <c>map started: 52 records in 2 of 3 inputs; a crawl's are not known</c>.</remarks>
     public static string Started(ProgressPhase phase) => phase.Total is { } total
         ? string.Create(Inv, $"{phase.Name} started: {total:N0} {phase.Unit}")
-        : string.Create(Inv, $"{phase.Name} started: {phase.Unit} in all not known");
+        : phase.AtLeast is { } atLeast
+            ? string.Create(Inv, $"{phase.Name} started: {atLeast:N0} {phase.Unit} in {phase.CountedPart}")
+            : string.Create(Inv, $"{phase.Name} started: {phase.Unit} in all not known");
 
-    /// <summary>The line when a running phase's total is counted: <c>map: 100,000 records in all</c>.</summary>
-    public static string TotalKnown(ProgressPhase phase) => string.Create(Inv, $"{phase.Name}: {phase.Total:N0} {phase.Unit} in all");
+    /// <summary>The line when a running phase's total is counted: <c>map: 100,000 records in all</c> (or <c>… in 2 of 3 inputs; …</c>).</summary>
+    public static string TotalKnown(ProgressPhase phase) => phase.Total is null && phase.AtLeast is { } atLeast
+        ? string.Create(Inv, $"{phase.Name}: {atLeast:N0} {phase.Unit} in {phase.CountedPart}")
+        : string.Create(Inv, $"{phase.Name}: {phase.Total:N0} {phase.Unit} in all");
 
-    /// <summary>The line of a phase that ends: <c>map done: 88 records in 0:12 (7 records/s)</c>.</summary>
+    /// <summary>The line of a phase that ends: <c>map done: 88 records in 0:12 (7 records/s)</c>, or <c>map stopped: …</c> when the run stopped in it.</summary>
     /// <remarks>The map's line also says what it downloaded, from <paramref name="tasks"/>: <c>… · 12.4 MB downloaded (2.1 MB/s)</c>.</remarks>
     public static string Ended(ProgressPhase phase, ProgressSnapshot? tasks = null)
     {
         long done = phase.Done;
         string rate = phase.Elapsed >= MeasurableTime ? string.Create(Inv, $" ({Rate(done, phase.Elapsed):N0} {phase.Unit}/s)") : "";
         string downloaded = phase.Name == MapPhase && tasks is { } t ? Downloaded(t.BytesDownloaded, phase) : "";
-        return string.Create(Inv, $"{phase.Name} done: {done:N0} {phase.Unit} in {Clock(phase.Elapsed)}{rate}{downloaded}");
+        return string.Create(Inv, $"{phase.Name} {(phase.Completed ? "done" : "stopped")}: {done:N0} {phase.Unit} in {Clock(phase.Elapsed)}{rate}{downloaded}");
     }
 
     /// <summary>The last line, in the summary's figures: <c>done: 88 records read · 51 rows · 30 dropped · 7 failed</c>.</summary>
@@ -102,11 +109,11 @@ public static class ProgressText
     {
         var snapshot = progress.Snapshot();
         var rows = progress.Phases.Count == 0
-            ? [new ProgressRow(progress, Now(progress), snapshot.TasksDone, Math.Max(1, progress.TasksTotal), false)]
-            : progress.Phases.Select((p, i) => new ProgressRow(i == 0 ? progress : p, Phase(p, snapshot), p.Done, p.Total, p.HasEnded)).ToList();
+            ? [new ProgressRow(progress, Now(progress), snapshot.TasksDone, Math.Max(1, progress.TasksTotal), false, false)]
+            : progress.Phases.Select((p, i) => new ProgressRow(i == 0 ? progress : p, Phase(p, snapshot), p.Done, p.Total, p.HasEnded, p.Completed)).ToList();
         if (progress.Final is { } final)
         {
-            rows.Add(new ProgressRow(final, Final(final), 1, 1, true));
+            rows.Add(new ProgressRow(final, Final(final), 1, 1, true, true));
         }
 
         return rows;
@@ -135,11 +142,14 @@ public static class ProgressText
     private static long Percent(long done, long total) => total <= 0 ? 100 : Math.Min(100, done * 100 / total);
 }
 
-/// <summary>One bar of a progress display: its text, how far it is against <see cref="Max"/> (null: not known, an indeterminate bar), and whether it is over.</summary>
-public sealed record ProgressRow(object Key, string Text, long Value, long? Max, bool Ended)
+/// <summary>
+/// One bar of a progress display: its text, how far it is against <see cref="Max"/> (null: not known, an indeterminate bar),
+/// whether it is over, and whether it got to the end (a phase the run stopped in is over, not complete).
+/// </summary>
+public sealed record ProgressRow(object Key, string Text, long Value, long? Max, bool Ended, bool Completed)
 {
-    /// <summary>Where the bar stands between 0 and <see cref="BarMax"/>: 0 for an indeterminate bar.</summary>
-    public double BarValue => Ended ? BarMax : Max is { } max ? Math.Min(Value, max) : 0;
+    /// <summary>Where the bar stands between 0 and <see cref="BarMax"/>: full once complete, 0 for an indeterminate bar.</summary>
+    public double BarValue => Completed ? BarMax : Max is { } max ? Math.Min(Value, max) : 0;
 
     /// <summary>The bar's full length, at least 1 (a total of 0 is a full bar).</summary>
     public double BarMax => Math.Max(1, Max ?? 1);
