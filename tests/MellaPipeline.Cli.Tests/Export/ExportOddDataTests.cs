@@ -141,4 +141,19 @@ public class ExportOddDataTests(ExportDataset data) : IClassFixture<ExportDatase
         Assert.Equal(before.Keys.Order(StringComparer.Ordinal), Directory.GetFileSystemEntries(earlier).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.False(Directory.Exists(fresh));
     }
+
+    [Fact]
+    public async Task A_staging_folder_left_by_a_killed_export_is_removed_by_the_next_overwrite()
+    {
+        string dir = data.NewOut(), leftover = Path.Combine(dir, ".mella-export-4242-0123456789abcdef.tmp");
+        Directory.CreateDirectory(Path.Combine(leftover, "images", "ab"));
+        File.WriteAllBytes(Path.Combine(leftover, "images", "ab", "half.png"), [0x89, 0x50]);
+
+        var refused = await ExportAsync(data.RunDir, dir, "--format", "jsonl");
+        var replaced = await ExportAsync(data.RunDir, dir, "--format", "jsonl", "--overwrite");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.True(replaced.ExitCode == 0, replaced.ToString());
+        Assert.Equal(["images", "metadata.jsonl", "references.jsonl"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
 }
