@@ -10,6 +10,19 @@ public static class OutputFolder
     /// <param name="earlier">What an earlier run wrote, for the messages: <c>split</c> gives "replaces an earlier split" and "which is not a split's".</param>
     public static string? Prepare(string outDir, bool overwrite, Func<string, bool> isOwnOutput, string earlier)
     {
+        if (Refusal(outDir, overwrite, isOwnOutput, earlier) is { } refusal)
+        {
+            return refusal;
+        }
+
+        Directory.CreateDirectory(outDir);
+        Remove(outDir, isOwnOutput);
+        return null;
+    }
+
+    /// <summary>Why <see cref="Prepare"/> would refuse the folder, or null; checks only, creating and removing nothing.</summary>
+    public static string? Refusal(string outDir, bool overwrite, Func<string, bool> isOwnOutput, string earlier)
+    {
         if (File.Exists(outDir))
         {
             return "is a file";
@@ -22,15 +35,16 @@ public static class OutputFolder
         }
 
         var foreign = entries.Where(e => !isOwnOutput(e)).ToArray();
-        if (foreign.Length > 0)
-        {
-            return $"holds {string.Join(", ", foreign)}, which is not {(earlier.StartsWith('e') ? "an" : "a")} {earlier}'s; not removing it";
-        }
+        return foreign.Length > 0
+            ? $"holds {string.Join(", ", foreign)}, which is not {(earlier.StartsWith('e') ? "an" : "a")} {earlier}'s; not removing it"
+            : null;
+    }
 
-        Directory.CreateDirectory(outDir);
-        foreach (var entry in entries)
+    /// <summary>Removes the entries of <paramref name="folder"/> whose names <paramref name="which"/> picks, folders with all they hold.</summary>
+    public static void Remove(string folder, Func<string, bool> which)
+    {
+        foreach (var full in Directory.EnumerateFileSystemEntries(folder).Where(e => which(Path.GetFileName(e))).ToArray())
         {
-            string full = Path.Combine(outDir, entry);
             if (Directory.Exists(full))
             {
                 Directory.Delete(full, recursive: true);
@@ -40,7 +54,5 @@ public static class OutputFolder
                 File.Delete(full);
             }
         }
-
-        return null;
     }
 }

@@ -32,8 +32,12 @@ public static partial class DatasetExporter
 
     /// <summary>
     /// Finds the dataset's shards and opens the first before the output folder is created or emptied (a refused export
-    /// leaves nothing behind), then exports, showing progress per shard through <paramref name="showProgress"/>. A
-    /// shard found broken only while it is read takes the folder this export made with it.
+    /// leaves nothing behind), then exports, showing progress per shard through <paramref name="showProgress"/>.
+    /// Everything is written into a staging folder inside <paramref name="outDir"/> (on the same file system, so
+    /// moving it is a rename; <paramref name="outDir"/> itself keeps its identity — a shell's working folder, a mount
+    /// point, a link) and moved into place only when the whole export has been written: until then an earlier export
+    /// (replaced with <c>--overwrite</c>) stays as it was, and a shard found broken only while it is read, or an
+    /// interrupted export, takes the staging folder — and a folder this export created — with it.
     /// </summary>
     public static async Task<ExportJob> RunAsync(string dataset, string outDir, ExportSettings settings, bool overwrite,
         Func<RunProgress, IAsyncDisposable> showProgress, CancellationToken cancellationToken)
@@ -56,12 +60,15 @@ public static partial class DatasetExporter
             return new ExportJob(outDir, settings.Format, null, Datasets.DatasetProblem.Describe(dataset, e), null);
         }
 
-        bool created = !Directory.Exists(outDir);
-        if (OutputFolder.Prepare(outDir, overwrite, IsOwnOutput, "export") is { } refusal)
+        if (OutputFolder.Refusal(outDir, overwrite, IsOwnOutput, "export") is { } refusal)
         {
             return new ExportJob(outDir, settings.Format, null, null, refusal);
         }
 
+        bool created = !Directory.Exists(outDir);
+        string staging = Path.Combine(outDir, $"{StagingPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}{AtomicFile.TempSuffix}");
+        Directory.CreateDirectory(staging);
+        bool swapped = false;
         try
         {
             var progress = new RunProgress(parts.Sum(p => p.Shards.Count), 0);
@@ -71,33 +78,67 @@ public static partial class DatasetExporter
                 int shardIndex = 0;
                 foreach (var part in parts)
                 {
-                    string folder = Path.Combine(outDir, part.Name);
+                    string folder = Path.Combine(staging, part.Name);
                     Directory.CreateDirectory(folder);
                     written.Add(await ExportPartAsync(part, folder, settings, progress, shardIndex, cancellationToken));
                     shardIndex += part.Shards.Count;
                 }
             }
 
+            SwapIn(staging, outDir);
+            swapped = true;
             return new ExportJob(outDir, settings.Format, written, null, null);
         }
         catch (Exception e) when (Datasets.DatasetProblem.Is(e))
         {
-            if (created)
-            {
-                Directory.Delete(outDir, recursive: true);
-            }
-
             return new ExportJob(outDir, settings.Format, null, Datasets.DatasetProblem.Describe(dataset, e), null);
+        }
+        finally
+        {
+            if (!swapped)
+            {
+                Directory.Delete(created ? outDir : staging, recursive: true);
+            }
         }
     }
 
     /// <summary>What an export writes into its folder (or left half-written under a temporary name): the only entries <c>--overwrite</c> removes.</summary>
-    public static bool IsOwnOutput(string entry) => IsOwnFinalOutput(entry.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal) ? entry[..^AtomicFile.TempSuffix.Length] : entry);
+    public static bool IsOwnOutput(string entry) =>
+        entry.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal)
+            ? entry.StartsWith(StagingPrefix, StringComparison.Ordinal) || IsOwnFinalOutput(entry[..^AtomicFile.TempSuffix.Length])
+            : IsOwnFinalOutput(entry);
+
+    /// <summary>The start of the staging folder's name; one left by an export that was killed is removed by the next <c>--overwrite</c>.</summary>
+    private const string StagingPrefix = ".mella-export-";
 
     private static bool IsOwnFinalOutput(string entry) =>
         entry is IndexFile or ImageFolderWriter.MetadataFile or ImageFolderWriter.ReferencesFile or ImageFolderWriter.ImagesFolder
             or DatasetSplitter.TrainFolder or DatasetSplitter.EvalFolder
         || TarName().IsMatch(entry);
+
+    /// <summary>
+    /// Replaces what an earlier export left in <paramref name="outDir"/> (only entries it recognises as an export's;
+    /// <see cref="OutputFolder.Refusal"/> checked there were no others) by the staging folder's entries, one rename each.
+    /// </summary>
+    private static void SwapIn(string staging, string outDir)
+    {
+        string stagingName = Path.GetFileName(staging);
+        OutputFolder.Remove(outDir, entry => entry != stagingName && IsOwnOutput(entry));
+        foreach (string entry in Directory.EnumerateFileSystemEntries(staging).ToArray())
+        {
+            string target = Path.Combine(outDir, Path.GetFileName(entry));
+            if (Directory.Exists(entry))
+            {
+                Directory.Move(entry, target);
+            }
+            else
+            {
+                File.Move(entry, target);
+            }
+        }
+
+        Directory.Delete(staging);
+    }
 
     private static async Task<ExportPart> ExportPartAsync(
         DatasetPart part, string folder, ExportSettings settings, RunProgress progress, int firstShard, CancellationToken cancellationToken)
@@ -135,14 +176,22 @@ public static partial class DatasetExporter
             var counters = new PipelineCounters();
             var exported = counters.For("export");
             progress.Started(firstShard + s, counters);
-            await foreach (var record in ShardReader.ReadAsync(part.Shards[s], cancellationToken))
+            try
             {
-                exported.CountIn();
-                if (filter.Matches(column => column.Property.GetValue(record)))
+                await foreach (var record in ShardReader.ReadAsync(part.Shards[s], cancellationToken))
                 {
-                    await write(record);
-                    exported.CountOk();
+                    exported.CountIn();
+                    if (filter.Matches(record))
+                    {
+                        await write(record);
+                        exported.CountOk();
+                    }
                 }
+            }
+            catch (Exception e) when (Datasets.DatasetProblem.Is(e) && !e.Message.StartsWith(part.Shards[s], StringComparison.Ordinal))
+            {
+                // The Parquet reader's messages do not say which file; the user needs to know which shard is broken.
+                throw new InvalidDataException(Datasets.DatasetProblem.Describe(part.Shards[s], e), e);
             }
 
             progress.Finished(firstShard + s, ranNow: true);

@@ -18,6 +18,17 @@ public static partial class ExportNames
     public static string SampleKey(string key) =>
         SafeKey().IsMatch(key) ? key : "x" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
 
+    /// <summary>
+    /// The sub-folder of <c>images/</c> an imagefolder export puts the row's image in, so that no folder holds more than
+    /// a few thousand files: the sample key's first two hex digits (<c>images/3f/3f…a1.png</c>), 256 folders; for a
+    /// <c>x</c>-key the two after the <c>x</c>, and for any other key the first two of its SHA-256.
+    /// </summary>
+    public static string ImageBucket(string sampleKey)
+    {
+        string hex = sampleKey.StartsWith('x') ? sampleKey[1..] : sampleKey;
+        return HexStart().IsMatch(hex) ? hex[..2] : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sampleKey)))[..2];
+    }
+
     /// <summary>The stored image's extension, from the format its bytes are in (<c>jpg</c>, <c>png</c>, <c>gif</c>, <c>webp</c>), never from a URL or a file name.</summary>
     /// <returns>Null for bytes in no format the pipeline stores (not written by <c>mella run</c>).</returns>
     public static string? ImageExtension(ReadOnlySpan<byte> bytes) =>
@@ -28,4 +39,7 @@ public static partial class ExportNames
 
     [GeneratedRegex("^[0-9A-Za-z_-]{1,64}$")]
     private static partial Regex SafeKey();
+
+    [GeneratedRegex("^[0-9a-f]{2}")]
+    private static partial Regex HexStart();
 }

@@ -4,13 +4,15 @@ using MellaPipeline.Runs;
 namespace MellaPipeline.Datasets.Export;
 
 /// <summary>
-/// A Hugging Face <c>imagefolder</c> layout in a folder: <c>images/KEY.jpg</c>… (the stored bytes) and
-/// <c>metadata.jsonl</c>, one line per row with an image — <c>file_name</c> (the image's path relative to the file, as
-/// <c>imagefolder</c> requires) then every column but the bytes (<see cref="RowJson"/>) — so
-/// <c>load_dataset("imagefolder", data_dir=DIR)</c> gives each row its image and columns. <c>imagefolder</c> needs every
-/// metadata line to name a file, so rows stored by reference (no bytes) go to <c>references.jsonl</c> instead, the same
-/// fields with <c>file_name</c> null and their <c>url</c>; the file is written only when there is such a row. Each
-/// image is written under a temporary name and renamed; the JSONL files appear when complete.
+/// A Hugging Face <c>imagefolder</c> layout in a folder: <c>images/AB/KEY.jpg</c>… (the stored bytes, spread over 256
+/// sub-folders by <see cref="ExportNames.ImageBucket"/>) and <c>metadata.jsonl</c>, one line per row with an image —
+/// <c>file_name</c> (the image's path relative to the file, as <c>imagefolder</c> requires) then every column but the
+/// bytes (<see cref="RowJson"/>) — so <c>load_dataset("imagefolder", data_dir=DIR)</c> gives each row its image and
+/// columns. <c>imagefolder</c> needs every metadata line to name a file, so rows stored by reference (no bytes) go to
+/// <c>references.jsonl</c> instead, the same fields with <c>file_name</c> null and their <c>url</c>; the file is written
+/// only when there is such a row. Images are written plainly, and <see cref="Commit"/> puts them on disk with one
+/// flush of the file system: the folder is the export's staging folder, which appears under its final name only
+/// when whole (<see cref="DatasetExporter"/>), so a file needs no temporary name of its own.
 /// </summary>
 public sealed class ImageFolderWriter : IDisposable
 {
@@ -20,6 +22,7 @@ public sealed class ImageFolderWriter : IDisposable
 
     private readonly string _folder;
     private readonly AtomicJsonLines _metadata;
+    private readonly HashSet<string> _buckets = [];
     private AtomicJsonLines? _references;
 
     public ImageFolderWriter(string folder)
@@ -45,16 +48,24 @@ public sealed class ImageFolderWriter : IDisposable
             return;
         }
 
-        string fileName = $"{ImagesFolder}/{ExportNames.SampleKey(record.Key)}.{ExportNames.ImageExtension(image) ?? "bin"}";
-        AtomicFile.WriteAllBytes(Path.Combine(_folder, fileName), image);
+        string key = ExportNames.SampleKey(record.Key), bucket = ExportNames.ImageBucket(key);
+        if (_buckets.Add(bucket))
+        {
+            Directory.CreateDirectory(Path.Combine(_folder, ImagesFolder, bucket));
+        }
+
+        string fileName = $"{ImagesFolder}/{bucket}/{key}.{ExportNames.ImageExtension(image) ?? "bin"}";
+        File.WriteAllBytes(Path.Combine(_folder, fileName), image);
         ImageBytes += image.Length;
         _metadata.WriteLine(json => Line(json, fileName, record));
     }
 
+    /// <summary>Closes the JSONL files and flushes them and every image to disk.</summary>
     public void Commit()
     {
         _metadata.Commit();
         _references?.Commit();
+        FileSystemFlush.Flush(Path.Combine(_folder, MetadataFile));
     }
 
     public void Dispose()

@@ -8,7 +8,9 @@ namespace MellaPipeline.Datasets.Export;
 /// <summary>
 /// A row as one JSON object: every column of the shard schema in file order but the image bytes (the image's
 /// <c>path</c> as <c>image_path</c>), text as UTF-8 (not <c>\u</c>-escaped), <c>source_meta</c> as the JSON object it
-/// holds rather than a string. Written into <c>KEY.json</c> of a WebDataset sample and each line of <c>metadata.jsonl</c>.
+/// holds rather than a string, a score that is not a finite number (NaN or ±Infinity, which a float column may hold
+/// and JSON cannot) as null.
+/// Written into <c>KEY.json</c> of a WebDataset sample and each line of <c>metadata.jsonl</c>.
 /// </summary>
 public static class RowJson
 {
@@ -25,7 +27,7 @@ public static class RowJson
                 case IntColumn ints:
                     json.WriteNumberValue(ints.Get(record));
                     break;
-                case FloatColumn floats when floats.Get(record) is { } value:
+                case FloatColumn floats when floats.Get(record) is { } value && float.IsFinite(value):
                     json.WriteNumberValue(value);
                     break;
                 case StringColumn strings when strings.Get(record) is { } text:

@@ -10,7 +10,8 @@ namespace MellaPipeline.Datasets.Show;
 /// whatever the script; the caption is cut to the room left, at a grapheme-cluster boundary (a Thai vowel mark or an
 /// Arabic harakat never loses its letter), with an ellipsis. Plain aligned text, as wide as the terminal or
 /// <see cref="PlainWidth"/> cells when stdout is not one (a Spectre.Console table was tried: too narrow a terminal made
-/// it wrap the key and drop columns, where plain lines keep every column and only the caption gives way).
+/// it wrap the key and drop columns, where plain lines keep every column and only the caption gives way). Every cell
+/// is made <see cref="Visible"/> first: a dataset written by another tool may hold anything in a string.
 /// </summary>
 public static class ShowTable
 {
@@ -76,6 +77,36 @@ public static class ShowTable
         return kept.Append('…').ToString();
     }
 
+    /// <summary>
+    /// The text with nothing in it that would move the cursor, start a terminal escape sequence or reorder what follows
+    /// on the line: tabs, line breaks and other white-space controls become a space, any other control character (C0,
+    /// DEL, C1: ESC among them) and format character (the bidirectional embeddings, overrides and isolates
+    /// U+202A–202E and U+2066–2069, the marks U+200E/U+200F/U+061C, a byte order mark…) the visible U+FFFD. The
+    /// zero-width joiner and non-joiner stay: scripts need them and they move nothing.
+    /// </summary>
+    public static string Visible(string text)
+    {
+        if (!text.EnumerateRunes().Any(r => Replacement(r) is not null))
+        {
+            return text;
+        }
+
+        var visible = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            visible.Append(Replacement(rune) ?? rune.ToString());
+        }
+
+        return visible.ToString();
+    }
+
+    private static string? Replacement(Rune rune) => Rune.GetUnicodeCategory(rune) switch
+    {
+        UnicodeCategory.Control or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator => Rune.IsWhiteSpace(rune) ? " " : "\uFFFD",
+        UnicodeCategory.Format when rune.Value is not (0x200C or 0x200D) => "\uFFFD",
+        _ => null,
+    };
+
     /// <summary>Terminal cells <paramref name="text"/> takes.</summary>
     public static int CellWidth(string text) => text.GetCellWidth();
 
@@ -85,7 +116,8 @@ public static class ShowTable
         var lines = new List<string[]> { Headers };
         lines.AddRange(rows.Select(r => new[]
         {
-            r.Key, r.Lang, r.Script, r.Source, r.Text, FormattableString.Invariant($"{r.Width}×{r.Height}"), Cut(r.DupCluster, ClusterWidth),
+            Visible(r.Key), Visible(r.Lang), Visible(r.Script), Visible(r.Source), Visible(r.Text), FormattableString.Invariant($"{r.Width}×{r.Height}"),
+            Cut(Visible(r.DupCluster), ClusterWidth),
         }));
         int others = Enumerable.Range(0, Headers.Length).Where(c => c != CaptionColumn).Sum(c => lines.Max(l => CellWidth(l[c])) + Gap.Length);
         int captionWidth = Math.Max(MinCaptionWidth, width - others);

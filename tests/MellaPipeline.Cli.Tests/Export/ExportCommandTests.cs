@@ -18,7 +18,7 @@ public class ExportCommandTests(ExportDataset data) : IClassFixture<ExportDatase
         DuckDb.Query($"SELECT key, text, sha256, url, lang, source, source_meta, image.bytes IS NULL, width FROM read_parquet('{shardsGlob}')")
             .ToDictionary(r => (string)r[0]!);
 
-    private static async Task<JsonElement> ReadTarsAsync(string folder)
+    internal static async Task<JsonElement> ReadTarsAsync(string folder)
     {
         var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Reader);
@@ -193,8 +193,8 @@ public class ExportCommandTests(ExportDataset data) : IClassFixture<ExportDatase
         foreach (var line in metadata)
         {
             var row = rows[line.GetProperty("key").GetString()!];
-            string fileName = line.GetProperty("file_name").GetString()!;
-            Assert.StartsWith("images/", fileName, StringComparison.Ordinal);
+            string key = line.GetProperty("key").GetString()!, fileName = line.GetProperty("file_name").GetString()!;
+            Assert.Matches($"^images/{key[..2]}/{key}\\.(png|jpg)$", fileName);
             Assert.Equal((string)row[2]!, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(dir, fileName)))));
             Assert.Equal((string)row[1]!, line.GetProperty("text").GetString());
         }
@@ -202,7 +202,9 @@ public class ExportCommandTests(ExportDataset data) : IClassFixture<ExportDatase
         var reference = Assert.Single(references);
         Assert.Equal(JsonValueKind.Null, reference.GetProperty("file_name").ValueKind);
         Assert.Equal((string?)rows[reference.GetProperty("key").GetString()!][3], reference.GetProperty("url").GetString());
-        Assert.Equal(metadata.Count, Directory.GetFiles(Path.Combine(dir, "images")).Length);
+        Assert.Equal(metadata.Count, Directory.GetFiles(Path.Combine(dir, "images"), "*", SearchOption.AllDirectories).Length);
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir, "images"), "*", SearchOption.TopDirectoryOnly));
+        Assert.Equal(["images", "metadata.jsonl", "references.jsonl"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -101,6 +101,47 @@ public partial class ShowCommandTests(ExportDataset data) : IClassFixture<Export
         Assert.InRange(Cells(cut), 0, cells);
     }
 
+    /// <summary>What must never reach the terminal from a cell: C0 and C1 controls, DEL, bidirectional controls and other format characters but ZWJ/ZWNJ.</summary>
+    private static bool IsHostile(Rune r) =>
+        r.Value is < 0x20 or (>= 0x7F and <= 0x9F) or 0x061C or 0x200E or 0x200F or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069) or 0x2028 or 0x2029 or 0xFEFF;
+
+    [Fact]
+    public async Task Control_escape_and_bidirectional_characters_in_a_caption_or_key_never_reach_the_terminal()
+    {
+        string run = data.NewOut();
+        var rows = new[]
+        {
+            DatasetShards.Row("ru", "Площадь\u001b[31m ночью\u0007", imageSeed: 51),
+            DatasetShards.Row("ar", "مسجد\u202E \u2066حسن\u2069\u200F", imageSeed: 52),
+            DatasetShards.Row("vi", "Chợ\nBến\tThành\r\u009b2J", imageSeed: 53) with { Key = "key\u001b[2J\nsecond" },
+        };
+        await DatasetShards.WriteAsync(Path.Combine(run, "shards"), rows);
+
+        var lines = await ShowAsync(run);
+
+        Assert.Equal(rows.Length + 1, lines.Length);
+        Assert.All(lines, l => Assert.DoesNotContain(l.EnumerateRunes(), IsHostile));
+        Assert.Contains(lines, l => l.Contains("Площадь\uFFFD[31m ночью\uFFFD ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Chợ Bến Thành \uFFFD2J ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("key\uFFFD[2J second ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("مسجد\uFFFD \uFFFDحسن\uFFFD\uFFFD ", StringComparison.Ordinal));
+        // Still aligned: the size column starts at the same cell on every line.
+        int sizeColumn = Cells(lines[0][..lines[0].IndexOf("size", StringComparison.Ordinal)]);
+        Assert.All(lines.Skip(1), l => Assert.Equal(sizeColumn, Cells(l[..SizeCell().Match(l).Index])));
+    }
+
+    [Theory]
+    [InlineData("a\tb\nc\r\nd", "a b c  d")]
+    [InlineData("\u001b[1mbold\u001b[0m", "\uFFFD[1mbold\uFFFD[0m")]
+    [InlineData("abc\u202Eevil\u202C.txt", "abc\uFFFDevil\uFFFD.txt")]
+    [InlineData("\u2067שלום\u2069 \u200Eok\u200F\uFEFF\u0085", "\uFFFDשלום\uFFFD \uFFFDok\uFFFD\uFFFD ")]
+    [InlineData("می\u200Cخواهم क्\u200Dष", "می\u200Cخواهم क्\u200Dष")]
+    [InlineData("경복궁 วัดอรุณ", "경복궁 วัดอรุณ")]
+    public void Visible_replaces_what_would_move_the_cursor_or_reorder_the_line_and_keeps_the_joiners(string text, string expected)
+    {
+        Assert.Equal(expected, ShowTable.Visible(text));
+    }
+
     [GeneratedRegex(@"(?<=\s)\d+×\d+(?=\s)")]
     private static partial Regex SizeCell();
 }
