@@ -103,6 +103,14 @@ public class CoveragePageTests
     }
 
     [Fact]
+    public void A_thumbnail_of_an_image_more_than_160_to_1_is_shown_at_most_160_px_long()
+    {
+        var thumbnail = GalleryThumbnails.Make(SyntheticPng.Create(800, 2, 7), reference: null);
+        Assert.NotNull(thumbnail.DataUri);
+        Assert.Equal((160, 1), (thumbnail.Width, thumbnail.Height));
+    }
+
+    [Fact]
     public void The_escape_replaces_unpaired_surrogates_and_keeps_pairs_tabs_and_newlines()
     {
         string escaped = MellaPipeline.Reports.HtmlPage.Escape("a\uD800b\uDC00c \U0001F600 \t\n\r <&> \"");
