@@ -239,15 +239,17 @@ public sealed class ImageColumn : ShardColumn
 public static class NestedValues
 {
     /// <summary>
-    /// One leaf column of a row group, a value or null per row. Where the chunk's statistics say it has
-    /// nulls, the definition levels are read first (and let go, so one copy of the column is held at a
-    /// time), then the values, put back in their rows by the levels.
+    /// One leaf column of a row group, a value or null per row. A leaf inside a struct that can be null at some level
+    /// (its own, or its struct's: a nullable leaf under a required struct has a maximum definition level of one, as
+    /// other writers make it), where the chunk's statistics do not rule nulls out, has its definition levels read first
+    /// (and let go, so one copy of the column is held at a time), then its values, put back in their rows by the levels.
+    /// Parquet.Net 6.1's one-pass raw read (<c>ReadRawAsync</c>) takes value types only, not these string and byte leaves.
     /// </summary>
     public static async Task<T?[]> ReadAsync<T>(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
         where T : class
     {
         int[]? levels = null;
-        if (field.MaxDefinitionLevel > 1 && group.GetStatistics(field) is not { NullCount: 0 })
+        if (field.Path.Length > 1 && field.MaxDefinitionLevel > 0 && group.GetStatistics(field) is not { NullCount: 0 })
         {
             levels = new int[rows];
             using var raw = await group.ReadRawColumnDataBaseAsync(field, cancellationToken);
@@ -268,17 +270,42 @@ public static class NestedValues
             throw new NotSupportedException($"{typeof(T).Name} leaves are not read here"); // only the image struct's two leaves are nested
         }
 
-        if (levels is null)
+        if (levels is not null)
         {
-            return values;
+            Place(values, levels, field);
         }
 
-        var placed = new T?[rows];
-        for (int row = 0, next = 0; row < rows; row++)
+        return values;
+    }
+
+    /// <summary>
+    /// Puts the values back in the rows whose definition level is the maximum, null elsewhere. Where Parquet.Net leaves
+    /// them depends on the file: packed at the front (this project's shards), or with nulls between them (a struct null
+    /// in a DuckDB-written shard), stale or empty entries after them; in every case the values are its non-null entries,
+    /// in row order.
+    /// </summary>
+    private static void Place<T>(T?[] values, int[] levels, DataField field)
+        where T : class
+    {
+        int maxLevel = field.MaxDefinitionLevel;
+        int present = levels.Count(level => level == maxLevel), packed = 0;
+        for (int i = 0; i < values.Length && packed < present; i++)
         {
-            placed[row] = levels[row] == field.MaxDefinitionLevel ? values[next++] : null;
+            if (values[i] is { } value)
+            {
+                values[packed++] = value;
+            }
         }
 
-        return placed;
+        if (packed < present)
+        {
+            throw new InvalidDataException($"column '{string.Join('.', field.Path.ToList())}': {present} values by its definition levels, {packed} read");
+        }
+
+        // Moved back to front, each value lands at or after where it was packed.
+        for (int row = values.Length - 1; row >= 0; row--)
+        {
+            values[row] = levels[row] == maxLevel ? values[--packed] : null;
+        }
     }
 }

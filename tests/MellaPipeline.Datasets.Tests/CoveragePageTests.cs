@@ -54,13 +54,70 @@ public class CoveragePageTests
             Assert.Equal((width.ToString(CultureInfo.InvariantCulture), height.ToString(CultureInfo.InvariantCulture)), (img.Attribute("width")!.Value, img.Attribute("height")!.Value));
         }
 
-        var reference = figures["vi"].Elements(X + "div").Single();
+        // Every figure has an <img>: the two without a thumbnail a placeholder box whose alt text names the URL or the reason.
+        Assert.All(figures.Values, f => Assert.NotNull(f.Element(X + "img")));
+        var reference = figures["vi"].Element(X + "img")!;
         Assert.Equal("true", (string?)reference.Attribute("data-reference"));
-        Assert.Contains("https://img.example/ha-long.jpg", reference.Value, StringComparison.Ordinal);
-        Assert.Null(figures["vi"].Element(X + "img"));
-        var marker = figures["hu"].Elements(X + "div").Single();
+        Assert.Contains("https://img.example/ha-long.jpg", reference.Attribute("alt")!.Value, StringComparison.Ordinal);
+        var marker = figures["hu"].Element(X + "img")!;
         Assert.Equal("true", (string?)marker.Attribute("data-undecodable"));
-        Assert.Contains("image_", marker.Value, StringComparison.Ordinal);
+        Assert.Contains("image_", marker.Attribute("alt")!.Value, StringComparison.Ordinal);
+        foreach (var placeholder in new[] { reference, marker })
+        {
+            Assert.Equal(("160", "100"), (placeholder.Attribute("width")!.Value, placeholder.Attribute("height")!.Value));
+            string src = placeholder.Attribute("src")!.Value;
+            Assert.StartsWith("data:image/svg+xml;base64,", src, StringComparison.Ordinal);
+            var svg = XDocument.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(src.Split(',')[1])));
+            Assert.Equal(("svg", "160"), (svg.Root!.Name.LocalName, (string?)svg.Root.Attribute("width")));
+        }
+    }
+
+    [Fact]
+    public async Task Characters_xml_forbids_in_captions_and_urls_become_replacement_characters_and_long_captions_are_cut()
+    {
+        using var dir = new TempDir();
+        string dataset = dir.File("shards");
+        string control = "Karlův\u0001 most\u0008 v ranní\uFFFE mlze\uFFFF";
+        string longCaption = "Вид на Неву с Дворцового моста белой ночью, " + string.Concat(Enumerable.Repeat("набережная и дворцы, ", 40)) + "конец";
+        string url = "https://img.example/most\u0002\u001f.jpg";
+        var rows = new List<PairRecord>
+        {
+            DatasetShards.Row("cs", control, imageSeed: 1) with { Key = "key\u0003one" },
+            DatasetShards.Row("ru", longCaption, imageSeed: 2),
+            DatasetShards.Row("vi", "Cầu Long Biên\u0007 lúc hoàng hôn", imageSeed: 3, url: url) with { ImageBytes = null, Sha256 = null, ImagePath = url },
+        };
+        await DatasetShards.WriteAsync(dataset, rows);
+
+        // BuildAsync parses the page as XML: a raw U+0001 or U+FFFF in it would throw here.
+        var (_, html) = await BuildAsync(dataset);
+
+        var figures = html.Descendants(X + "figure").ToDictionary(f => f.Attribute("data-lang")!.Value);
+        Assert.Equal("Karlův\uFFFD most\uFFFD v ranní\uFFFD mlze\uFFFD", figures["cs"].Element(X + "figcaption")!.Value);
+        Assert.Equal("Cầu Long Biên\uFFFD lúc hoàng hôn", figures["vi"].Element(X + "figcaption")!.Value);
+        Assert.Contains("https://img.example/most\uFFFD\uFFFD.jpg", figures["vi"].Element(X + "img")!.Attribute("alt")!.Value, StringComparison.Ordinal);
+        string shown = figures["ru"].Element(X + "figcaption")!.Value;
+        Assert.True(longCaption.Length > 600, "the caption is long enough to be cut");
+        Assert.InRange(shown.Length, 200, 301);
+        Assert.EndsWith("…", shown, StringComparison.Ordinal);
+        Assert.StartsWith(shown[..^1], longCaption, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_thumbnail_of_an_image_more_than_160_to_1_is_shown_at_most_160_px_long()
+    {
+        var thumbnail = GalleryThumbnails.Make(SyntheticPng.Create(800, 2, 7), reference: null);
+        Assert.NotNull(thumbnail.DataUri);
+        Assert.Equal((160, 1), (thumbnail.Width, thumbnail.Height));
+    }
+
+    [Fact]
+    public void The_escape_replaces_unpaired_surrogates_and_keeps_pairs_tabs_and_newlines()
+    {
+        string escaped = MellaPipeline.Reports.HtmlPage.Escape("a\uD800b\uDC00c \U0001F600 \t\n\r <&> \"");
+        var element = XElement.Parse($"<p title=\"{escaped}\">{escaped}</p>");
+        Assert.Equal("a\uFFFDb\uFFFDc \U0001F600 \t\n\n <&> \"", element.Value);
+        // An attribute value turns each tab and line break into a space.
+        Assert.Equal("a\uFFFDb\uFFFDc \U0001F600     <&> \"", element.Attribute("title")!.Value);
     }
 
     [Fact]

@@ -27,8 +27,7 @@ public static class HtmlPage
         html.Append("<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}" +
                     "th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}.missed,.worse{color:#b00}.met,.better{color:#070}svg text{font-size:12px}" +
                     ".nodata{color:#777;font-style:italic}section{margin-top:2em}.gallery{display:flex;flex-wrap:wrap;gap:12px}" +
-                    "figure{margin:0;width:170px;font-size:12px}figure img{display:block;border:1px solid #ccc}figcaption{margin-top:4px}" +
-                    ".placeholder{width:160px;height:100px;background:#eee;border:1px dashed #999;overflow:hidden;word-break:break-all;font-size:10px}</style></head><body>");
+                    "figure{margin:0;width:170px;font-size:12px}figure img{display:block;border:1px solid #ccc}figcaption{margin-top:4px}</style></head><body>");
         return html;
     }
 
@@ -117,5 +116,48 @@ public static class HtmlPage
         html.Append("</svg>");
     }
 
-    public static string Escape(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>
+    /// Text from the data as element text or an attribute value. Besides the markup characters, what XML 1.0 forbids
+    /// (C0 controls other than tab, LF and CR, U+FFFE, U+FFFF, unpaired surrogates) becomes U+FFFD, so the page stays
+    /// well-formed whatever a caption, key or URL holds.
+    /// </summary>
+    public static string Escape(string text) => WebUtility.HtmlEncode(XmlCharacters(text));
+
+    private static string XmlCharacters(string text)
+    {
+        int first = FirstForbidden(text, 0);
+        if (first < 0)
+        {
+            return text;
+        }
+
+        var chars = text.ToCharArray();
+        for (int i = first; i >= 0; i = FirstForbidden(text, i + 1))
+        {
+            chars[i] = '\uFFFD';
+        }
+
+        return new string(chars);
+    }
+
+    /// <summary>The index of the first character at or after <paramref name="from"/> that XML 1.0 does not allow, or -1.</summary>
+    private static int FirstForbidden(string text, int from)
+    {
+        for (int i = from; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if ((c < ' ' && c is not ('\t' or '\n' or '\r')) || c is '\uFFFE' or '\uFFFF' || char.IsSurrogate(c))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }

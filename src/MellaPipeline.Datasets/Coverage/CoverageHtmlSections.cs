@@ -18,6 +18,12 @@ internal static class CoverageHtmlSections
 
     private const string KeptColour = "#3a8d3a";
 
+    /// <summary>Text from the data shown in a caption or a cluster's list: at most about this many characters.</summary>
+    private const int MaxShownText = 300;
+
+    /// <summary>Height of the box that stands for a thumbnail that cannot be shown.</summary>
+    private const int PlaceholderHeight = 100;
+
     /// <summary>Right-to-left languages among those a dataset may hold.</summary>
     public static string Direction(string lang) => lang is "ar" or "fa" or "he" or "ur" ? "rtl" : "ltr";
 
@@ -163,7 +169,7 @@ internal static class CoverageHtmlSections
             html.Append(Inv, $"<h3>Cluster <code>{Escape(example.Cluster)}</code>: {example.Languages} languages</h3><ul class=\"cluster\" data-cluster=\"{Escape(example.Cluster)}\">");
             foreach (var caption in example.Captions)
             {
-                html.Append(Inv, $"<li><b>{Escape(caption.Lang)} {Escape(caption.Source)}</b>: <span lang=\"{Escape(caption.Lang)}\" dir=\"{Direction(caption.Lang)}\">{Escape(caption.Text)}</span></li>");
+                html.Append(Inv, $"<li><b>{Escape(caption.Lang)} {Escape(caption.Source)}</b>: <span lang=\"{Escape(caption.Lang)}\" dir=\"{Direction(caption.Lang)}\">{Escape(UserText(caption.Text, MaxShownText))}</span></li>");
             }
 
             html.Append("</ul>");
@@ -205,21 +211,33 @@ internal static class CoverageHtmlSections
     private static void Figure(StringBuilder html, SampledPair pair, Thumbnail? thumbnail)
     {
         html.Append(Inv, $"<figure data-lang=\"{Escape(pair.Lang)}\" data-source=\"{Escape(pair.Source)}\" data-script=\"{Escape(pair.Script)}\">");
-        string alt = Escape(UserText(pair.Text, 120));
         if (thumbnail?.DataUri is { } uri)
         {
-            html.Append(Inv, $"<img src=\"{uri}\" width=\"{thumbnail.Width}\" height=\"{thumbnail.Height}\" alt=\"{alt}\"/>");
+            html.Append(Inv, $"<img src=\"{uri}\" width=\"{thumbnail.Width}\" height=\"{thumbnail.Height}\" alt=\"{Escape(UserText(pair.Text, 120))}\"/>");
         }
         else if (thumbnail?.ByReference is { } reference)
         {
-            html.Append("<div class=\"placeholder\" data-reference=\"true\">stored by reference: ").Append(Escape(UserText(reference, 300))).Append("</div>");
+            Placeholder(html, "data-reference", "stored by reference", "stored by reference: " + UserText(reference, MaxShownText));
         }
         else
         {
-            html.Append("<div class=\"placeholder\" data-undecodable=\"true\">image not shown: ").Append(Escape(thumbnail?.Problem ?? "not read")).Append("</div>");
+            Placeholder(html, "data-undecodable", "image not shown", "image not shown: " + (thumbnail?.Problem ?? "not read"));
         }
 
-        html.Append(Inv, $"<figcaption lang=\"{Escape(pair.Lang)}\" dir=\"{Direction(pair.Lang)}\">{Escape(pair.Text)}</figcaption></figure>");
+        html.Append(Inv, $"<figcaption lang=\"{Escape(pair.Lang)}\" dir=\"{Direction(pair.Lang)}\">{Escape(UserText(pair.Text, MaxShownText))}</figcaption></figure>");
+    }
+
+    /// <summary>
+    /// The thumbnail of a row without one (stored by reference, or not decodable): still an <c>&lt;img&gt;</c>, as every
+    /// figure has one, a grey box drawn by a small inline SVG; its alt text says what the box stands for.
+    /// </summary>
+    private static void Placeholder(StringBuilder html, string marker, string label, string alt)
+    {
+        string svg = string.Create(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{GalleryThumbnails.MaxSide}\" height=\"{PlaceholderHeight}\">" +
+            $"<rect x=\"0.5\" y=\"0.5\" width=\"{GalleryThumbnails.MaxSide - 1}\" height=\"{PlaceholderHeight - 1}\" fill=\"#eee\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>" +
+            $"<text x=\"{GalleryThumbnails.MaxSide / 2}\" y=\"{PlaceholderHeight / 2}\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"12\" fill=\"#555\">{label}</text></svg>");
+        string uri = "data:image/svg+xml;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes(svg));
+        html.Append(Inv, $"<img src=\"{uri}\" width=\"{GalleryThumbnails.MaxSide}\" height=\"{PlaceholderHeight}\" {marker}=\"true\" alt=\"{Escape(alt)}\"/>");
     }
 
     public static void Distributions(StringBuilder html, CoveragePage page)
@@ -285,9 +303,8 @@ internal static class CoverageHtmlSections
         }
     }
 
-    /// <summary>Text from the data cut to a length a page element holds.</summary>
-    private static string UserText(string text, int max) =>
-        text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)] + "…";
+    /// <summary>Text from the data cut to about <paramref name="max"/> characters at a grapheme boundary (an ellipsis when cut).</summary>
+    private static string UserText(string text, int max) => text.Length <= max ? text : Show.ShowTable.Cut(text, max);
 
     /// <summary>A fixed, distinguishable colour per reject reason (by its index in reason order).</summary>
     private static string Palette(int index)

@@ -76,7 +76,7 @@ public static class GalleryThumbnails
     /// <summary>The thumbnail of one stored image; <paramref name="reference"/> is what a row without image bytes names.</summary>
     public static Thumbnail Make(byte[]? bytes, string? reference)
     {
-        // Parquet.Net may read a null in the image's struct as an empty array: both mean "stored by reference".
+        // A row stored by reference has no bytes (null); an empty value has nothing to decode either.
         if (bytes is null || bytes.Length == 0)
         {
             return new Thumbnail(null, 0, 0, reference ?? "", null);
@@ -84,7 +84,7 @@ public static class GalleryThumbnails
 
         if (bytes.Length > MaxImageBytes)
         {
-            return new Thumbnail(null, 0, 0, null, $"{ReasonCodes.ImageTooManyPixels}: {bytes.Length} bytes");
+            return new Thumbnail(null, 0, 0, null, $"{ReasonCodes.ImageTooLarge}: {bytes.Length} bytes");
         }
 
         if (!ImageHeader.TryRead(bytes, out var header, out string reason))
@@ -100,8 +100,14 @@ public static class GalleryThumbnails
             ComputeWindows = false,
         };
         var outcome = processor.Process(bytes, header);
-        return outcome.Image is { } image
-            ? new Thumbnail("data:image/jpeg;base64," + Convert.ToBase64String(image.Stored), image.StoredWidth, image.StoredHeight, null, null)
-            : new Thumbnail(null, 0, 0, null, outcome.Reason ?? "image_undecodable");
+        if (outcome.Image is not { } image)
+        {
+            return new Thumbnail(null, 0, 0, null, outcome.Reason ?? "image_undecodable");
+        }
+
+        // An image more than MaxSide:1 keeps a short side of one pixel, so its long side exceeds MaxSide: the page
+        // shows it MaxSide long (squeezed along its length) rather than wider than every other thumbnail.
+        return new Thumbnail(
+            "data:image/jpeg;base64," + Convert.ToBase64String(image.Stored), Math.Min(MaxSide, image.StoredWidth), Math.Min(MaxSide, image.StoredHeight), null, null);
     }
 }
