@@ -69,6 +69,9 @@ public abstract class ShardValueColumn : ShardColumn
     /// <summary>The <see cref="PairRecord"/> property this column stores.</summary>
     public abstract PropertyInfo Property { get; }
 
+    /// <summary>The record's value of this column, boxed (through the compiled getter, no reflection).</summary>
+    public abstract object? ValueOf(PairRecord record);
+
     /// <summary>Assigns <see cref="Property"/> this column's value of <paramref name="row"/> (a <see cref="ShardRow"/>), in a record initializer.</summary>
     internal abstract MemberBinding Bind(ParameterExpression row);
 }
@@ -94,6 +97,8 @@ public abstract class ShardValueColumn<T> : ShardValueColumn
 
     /// <summary>The record's value for this column, as the writer stores it.</summary>
     public Func<PairRecord, T> Get { get; }
+
+    public override object? ValueOf(PairRecord record) => Get(record);
 
     internal override MemberBinding Bind(ParameterExpression row) =>
         Expression.Bind(Property, Expression.Call(row, RowGet, Expression.Constant(this)));

@@ -97,6 +97,22 @@ public static class ShardReader
             metadata.GetValueOrDefault(ShardSchema.SchemaVersionMetadataKey) ?? "");
     }
 
+    /// <summary>
+    /// <see cref="ReadMetadataAsync"/> of a shard a command is about to read row by row: one written under another
+    /// shard schema version is refused, naming the shard and both versions.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The shard's schema version is not <see cref="ShardSchema.Version"/>.</exception>
+    public static async Task<(string Pipeline, string PhashAlgorithm)> ReadCurrentMetadataAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var (pipeline, phashAlgorithm, version) = await ReadMetadataAsync(path, cancellationToken);
+        if (version != ShardSchema.Version)
+        {
+            throw new InvalidDataException($"{path}: shard schema version '{version}', this mella reads version {ShardSchema.Version}");
+        }
+
+        return (pipeline, phashAlgorithm);
+    }
+
     /// <summary>A shard's row count, from its footer.</summary>
     public static async Task<long> CountRowsAsync(string path, CancellationToken cancellationToken = default)
     {

@@ -48,11 +48,7 @@ public static partial class DatasetExporter
             parts = DatasetParts.Find(dataset);
             foreach (string first in parts.Where(p => p.Shards.Count > 0).Select(p => p.Shards[0]))
             {
-                var (_, _, version) = await ShardReader.ReadMetadataAsync(first, cancellationToken);
-                if (version != ShardSchema.Version)
-                {
-                    throw new InvalidDataException($"{first}: shard schema version '{version}', this mella reads version {ShardSchema.Version}");
-                }
+                await ShardReader.ReadCurrentMetadataAsync(first, cancellationToken);
             }
         }
         catch (Exception e) when (Datasets.DatasetProblem.Is(e))

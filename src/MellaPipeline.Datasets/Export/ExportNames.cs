@@ -34,6 +34,9 @@ public static partial class ExportNames
     public static string? ImageExtension(ReadOnlySpan<byte> bytes) =>
         ImageHeader.TryRead(bytes, out var header, out _) ? ImageHeader.Extension(header.Format) : null;
 
+    /// <summary>The extension an image file is written with: <see cref="ImageExtension"/>, or <c>bin</c> for bytes in no format the pipeline stores.</summary>
+    public static string FileExtension(ReadOnlySpan<byte> bytes) => ImageExtension(bytes) ?? "bin";
+
     /// <summary>The row's stored image bytes, or null for a row stored by reference (<c>load_images.store: reference</c>) or read without its image.</summary>
     public static byte[]? StoredImage(PairRecord record) => record.ImageBytes is { Length: > 0 } bytes ? bytes : null;
 

@@ -54,7 +54,7 @@ public sealed class ImageFolderWriter : IDisposable
             Directory.CreateDirectory(Path.Combine(_folder, ImagesFolder, bucket));
         }
 
-        string fileName = $"{ImagesFolder}/{bucket}/{key}.{ExportNames.ImageExtension(image) ?? "bin"}";
+        string fileName = $"{ImagesFolder}/{bucket}/{key}.{ExportNames.FileExtension(image)}";
         File.WriteAllBytes(Path.Combine(_folder, fileName), image);
         ImageBytes += image.Length;
         _metadata.WriteLine(json => Line(json, fileName, record));

@@ -14,13 +14,9 @@ public sealed class RowFilter
 {
     private readonly IReadOnlyList<(ShardValueColumn Column, string Value)> _conditions;
 
-    /// <summary>Each condition's column as a getter of the record's value, for <see cref="Matches(PairRecord)"/>.</summary>
-    private readonly Func<PairRecord, object?>[] _getters;
-
     private RowFilter(IReadOnlyList<(ShardValueColumn, string)> conditions)
     {
         _conditions = conditions;
-        _getters = conditions.Select(c => Getter(c.Item1)).ToArray();
     }
 
     /// <summary>Keeps every row.</summary>
@@ -76,28 +72,7 @@ public sealed class RowFilter
     }
 
     /// <summary>True when every condition holds for a whole record (as <c>mella export</c> reads them).</summary>
-    public bool Matches(PairRecord record)
-    {
-        for (int c = 0; c < _conditions.Count; c++)
-        {
-            if (Text(_getters[c](record)) != _conditions[c].Value)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>The column's own property getter (no reflection per row), boxed for <see cref="Text"/>.</summary>
-    private static Func<PairRecord, object?> Getter(ShardValueColumn column) => column switch
-    {
-        StringColumn strings => r => strings.Get(r),
-        IntColumn ints => r => ints.Get(r),
-        FloatColumn floats => r => floats.Get(r),
-        BytesColumn bytes => r => bytes.Get(r),
-        _ => column.Property.GetValue,
-    };
+    public bool Matches(PairRecord record) => Matches(column => column.ValueOf(record));
 
     private static string Text(object? value) => value switch
     {

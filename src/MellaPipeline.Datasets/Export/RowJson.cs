@@ -31,11 +31,7 @@ public static class RowJson
                     json.WriteNumberValue(value);
                     break;
                 case StringColumn strings when strings.Get(record) is { } text:
-                    if (ReferenceEquals(column, ShardColumns.SourceMeta) && IsJson(text))
-                    {
-                        json.WriteRawValue(text, skipInputValidation: true);
-                    }
-                    else
+                    if (!ReferenceEquals(column, ShardColumns.SourceMeta) || !TryWriteJson(json, text))
                     {
                         json.WriteStringValue(text);
                     }
@@ -62,13 +58,20 @@ public static class RowJson
         return buffer.ToArray();
     }
 
-    /// <summary>Whether <c>source_meta</c> holds one JSON value (the writer stores an object; anything else stays a string).</summary>
-    private static bool IsJson(string text)
+    /// <summary>
+    /// Writes <c>source_meta</c> as the JSON value it holds (the pipeline stores an object), validated by the writer
+    /// as it copies it; false, with nothing written, when it is not one value of valid JSON (it then stays a string).
+    /// </summary>
+    private static bool TryWriteJson(Utf8JsonWriter json, string text)
     {
         try
         {
-            using var document = JsonDocument.Parse(text);
+            json.WriteRawValue(text);
             return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
         catch (JsonException)
         {

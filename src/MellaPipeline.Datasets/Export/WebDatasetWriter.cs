@@ -50,7 +50,7 @@ public sealed class WebDatasetWriter(string folder, long maxSamples, long maxByt
         };
         if (image is not null)
         {
-            members.Add(($"{key}.{ExportNames.ImageExtension(image) ?? "bin"}", image));
+            members.Add(($"{key}.{ExportNames.FileExtension(image)}", image));
             ImageMembers++;
         }
         else

@@ -70,11 +70,7 @@ public static class DatasetSplitter
             throw new InvalidDataException("no .parquet shards found");
         }
 
-        var (pipeline, phashAlgorithm, version) = await ShardReader.ReadMetadataAsync(shards[0], cancellationToken);
-        if (version != ShardSchema.Version)
-        {
-            throw new InvalidDataException($"{shards[0]}: shard schema version '{version}', this mella reads version {ShardSchema.Version}");
-        }
+        var (pipeline, phashAlgorithm) = await ShardReader.ReadCurrentMetadataAsync(shards[0], cancellationToken);
 
         var plan = await SplitPlanner.PlanAsync(shards, settings, cancellationToken);
 

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using MellaPipeline.Images;
 using MellaPipeline.Records;
 using MellaPipeline.Runs;
 
@@ -74,7 +73,7 @@ public sealed class SftExport : IDisposable
     {
         if (record is { ImageBytes: { Length: > 0 } bytes, Sha256: { } sha256 })
         {
-            string extension = ImageHeader.TryRead(bytes, out var header, out _) ? ImageHeader.Extension(header.Format) : "bin";
+            string extension = Export.ExportNames.FileExtension(bytes);
             string relative = $"{ImagesFolder}/{sha256[..2]}/{sha256}.{extension}";
             string path = Path.Combine(_folder, relative);
 
