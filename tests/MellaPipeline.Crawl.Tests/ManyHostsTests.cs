@@ -301,15 +301,25 @@ public sealed class ManyHostsTests : IAsyncLifetime
             {
                 _server.Map($"/img/{i}.png", async exchange =>
                 {
+                    // A request is in flight while the server holds it unanswered. It stops counting before the
+                    // answer goes out: counted after, the client could read the whole answer, free its per-host slot
+                    // and send the next request before this handler ran its last line, and the host would seem to
+                    // hold one request more than the client ever let it have.
                     Count(+1);
+                    bool holding = true;
                     try
                     {
                         await _released.Task.WaitAsync(exchange.Stopping);
+                        holding = false;
+                        Count(-1);
                         await exchange.RespondAsync(200, body, "image/png");
                     }
                     finally
                     {
-                        Count(-1);
+                        if (holding)
+                        {
+                            Count(-1);
+                        }
                     }
                 });
             }
