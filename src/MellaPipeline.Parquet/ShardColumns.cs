@@ -19,7 +19,7 @@ public static class ShardColumns
     public static readonly StringColumn Key = Column(new StringColumn("key", nullable: false, r => r.Key, "Stable id of the pair: 32 hex digits of SHA-256 over the length-prefixed source, image URL (or image path when there is no URL), page URL and raw caption. The same input gives the same key in every run, on every machine, with any task layout."));
     public static readonly StringColumn Lang = Column(new StringColumn("lang", nullable: false, r => r.Lang, "ISO 639-1 code of `text`: one of `ar cs hu ko ru sr th vi`."));
     public static readonly StringColumn Script = Column(new StringColumn("script", nullable: false, r => r.Script, "ISO 15924 code of the script most of the caption's letters are in (`Arab`, `Latn`, `Hang`, `Cyrl`, `Thai`). Serbian rows may be `Cyrl` or `Latn`."));
-    public static readonly StringColumn Source = Column(new StringColumn("source", nullable: false, r => r.Source, "`native` (alt text a web page gave the image) or `mllm` (a model-written caption translated into `lang`)."));
+    public static readonly StringColumn Source = Column(new StringColumn("source", nullable: false, r => r.Source, "`native` (alt text a web page gave the image), `mllm` (a model-written caption translated into `lang`) or `fused` (a caption a caption layer's `fuse` step wrote in `lang` from a native row's alt text and the model's description of the image; `grounded_from` names that native row)."));
     public static readonly StringColumn Text = Column(new StringColumn("text", nullable: false, r => r.Text, "The caption, normalised: Unicode NFC, Arabic tatweel removed and presentation forms folded, control characters removed, white space collapsed."));
 
     /// <summary>The <c>bytes</c> field of <see cref="Image"/>.</summary>
@@ -50,6 +50,7 @@ public static class ShardColumns
     public static readonly FloatColumn AlignScore = Column(new FloatColumn("align_score", r => r.AlignScore, "Image–text alignment score of the pair from `stages.align` (cosine similarity of a model pack's image and text embeddings, −1…1, or an MLLM judge's 0…1); null when the stage is off or the row has no image."));
     public static readonly StringColumn AlignModel = Column(new StringColumn("align_model", nullable: true, r => r.AlignModel, "Who gave `align_score`: a model pack's `NAME@VERSION` or `judge:MODEL/PROMPT_ID`; null when unscored."));
     public static readonly FloatColumn NsfwScore = Column(new FloatColumn("nsfw_score", r => r.NsfwScore, "Image safety classifier score (0…1) from `stages.safety.model`; null when the stage has no model or the row has no image."));
+    public static readonly StringColumn GroundedFrom = Column(new StringColumn("grounded_from", nullable: true, r => r.GroundedFrom, "For `fused` rows: the `key` of the native row (same image, same `lang`) whose alt text the caption was written from; null for every other row."));
 
     /// <summary>
     /// The Parquet schema of these columns. It is made with the table, not on first write: a field

@@ -10,7 +10,7 @@ namespace MellaPipeline.Parquet;
 public static class ShardSchema
 {
     /// <summary>Bumped whenever a column is added, removed or changes meaning.</summary>
-    public const string Version = "5";
+    public const string Version = "6";
 
     public const string HuggingFaceMetadataKey = "huggingface";
     public const string SchemaVersionMetadataKey = "mella.schema_version";

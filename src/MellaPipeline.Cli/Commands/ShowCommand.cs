@@ -14,7 +14,7 @@ public static class ShowCommand
     {
         var dataset = new Argument<string>("DATASET") { Description = "A run directory, its shards/ folder, one shard file, or a mella split output." }.AsPath();
         var lang = new Option<string?>("--lang") { Description = "Only rows of this language." }.OneOf(TargetLanguages.Codes);
-        var source = new Option<string?>("--source") { Description = "Only rows of this source." }.OneOf([PairSources.Native, PairSources.Mllm]);
+        var source = new Option<string?>("--source") { Description = "Only rows of this source." }.OneOf(PairSources.All);
         var limit = new Option<int>("--limit") { Description = "How many rows to show.", DefaultValueFactory = _ => DatasetShow.DefaultLimit }.WholeNumber(1, 1_000_000);
         var where = ExportCommand.WhereOption();
         var json = new Option<bool>("--json") { Description = "Print the rows as one JSON array, captions whole." };

@@ -49,9 +49,9 @@ public sealed class CoverageTarget : IValidatableObject
             yield return new ValidationResult($"'{Lang}' is not a target language (or '*')", ["lang"]);
         }
 
-        if (Source is not ("*" or "native" or "mllm"))
+        if (Source != "*" && !Records.PairSources.All.Contains(Source))
         {
-            yield return new ValidationResult($"must be 'native', 'mllm' or '*' (got '{Source}')", ["source"]);
+            yield return new ValidationResult($"must be one of {string.Join(", ", Records.PairSources.All.Select(s => $"'{s}'"))} or '*' (got '{Source}')", ["source"]);
         }
     }
 }

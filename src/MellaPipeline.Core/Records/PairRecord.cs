@@ -46,6 +46,9 @@ public sealed record PairRecord : IKeyedRecord
     /// <summary>For translated <c>mllm</c> rows: the engine that translated the caption into <see cref="Lang"/>.</summary>
     public string? CaptionTranslator { get; init; }
 
+    /// <summary>For <c>fused</c> rows: the key of the native row whose alt text the caption was written from.</summary>
+    public string? GroundedFrom { get; init; }
+
     /// <summary>Size of the image as downloaded or read (after EXIF orientation), before any resize for storage.</summary>
     public required int OrigWidth { get; init; }
 

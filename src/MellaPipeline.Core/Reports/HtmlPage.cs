@@ -16,7 +16,7 @@ public static class HtmlPage
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The bar colour of each source.</summary>
-    public static readonly (string Source, string Colour)[] Sources = [("native", "#2f6db5"), ("mllm", "#e08a1e")];
+    public static readonly (string Source, string Colour)[] Sources = [("native", "#2f6db5"), ("mllm", "#e08a1e"), ("fused", "#3a9a5b")];
 
     public static StringBuilder Start(string title)
     {

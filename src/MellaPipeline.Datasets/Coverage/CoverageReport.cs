@@ -120,7 +120,7 @@ public sealed record CoverageReport(
         foreach (var target in targets?.Targets ?? [])
         {
             var langs = target.Lang == "*" ? TargetLanguages.Codes : [target.Lang];
-            string[] sources = target.Source == "*" ? ["native", "mllm"] : [target.Source];
+            string[] sources = target.Source == "*" ? [.. Records.PairSources.All] : [target.Source];
             foreach (string lang in langs)
             {
                 foreach (string source in sources)

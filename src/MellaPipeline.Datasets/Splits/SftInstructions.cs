@@ -29,6 +29,7 @@ public static class SftInstructions
     {
         string name = lang == "sr" ? (script == "Latn" ? "sr-Latn" : "sr-Cyrl") : lang;
         var (brief, detailed) = ByLanguage.GetValueOrDefault(name, ByLanguage["en"]);
-        return source == Records.PairSources.Mllm ? detailed : brief;
+        // Model and fused captions are paragraphs; alt text is a line.
+        return source is Records.PairSources.Mllm or Records.PairSources.Fused ? detailed : brief;
     }
 }
