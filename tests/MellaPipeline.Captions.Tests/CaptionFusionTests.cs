@@ -190,6 +190,34 @@ public class CaptionFusionTests
     }
 
     [Fact]
+    public async Task Recorded_answers_are_read_before_asking_never_written_and_part_of_the_layers_fingerprint()
+    {
+        using var run = await CreateRunAsync();
+        await using var server = Server();
+        string captions = WriteCaptions(run);
+        await run.Layer(Options(captions, server.Endpoint), () => Identifier, new SkippingClock()).RunAsync(run.Shards, 1, CancellationToken.None);
+        var rows = Fused(run);
+
+        // The run's cache shipped as recorded answers, the cache itself gone: only the fusion that failed is asked again (and fails again).
+        string cache = Path.Combine(run.Directory.Root, "cache", "fuse-v1.jsonl");
+        string answers = run.File("answers.jsonl");
+        File.Move(cache, answers);
+        byte[] recorded = File.ReadAllBytes(answers);
+        var layer = run.Layer(Options(captions, server.Endpoint, answers), () => Identifier);
+        Assert.Null(layer.Current());
+        var replayed = await layer.RunAsync(run.Shards, 1, CancellationToken.None);
+        Assert.Equal(9, server.Requests);
+        Assert.Equal(1, replayed.FuseUsage!.Requests);
+        Assert.Equal(rows, Fused(run));
+        Assert.Equal(recorded, File.ReadAllBytes(answers));
+        Assert.NotNull(run.Layer(Options(captions, server.Endpoint, answers), () => Identifier).Current());
+
+        // Another answer in the recorded file makes another layer.
+        File.AppendAllText(answers, "{\"request\": \"0\", \"text\": \"x\"}\n");
+        Assert.Null(run.Layer(Options(captions, server.Endpoint, answers), () => Identifier).Current());
+    }
+
+    [Fact]
     public async Task The_layers_own_generate_step_gives_the_descriptions_in_its_source_language()
     {
         using var run = await CreateRunAsync();
@@ -228,6 +256,42 @@ public class CaptionFusionTests
         Assert.Contains("Czech | French | Un pont de pierre dans le brouillard, photo 0. | Alt: Karlův most přes Vltavu v ranní mlze\n", fusions);
         Assert.Contains("Russian | French | Un pont de pierre dans le brouillard, photo 7. | Alt: Храм Василия Блаженного на Красной площади зимой\n", fusions);
         Assert.Equal(["cs", "th"], DuckDb.Query($"SELECT lang FROM {Sql(run)} WHERE source = 'fused' ORDER BY lang").Select(r => (string)r[0]!));
+    }
+
+    [Fact]
+    public async Task A_parquet_caption_files_description_column_is_fused_on_the_image_its_key_names()
+    {
+        using var run = await CreateRunAsync();
+        var prompts = new List<string>();
+        await using var server = new ChatCompletionsServer(request =>
+        {
+            lock (prompts)
+            {
+                prompts.Add(request.Prompt);
+            }
+
+            return new ChatReply(Natives[0].Answer);
+        });
+        string parquet = run.File("captions.parquet");
+        DuckDb.Query($"""
+            COPY (SELECT '{run.Rows[0].Key}' AS key, 'cs' AS lang, 'batch-vlm' AS model, 'Starý kamenný most přes řeku za mlhavého rána.' AS text,
+                         'fr' AS source_lang, 'Un vieux pont de pierre avec des statues.' AS description)
+            TO '{parquet}' (FORMAT PARQUET)
+            """);
+        var options = new CaptionLayerOptions
+        {
+            Name = "v1",
+            Paths = [parquet],
+            MatchBy = CaptionMatch.Key,
+            Fuse = new CaptionFusionOptions { Endpoint = server.Endpoint, Model = "test-llm", Prompt = "{description_language}: {description} | Alt: {alt}\n", MaxRetries = 0 },
+        };
+
+        await run.Layer(options, () => Identifier).RunAsync(run.Shards, 1, CancellationToken.None);
+
+        Assert.Equal(["French: Un vieux pont de pierre avec des statues. | Alt: Karlův most přes Vltavu v ranní mlze\n"], prompts);
+        Assert.Equal(
+            [["mllm", null], ["fused", run.Rows[0].Key]],
+            DuckDb.Query($"SELECT source, grounded_from FROM {Sql(run)} ORDER BY source DESC").Select(r => r.ToArray()));
     }
 
     private static List<string> Fused(LayerRun run) =>

@@ -33,16 +33,19 @@ internal sealed class LayerRun(TempDir dir, RunDirectory directory, PairRecord[]
         new(options, new ShardedDataset("test", new OutputOptions(), "none"), ["ar", "cs", "hu", "ko", "ru", "sr", "th", "vi"], Directory,
             identifier ?? (() => throw new InvalidOperationException("language ID is off")), NullLogger.Instance, time: time);
 
+    /// <summary>A path in the test's folder, beside the run.</summary>
+    public string File(string name) => dir.File(name);
+
     /// <summary>Writes <c>captions.jsonl</c>: each line a string as it is, or an object as JSON.</summary>
     public string WriteCaptions(params object[] lines)
     {
         string path = dir.File("captions.jsonl");
-        File.WriteAllLines(path, lines.Select(l => l as string ?? JsonSerializer.Serialize(l)));
+        System.IO.File.WriteAllLines(path, lines.Select(l => l as string ?? JsonSerializer.Serialize(l)));
         return path;
     }
 
     public List<JsonElement> Rejects(string layer) =>
-        [.. File.ReadAllLines(Directory.CaptionRejectsPath(layer)).Select(l => JsonDocument.Parse(l).RootElement)];
+        [.. System.IO.File.ReadAllLines(Directory.CaptionRejectsPath(layer)).Select(l => JsonDocument.Parse(l).RootElement)];
 
     /// <summary>DuckDB's <c>read_parquet</c> over the layer's shards.</summary>
     public string Sql(string layer) => DatasetShards.Sql(Directory.ShardsDir, RunDirectory.CaptionShardPrefix(layer) + "*.parquet");
