@@ -138,13 +138,8 @@ public sealed partial class CaptionLayer(
         var files = CaptionFile.Expand(layer.Paths);
         var byImage = new Dictionary<string, List<CaptionLine>>(StringComparer.Ordinal);
 
-        // A caption's image URL is known once it is matched to a dataset row, or from the caption itself with match_by: url;
-        // its language is the one its line declares (what splits the coverage report's funnel by language).
-        void Reject(string key, string origin, string reason, string? detail, OutcomeKind kind, string? url = null, string? pageUrl = null, string? lang = null)
-        {
-            counters.CountReject(kind, reason);
-            context.Rejects.Write(RejectRecord.Of(new UnparsedInput(key, origin, url, pageUrl, lang), StageName, kind, reason, detail));
-        }
+        void Reject(string key, string origin, string reason, string? detail, OutcomeKind kind, string? url = null, string? pageUrl = null, string? lang = null) =>
+            WriteReject(context, counters, key, origin, reason, detail, kind, url, pageUrl, lang);
 
         string? UrlOf(string match) => layer.MatchBy == CaptionMatch.Url ? match : null;
 
@@ -218,34 +213,9 @@ public sealed partial class CaptionLayer(
         }
 
         // The fused captions that pass their checks and the layer's, by the native row they are grounded on.
-        var fused = new Dictionary<string, FusedCaption>(StringComparer.Ordinal);
-        FuseUsage? fuseUsage = null;
-        if (layer.Fuse is { } fuse)
-        {
-            var fuser = new CaptionFuser(fuse, run, layer.Name, identifier, time);
-            var result = await fuser.FuseAsync(languages.NativeRows, descriptions, retention, cancellationToken);
-            foreach (var reject in result.Rejects)
-            {
-                counters.CountIn();
-                Reject(reject.Key, reject.Origin, reject.Reason, reject.Detail, reject.Kind, reject.Native.Url, reject.Native.PageUrl, reject.Native.Lang);
-            }
-
-            foreach (var caption in result.ByNativeKey.Values.OrderBy(c => c.Origin, StringComparer.Ordinal))
-            {
-                counters.CountIn();
-                var (reason, detail) = Check(caption.Native.Lang, caption.Text);
-                if (reason is not null)
-                {
-                    Reject(caption.Key, caption.Origin, reason, detail, OutcomeKind.Dropped, caption.Native.Url, caption.Native.PageUrl, caption.Native.Lang);
-                    continue;
-                }
-
-                fused[caption.Native.Key] = caption;
-            }
-
-            fuseUsage = result.Usage;
-            LogFused(logger, layer.Name, fuseUsage.Requests, fuseUsage.PromptTokens, fuseUsage.CompletionTokens, fuser.CachePath);
-        }
+        var (fused, fuseUsage) = layer.Fuse is { } fuse
+            ? await FuseAsync(fuse, context, counters, languages, descriptions, retention, cancellationToken)
+            : ([], null);
 
         using var scorer = scoring?.CreateScorer();
         var pending = new List<PairRecord>();
@@ -406,6 +376,51 @@ public sealed partial class CaptionLayer(
                 layer.Name, fingerprint, files, stats.InputRecords, stats.Rows, stats.Dropped + stats.Failed, allImages.Count - imagesWithCaption.Count, stats,
                 retention.ToList(), fuseUsage);
         }
+    }
+
+    /// <summary>
+    /// The fuse step: every native row with a described image asked of the fuse endpoint; a failure or an answer that fails
+    /// its checks (the fuser's, then the layer's text rules) is a reject; the rest wait, by native key, for the write pass.
+    /// </summary>
+    private async Task<(Dictionary<string, FusedCaption> Fused, FuseUsage Usage)> FuseAsync(
+        CaptionFusionOptions fuse, StepContext context, StageCounters counters, ImageLanguages languages, IReadOnlyDictionary<string, ImageDescription> descriptions,
+        RetentionTally retention, CancellationToken cancellationToken)
+    {
+        var fuser = new CaptionFuser(fuse, run, layer.Name, identifier, time);
+        var result = await fuser.FuseAsync(languages.NativeRows, descriptions, retention, cancellationToken);
+        foreach (var reject in result.Rejects)
+        {
+            counters.CountIn();
+            WriteReject(context, counters, reject.Key, reject.Origin, reject.Reason, reject.Detail, reject.Kind, reject.Native.Url, reject.Native.PageUrl, reject.Native.Lang);
+        }
+
+        var fused = new Dictionary<string, FusedCaption>(StringComparer.Ordinal);
+        foreach (var caption in result.ByNativeKey.Values.OrderBy(c => c.Origin, StringComparer.Ordinal))
+        {
+            counters.CountIn();
+            var (reason, detail) = Check(caption.Native.Lang, caption.Text);
+            if (reason is not null)
+            {
+                WriteReject(context, counters, caption.Key, caption.Origin, reason, detail, OutcomeKind.Dropped, caption.Native.Url, caption.Native.PageUrl, caption.Native.Lang);
+                continue;
+            }
+
+            fused[caption.Native.Key] = caption;
+        }
+
+        LogFused(logger, layer.Name, result.Usage.Requests, result.Usage.PromptTokens, result.Usage.CompletionTokens, fuser.CachePath);
+        return (fused, result.Usage);
+    }
+
+    /// <summary>
+    /// A reject of the layer, counted and written. A caption's image URL is known once it is matched to a dataset row, or from
+    /// the caption itself with match_by: url; its language is the one its line declares (what splits the coverage report's funnel by language).
+    /// </summary>
+    private void WriteReject(
+        StepContext context, StageCounters counters, string key, string origin, string reason, string? detail, OutcomeKind kind, string? url, string? pageUrl, string? lang)
+    {
+        counters.CountReject(kind, reason);
+        context.Rejects.Write(RejectRecord.Of(new UnparsedInput(key, origin, url, pageUrl, lang), StageName, kind, reason, detail));
     }
 
     /// <summary>The layer's text rules (<c>captions[].min_chars</c>, the pipeline's languages), configured once.</summary>
