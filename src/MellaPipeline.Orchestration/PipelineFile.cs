@@ -59,7 +59,13 @@ public static class PipelineFile
         for (int n = 0; n < options.Captions.Count; n++)
         {
             ResolvePaths(options.Captions[n].Paths, $"captions[{n}].paths");
-            ResolvePaths(options.Captions[n].Fuse?.Answers ?? [], $"captions[{n}].fuse.answers");
+            var answers = options.Captions[n].Fuse?.Answers ?? [];
+            ResolvePaths(answers, $"captions[{n}].fuse.answers");
+            if (answers.FirstOrDefault(Directory.Exists) is { } folder)
+            {
+                // An answer cache is one file; a folder would be skipped without a word.
+                throw new ConfigException(displayName, SettingsFile.FindLine(yaml, "answers:"), $"captions[{n}].fuse.answers", $"a folder, not an answer file: {folder}");
+            }
         }
 
         // Quality stages name model packs, blocklists and benchmarks beside the pipeline file, as inputs do.

@@ -127,6 +127,7 @@ public class FusionRunTests
     [Theory]
     [InlineData("", "captions[0].fuse")] // nothing to take descriptions from
     [InlineData("paths: [captions.jsonl]", "captions[0].fuse.min_entity_share", "min_entity_share: 2")]
+    [InlineData("paths: [captions.jsonl]", "captions[0].fuse.answers: a folder", "answers: [images]")]
     public async Task A_misused_fuse_key_is_exit_2_naming_it_before_anything_is_written(string descriptions, string key, string setting = "")
     {
         using var dir = new TempDir();
