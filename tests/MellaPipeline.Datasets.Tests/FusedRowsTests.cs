@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MellaPipeline.Datasets.Export;
+using MellaPipeline.Datasets.Show;
 using MellaPipeline.Datasets.Splits;
 using MellaPipeline.Parquet;
 using MellaPipeline.Records;
@@ -84,5 +85,22 @@ public class FusedRowsTests
         Assert.Equal(rows[0].Key, fused.RootElement.GetProperty("grounded_from").GetString());
         Assert.Equal("fuse-v1", fused.RootElement.GetProperty("caption_prompt_id").GetString());
         Assert.False(native.RootElement.TryGetProperty("grounded_from", out var none) && none.ValueKind != JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Show_picks_the_fused_rows_and_the_fused_row_of_a_native_key()
+    {
+        var rows = Rows();
+        using var dir = new TempDir();
+        await DatasetShards.WriteAsync(dir.File("dataset"), rows, shardMaxRows: 10);
+
+        var (bySource, _) = RowFilter.Parse([], [(Parquet.ShardColumns.Source, PairSources.Fused)]);
+        var (byNative, _) = RowFilter.Parse([$"grounded_from={rows[3].Key}"]);
+        var (fused, problem) = await DatasetShow.ReadAsync(dir.File("dataset"), bySource!, 100, CancellationToken.None);
+        var (one, _) = await DatasetShow.ReadAsync(dir.File("dataset"), byNative!, 100, CancellationToken.None);
+
+        Assert.Null(problem);
+        Assert.Equal(rows.Where(r => r.Source == PairSources.Fused).Select(r => r.Key), fused!.Select(r => r.Key));
+        Assert.Equal(rows[5].Key, Assert.Single(one!).Key);
     }
 }
