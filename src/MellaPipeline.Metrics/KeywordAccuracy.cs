@@ -18,7 +18,8 @@ public readonly record struct KeywordResult(int Keywords, int Found)
 /// diacritics, tatweel and hamza forms of alef removed). "Contains" follows the language's
 /// morphology: Thai anywhere in the unspaced text; Vietnamese whole syllables; Arabic whole words
 /// after the article and one-letter proclitics; elsewhere a word that starts with the keyword
-/// (Korean particles, Hungarian, Czech, Russian and Serbian case endings).
+/// (Korean particles, Hungarian, Czech, Russian and Serbian case endings), and in Czech, Hungarian
+/// and Russian also a word with the keyword's stem (case endings that change the word's end).
 /// </summary>
 public static class KeywordAccuracy
 {
@@ -107,14 +108,14 @@ public static class KeywordAccuracy
         private static string Unspaced(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
     }
 
-    /// <summary>
-    /// The stemmer whose stems say that two forms of a word are one where a case ending changes the
-    /// word's last letters, not just adds to them (Czech Praha / v Praze is beyond it, Karlův / Karlově,
-    /// Москва / в Москве, Budapesten / Budapest are not): Czech, Russian and Hungarian.
-    /// </summary>
     /// <summary>Shortest stem a prediction word may merely start with; shorter stems (dun of Duna) must be a word's stem exactly.</summary>
     public const int MinStemPrefix = 5;
 
+    /// <summary>
+    /// The stemmer whose stems say that two forms of a word are one where a case ending changes the
+    /// word's last letters, not just adds to them, which "starts with" cannot see (Praha / v Praze,
+    /// Karlův / Karlovým, Москва / в Москве, Budapesten / Budapest): Czech, Russian and Hungarian.
+    /// </summary>
     private static IStemmer? CaseEndingStemmer(string lang) => lang is "cs" or "ru" or "hu" ? LanguageStemmers.For(lang) : null;
 
     /// <summary>The content words of a reference, in order, each once.</summary>
