@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Xml.Linq;
 using MellaPipeline.TestSupport;
@@ -44,39 +43,13 @@ public class FusionCoverageTests
             "Разноцветные луковичные купола собора Василия Блаженного под серым зимним небом"),
     ];
 
-    private static string WriteInputs(string folder)
-    {
-        Directory.CreateDirectory(Path.Combine(folder, "images"));
-        var pairs = new List<string>();
-        var captions = new List<string>();
-        for (int i = 0; i < Photos.Length; i++)
-        {
-            byte[] png = SyntheticPng.Create(120, 90, 700 + i);
-            File.WriteAllBytes(Path.Combine(folder, "images", $"p{i}.png"), png);
-            pairs.Add(JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["image_path"] = $"images/p{i}.png", ["url"] = $"https://img.example/{i}.jpg", ["lang"] = Photos[i].Lang, ["text"] = Photos[i].Alt,
-            }));
-            captions.Add(JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(png)), ["lang"] = Photos[i].Lang, ["model"] = "batch-vlm", ["source_lang"] = "en",
-                ["translation_engine"] = "batch-mt", ["text"] = Photos[i].Translation, ["description"] = Photos[i].Description,
-            }));
-        }
-
-        File.WriteAllLines(Path.Combine(folder, "captions.jsonl"), captions);
-        string path = Path.Combine(folder, "pairs.jsonl");
-        File.WriteAllLines(path, pairs);
-        return path;
-    }
-
     [Fact]
     public async Task Coverage_reports_the_names_each_translation_and_each_fusion_kept()
     {
         using var dir = new TempDir();
         await using var server = new ChatCompletionsServer(request =>
             new ChatReply(Photos.Single(p => request.Prompt.Contains(p.Alt, StringComparison.Ordinal)).Fused));
-        string pipeline = PairsInput.WritePipeline(dir.Path, WriteInputs(dir.Path), tasks: 2, shardMaxRows: 4, extra: $"""
+        string pipeline = PairsInput.WritePipeline(dir.Path, FusionInputs.Write(dir.Path, Photos.Select(p => (p.Lang, p.Alt, p.Description, p.Translation)).ToList(), imageSeed: 700), tasks: 2, shardMaxRows: 4, extra: $"""
             captions:
               - name: grounded
                 paths: [captions.jsonl]
