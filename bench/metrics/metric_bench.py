@@ -85,4 +85,5 @@ def main():
               f"| {median['mella_meteor']:.2f} | {median['nltk'] / median['mella_meteor']:.1f}x |")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -33,14 +33,19 @@ public static class EntityRetention
 
     public const string Signature = KeywordAccuracy.Signature + "|copy:levenshtein-nfkc-lower";
 
-    /// <summary>The content words and names of <paramref name="alt"/> in <paramref name="lang"/>, in order, each once.</summary>
-    public static List<string> Names(string lang, string alt) => KeywordAccuracy.Extract(lang, alt);
+    /// <summary>
+    /// The content words and names of <paramref name="alt"/> in <paramref name="lang"/>, in order,
+    /// each once, as Keyword Accuracy matches them: normalised (lower case, Serbian in Latin) and, in
+    /// Korean, without the particle written onto them (해수욕장의 → 해수욕장), so one name said
+    /// twice with two particles counts once.
+    /// </summary>
+    public static List<string> Names(string lang, string alt) => KeywordAccuracy.Keywords(lang, KeywordAccuracy.Extract(lang, alt));
 
     public static RetentionCheck Check(string lang, string alt, string caption)
     {
         var names = Names(lang, alt);
-        var lost = names.Where(name => KeywordAccuracy.Score(lang, [name], caption).Found == 0).ToList();
-        return new RetentionCheck(names, lost, EditSimilarity(lang, alt, caption));
+        var text = new KeywordAccuracy.Prediction(lang, caption);
+        return new RetentionCheck(names, names.Where(name => !text.Holds(name)).ToList(), EditSimilarity(lang, alt, caption));
     }
 
     /// <summary>

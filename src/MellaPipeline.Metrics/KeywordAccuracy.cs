@@ -18,42 +18,105 @@ public readonly record struct KeywordResult(int Keywords, int Found)
 /// diacritics, tatweel and hamza forms of alef removed). "Contains" follows the language's
 /// morphology: Thai anywhere in the unspaced text; Vietnamese whole syllables; Arabic whole words
 /// after the article and one-letter proclitics; elsewhere a word that starts with the keyword
-/// (Korean particles, Hungarian, Czech, Russian and Serbian case endings).
+/// (Korean particles, Hungarian, Czech, Russian and Serbian case endings), and in Czech, Hungarian
+/// and Russian also a word with the keyword's stem (case endings that change the word's end).
 /// </summary>
 public static class KeywordAccuracy
 {
-    public const string Signature = "keyword|norm:nfkc+lower+sr-latn+ar-plain|stop:mella-v1|match:lang-aware";
+    public const string Signature = "keyword|norm:nfkc+lower+sr-latn+ar-plain|stop:mella-v1|match:lang-aware+stem:cs,hu,ru";
 
     /// <param name="words">The words of a text; null = <see cref="WordTokenizer"/>'s.</param>
     /// <param name="serbianLatin">Serbian Cyrillic written in Latin (false: left as written).</param>
     public static KeywordResult Score(string lang, IReadOnlyList<string> keywords, string prediction, Func<string, List<string>>? words = null, bool serbianLatin = true)
     {
-        var normalized = keywords.Select(k => WithoutParticle(lang, Normalize(lang, k, serbianLatin))).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var normalized = Keywords(lang, keywords, serbianLatin);
         if (normalized.Count == 0)
         {
             return new KeywordResult(0, 0);
         }
 
-        words ??= DefaultWords;
-        string text = Normalize(lang, prediction, serbianLatin);
-        int found;
-        if (lang == "th")
+        var text = new Prediction(lang, prediction, words, serbianLatin);
+        return new KeywordResult(normalized.Count, normalized.Count(text.Holds));
+    }
+
+    /// <summary>Keywords as they are matched: normalised, a Korean particle set aside, empty ones left out, each once.</summary>
+    public static List<string> Keywords(string lang, IEnumerable<string> keywords, bool serbianLatin = true) =>
+        keywords.Select(k => WithoutParticle(lang, Normalize(lang, k, serbianLatin))).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// A prediction normalised once, asked about many keywords (already as <see cref="Keywords"/>
+    /// gives them): whether it holds each, by the language's rule.
+    /// </summary>
+    public sealed class Prediction
+    {
+        private readonly string _lang;
+        private readonly string _unspaced = "";
+        private readonly List<string> _words = [];
+        private readonly Func<string, List<string>> _split;
+        private readonly IStemmer? _stemmer;
+        private readonly HashSet<string> _stems = new(StringComparer.Ordinal);
+
+        public Prediction(string lang, string prediction, Func<string, List<string>>? words = null, bool serbianLatin = true)
         {
-            string unspaced = string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
-            found = normalized.Count(k => unspaced.Contains(string.Concat(k.Where(c => !char.IsWhiteSpace(c))), StringComparison.Ordinal));
-        }
-        else
-        {
-            var predictionWords = words(text);
-            found = normalized.Count(keyword =>
+            _lang = lang;
+            _split = words ?? DefaultWords;
+            string text = Normalize(lang, prediction, serbianLatin);
+            if (lang == "th")
             {
-                var parts = words(keyword);
-                return parts.Count > 0 && parts.All(part => predictionWords.Exists(word => Matches(lang, part, word)));
-            });
+                _unspaced = Unspaced(text);
+                return;
+            }
+
+            _words = _split(text);
+            _stemmer = CaseEndingStemmer(lang);
+            if (_stemmer is not null)
+            {
+                foreach (string word in _words)
+                {
+                    _stems.Add(_stemmer.Stem(word));
+                }
+            }
         }
 
-        return new KeywordResult(normalized.Count, found);
+        public bool Holds(string keyword)
+        {
+            if (_lang == "th")
+            {
+                return _unspaced.Contains(Unspaced(keyword), StringComparison.Ordinal);
+            }
+
+            var parts = _split(keyword);
+            return parts.Count > 0 && parts.All(part => _words.Exists(word => Matches(_lang, part, word)) || HoldsStem(part));
+        }
+
+        /// <summary>
+        /// A word of the prediction has the part's stem, or (a stem of <see cref="MinStemPrefix"/>
+        /// letters or more) starts with it: Snowball's Hungarian stems Budapesten to budapest but
+        /// Budapest to budapes.
+        /// </summary>
+        private bool HoldsStem(string part)
+        {
+            if (_stemmer is null)
+            {
+                return false;
+            }
+
+            string stem = _stemmer.Stem(part);
+            return _stems.Contains(stem) || (stem.Length >= MinStemPrefix && _words.Exists(word => word.StartsWith(stem, StringComparison.Ordinal)));
+        }
+
+        private static string Unspaced(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
     }
+
+    /// <summary>Shortest stem a prediction word may merely start with; shorter stems (dun of Duna) must be a word's stem exactly.</summary>
+    public const int MinStemPrefix = 5;
+
+    /// <summary>
+    /// The stemmer whose stems say that two forms of a word are one where a case ending changes the
+    /// word's last letters, not just adds to them, which "starts with" cannot see (Praha / v Praze,
+    /// Karlův / Karlovým, Москва / в Москве, Budapesten / Budapest): Czech, Russian and Hungarian.
+    /// </summary>
+    private static IStemmer? CaseEndingStemmer(string lang) => lang is "cs" or "ru" or "hu" ? LanguageStemmers.For(lang) : null;
 
     /// <summary>The content words of a reference, in order, each once.</summary>
     public static List<string> Extract(string lang, string reference, Func<string, List<string>>? words = null, bool serbianLatin = true)

@@ -45,6 +45,46 @@ public class EvalCommandTests
         Assert.Contains("nrefs:2", thaiBleu.GetProperty("signature").GetString()!, StringComparison.Ordinal);
         Assert.Contains("tok:th-icu", thaiBleu.GetProperty("signature").GetString()!, StringComparison.Ordinal);
         Assert.Equal(0, report.GetProperty("errors").GetProperty("total").GetInt64());
+
+        // Per source over all languages: native pools th, ru and ko, each scored by its own language's scorer.
+        var perSource = report.GetProperty("per_source").EnumerateArray().ToList();
+        Assert.Equal(2 * 5, perSource.Count);
+        Assert.All(perSource, r => Assert.Equal("all", r.GetProperty("lang").GetString()));
+        var nativeBleu = perSource.Single(r => r.GetProperty("source").GetString() == "native" && r.GetProperty("metric").GetString() == "bleu");
+        Assert.Equal((100.0, 3), (Math.Round(nativeBleu.GetProperty("score").GetDouble(), 6), nativeBleu.GetProperty("n").GetInt32()));
+        Assert.Contains("tok:th-icu", nativeBleu.GetProperty("signature").GetString()!, StringComparison.Ordinal);
+        Assert.Contains("tok:ko", nativeBleu.GetProperty("signature").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_table_has_a_row_per_source_over_all_languages_and_fused_references_are_their_own_source()
+    {
+        using var dir = new TempDir();
+        string refs = dir.File("refs.jsonl");
+        File.WriteAllLines(refs,
+        [
+            .. References,
+            """{"key": "cs1", "lang": "cs", "source": "fused", "reference": "Ranní mlha nad Vltavou, Karlovým mostem a věžemi Prahy"}""",
+            """{"key": "vi1", "lang": "vi", "source": "fused", "reference": "Phở bò Hà Nội với hành lá"}""",
+        ]);
+        string predictions = dir.File("pred.jsonl");
+        File.WriteAllLines(predictions,
+        [
+            """{"key": "cs1", "prediction": "Ranní mlha nad Vltavou, Karlovým mostem a věžemi Prahy"}""",
+            """{"key": "vi1", "prediction": "Một bát phở bò nóng"}""",
+        ]);
+
+        var result = await MellaProcess.RunAsync(["eval", "--predictions", predictions, "--references", refs, "--bootstrap", "0"]);
+
+        Assert.Equal(1, result.ExitCode); // the th, ru and ko keys have no prediction
+        var lines = result.Stdout.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("cs    fused   bleu              1   100.00", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("all   fused   keyword           2    ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("all   native  bleu              3     0.00", StringComparison.Ordinal));
+
+        // Keywords: Czech all of them (the caption itself), Vietnamese 2 of 6 (phở, bò).
+        var fusedKeyword = lines.Single(l => l.StartsWith("all   fused   keyword ", StringComparison.Ordinal));
+        Assert.Equal(Math.Round(100 * (1 + (2.0 / 6)) / 2, 2), double.Parse(fusedKeyword.Split(' ', StringSplitOptions.RemoveEmptyEntries)[4], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -146,11 +186,13 @@ public class EvalCommandTests
 
         var page = System.Xml.Linq.XDocument.Load(System.Xml.XmlReader.Create(new StringReader(File.ReadAllText(html)), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Ignore }));
         System.Xml.Linq.XNamespace svg = "http://www.w3.org/2000/svg";
+        var perSource = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("per_source").EnumerateArray().ToList();
         var bars = page.Descendants(svg + "rect").Where(r => r.Attribute("data-value") is not null).ToList();
-        Assert.Equal(results.Count, bars.Count);
-        foreach (var r in results)
+        Assert.Equal(results.Count + perSource.Count, bars.Count);
+        foreach (var r in results.Concat(perSource))
         {
-            var bar = page.Descendants(svg + "svg").Single(s => s.Attribute("id")!.Value == r.GetProperty("metric").GetString())
+            string chart = r.GetProperty("metric").GetString() + (r.GetProperty("lang").GetString() == "all" ? "-per-source" : "");
+            var bar = page.Descendants(svg + "svg").Single(s => s.Attribute("id")!.Value == chart)
                 .Elements(svg + "rect").Single(b => b.Attribute("data-lang")?.Value == r.GetProperty("lang").GetString() && b.Attribute("data-source")?.Value == r.GetProperty("source").GetString());
             Assert.Equal(r.GetProperty("score").GetDouble(), double.Parse(bar.Attribute("data-value")!.Value, System.Globalization.CultureInfo.InvariantCulture));
 

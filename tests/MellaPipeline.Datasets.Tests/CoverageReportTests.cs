@@ -99,6 +99,27 @@ public class CoverageReportTests
     }
 
     [Fact]
+    public async Task Every_source_of_a_target_includes_fused_only_in_a_dataset_that_has_fused_rows()
+    {
+        using var dir = new TempDir();
+        string dataset = dir.File("shards");
+        var native = DatasetShards.Row("ko", "부산 해운대 해수욕장의 여름 풍경", imageSeed: 9);
+        await DatasetShards.WriteAsync(dataset,
+        [
+            .. Rows(),
+            native,
+            DatasetShards.Row("ko", "여름날 부산 해운대 해수욕장에서 쉬는 사람들", imageSeed: 9, source: PairSources.Fused, groundedFrom: native.Key),
+        ]);
+        var targets = new CoverageTargets { Targets = [new CoverageTarget { Name = "all", Lang = "ko", Source = "*", MinPairs = 1 }] };
+
+        var report = await CoverageReport.BuildAsync(dataset, targets, 0, NoIdentifier, CancellationToken.None);
+
+        Assert.Equal(
+            ["ko native 1 True", "ko mllm 1 True", "ko fused 1 True"],
+            report.Targets.Select(t => FormattableString.Invariant($"{t.Lang} {t.Source} {t.Value} {t.Met}")));
+    }
+
+    [Fact]
     public async Task Score_distributions_say_what_each_threshold_would_keep_as_duckdb_counts_it()
     {
         using var dir = new TempDir();

@@ -14,9 +14,10 @@ namespace MellaPipeline.TestSupport;
 public static class DatasetShards
 {
     /// <summary>A row with a real PNG (drawn from <paramref name="imageSeed"/>), its SHA-256 and a cluster id; the key is the pair key of its fields.</summary>
+    /// <param name="groundedFrom">For a <c>fused</c> row: the key of the native row it was written from.</param>
     public static PairRecord Row(
         string lang, string text, int imageSeed, string? cluster = null, string? pageUrl = null, string source = PairSources.Native, string? url = null,
-        int width = 64, int height = 48)
+        int width = 64, int height = 48, string? groundedFrom = null)
     {
         byte[] image = SyntheticPng.Create(width, height, imageSeed);
         string sha256 = Convert.ToHexStringLower(SHA256.HashData(image));
@@ -38,6 +39,7 @@ public static class DatasetShards
             DupCluster = cluster ?? sha256,
             OrigWidth = width,
             OrigHeight = height,
+            GroundedFrom = groundedFrom,
         };
     }
 

@@ -29,6 +29,7 @@ public static class CoverageHtml
         CoverageHtmlSections.Gallery(html, page);
         CoverageHtmlSections.Rejects(html, page.Funnel);
         CoverageHtmlSections.CaptionLayers(html, page.Funnel);
+        CoverageHtmlSections.Retention(html, report.Retention);
         CoverageHtmlSections.Clusters(html, page);
 
         html.Append("<section id=\"distributions\"><h2>Distributions</h2>");

@@ -142,6 +142,43 @@ internal static class CoverageHtmlSections
         html.Append("</section>");
     }
 
+    /// <summary>
+    /// The entity retention check of the caption layers: per language, a bar per source for the
+    /// share of captions that kept every name of the native alt text of their image, and one for
+    /// the share of names kept; then the figures.
+    /// </summary>
+    public static void Retention(StringBuilder html, IReadOnlyList<RetentionCoverage> retention)
+    {
+        html.Append("<section id=\"retention\"><h2>Entity retention</h2>");
+        if (retention.Count == 0)
+        {
+            HtmlPage.NoData(html, "no caption layer of this dataset has entity retention figures (reduce/captions-*.json retention)");
+            html.Append("</section>");
+            return;
+        }
+
+        html.Append("<p>Captions of an image that has a native alt text in the same language, checked against it: did the caption keep the alt text's names and content words ")
+            .Append("(Keyword Accuracy's extraction and matching)? For <code>mllm</code> captions, how often translation loses what the alt text names; ")
+            .Append("for <code>fused</code> ones, how often the fusion did, before its rejects.</p>");
+        var langs = retention.Select(r => r.Lang).Distinct().ToList();
+        var byGroup = retention.ToDictionary(r => (r.Lang, r.Source));
+        double? Value(string lang, string source, Func<RetentionCoverage, double?> share) =>
+            byGroup.TryGetValue((lang, source), out var r) && share(r) is { } v ? Math.Round(v * 100, 1) : null;
+        html.Append("<h3>Share of captions that kept every name (%)</h3>");
+        HtmlPage.Bars(html, "retention-all-kept", langs, (lang, source) => Value(lang, source, r => r.AllKeptShare), v => v.ToString("0.0", Inv) + " %", scaleMax: 100);
+        html.Append("<h3>Share of names kept (%)</h3>");
+        HtmlPage.Bars(html, "retention-names-kept", langs, (lang, source) => Value(lang, source, r => r.NamesKeptShare), v => v.ToString("0.0", Inv) + " %", scaleMax: 100);
+        html.Append("<table id=\"retention-table\"><tr><th>lang</th><th>source</th><th>layers</th><th>captions checked</th><th>kept every name</th><th>names</th><th>names kept</th></tr>");
+        foreach (var r in retention)
+        {
+            html.Append(Inv, $"<tr data-lang=\"{Escape(r.Lang)}\" data-source=\"{Escape(r.Source)}\" data-checked=\"{r.Checked}\" data-all-kept=\"{r.AllKept}\" data-names=\"{r.Names}\" data-kept=\"{r.Kept}\">")
+                .Append(Inv, $"<td>{Escape(r.Lang)}</td><td>{Escape(r.Source)}</td><td>{r.Layers}</td><td>{r.Checked:N0}</td><td>{r.AllKept:N0} ({CoverageReport.Percent(r.AllKeptShare)})</td>")
+                .Append(Inv, $"<td>{r.Names:N0}</td><td>{r.Kept:N0} ({CoverageReport.Percent(r.NamesKeptShare)})</td></tr>");
+        }
+
+        html.Append("</table></section>");
+    }
+
     public static void Clusters(StringBuilder html, CoveragePage page)
     {
         html.Append("<section id=\"clusters\"><h2>Cross-lingual clusters</h2>");

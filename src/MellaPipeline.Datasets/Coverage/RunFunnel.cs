@@ -18,12 +18,22 @@ public sealed record FunnelStep(string Stage, string Kind, string Reason, long C
 public sealed record FunnelStratum(string Lang, long Read, long Rows, IReadOnlyList<FunnelStep> Steps);
 
 /// <summary>The figures of one caption layer (<c>reduce/captions-NAME.json</c>).</summary>
+/// <param name="Retention">The entity retention check per language × source; null in runs from before it existed.</param>
 public sealed record CaptionLayerFigures(
     [property: JsonPropertyName("layer")] string Layer,
     [property: JsonPropertyName("lines")] long Lines,
     [property: JsonPropertyName("rows")] long Rows,
     [property: JsonPropertyName("rejected")] long Rejected,
-    [property: JsonPropertyName("images_without_caption")] long ImagesWithoutCaption);
+    [property: JsonPropertyName("images_without_caption")] long ImagesWithoutCaption,
+    [property: JsonPropertyName("retention")] IReadOnlyList<Records.CaptionRetention>? Retention = null)
+{
+    /// <summary>The figures of every caption layer of the run <paramref name="dataset"/> names, in file name order; none for a dataset that is no run directory, and none of a file that cannot be read.</summary>
+    public static IReadOnlyList<CaptionLayerFigures> Load(string dataset) =>
+        UserFile.KindOf(dataset) != UserFileKind.Folder ? [] : Load(new RunDirectory(dataset));
+
+    internal static List<CaptionLayerFigures> Load(RunDirectory run) =>
+        RunFunnel.JsonFiles(run.ReduceDir, "captions-*.json").Select(RunFunnel.ReadJson<CaptionLayerFigures>).OfType<CaptionLayerFigures>().ToList();
+}
 
 /// <summary>
 /// What a finished run says about its yield, for the report's funnel: <c>summary.json</c> (totals,
@@ -89,19 +99,18 @@ public sealed record RunFunnel(
             strata.Add(new FunnelStratum(lang, rows + mine.Sum(s => s.Count), rows, mine));
         }
 
-        var layers = JsonFiles(run.ReduceDir, "captions-*.json").Select(ReadJson<CaptionLayerFigures>).OfType<CaptionLayerFigures>().ToList();
-        return new RunFunnel(summary, strata, lines, unreadable, layers);
+        return new RunFunnel(summary, strata, lines, unreadable, CaptionLayerFigures.Load(run));
     }
 
     /// <summary>Whether the strata add up to the summary: every reject line read, and as many as the summary counts.</summary>
     public bool AddsUp => UnreadableRejectLines == 0 && RejectLines == Summary.Dropped + Summary.Failed && Languages.Sum(l => l.Read) == Summary.InputRecords;
 
-    private static IEnumerable<string> JsonFiles(string folder, string pattern) =>
+    internal static IEnumerable<string> JsonFiles(string folder, string pattern) =>
         Directory.Exists(folder)
             ? Directory.EnumerateFiles(folder, pattern).Where(f => UserFile.KindOf(f) == UserFileKind.RegularFile).Order(StringComparer.Ordinal)
             : [];
 
-    private static T? ReadJson<T>(string path)
+    internal static T? ReadJson<T>(string path)
         where T : class
     {
         string? text = UserFile.ReadAllText(path, out _, MaxSummaryBytes);

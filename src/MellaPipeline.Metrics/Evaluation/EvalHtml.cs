@@ -7,7 +7,7 @@ namespace MellaPipeline.Metrics.Evaluation;
 /// <summary>
 /// <c>mella eval --report FILE.html</c>: one self-contained page — a bar chart per metric (score per
 /// language and source, 0–100, each bar with its n and a whisker over its 95 % interval; "no data"
-/// where a stratum has no score), the table of scores with their intervals (and, with a baseline,
+/// where a stratum has no score), then one per metric per source over all languages, the table of scores with their intervals (and, with a baseline,
 /// its scores and the differences), the input errors and each metric's signature.
 /// </summary>
 public static class EvalHtml
@@ -35,14 +35,26 @@ public static class EvalHtml
                 continue;
             }
 
-            HtmlPage.Bars(html, metric, langs, (lang, source) => byGroup.TryGetValue((lang, source), out var r) ? r.Score : null, v => v.ToString("0.00", Inv), scaleMax: 100,
-                interval: (lang, source) => byGroup.TryGetValue((lang, source), out var r) ? (r.N, r.Ci95) : (0, null));
+            Chart(html, metric, langs, byGroup);
+        }
+
+        // Per source over every language: one chart per metric, the sources side by side.
+        html.Append("<h2 id=\"per-source\">Per source, all languages</h2>");
+        if (report.PerSource.Count == 0)
+        {
+            HtmlPage.NoData(html, "no scores");
+        }
+
+        foreach (string metric in MetricNames.All.Append(MetricNames.KeywordAny).Where(m => report.PerSource.Any(r => r.Metric == m)))
+        {
+            html.Append("<h3>").Append(HtmlPage.Escape(metric)).Append(", all languages</h3>");
+            Chart(html, metric + "-per-source", [EvalReport.AllLanguages], report.PerSource.Where(r => r.Metric == metric).ToDictionary(r => (r.Lang, r.Source)));
         }
 
         bool compare = baseline is not null;
         html.Append("<h2>Scores</h2><table><tr><th>lang</th><th>source</th><th>metric</th><th>n</th><th>score</th><th>95 % CI</th>");
         html.Append(compare ? "<th>baseline</th><th>difference</th>" : "").Append("</tr>");
-        foreach (var r in report.Results)
+        foreach (var r in report.Results.Concat(report.PerSource))
         {
             html.Append(Inv, $"<tr><td>{HtmlPage.Escape(r.Lang)}</td><td>{HtmlPage.Escape(r.Source)}</td><td>{HtmlPage.Escape(r.Metric)}</td><td>{r.N}</td><td>{r.Score:0.00}</td><td>{(r.Ci95 is { } ci ? string.Create(Inv, $"{ci[0]:0.00} – {ci[1]:0.00}") : "–")}</td>");
             if (compare)
@@ -70,6 +82,11 @@ public static class EvalHtml
         html.Append("</ul>");
         return HtmlPage.Finish(html);
     }
+
+    /// <summary>One bar per language × source: its score 0–100, with its n and a whisker over its interval.</summary>
+    private static void Chart(System.Text.StringBuilder html, string id, IReadOnlyList<string> langs, Dictionary<(string Lang, string Source), EvalResult> byGroup) =>
+        HtmlPage.Bars(html, id, langs, (lang, source) => byGroup.TryGetValue((lang, source), out var r) ? r.Score : null, v => v.ToString("0.00", Inv), scaleMax: 100,
+            interval: (lang, source) => byGroup.TryGetValue((lang, source), out var r) ? (r.N, r.Ci95) : (0, null));
 
     private static void Errors(System.Text.StringBuilder html, string what, EvalErrors errors)
     {
