@@ -31,7 +31,8 @@ namespace MellaPipeline.Bench;
 /// is at most 0.85, so it passes the fuse step's checks (it keeps every name and is no copy).
 /// </para>
 /// The server never limits concurrency (the client's <c>concurrency</c> must): <c>GET /stats</c>
-/// gives requests, answers by origin, tokens and the most requests it held at once. Runs until
+/// gives requests, answers by origin, tokens and the most requests it held at once
+/// (<c>POST /stats/reset</c> gives them and starts them again from 0, for a benchmark's next run). Runs until
 /// stdin closes or it is stopped (SIGTERM, Ctrl+C), then prints the same counts.
 /// </summary>
 internal static class FusionEndpoint
@@ -75,6 +76,7 @@ internal static class FusionEndpoint
         });
         await using var app = builder.Build();
         app.MapGet("/stats", () => Results.Text(stats.ToJson(), "application/json"));
+        app.MapPost("/stats/reset", () => Results.Text(stats.Reset(), "application/json"));
         app.MapPost("/v1/chat/completions", async (HttpContext context) =>
         {
             stats.Begin();
@@ -289,6 +291,20 @@ internal static class FusionEndpoint
             Interlocked.Add(ref _promptTokens, promptTokens);
             Interlocked.Add(ref _completionTokens, completionTokens);
             return Interlocked.Increment(ref _requests);
+        }
+
+        /// <summary>The counts so far, then all set to 0 (the requests in flight are counted when they end, after it).</summary>
+        public string Reset()
+        {
+            string counts = ToJson();
+            Interlocked.Exchange(ref _requests, 0);
+            Interlocked.Exchange(ref _answers, 0);
+            Interlocked.Exchange(ref _madeUp, 0);
+            Interlocked.Exchange(ref _refused, 0);
+            Interlocked.Exchange(ref _promptTokens, 0);
+            Interlocked.Exchange(ref _completionTokens, 0);
+            Interlocked.Exchange(ref _maxInFlight, Interlocked.Read(ref _inFlight)); // the in-flight count itself stays: those requests still end
+            return counts;
         }
 
         public string ToJson() => JsonSerializer.Serialize(new
