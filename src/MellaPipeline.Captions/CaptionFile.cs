@@ -11,8 +11,9 @@ namespace MellaPipeline.Captions;
 /// the image it describes (<see cref="Match"/>, by the layer's <c>match_by</c> field), and its provenance.
 /// </summary>
 /// <param name="Origin">File and line (<c>captions.jsonl:12</c>) or file and row (<c>captions.parquet#12</c>).</param>
+/// <param name="Description">The model's description before translation, in <see cref="SourceLang"/> (English when none is given): what the layer's fuse step grounds on.</param>
 public sealed record CaptionLine(
-    string Origin, string Match, string Text, string Lang, string Model, string? PromptId, string? SourceLang, string? Translator);
+    string Origin, string Match, string Text, string Lang, string Model, string? PromptId, string? SourceLang, string? Translator, string? Description = null);
 
 /// <summary>A caption, or why its line is not one.</summary>
 public readonly record struct CaptionRead(CaptionLine? Caption, string Origin, string? Reason, string? Detail);
@@ -20,12 +21,12 @@ public readonly record struct CaptionRead(CaptionLine? Caption, string Origin, s
 /// <summary>
 /// Reads caption files: JSONL (one object a line) and Parquet (string columns of the same names).
 /// Fields: <c>text</c>, <c>lang</c> and <c>model</c> required; the match field (<c>sha256</c>,
-/// <c>key</c> or <c>url</c>) required; <c>prompt_id</c>, <c>source_lang</c> and
-/// <c>translation_engine</c> optional. A bad line is a reason code, never an exception.
+/// <c>key</c> or <c>url</c>) required; <c>prompt_id</c>, <c>source_lang</c>,
+/// <c>translation_engine</c> and <c>description</c> optional. A bad line is a reason code, never an exception.
 /// </summary>
 public static class CaptionFile
 {
-    private static readonly string[] Optional = ["prompt_id", "source_lang", "translation_engine"];
+    private static readonly string[] Optional = ["prompt_id", "source_lang", "translation_engine", "description"];
 
     public static string MatchField(CaptionMatch match) => match switch
     {
@@ -145,7 +146,8 @@ public static class CaptionFile
 
         return new CaptionRead(
             new CaptionLine(origin, fields[matchField]!.Trim(), fields["text"]!, fields["lang"]!.Trim().ToLowerInvariant(), fields["model"]!,
-                fields.GetValueOrDefault("prompt_id"), fields.GetValueOrDefault("source_lang"), fields.GetValueOrDefault("translation_engine")),
+                fields.GetValueOrDefault("prompt_id"), fields.GetValueOrDefault("source_lang"), fields.GetValueOrDefault("translation_engine"),
+                fields.GetValueOrDefault("description")),
             origin, null, null);
     }
 }

@@ -26,6 +26,11 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
 
     private long _requestsSent;
 
+    /// <summary>Each described image's description (by SHA-256) and the language it is in: what the layer's fuse step grounds on.</summary>
+    public IReadOnlyDictionary<string, ImageDescription> Descriptions => _descriptions;
+
+    private readonly ConcurrentDictionary<string, ImageDescription> _descriptions = new(StringComparer.Ordinal);
+
     public string CachePath => Path.Combine(Path.GetFullPath(Path.Combine(run.Root, settings.CacheDir)), $"captions-{layer}.jsonl");
 
     public async Task<(Dictionary<string, List<CaptionLine>> ByImage, List<CaptionFailure> Failures)> GenerateAsync(
@@ -75,6 +80,8 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
                     return;
                 }
 
+                _descriptions[image.Sha256] = new ImageDescription(description.Text, settings.SourceLang);
+
                 var targets = languages.Native.GetValueOrDefault(image.Sha256) ?? languages.All[image.Sha256];
                 var captions = new List<CaptionLine>();
                 foreach (string lang in targets)
@@ -107,27 +114,68 @@ public sealed class CaptionGenerator(CaptionGenerationOptions settings, RunDirec
     }
 }
 
-/// <summary>Which languages each image of the dataset (by SHA-256) has pairs in: all of them, and the native ones.</summary>
+/// <summary>A model's description of an image and the language it wrote it in.</summary>
+public sealed record ImageDescription(string Text, string Lang);
+
+/// <summary>A native row of the dataset as the layer's fuse step and retention check read it: its key, image, language and alt text.</summary>
+public sealed record NativeAlt(string Key, string Sha256, string Lang, string Text, string? Url, string? PageUrl);
+
+/// <summary>
+/// Which languages each image of the dataset (by SHA-256) has pairs in, all of them and the native
+/// ones; and the native rows themselves (key, image, language, alt text) in shard order.
+/// Rows read without their image (<c>load_images</c> off) have nothing to caption and are left out.
+/// </summary>
 public sealed class ImageLanguages
 {
     public Dictionary<string, SortedSet<string>> All { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, SortedSet<string>> Native { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every native row with an image, in shard order.</summary>
+    public List<NativeAlt> NativeRows { get; } = [];
+
+    private readonly Dictionary<(string Sha256, string Lang), NativeAlt> _firstNative = [];
+
+    /// <summary>The image (SHA-256) of each row's key and of each image URL: where a caption matched by key or URL finds its image.</summary>
+    public Dictionary<string, string> ImageOfKey { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, string> ImageOfUrl { get; } = new(StringComparer.Ordinal);
+
     public bool HasNative(string sha256, string lang) => Native.TryGetValue(sha256, out var set) && set.Contains(lang);
 
-    /// <summary>One pass over three small columns of the dataset's shards (never the images).</summary>
+    /// <summary>The first native row (in shard order) of the image in the language, if it has one: the alt text a caption of that image and language is checked against.</summary>
+    public NativeAlt? FirstNative(string sha256, string lang) => _firstNative.GetValueOrDefault((sha256, lang));
+
+    /// <summary>One pass over seven small columns of the dataset's shards (never the images).</summary>
     public static async Task<ImageLanguages> ReadAsync(RunDirectory run, IReadOnlyList<ShardInfo> shards, CancellationToken cancellationToken)
     {
         var languages = new ImageLanguages();
         foreach (var shard in shards)
         {
-            await foreach (var row in ShardReader.ReadImageRowsAsync(Path.Combine(run.ShardsDir, shard.Path), cancellationToken))
+            await foreach (var row in ShardReader.ReadRowsAsync(
+                Path.Combine(run.ShardsDir, shard.Path), [ShardColumns.Key, ShardColumns.Lang, ShardColumns.Source, ShardColumns.Text, ShardColumns.Sha256, ShardColumns.Url, ShardColumns.PageUrl],
+                r => (Source: r.Get(ShardColumns.Source)!, Alt: r.Get(ShardColumns.Sha256) is { } sha256
+                    ? new NativeAlt(r.Get(ShardColumns.Key)!, sha256, r.Get(ShardColumns.Lang)!, r.Get(ShardColumns.Text)!, r.Get(ShardColumns.Url), r.Get(ShardColumns.PageUrl))
+                    : null),
+                cancellationToken))
             {
-                Add(languages.All, row.Sha256, row.Lang);
+                if (row.Alt is not { } alt)
+                {
+                    continue;
+                }
+
+                Add(languages.All, alt.Sha256, alt.Lang);
+                languages.ImageOfKey[alt.Key] = alt.Sha256;
+                if (alt.Url is { } url)
+                {
+                    languages.ImageOfUrl.TryAdd(url, alt.Sha256);
+                }
+
                 if (row.Source == PairSources.Native)
                 {
-                    Add(languages.Native, row.Sha256, row.Lang);
+                    Add(languages.Native, alt.Sha256, alt.Lang);
+                    languages.NativeRows.Add(alt);
+                    languages._firstNative.TryAdd((alt.Sha256, alt.Lang), alt);
                 }
             }
         }

@@ -4,6 +4,7 @@ using MellaPipeline.Config;
 using MellaPipeline.Json;
 using MellaPipeline.Languages;
 using MellaPipeline.LanguageId;
+using MellaPipeline.Metrics;
 using MellaPipeline.Parquet;
 using MellaPipeline.Records;
 using MellaPipeline.Runs;
@@ -15,12 +16,18 @@ using Microsoft.Extensions.Logging;
 namespace MellaPipeline.Captions;
 
 /// <summary>What one caption layer did: <c>reduce/captions-NAME.json</c>.</summary>
-/// <param name="Lines">Caption lines (or Parquet rows) read.</param>
-/// <param name="Rows">Captions that became <c>mllm</c> rows.</param>
+/// <param name="Lines">Caption lines (or Parquet rows) read, generated captions and failed generations, and fused answers and failed fusions.</param>
+/// <param name="Rows">Captions that became <c>mllm</c> or <c>fused</c> rows.</param>
 /// <param name="ImagesWithoutCaption">Distinct images of the dataset that no caption of this layer matched.</param>
 /// <param name="Fingerprint">SHA-256 over the layer's settings and its files' bytes: a different one means the layer must be rebuilt.</param>
+/// <param name="Retention">
+/// The entity retention check per language × source: <c>mllm</c> rows written that have a native row of
+/// the same image and language (checked against the first in shard order), and every <c>fused</c> answer before its checks.
+/// </param>
+/// <param name="FuseUsage">With <c>fuse</c>: the requests its endpoint was sent and their tokens.</param>
 public sealed record CaptionLayerSummary(
-    string Layer, string Fingerprint, IReadOnlyList<string> Files, long Lines, long Rows, long Rejected, long ImagesWithoutCaption, TaskStats Stats);
+    string Layer, string Fingerprint, IReadOnlyList<string> Files, long Lines, long Rows, long Rejected, long ImagesWithoutCaption, TaskStats Stats,
+    IReadOnlyList<CaptionRetention>? Retention = null, FuseUsage? FuseUsage = null);
 
 /// <summary>
 /// <c>stages.align</c> applied to a caption layer's rows: each <c>mllm</c> row gets the score of its
@@ -50,10 +57,16 @@ public sealed record CaptionRowScoring(
 /// so the same caption file gives the same keys on every run. The layer commits its shards,
 /// rejects and figures before its completion marker; an interrupted layer is rebuilt from scratch.
 /// </para>
+/// <para>
+/// With <c>fuse</c>, every native row whose image has a model description also gets a <c>fused</c>
+/// row (<see cref="CaptionFuser"/>): written beside the <c>mllm</c> rows in the same pass, with the
+/// native row's image and columns, <c>grounded_from</c> its key.
+/// </para>
 /// </summary>
+/// <param name="time">The clock of the fuse endpoint's waits between attempts; the machine's when null.</param>
 public sealed partial class CaptionLayer(
     CaptionLayerOptions layer, ShardedDataset dataset, IReadOnlyList<string> languages, RunDirectory run, Func<LanguageIdentifier> identifier, ILogger logger,
-    CaptionRowScoring? scoring = null, Func<string, bool>? blocklisted = null)
+    CaptionRowScoring? scoring = null, Func<string, bool>? blocklisted = null, TimeProvider? time = null)
 {
     public string StageName => "captions_" + layer.Name;
 
@@ -74,7 +87,8 @@ public sealed partial class CaptionLayer(
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes("align:" + scoring.Fingerprint));
         }
-        foreach (string file in CaptionFile.Expand(layer.Paths))
+        // Recorded fuse answers count like caption files: another answer in them is another caption.
+        foreach (string file in CaptionFile.Expand(layer.Paths).Concat(layer.Fuse?.Answers.Where(File.Exists) ?? []))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file));
             using var stream = File.OpenRead(file);
@@ -137,7 +151,7 @@ public sealed partial class CaptionLayer(
         void Accept(CaptionLine caption)
         {
             string text = TextNormalizer.Normalize(caption.Text);
-            var (reason, detail) = Check(caption, text);
+            var (reason, detail) = Check(caption.Lang, text);
             if (reason is not null)
             {
                 Reject(KeyOf(caption.Match, caption.Text), caption.Origin, reason, detail, OutcomeKind.Dropped, UrlOf(caption.Match), lang: caption.Lang);
@@ -153,14 +167,20 @@ public sealed partial class CaptionLayer(
             list.Add(caption with { Text = text });
         }
 
-        // Which languages each image has pairs in: what generated captions are translated into, and what unpaired: drop checks.
-        var languages = layer.Generate is not null || layer.Unpaired == UnpairedCaptions.Drop
-            ? await ImageLanguages.ReadAsync(run, datasetShards, cancellationToken)
-            : null;
+        // Which languages each image has pairs in (what generated captions are translated into, and what unpaired: drop checks),
+        // and the native rows' alt texts (what the fuse step grounds on and the retention check compares with).
+        var languages = await ImageLanguages.ReadAsync(run, datasetShards, cancellationToken);
+        var descriptions = new Dictionary<string, ImageDescription>(StringComparer.Ordinal);
+        var retention = new RetentionTally();
         if (layer.Generate is { } generate)
         {
             var generator = new CaptionGenerator(generate, run, layer.Name);
-            var (generated, failures) = await generator.GenerateAsync(datasetShards, languages!, cancellationToken);
+            var (generated, failures) = await generator.GenerateAsync(datasetShards, languages, cancellationToken);
+            foreach (var (image, description) in generator.Descriptions)
+            {
+                descriptions[image] = description;
+            }
+
             foreach (var failure in failures)
             {
                 counters.CountIn();
@@ -187,8 +207,44 @@ public sealed partial class CaptionLayer(
                     continue;
                 }
 
+                // The image's first description is the one fused (a file repeats it on each translation's line).
+                if (caption.Description is { } description && ImageOf(caption.Match, languages) is { } image)
+                {
+                    descriptions.TryAdd(image, new ImageDescription(description, caption.SourceLang ?? "en"));
+                }
+
                 Accept(caption);
             }
+        }
+
+        // The fused captions that pass their checks and the layer's, by the native row they are grounded on.
+        var fused = new Dictionary<string, FusedCaption>(StringComparer.Ordinal);
+        FuseUsage? fuseUsage = null;
+        if (layer.Fuse is { } fuse)
+        {
+            var fuser = new CaptionFuser(fuse, run, layer.Name, identifier, time);
+            var result = await fuser.FuseAsync(languages.NativeRows, descriptions, retention, cancellationToken);
+            foreach (var reject in result.Rejects)
+            {
+                counters.CountIn();
+                Reject(reject.Key, reject.Origin, reject.Reason, reject.Detail, reject.Kind, reject.Native.Url, reject.Native.PageUrl, reject.Native.Lang);
+            }
+
+            foreach (var caption in result.ByNativeKey.Values.OrderBy(c => c.Origin, StringComparer.Ordinal))
+            {
+                counters.CountIn();
+                var (reason, detail) = Check(caption.Native.Lang, caption.Text);
+                if (reason is not null)
+                {
+                    Reject(caption.Key, caption.Origin, reason, detail, OutcomeKind.Dropped, caption.Native.Url, caption.Native.PageUrl, caption.Native.Lang);
+                    continue;
+                }
+
+                fused[caption.Native.Key] = caption;
+            }
+
+            fuseUsage = result.Usage;
+            LogFused(logger, layer.Name, fuseUsage.Requests, fuseUsage.PromptTokens, fuseUsage.CompletionTokens, fuser.CachePath);
         }
 
         using var scorer = scoring?.CreateScorer();
@@ -210,7 +266,13 @@ public sealed partial class CaptionLayer(
                 }
 
                 counters.CountOk();
-                await shards.WriteAsync(outcomes[i].Value!, cancellationToken);
+                var written = outcomes[i].Value!;
+                if (written.Source == PairSources.Mllm && languages.FirstNative(written.Sha256!, written.Lang) is { } native)
+                {
+                    retention.Add(written.Lang, PairSources.Mllm, EntityRetention.Check(written.Lang, native.Text, written.Text));
+                }
+
+                await shards.WriteAsync(written, cancellationToken);
             }
 
             pending.Clear();
@@ -218,6 +280,37 @@ public sealed partial class CaptionLayer(
 
         // Stream the dataset's rows (images included) and give each matched image its captions, in shard order.
         var written = new HashSet<(string Sha256, string Lang, string Text)>();
+
+        // A fused row: the native row's image and columns, the fused text, grounded on the native row; the same duplicate rule as mllm rows.
+        async Task AddFusedAsync(ParquetShardWriter shards, PairRecord native, FusedCaption fusion)
+        {
+            if (!written.Add((native.Sha256!, fusion.Native.Lang, fusion.Text)))
+            {
+                Reject(fusion.Key, fusion.Origin, ReasonCodes.CaptionDuplicate, $"the same {fusion.Native.Lang} text for image {native.Sha256![..16]} comes earlier", OutcomeKind.Dropped, native.Url, native.PageUrl, fusion.Native.Lang);
+                return;
+            }
+
+            pending.Add(native with
+            {
+                Key = fusion.Key,
+                Origin = fusion.Origin,
+                Script = Scripts.Detect(fusion.Text),
+                Source = PairSources.Fused,
+                Text = fusion.Text,
+                CaptionModel = layer.Fuse!.Model,
+                CaptionSourceLang = native.Lang,
+                CaptionPromptId = layer.Fuse.PromptId,
+                CaptionTranslator = null,
+                GroundedFrom = native.Key,
+                AlignScore = null,
+                AlignModel = null,
+            });
+            if (pending.Count >= (scorer is null ? 1 : scoring!.BatchSize))
+            {
+                await FlushAsync(shards);
+            }
+        }
+
         var imagesWithCaption = new HashSet<string>(StringComparer.Ordinal);
         var allImages = new HashSet<string>(StringComparer.Ordinal);
         await using (var shards = new ParquetShardWriter(dataset.WriterOptions(run.ShardsDir, 0, RunDirectory.CaptionShardPrefix(layer.Name))))
@@ -232,6 +325,11 @@ public sealed partial class CaptionLayer(
                     }
 
                     allImages.Add(row.Sha256);
+                    if (row.Source == PairSources.Native && fused.Remove(row.Key, out var fusion))
+                    {
+                        await AddFusedAsync(shards, row, fusion);
+                    }
+
                     string match = layer.MatchBy switch
                     {
                         CaptionMatch.Key => row.Key,
@@ -247,7 +345,7 @@ public sealed partial class CaptionLayer(
                     foreach (var caption in captions)
                     {
                         string key = KeyOf(row.Sha256, caption.Text);
-                        if (layer.Unpaired == UnpairedCaptions.Drop && !languages!.HasNative(row.Sha256, caption.Lang))
+                        if (layer.Unpaired == UnpairedCaptions.Drop && !languages.HasNative(row.Sha256, caption.Lang))
                         {
                             Reject(key, caption.Origin, ReasonCodes.CaptionUnpaired, $"image {row.Sha256[..16]} has no native {caption.Lang} pair", OutcomeKind.Dropped, row.Url, row.PageUrl, caption.Lang);
                             continue;
@@ -304,7 +402,8 @@ public sealed partial class CaptionLayer(
             await shards.CompleteAsync(cancellationToken);
             var stats = TaskStats.From(new TaskSlice(0, worldSize), context.Elapsed, context.Counters, shards.Shards);
             return new CaptionLayerSummary(
-                layer.Name, fingerprint, files, stats.InputRecords, stats.Rows, stats.Dropped + stats.Failed, allImages.Count - imagesWithCaption.Count, stats);
+                layer.Name, fingerprint, files, stats.InputRecords, stats.Rows, stats.Dropped + stats.Failed, allImages.Count - imagesWithCaption.Count, stats,
+                retention.ToList(), fuseUsage);
         }
     }
 
@@ -312,10 +411,10 @@ public sealed partial class CaptionLayer(
     private TextRuleList? _rules;
 
     /// <summary>Why a caption is not kept, or nulls: the layer's text rules, then (with <c>check_language</c>) language ID.</summary>
-    private (string? Reason, string? Detail) Check(CaptionLine caption, string text)
+    private (string? Reason, string? Detail) Check(string lang, string text)
     {
         _rules ??= TextRules.ForCaptions(layer.MinChars, languages);
-        if (_rules.Check(text, new TextContext(text, caption.Lang)) is { IsKept: false } drop)
+        if (_rules.Check(text, new TextContext(text, lang)) is { IsKept: false } drop)
         {
             return (drop.Reason, drop.Detail);
         }
@@ -323,20 +422,31 @@ public sealed partial class CaptionLayer(
         if (layer.CheckLanguage)
         {
             var guess = identifier().IdentifyNormalized(text);
-            if (guess.Lang != LanguageGuess.Undetermined && guess.Lang != caption.Lang)
+            if (guess.Lang != LanguageGuess.Undetermined && guess.Lang != lang)
             {
                 return (ReasonCodes.CaptionLangMismatch,
-                    string.Create(CultureInfo.InvariantCulture, $"labelled {caption.Lang}, identified as {guess.Lang} ({guess.Confidence:F2})"));
+                    string.Create(CultureInfo.InvariantCulture, $"labelled {lang}, identified as {guess.Lang} ({guess.Confidence:F2})"));
             }
         }
 
         return (null, null);
     }
 
+    /// <summary>The image a caption's match field names: itself with match_by sha256, else the row's or URL's image.</summary>
+    private string? ImageOf(string match, ImageLanguages images) => layer.MatchBy switch
+    {
+        CaptionMatch.Key => images.ImageOfKey.GetValueOrDefault(match),
+        CaptionMatch.Url => images.ImageOfUrl.GetValueOrDefault(match),
+        _ => match,
+    };
+
     private string KeyOf(string image, string rawText) => PairKey.For(PairSources.Mllm, "sha256:" + image, "layer:" + layer.Name, rawText);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "caption layer '{Layer}': {Requests} requests sent to the endpoint (answers cached in {Cache})")]
     private static partial void LogGenerated(ILogger logger, string layer, long requests, string cache);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "caption layer '{Layer}': fuse: {Requests} requests sent to the endpoint, {PromptTokens} prompt and {CompletionTokens} completion tokens (answers cached in {Cache})")]
+    private static partial void LogFused(ILogger logger, string layer, long requests, long promptTokens, long completionTokens, string cache);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "caption layer '{Layer}': {Lines} captions read, {Rows} mllm rows, {Rejected} rejected, {Missing} images without a caption")]
     private static partial void LogLayer(ILogger logger, string layer, long lines, long rows, long rejected, long missing);

@@ -38,8 +38,21 @@ public sealed class CaptionLayerOptions : IValidatableObject
     /// <summary>Instead of <see cref="Paths"/>: captions asked of an OpenAI-compatible endpoint for every image of the dataset.</summary>
     public CaptionGenerationOptions? Generate { get; set; }
 
+    /// <summary>
+    /// Grounded captions: each native row's alt text and its image's model description (from
+    /// <see cref="Generate"/>, or the caption files' <c>description</c> field) are fused by a model
+    /// into one caption in the alt text's language, a <c>fused</c> row.
+    /// </summary>
+    public CaptionFusionOptions? Fuse { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Fuse is not null && Paths.Count == 0 && Generate is null)
+        {
+            yield return new ValidationResult("fuse grounds on the descriptions of 'generate' or of the caption files' 'description' field ('paths'): give one of them", ["fuse"]);
+            yield break;
+        }
+
         if ((Paths.Count == 0) == (Generate is null))
         {
             yield return new ValidationResult("give either 'paths' (caption files) or 'generate' (an endpoint), not both", ["paths"]);
@@ -114,6 +127,45 @@ public sealed class CaptionGenerationOptions : ChatEndpointOptions
     /// <summary>Translation prompt; <c>{language}</c> is the target language's English name, <c>{text}</c> the description.</summary>
     [MaxLength(65536)]
     public string TranslatePrompt { get; set; } = "Translate the following image description into {language}. Answer with the translation only.\n\n{text}";
+}
+
+/// <summary>
+/// The fusion step of a caption layer: a model behind an OpenAI-compatible endpoint is given a
+/// native row's alt text and the model description of its image, and writes one caption in the
+/// alt text's language that keeps the alt text's names and adds the description's visual detail.
+/// </summary>
+public sealed class CaptionFusionOptions : ChatEndpointOptions
+{
+    /// <summary>The built-in prompt: the two inputs, then what the caption must keep and must not do.</summary>
+    public const string DefaultPrompt =
+        "You write one image caption in {language}. You are given two texts about the same image.\n" +
+        "1. The alt text the web page gave the image, written by a person in {language}. It names what is in the picture: " +
+        "people, places, buildings, dishes, objects, events. These names are facts.\n" +
+        "2. A description of the image by a vision model, in {description_language}. It sees the visual detail " +
+        "(colours, setting, layout, what is in the foreground and background) but does not know the names.\n\n" +
+        "Write one caption in {language}, in the same script as the alt text, that keeps every name, place, dish, object and event " +
+        "of the alt text spelled exactly as there, and adds the visual detail of the description that does not contradict the alt text. " +
+        "Do not copy the alt text as it is, do not translate the names, do not invent anything neither text says. " +
+        "Answer with the caption only: one or two sentences, no quotes, no explanation.\n\n" +
+        "Alt text ({language}): {alt}\n\nDescription ({description_language}): {description}";
+
+    /// <summary>Version id of <see cref="Prompt"/>, recorded in the <c>caption_prompt_id</c> of fused rows.</summary>
+    public string PromptId { get; set; } = "fuse-v1";
+
+    /// <summary>The fusion prompt: <c>{language}</c>, <c>{alt}</c>, <c>{description_language}</c> and <c>{description}</c> are filled in.</summary>
+    [MaxLength(65536)]
+    public string Prompt { get; set; } = DefaultPrompt;
+
+    /// <summary>Share of the alt text's names (Keyword Accuracy's content words) the fused caption must keep, else <c>fused_entities_lost</c>.</summary>
+    [Range(0.0, 1.0)]
+    public double MinEntityShare { get; set; } = 1.0;
+
+    /// <summary>A fused caption this similar to its alt text (normalised edit similarity) or more is a copy, <c>fused_copy</c>.</summary>
+    [Range(0.0, 1.0)]
+    public double MaxCopySimilarity { get; set; } = 0.9;
+
+    /// <summary>Recorded answer caches (the format of the run's own), relative to the pipeline file: read before asking, never written.</summary>
+    public List<string> Answers { get; set; } = [];
 }
 
 /// <summary>Whether a caption layer keeps captions of images that have no native pair in the caption's language.</summary>

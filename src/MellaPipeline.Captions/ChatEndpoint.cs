@@ -14,7 +14,11 @@ using OpenAI.Chat;
 namespace MellaPipeline.Captions;
 
 /// <summary>An endpoint's answer, or the reason code of the failure.</summary>
-public readonly record struct EndpointAnswer(string? Text, string? Reason, string? Detail);
+/// <param name="Usage">The tokens the request cost, as the server counted them; null when it sent no <c>usage</c> (and for an answer from a cache).</param>
+public readonly record struct EndpointAnswer(string? Text, string? Reason, string? Detail, TokenUsage? Usage = null);
+
+/// <summary>Input (prompt) and output (completion) tokens of one request, from the response's <c>usage</c>.</summary>
+public readonly record struct TokenUsage(long PromptTokens, long CompletionTokens);
 
 /// <summary>
 /// One model behind an OpenAI-compatible chat-completions endpoint, through the OpenAI .NET SDK and
@@ -76,9 +80,10 @@ public sealed class ChatEndpoint : IDisposable
                 new ChatOptions { MaxOutputTokens = _maxTokens, Temperature = 0 },
                 cancellationToken);
             string text = response.Text.Trim();
+            var usage = response.Usage is { } counted ? new TokenUsage(counted.InputTokenCount ?? 0, counted.OutputTokenCount ?? 0) : (TokenUsage?)null;
             return text.Length == 0
-                ? new EndpointAnswer(null, ReasonCodes.CaptionEndpointInvalidResponse, "the answer has no text")
-                : new EndpointAnswer(text, null, null);
+                ? new EndpointAnswer(null, ReasonCodes.CaptionEndpointInvalidResponse, "the answer has no text", usage)
+                : new EndpointAnswer(text, null, null, usage);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { } failure)
         {

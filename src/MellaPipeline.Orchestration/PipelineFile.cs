@@ -59,6 +59,7 @@ public static class PipelineFile
         for (int n = 0; n < options.Captions.Count; n++)
         {
             ResolvePaths(options.Captions[n].Paths, $"captions[{n}].paths");
+            ResolvePaths(options.Captions[n].Fuse?.Answers ?? [], $"captions[{n}].fuse.answers");
         }
 
         // Quality stages name model packs, blocklists and benchmarks beside the pipeline file, as inputs do.

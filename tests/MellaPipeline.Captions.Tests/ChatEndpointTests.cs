@@ -20,7 +20,7 @@ public class ChatEndpointTests
 
         var answer = await endpoint.AskAsync("Describe it.", null, CancellationToken.None);
 
-        Assert.Equal(new EndpointAnswer("a stone bridge", null, null), answer);
+        Assert.Equal(new EndpointAnswer("a stone bridge", null, null, new TokenUsage(12, 34)), answer);
         Assert.Equal(2, server.Requests);
         Assert.Equal([TimeSpan.FromSeconds(30)], clock.Waits);
     }

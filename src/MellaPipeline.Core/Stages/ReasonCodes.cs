@@ -111,6 +111,9 @@ public static class ReasonCodes
     public const string CaptionEndpointTimeout = "caption_endpoint_timeout";
     public const string CaptionEndpointUnreachable = "caption_endpoint_unreachable";
     public const string CaptionEndpointInvalidResponse = "caption_endpoint_invalid_response";
+    public const string FusedLangMismatch = "fused_lang_mismatch";
+    public const string FusedCopy = "fused_copy";
+    public const string FusedEntitiesLost = "fused_entities_lost";
 
     // dedup
     public const string DuplicatePair = "duplicate_pair";
@@ -236,6 +239,9 @@ public static class ReasonCodes
         new(CaptionEndpointTimeout, OutcomeKind.Failed, ReasonFamily.Caption, Transient: true),
         new(CaptionEndpointUnreachable, OutcomeKind.Failed, ReasonFamily.Caption, Transient: true),
         new(CaptionEndpointInvalidResponse, OutcomeKind.Failed, ReasonFamily.Caption),
+        new(FusedLangMismatch, OutcomeKind.Dropped, ReasonFamily.Caption),
+        new(FusedCopy, OutcomeKind.Dropped, ReasonFamily.Caption),
+        new(FusedEntitiesLost, OutcomeKind.Dropped, ReasonFamily.Caption),
 
         new(DuplicatePair, OutcomeKind.Dropped, ReasonFamily.Dedup),
         new(ImageNearDuplicate, OutcomeKind.Dropped, ReasonFamily.Dedup),
