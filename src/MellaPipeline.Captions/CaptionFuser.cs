@@ -115,7 +115,7 @@ public sealed class CaptionFuser(CaptionFusionOptions settings, RunDirectory run
             new FuseUsage(cache.RequestsSent, promptTokens, completionTokens));
     }
 
-    /// <summary>The first check a fused caption fails, in the design's order, with its figures; null when it passes them all.</summary>
+    /// <summary>The first check a fused caption fails (language and script, then copy, then names), with its figures; null when it passes them all.</summary>
     private (string Reason, string Detail)? Problem(NativeAlt native, string text, RetentionCheck check)
     {
         string lang = native.Lang;
@@ -158,6 +158,8 @@ public sealed class RetentionTally
     private readonly Dictionary<(string Lang, string Source), (long Checked, long AllKept, long Names, long Kept)> _figures = [];
     private readonly Lock _lock = new();
 
+    private static readonly Dictionary<string, int> SourceOrder = PairSources.All.Select((source, i) => (source, i)).ToDictionary(p => p.source, p => p.i, StringComparer.Ordinal);
+
     public void Add(string lang, string source, RetentionCheck check)
     {
         lock (_lock)
@@ -176,7 +178,7 @@ public sealed class RetentionTally
             [
                 .. _figures
                     .OrderBy(f => f.Key.Lang, StringComparer.Ordinal)
-                    .ThenBy(f => PairSources.All.ToList().IndexOf(f.Key.Source))
+                    .ThenBy(f => SourceOrder.GetValueOrDefault(f.Key.Source, int.MaxValue))
                     .Select(f => new CaptionRetention(f.Key.Lang, f.Key.Source, f.Value.Checked, f.Value.AllKept, f.Value.Names, f.Value.Kept)),
             ];
         }

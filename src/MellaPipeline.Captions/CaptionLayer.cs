@@ -266,13 +266,14 @@ public sealed partial class CaptionLayer(
                 }
 
                 counters.CountOk();
-                var written = outcomes[i].Value!;
-                if (written.Source == PairSources.Mllm && languages.FirstNative(written.Sha256!, written.Lang) is { } native)
+                var kept = outcomes[i].Value!;
+                if (kept.Source == PairSources.Mllm && languages.FirstNative(kept.Sha256!, kept.Lang) is { } native)
                 {
-                    retention.Add(written.Lang, PairSources.Mllm, EntityRetention.Check(written.Lang, native.Text, written.Text));
+                    // How much of the alt text's culture a translated caption of the same image kept.
+                    retention.Add(kept.Lang, PairSources.Mllm, EntityRetention.Check(kept.Lang, native.Text, kept.Text));
                 }
 
-                await shards.WriteAsync(written, cancellationToken);
+                await shards.WriteAsync(kept, cancellationToken);
             }
 
             pending.Clear();

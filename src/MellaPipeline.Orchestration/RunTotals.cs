@@ -40,9 +40,9 @@ public static class RunTotals
         return bytes;
     }
 
-    /// <summary>The bytes of a caption layer's text files, or null for generated captions.</summary>
+    /// <summary>The bytes of a caption layer's text files, or null for generated or fused captions (answers are counted as lines too).</summary>
     public static long? CaptionTextBytes(CaptionLayerOptions layer) =>
-        layer.Generate is null ? SizeOf(CaptionFile.Expand(layer.Paths).Where(f => !f.EndsWith(".parquet", StringComparison.Ordinal))) : null;
+        layer.Generate is null && layer.Fuse is null ? SizeOf(CaptionFile.Expand(layer.Paths).Where(f => !f.EndsWith(".parquet", StringComparison.Ordinal))) : null;
 
     /// <summary>
     /// The input records the map reads in <paramref name="ranks"/> of <paramref name="world"/> tasks: exact when every
@@ -89,10 +89,10 @@ public static class RunTotals
     public static long ClusterRows(RunDirectory run, int world) =>
         Enumerable.Range(0, world).Where(run.IsComplete).Sum(rank => run.ReadStats(rank).Rows);
 
-    /// <summary>The caption lines (or Parquet rows) a layer reads from its files, or null for generated captions.</summary>
+    /// <summary>The caption lines (or Parquet rows) a layer reads from its files, or null for generated or fused captions (not known before the endpoint answers).</summary>
     public static async Task<long?> CaptionLinesAsync(CaptionLayerOptions layer, CancellationToken cancellationToken)
     {
-        if (layer.Generate is not null)
+        if (layer.Generate is not null || layer.Fuse is not null)
         {
             return null;
         }

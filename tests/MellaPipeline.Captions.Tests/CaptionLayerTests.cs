@@ -1,10 +1,8 @@
-using MellaPipeline.Parquet;
 using System.Text.Json;
 using MellaPipeline.Config;
 using MellaPipeline.Records;
 using MellaPipeline.Runs;
 using MellaPipeline.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MellaPipeline.Captions.Tests;
 
@@ -17,49 +15,21 @@ namespace MellaPipeline.Captions.Tests;
 public class CaptionLayerTests
 {
     /// <summary>A finished run's native rows: a Czech, a Russian and a Thai photo, in two shards.</summary>
-    private sealed class Run(TempDir dir, RunDirectory directory, PairRecord[] rows, IReadOnlyList<ShardInfo> shards) : IDisposable
+    private static class Run
     {
-        public RunDirectory Directory { get; } = directory;
-
-        public PairRecord[] Rows { get; } = rows;
-
-        public IReadOnlyList<ShardInfo> Shards { get; } = shards;
-
-        public static async Task<Run> CreateAsync()
-        {
-            var dir = new TempDir();
-            var run = new RunDirectory(dir.File("run"));
-            run.Create();
-            System.IO.Directory.CreateDirectory(run.ReduceDir); // made by the near-duplicate reduce, which always runs before the layers
-            PairRecord[] rows =
+        public static Task<LayerRun> CreateAsync() => LayerRun.CreateAsync(
             [
                 DatasetShards.Row("cs", "Karlův most v ranní mlze nad Vltavou", imageSeed: 1),
                 DatasetShards.Row("ru", "Зимний лес в Подмосковье после снегопада", imageSeed: 2),
                 DatasetShards.Row("th", "ตลาดน้ำดำเนินสะดวกในตอนเช้า", imageSeed: 3),
-            ];
-            return new Run(dir, run, rows, await DatasetShards.WriteAsync(run.ShardsDir, rows, shardMaxRows: 2));
-        }
-
-        public CaptionLayer Layer(CaptionLayerOptions options) =>
-            new(options, new ShardedDataset("test", new OutputOptions(), "none"), ["ar", "cs", "hu", "ko", "ru", "sr", "th", "vi"], Directory, () => throw new InvalidOperationException("language ID is off"), NullLogger.Instance);
-
-        public string WriteCaptions(params object[] lines)
-        {
-            string path = dir.File("captions.jsonl");
-            File.WriteAllLines(path, lines.Select(l => l as string ?? JsonSerializer.Serialize(l)));
-            return path;
-        }
-
-        public List<JsonElement> Rejects(string layer) =>
-            [.. File.ReadAllLines(Directory.CaptionRejectsPath(layer)).Select(l => JsonDocument.Parse(l).RootElement)];
-
-        public void Dispose() => dir.Dispose();
+            ],
+            shardMaxRows: 2);
     }
 
     private static CaptionLayerOptions Options(string path, CaptionMatch match = CaptionMatch.Sha256) =>
         new() { Name = "v1", Paths = [path], MatchBy = match, CheckLanguage = false };
 
-    private static string Sql(Run run) => DatasetShards.Sql(run.Directory.ShardsDir, RunDirectory.CaptionShardPrefix("v1") + "*.parquet");
+    private static string Sql(LayerRun run) => run.Sql("v1");
 
     [Fact]
     public async Task Good_captions_become_mllm_rows_on_their_images_and_every_bad_line_is_a_reject_with_its_reason()

@@ -90,13 +90,9 @@ public class CaptionGenerationTests
         Assert.Contains("\"reason\":\"caption_lang_mismatch\"", thai, StringComparison.Ordinal);
 
         // The layer is lost (a crash before its marker): rebuilding it asks the endpoint nothing, and gives the same rows.
-        var before = RunSnapshot.Of(runDir, p => p.StartsWith("shards/captions-", StringComparison.Ordinal));
-        File.Delete(Path.Combine(runDir, "completions", "captions-gen"));
-        File.Delete(Path.Combine(runDir, "summary.json"));
-        var resumed = await MellaProcess.RunAsync(["run", pipeline, "--out", runDir]);
-        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        var (before, resumed, after) = await CaptionLayerRebuild.RunAsync(pipeline, runDir, "gen");
         Assert.Equal(9, server.Requests);
-        Assert.Equal(before, RunSnapshot.Of(runDir, p => p.StartsWith("shards/captions-", StringComparison.Ordinal)));
+        Assert.Equal(before, after);
         Assert.Contains("0 requests sent", resumed.Stderr, StringComparison.Ordinal);
     }
 
