@@ -98,6 +98,11 @@ if (arguments.Command == "serve-urls")
     return await UrlListServer.RunAsync(arguments.Value("photos") ?? ".", arguments.Value("pages"), (int)arguments.Get("port", 8080), (int)arguments.Get("hosts", 8), (int)arguments.Get("latency-ms", 0));
 }
 
+if (arguments.Command == "fusion-endpoint")
+{
+    return await FusionEndpoint.RunAsync(arguments.Value("answers"), (int)arguments.Get("port", 0), (int)arguments.Get("delay-ms", 0));
+}
+
 if (arguments.Command == "image-process")
 {
     return UrlFlowBenchmark.ProcessOnly(arguments.Value("photos") ?? ".", (int)arguments.Get("rounds", 5));
@@ -155,6 +160,7 @@ if (arguments.Command != "shard-write")
     Console.Error.WriteLine("       MellaPipeline.Bench dedup-verify --truth truth.tsv --result dedup.jsonl");
     Console.Error.WriteLine("       MellaPipeline.Bench cluster-windows [--rows 6800000] [--threshold 6] [--rounds 1]");
     Console.Error.WriteLine("       MellaPipeline.Bench serve-urls --photos DIR [--pages DIR] [--port 8080] [--hosts 8] [--latency-ms 0]   (until stdin closes)");
+    Console.Error.WriteLine("       MellaPipeline.Bench fusion-endpoint [--answers FILE.jsonl] [--port 0 = any free] [--delay-ms 0]   (OpenAI-compatible, 127.0.0.1; until stdin closes)");
     Console.Error.WriteLine("       MellaPipeline.Bench image-process --photos DIR [--rounds 5]");
     Console.Error.WriteLine("       MellaPipeline.Bench url-flow --urls urls.tsv [--mode self-limited|fixed] [--concurrency 128] [--per-host 16] [--hosts 8] [--hot 0.5] [--process false]");
     Console.Error.WriteLine("       MellaPipeline.Bench laion-urls [--rows 6800000] [--row-group-rows 1048576, 0 = one group] [--seed 16] [--data ../shared/data/langid] [--out laion.parquet]");

@@ -45,9 +45,9 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
         Assert.Equal(rows, Convert.ToInt64(DuckDb.Scalar($"SELECT count(DISTINCT key) FROM {shards}")));
         Assert.True(manifest.Shards.Count >= 2, "the demo is configured to write several shards");
 
-        // Every target language, both sources, and the manifest's counts match what DuckDB counts.
+        // Every target language, all three sources, and the manifest's counts match what DuckDB counts.
         var counted = DuckDb.Query($"SELECT lang, source, count(*) FROM {shards} GROUP BY ALL");
-        Assert.Equal(16, counted.Count);
+        Assert.Equal(24, counted.Count);
         foreach (var row in counted)
         {
             Assert.Equal(manifest.Counts[(string)row[0]!][(string)row[1]!], Convert.ToInt64(row[2]));
@@ -90,9 +90,10 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
             + Convert.ToInt32(DuckDb.Scalar($"SELECT count(*) FROM {shards} WHERE page_url LIKE 'http://demo-site.test/%' AND source = 'native'"));
 
         int captionLines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "pipelines", "demo", "captions.jsonl")).Length;
+        int fusedAnswers = DemoFusionsTests.Fusions().Count; // the layer counts each fused answer as a record in, like a caption line
         string urlList = Path.Combine(RepoPaths.Root, "pipelines", "demo", "laion-sample.parquet");
         int listRows = Convert.ToInt32(DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{urlList}')"));
-        Assert.Equal(inputLines + crawledImagesAndPages + captionLines + listRows, summary.InputRecords);
+        Assert.Equal(inputLines + crawledImagesAndPages + captionLines + fusedAnswers + listRows, summary.InputRecords);
         Assert.Equal(summary.InputRecords, summary.Rows + summary.Dropped + summary.Failed);
         Assert.Equal(rows, summary.Rows);
         Assert.Equal(summary.Rows, stats.Sum(s => s.Rows));
@@ -169,7 +170,7 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
         // and a Czech caption repeated on another photo keeps one row.
         var scores = DuckDb.Query($"SELECT source, count(*), count(align_score), count(nsfw_score), min(align_model), max(align_model), min(align_score), max(align_score) " +
                                   $"FROM read_parquet('{Path.Combine(runDir, "shards", "*.parquet")}') GROUP BY source ORDER BY source");
-        Assert.Equal(["mllm", "native"], scores.Select(r => (string)r[0]!).ToArray());
+        Assert.Equal(["fused", "mllm", "native"], scores.Select(r => (string)r[0]!).ToArray());
         Assert.All(scores, r => Assert.Equal((r[1], r[1], r[1], "tiny-clip@1", "tiny-clip@1"), (r[2], r[3], r[1], (string)r[4]!, (string)r[5]!)));
         Assert.All(scores, r => Assert.True((float)r[6]! >= -1 && (float)r[7]! <= 1 && (float)r[6]! < (float)r[7]!, $"{r[0]}: scores {r[6]}..{r[7]}"));
         var listedImage = Assert.Single(rejects, r => r.Reason == "image_blocklisted");
@@ -184,7 +185,7 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
         // in the layer's own shards; every bad line is a reject naming its line.
         var captionFile = File.ReadAllLines(Path.Combine(RepoPaths.Root, "pipelines", "demo", "captions.jsonl"));
         var layerRows = DuckDb.Query($"SELECT lang, sha256, text, caption_model, caption_prompt_id, caption_translator, caption_source_lang, origin, filename " +
-                                     $"FROM read_parquet('{Path.Combine(runDir, "shards", "captions-*.parquet")}', filename = true) ORDER BY lang");
+                                     $"FROM read_parquet('{Path.Combine(runDir, "shards", "captions-*.parquet")}', filename = true) WHERE source = 'mllm' ORDER BY lang");
         Assert.Equal(["ar", "cs", "hu", "ko", "ru", "sr", "th", "vi"], layerRows.Select(r => (string)r[0]!).ToArray());
         foreach (var row in layerRows)
         {
@@ -196,11 +197,65 @@ public class DemoRunTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
             Assert.StartsWith("captions-qwen2vl-describe-v1-", Path.GetFileName((string)row[8]!), StringComparison.Ordinal);
         }
 
-        Assert.Equal((16, 8, 8), (layer.Lines, layer.Rows, layer.Rejected));
+        // Lines in: 16 caption lines and 22 fused answers; rows out: 8 mllm and 22 fused.
+        Assert.Equal((16 + fusedAnswers, 8 + fusedAnswers, 8), (layer.Lines, layer.Rows, layer.Rejected));
         Assert.Contains(rejects, r => r.Reason == "caption_lang_mismatch" && r.Origin == "captions.jsonl:9" && r.Lang == "ru" && r.Detail!.Contains("identified as uk", StringComparison.Ordinal));
         Assert.Contains(rejects, r => r.Reason == "caption_lang_mismatch" && r.Origin == "captions.jsonl:10"); // English left untranslated, labelled th
         Assert.Equal(summary.Counts["th"]["mllm"], manifest.Counts["th"]["mllm"]);
         Assert.Equal(2, manifest.Counts["th"]["mllm"]);
+    }
+
+    [Fact]
+    public void The_demo_fuses_every_native_alt_text_whose_image_has_a_description_from_its_recorded_answers_alone()
+    {
+        string runDir = demo.RunDir;
+        Assert.True(demo.Result.ExitCode == 0, demo.Result.ToString());
+        string shards = DuckDb.Shards(runDir);
+
+        // Every native row whose image has a description (the caption lines' description field) has one fused row grounded on it,
+        // and its text is the team-written fusion of that row's alt text: the recording answered every request, nothing was asked.
+        var fused = DuckDb.Query(
+            $"SELECT f.key, f.lang, f.script, f.text, f.caption_model, f.caption_prompt_id, f.caption_source_lang, f.caption_translator, f.sha256, " +
+            $"n.key, n.lang, n.sha256, n.text, n.script, f.grounded_from FROM {shards} f LEFT JOIN {shards} n ON n.key = f.grounded_from AND n.source = 'native' " +
+            $"WHERE f.source = 'fused' ORDER BY f.lang, f.key");
+        var fusions = DemoFusionsTests.Fusions();
+        Assert.Equal(fusions.Count, fused.Count);
+        Assert.Equal(8, fused.Select(r => (string)r[1]!).Distinct().Count());
+        foreach (var row in fused)
+        {
+            Assert.True(row[9] is not null, $"fused row {row[0]}: grounded_from {row[14]} is no native row's key");
+            Assert.Equal((row[10], row[11]), (row[1], row[8])); // the native row's language and image
+            var fusion = Assert.Single(fusions, f => f.Lang == (string)row[10]! && f.Alt == (string)row[12]!);
+            Assert.Equal(fusion.Fused.Normalize(), row[3]);
+            Assert.Equal(("qwen2.5-7b-instruct", "fuse-v1", (string)row[1]!, null), ((string)row[4]!, (string)row[5]!, (string)row[6]!, row[7]));
+            Assert.Equal(MellaPipeline.Languages.Scripts.Detect((string)row[3]!), row[2]);
+            if ((string)row[1]! == "sr")
+            {
+                Assert.Equal(row[13], row[2]); // Serbian stays in the alt text's script
+            }
+
+            Assert.Equal(MellaPipeline.Records.PairKey.For("fused", "sha256:" + row[8], "layer:qwen2vl-describe-v1", "native:" + row[9]), row[0]);
+        }
+
+        var sha256s = File.ReadAllLines(Path.Combine(RepoPaths.Root, "pipelines", "demo", "captions.jsonl"))
+            .Select(l => l.Split("\"sha256\": \"")[1][..64]).ToHashSet(StringComparer.Ordinal);
+        long withDescription = Convert.ToInt64(DuckDb.Scalar(
+            $"SELECT count(*) FROM {shards} WHERE source = 'native' AND sha256 IN ({string.Join(", ", sha256s.Select(s => $"'{s}'"))})"));
+        Assert.Equal(withDescription, fused.Count);
+
+        Assert.Contains("caption layer 'qwen2vl-describe-v1': fuse: 0 requests sent to the endpoint, 0 prompt and 0 completion tokens", demo.Result.Stderr, StringComparison.Ordinal);
+        var rejects = Directory.EnumerateFiles(Path.Combine(runDir, "rejects")).SelectMany(File.ReadAllLines)
+            .Select(l => JsonSerializer.Deserialize<MellaPipeline.Runtime.RejectRecord>(l, MellaJson.Compact)!).ToArray();
+        Assert.DoesNotContain(rejects, r => r.Reason.StartsWith("caption_endpoint_", StringComparison.Ordinal) || r.Reason.StartsWith("fused_", StringComparison.Ordinal));
+
+        // The layer's summary: nothing sent, and every fused answer kept all names of its alt text, which the translated captions did not.
+        var layer = JsonSerializer.Deserialize<MellaPipeline.Captions.CaptionLayerSummary>(
+            File.ReadAllBytes(Path.Combine(runDir, "reduce", "captions-qwen2vl-describe-v1.json")), MellaJson.Indented)!;
+        Assert.Equal(new MellaPipeline.Captions.FuseUsage(0, 0, 0), layer.FuseUsage);
+        var retention = layer.Retention!;
+        Assert.Equal(fused.Count, retention.Where(r => r.Source == "fused").Sum(r => r.Checked));
+        Assert.All(retention.Where(r => r.Source == "fused"), r => Assert.Equal((r.Checked, r.Names), (r.AllKept, r.Kept)));
+        Assert.Contains(retention, r => r.Source == "mllm" && r.Kept < r.Names);
     }
 
     [Fact]
