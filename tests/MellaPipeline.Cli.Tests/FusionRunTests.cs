@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json;
 using MellaPipeline.TestSupport;
 
@@ -31,33 +30,8 @@ public class FusionRunTests
             "ตลาดน้ำดำเนินสะดวกในตอนเช้า มีเรือไม้บรรทุกผลไม้และผักแน่นคลองแคบ แม่ค้าสวมหมวกงอบพายเรือ"),
     ];
 
-    private static string WriteInputs(string folder)
-    {
-        Directory.CreateDirectory(Path.Combine(folder, "images"));
-        var pairs = new List<string>();
-        var captions = new List<string>();
-        for (int i = 0; i < Photos.Length; i++)
-        {
-            byte[] png = SyntheticPng.Create(120, 90, 900 + i);
-            File.WriteAllBytes(Path.Combine(folder, "images", $"p{i}.png"), png);
-            pairs.Add(JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["image_path"] = $"images/p{i}.png", ["url"] = $"https://img.example/{i}.jpg", ["lang"] = Photos[i].Lang, ["text"] = Photos[i].Alt,
-            }));
-
-            // The translated caption file of an external batch run, which also kept each image's English description.
-            captions.Add(JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(png)), ["lang"] = Photos[i].Lang, ["model"] = "batch-vlm", ["source_lang"] = "en",
-                ["translation_engine"] = "batch-mt", ["text"] = Photos[i].Translation, ["description"] = Photos[i].Description,
-            }));
-        }
-
-        File.WriteAllLines(Path.Combine(folder, "captions.jsonl"), captions);
-        string path = Path.Combine(folder, "pairs.jsonl");
-        File.WriteAllLines(path, pairs);
-        return path;
-    }
+    private static string WriteInputs(string folder) =>
+        FusionInputs.Write(folder, [.. Photos.Select(p => (p.Lang, p.Alt, p.Description, p.Translation))], imageSeed: 900);
 
     private static string Pipeline(string folder, string endpoint, string extra = "") =>
         PairsInput.WritePipeline(folder, WriteInputs(folder), tasks: 2, shardMaxRows: 4, extra: $"""
