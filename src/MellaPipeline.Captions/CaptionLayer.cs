@@ -464,6 +464,6 @@ public sealed partial class CaptionLayer(
     [LoggerMessage(Level = LogLevel.Information, Message = "caption layer '{Layer}': fuse: {Requests} requests sent to the endpoint, {PromptTokens} prompt and {CompletionTokens} completion tokens (answers cached in {Cache})")]
     private static partial void LogFused(ILogger logger, string layer, long requests, long promptTokens, long completionTokens, string cache);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "caption layer '{Layer}': {Lines} captions read, {Rows} mllm rows, {Rejected} rejected, {Missing} images without a caption")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "caption layer '{Layer}': {Lines} captions read, {Rows} rows (mllm and fused), {Rejected} rejected, {Missing} images without a caption")]
     private static partial void LogLayer(ILogger logger, string layer, long lines, long rows, long rejected, long missing);
 }
