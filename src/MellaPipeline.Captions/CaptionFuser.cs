@@ -158,8 +158,6 @@ public sealed class RetentionTally
     private readonly Dictionary<(string Lang, string Source), (long Checked, long AllKept, long Names, long Kept)> _figures = [];
     private readonly Lock _lock = new();
 
-    private static readonly Dictionary<string, int> SourceOrder = PairSources.All.Select((source, i) => (source, i)).ToDictionary(p => p.source, p => p.i, StringComparer.Ordinal);
-
     public void Add(string lang, string source, RetentionCheck check)
     {
         lock (_lock)
@@ -178,7 +176,7 @@ public sealed class RetentionTally
             [
                 .. _figures
                     .OrderBy(f => f.Key.Lang, StringComparer.Ordinal)
-                    .ThenBy(f => SourceOrder.GetValueOrDefault(f.Key.Source, int.MaxValue))
+                    .ThenBy(f => PairSources.OrderOf(f.Key.Source))
                     .Select(f => new CaptionRetention(f.Key.Lang, f.Key.Source, f.Value.Checked, f.Value.AllKept, f.Value.Names, f.Value.Kept)),
             ];
         }

@@ -136,7 +136,10 @@ public sealed class ImageLanguages
 
     private readonly Dictionary<(string Sha256, string Lang), NativeAlt> _firstNative = [];
 
-    /// <summary>The image (SHA-256) of each row's key and of each image URL: where a caption matched by key or URL finds its image.</summary>
+    /// <summary>
+    /// The image (SHA-256) of each row's key, or of each image URL: where a caption matched by key or URL finds its image.
+    /// Filled only for a layer that matches so (one entry a row: too much to hold for nothing at millions of rows).
+    /// </summary>
     public Dictionary<string, string> ImageOfKey { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, string> ImageOfUrl { get; } = new(StringComparer.Ordinal);
@@ -147,7 +150,8 @@ public sealed class ImageLanguages
     public NativeAlt? FirstNative(string sha256, string lang) => _firstNative.GetValueOrDefault((sha256, lang));
 
     /// <summary>One pass over seven small columns of the dataset's shards (never the images).</summary>
-    public static async Task<ImageLanguages> ReadAsync(RunDirectory run, IReadOnlyList<ShardInfo> shards, CancellationToken cancellationToken)
+    /// <param name="matchBy">The layer's match field: <see cref="ImageOfKey"/> is filled for <see cref="CaptionMatch.Key"/>, <see cref="ImageOfUrl"/> for <see cref="CaptionMatch.Url"/>.</param>
+    public static async Task<ImageLanguages> ReadAsync(RunDirectory run, IReadOnlyList<ShardInfo> shards, CancellationToken cancellationToken, CaptionMatch matchBy = CaptionMatch.Sha256)
     {
         var languages = new ImageLanguages();
         foreach (var shard in shards)
@@ -165,8 +169,11 @@ public sealed class ImageLanguages
                 }
 
                 Add(languages.All, alt.Sha256, alt.Lang);
-                languages.ImageOfKey[alt.Key] = alt.Sha256;
-                if (alt.Url is { } url)
+                if (matchBy == CaptionMatch.Key)
+                {
+                    languages.ImageOfKey[alt.Key] = alt.Sha256;
+                }
+                else if (matchBy == CaptionMatch.Url && alt.Url is { } url)
                 {
                     languages.ImageOfUrl.TryAdd(url, alt.Sha256);
                 }

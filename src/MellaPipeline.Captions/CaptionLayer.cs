@@ -164,7 +164,7 @@ public sealed partial class CaptionLayer(
 
         // Which languages each image has pairs in (what generated captions are translated into, and what unpaired: drop checks),
         // and the native rows' alt texts (what the fuse step grounds on and the retention check compares with).
-        var languages = await ImageLanguages.ReadAsync(run, datasetShards, cancellationToken);
+        var languages = await ImageLanguages.ReadAsync(run, datasetShards, cancellationToken, layer.MatchBy);
         var descriptions = new Dictionary<string, ImageDescription>(StringComparer.Ordinal);
         var retention = new RetentionTally();
         if (layer.Generate is { } generate)

@@ -22,6 +22,20 @@ public static class PairSources
     /// <summary>Every source a dataset row can have, in the order reports list them.</summary>
     public static readonly IReadOnlyList<string> All = [Native, Mllm, Fused];
 
+    /// <summary>Where <paramref name="source"/> stands in <see cref="All"/>, the order every table lists sources in; any other after them.</summary>
+    public static int OrderOf(string source)
+    {
+        for (int i = 0; i < All.Count; i++)
+        {
+            if (All[i] == source)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
+
     /// <summary>Whether an input file may declare <paramref name="source"/>: native or mllm (fused rows are made by a caption layer, never read).</summary>
     public static bool IsKnown(string? source) => source is Native or Mllm;
 }

@@ -26,10 +26,7 @@ public sealed record RetentionCoverage(string Lang, string Source, int Layers, l
         layers.SelectMany(layer => layer.Retention ?? [])
             .Where(r => r is { Lang: not null, Source: not null })
             .GroupBy(r => (r.Lang, r.Source))
-            .OrderBy(g => g.Key.Lang, StringComparer.Ordinal).ThenBy(g => SourceOrder(g.Key.Source)).ThenBy(g => g.Key.Source, StringComparer.Ordinal)
+            .OrderBy(g => g.Key.Lang, StringComparer.Ordinal).ThenBy(g => PairSources.OrderOf(g.Key.Source)).ThenBy(g => g.Key.Source, StringComparer.Ordinal)
             .Select(g => new RetentionCoverage(g.Key.Lang, g.Key.Source, g.Count(), g.Sum(r => r.Checked), g.Sum(r => r.AllKept), g.Sum(r => r.Names), g.Sum(r => r.Kept)))
             .ToList();
-
-    /// <summary>Sources in the order every table lists them (native, mllm, fused), any other after them.</summary>
-    private static int SourceOrder(string source) => PairSources.All.Contains(source) ? PairSources.All.TakeWhile(s => s != source).Count() : int.MaxValue;
 }
